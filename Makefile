@@ -1,0 +1,63 @@
+# Bündnis-Koordination. `make run` and `make test` set up everything on a fresh machine (Python 3.11+).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-browser lint format serve bench backup restore migrate demo messages
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Translations: compiled with gettext when it is installed, else the committed .mo files are used.
+messages: install
+	@if command -v msgfmt >/dev/null 2>&1 && [ -d locale ]; then $(PY) manage.py compilemessages -v0 --ignore=.venv; fi
+
+migrate: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py demo_data
+
+run: messages demo
+	@echo "Bündnis-Koordination läuft auf http://$(HOST):$(PORT)/ (Strg+C beendet)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: messages
+	$(PY) -m pytest
+
+test-browser: messages
+	$(PY) -m pytest -m browser tests/browser -p no:randomly
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+serve: messages
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn config.wsgi:application \
+		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+bench: messages
+	$(PY) bench/run.py
+
+backup: install
+	$(PY) manage.py backup $${BACKUP_FILE:+--file $$BACKUP_FILE}
+
+restore: install
+	@test -n "$$BACKUP_FILE" || (echo "Bitte BACKUP_FILE=pfad angeben" && exit 2)
+	$(PY) manage.py restore --file $$BACKUP_FILE

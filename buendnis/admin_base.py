@@ -1,0 +1,57 @@
+"""Admin classes every app's admin builds on: rows scoped to the user's Bündnis, object permissions by rules."""
+
+from __future__ import annotations
+
+from rules.contrib.admin import ObjectPermissionsModelAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class ScopedAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
+    """Non-superusers see and choose only rows of their own Bündnis; the Bündnis of a new row is theirs."""
+
+    list_per_page = 50
+    owner_field = "buendnis"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs.visible_to(request.user) if hasattr(qs, "visible_to") else qs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field.queryset, "visible_to"):
+            field.queryset = field.queryset.visible_to(request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and hasattr(field.queryset, "visible_to"):
+            field.queryset = field.queryset.visible_to(request.user)
+        return field
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if not request.user.is_superuser and self.owner_field and self._has_owner_field():
+            exclude.append(self.owner_field)
+        return exclude
+
+    def _has_owner_field(self) -> bool:
+        return any(f.name == self.owner_field for f in self.model._meta.concrete_fields)
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.is_superuser and self.owner_field and self._has_owner_field():
+            setattr(obj, f"{self.owner_field}_id", request.user.buendnis_id)
+        super().save_model(request, obj, form, change)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not request.user.is_superuser and self._has_owner_field() and self.owner_field == "buendnis":
+            # Model validation (same-Bündnis checks) needs the owner before clean() runs.
+            base_init = form.__init__
+
+            def __init__(form_self, *args, **kw):
+                base_init(form_self, *args, **kw)
+                if form_self.instance.buendnis_id is None:
+                    form_self.instance.buendnis_id = request.user.buendnis_id
+
+            form.__init__ = __init__
+        return form

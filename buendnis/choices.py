@@ -1,0 +1,50 @@
+"""Stable identifiers shared by all apps. Values are lowercase and never translated."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Rolle(models.TextChoices):
+    KOORDINATION = "koordination", _("Koordination (Geschäftsführende Stelle)")
+    KOMMUNE = "kommune", _("Kommune")
+    MITGLIED = "mitglied", _("Bündnismitglied")
+    AUSWERTUNG = "auswertung", _("Auswertung")
+    LAND = "land", _("Land")
+
+
+class BuendnisArt(models.TextChoices):
+    KREIS = "kreis", _("Kreis")
+    KREISFREIE_STADT = "kreisfreie_stadt", _("kreisfreie Stadt")
+
+
+class Regierungsbezirk(models.TextChoices):
+    ARNSBERG = "arnsberg", "Arnsberg"
+    DETMOLD = "detmold", "Detmold"
+    DUESSELDORF = "duesseldorf", "Düsseldorf"
+    KOELN = "koeln", "Köln"
+    MUENSTER = "muenster", "Münster"
+
+
+class Baustein(models.TextChoices):
+    """The six Förderbausteine of "Durchstarten in Ausbildung und Arbeit" (link target for offers)."""
+
+    F1 = "f1", _("I Coaching")
+    F2 = "f2", _("II Berufsbegleitende Qualifizierung / Sprachförderung")
+    F3 = "f3", _("III Nachträglicher Erwerb eines Schulabschlusses")
+    F4 = "f4", _("IV Kurse")
+    F5 = "f5", _("V Innovationsfonds")
+    F6 = "f6", _("VI Teilhabemanagement")
+
+
+class Kernaufgabe(models.TextChoices):
+    """The nine tasks of the Bündniskerngruppe as listed in the committee paper."""
+
+    PRIORITAETEN = "prioritaeten", _("Festlegung von Prioritäten für die lokale Initiative")
+    LENKUNG = "lenkung", _("Lenkungsfunktion")
+    FOREN = "foren", _("Einrichtung von Bündnisforen (Arbeitsgruppen)")
+    MULTIPLIKATOREN = "multiplikatoren", _("Multiplikatorenfunktion")
+    DATENLAGE = "datenlage", _("Wissen über die lokale Lebenssituation der Zielgruppe (Datenlage verbessern)")
+    BEDARFSERHEBUNG = "bedarfserhebung", _("Koordinierung der Erhebung von Bedarfen der Zielgruppe")
+    TRANSPARENZ = "transparenz", _("Schaffung von Transparenz über bestehende Strukturen und Angebote")
+    VERFAHRENSVEREINBARUNGEN = "verfahrensvereinbarungen", _("Entwicklung von Verfahrensvereinbarungen")
+    ANGEBOTSPLANUNG = "angebotsplanung", _("Planung von lokalen Angeboten")

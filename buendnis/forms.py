@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from buendnis.choices import Kernaufgabe
+from buendnis.generic import ScopedModelForm, scope_form_querysets
+from buendnis.models import (
+    Akteur,
+    Ansprechperson,
+    Aufgabe,
+    AufgabeStatus,
+    Buendnis,
+    Gremium,
+    Kommune,
+    Mitgliedschaft,
+    Prioritaet,
+    Sitzung,
+    Tagesordnungspunkt,
+    User,
+    Verfahrensvereinbarung,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class BuendnisForm(ScopedModelForm):
+    class Meta:
+        model = Buendnis
+        fields = ["name", "federfuehrung", "geschaeftsfuehrende_stelle", "kontakt_email"]
+
+
+class KommuneForm(ScopedModelForm):
+    class Meta:
+        model = Kommune
+        fields = ["name", "gemeindeschluessel", "ansprechpartner"]
+
+
+class AkteurForm(ScopedModelForm):
+    class Meta:
+        model = Akteur
+        fields = ["name", "typ", "bereich", "kommune", "adresse", "website", "email", "telefon", "notiz"]
+
+
+class AnsprechpersonForm(ScopedModelForm):
+    class Meta:
+        model = Ansprechperson
+        fields = ["name", "funktion", "email", "telefon", "oeffentlich"]
+
+
+class GremiumForm(ScopedModelForm):
+    class Meta:
+        model = Gremium
+        fields = [
+            "art",
+            "name",
+            "thema",
+            "format",
+            "status",
+            "leitung",
+            "leitung_person",
+            "eingerichtet_am",
+            "kernaufgabe",
+        ]
+        widgets = {"eingerichtet_am": DATE}
+
+
+class MitgliedschaftForm(ScopedModelForm):
+    class Meta:
+        model = Mitgliedschaft
+        fields = ["akteur", "person", "funktion", "seit"]
+        widgets = {"seit": DATE}
+
+
+class SitzungForm(ScopedModelForm):
+    class Meta:
+        model = Sitzung
+        fields = ["gremium", "titel", "beginn", "ort", "status", "protokoll"]
+        widgets = {"beginn": DATETIME}
+
+
+class TagesordnungspunktForm(ScopedModelForm):
+    class Meta:
+        model = Tagesordnungspunkt
+        fields = ["titel", "beschreibung"]
+
+
+class AufgabeForm(ScopedModelForm):
+    class Meta:
+        model = Aufgabe
+        fields = [
+            "titel",
+            "beschreibung",
+            "gremium",
+            "akteur",
+            "zustaendig",
+            "faellig_am",
+            "status",
+            "notiz",
+            "prioritaet",
+            "verfahrensvereinbarung",
+        ]
+        widgets = {"faellig_am": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zustaendig"].queryset = User.objects.visible_to(self.user).filter(is_active=True)
+
+
+class AufgabeStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=AufgabeStatus.choices)
+    notiz = forms.CharField(
+        label=_("Notiz zum Stand"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class PrioritaetForm(ScopedModelForm):
+    class Meta:
+        model = Prioritaet
+        fields = ["rang", "titel", "beschreibung", "beschluss"]
+
+
+class VerfahrensvereinbarungForm(ScopedModelForm):
+    class Meta:
+        model = Verfahrensvereinbarung
+        fields = ["titel", "gegenstand", "parteien", "status", "gueltig_ab", "beschluss"]
+        widgets = {"gueltig_ab": DATE, "parteien": forms.CheckboxSelectMultiple}
+
+
+class DokumentForm(forms.Form):
+    datei = forms.FileField(label=_("Datei (PDF, Word, OpenDocument, Text; höchstens 10 MB)"))
+    kommentar = forms.CharField(label=_("Kommentar zur Version"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("hochladen", _("Neue Version hochladen")))
+
+
+class BeschlussForm(forms.Form):
+    text = forms.CharField(label=_("Beschlusstext"), widget=forms.Textarea(attrs={"rows": 4}))
+    datum = forms.DateField(label=_("Datum"), widget=DATE)
+    tagesordnungspunkt = forms.ModelChoiceField(
+        label=_("Tagesordnungspunkt"), queryset=Tagesordnungspunkt.objects.none(), required=False
+    )
+    kernaufgabe = forms.ChoiceField(
+        label=_("Kernaufgabe der Kerngruppe"), choices=[("", "–")] + list(Kernaufgabe.choices), required=False
+    )
+
+    def __init__(self, *args, sitzung: Sitzung, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tagesordnungspunkt"].queryset = sitzung.tagesordnungspunkte.all()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class AufgabeAusBeschlussForm(forms.Form):
+    titel = forms.CharField(label=_("Aufgabe"), max_length=300, required=False)
+    akteur = forms.ModelChoiceField(
+        label=_("verantwortlicher Akteur"), queryset=Akteur.objects.none(), required=False
+    )
+    zustaendig = forms.ModelChoiceField(
+        label=_("zuständige Person"), queryset=User.objects.none(), required=False
+    )
+    faellig_am = forms.DateField(label=_("fällig am"), widget=DATE, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["akteur"].queryset = Akteur.objects.all()
+        self.fields["zustaendig"].queryset = User.objects.filter(is_active=True)
+        scope_form_querysets(self, user)
+        self.fields["zustaendig"].queryset = User.objects.visible_to(user).filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("titel") and (data.get("akteur") or data.get("zustaendig") or data.get("faellig_am")):
+            self.add_error("titel", _("Bitte benennen Sie die Aufgabe."))
+        if data.get("titel") and not (data.get("akteur") or data.get("zustaendig")):
+            self.add_error(
+                "akteur", _("Jede Aufgabe braucht einen verantwortlichen Akteur oder eine Person.")
+            )
+        if data.get("titel") and not data.get("faellig_am"):
+            self.add_error("faellig_am", _("Jede Aufgabe braucht eine Frist."))
+        return data
+
+
+AufgabenFormSet = formset_factory(AufgabeAusBeschlussForm, extra=3, max_num=20)

@@ -1,0 +1,178 @@
+"""Thin generic views and forms every app's staff pages build on.
+
+Which rows: `get_queryset()` starts from `Model.objects.visible_to(user)`, so out of scope is a 404.
+May this user: `permission_required` is checked with `user.has_perm(perm, obj)` (rules), 403 when refused.
+"""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
+from django_filters.views import FilterView
+from rules.contrib.views import PermissionRequiredMixin
+
+
+def scope_form_querysets(form: forms.BaseForm, user) -> None:
+    """Limit every choice of Bündnis-owned rows to what the user may see."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and hasattr(queryset, "visible_to"):
+            field.queryset = queryset.visible_to(user)
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A ModelForm whose related-row choices stay inside the user's Bündnis; renders with crispy."""
+
+    submit_label = _("Speichern")
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        scope_form_querysets(self, user)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("speichern", self.submit_label))
+
+
+class ScopedFilterSetMixin:
+    """For django-filter FilterSets: `request.user` scopes the related-row choices."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            scope_form_querysets(self.form, request.user)
+
+
+class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    model = None
+    raise_exception = False  # anonymous: login redirect; signed in without the right: 403
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+        return super().handle_no_permission()
+
+    def base_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_object(self, queryset=None):
+        # The permission check and the page both need the row: fetch it once.
+        if queryset is None and getattr(self, "_object_cache", None) is not None:
+            return self._object_cache
+        obj = super().get_object(queryset)
+        if queryset is None:
+            self._object_cache = obj
+        return obj
+
+    def get_queryset(self):
+        return self.base_queryset()
+
+
+class ScopedListView(ScopedMixin, FilterView):
+    """A paginated, filterable list of the rows the user may see, shaped by `for_list()`."""
+
+    paginate_by = 25
+    template_name = "includes/generic_list.html"
+    columns: list[tuple[str, str]] = []
+    create_url_name: str | None = None
+    title = ""
+
+    def get_permission_object(self):
+        return None
+
+    def get_queryset(self):
+        return self.base_queryset().for_list()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        perm = f"{self.model._meta.app_label}.add_{self.model._meta.model_name}"
+        ctx["title"] = self.title or self.model._meta.verbose_name_plural
+        ctx["columns"] = self.columns
+        ctx["create_url_name"] = self.create_url_name if self.request.user.has_perm(perm) else None
+        return ctx
+
+
+class ScopedDetailView(ScopedMixin, DetailView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        meta = self.model._meta
+        ctx["kann_bearbeiten"] = self.request.user.has_perm(
+            f"{meta.app_label}.change_{meta.model_name}", self.object
+        )
+        return ctx
+
+
+class FormUserMixin:
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+
+class SavesAtomicallyMixin:
+    """Saves the form in one transaction; a model-level refusal shows on the form, nothing half-written."""
+
+    success_message = _("Gespeichert.")
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.object = self.save(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def save(self, form):
+        return form.save()
+
+
+class ScopedCreateView(FormUserMixin, SavesAtomicallyMixin, ScopedMixin, CreateView):
+    """Creates a row in the user's own Bündnis (`owner_field` is set from the user, never from the form)."""
+
+    template_name = "includes/generic_form.html"
+    owner_field = "buendnis"
+    success_message = _("Angelegt.")
+
+    def get_permission_object(self):
+        return None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.owner_field == "buendnis" and not request.user.buendnis_id:
+            raise PermissionDenied(
+                _("Ihr Zugang ist keinem Bündnis zugeordnet. Bitte legen Sie Daten im Admin an.")
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.owner_field == "buendnis":
+            form.instance.buendnis_id = self.request.user.buendnis_id
+        return form
+
+
+class ScopedUpdateView(FormUserMixin, SavesAtomicallyMixin, ScopedMixin, UpdateView):
+    template_name = "includes/generic_form.html"
+
+    def get_queryset(self):
+        return self.base_queryset()
+
+
+class ScopedDeleteView(ScopedMixin, DeleteView):
+    template_name = "includes/generic_confirm_delete.html"
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Gelöscht."))
+        return super().form_valid(form)

@@ -1,0 +1,115 @@
+"""Reads that span the alliance's models: the dashboard and the core-group checklist."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count
+from django.utils import timezone
+
+from buendnis.choices import Kernaufgabe
+from buendnis.models import (
+    Akteur,
+    Aufgabe,
+    Beschluss,
+    Gremium,
+    GremiumArt,
+    GremiumStatus,
+    Kommune,
+    Prioritaet,
+    Sitzung,
+    User,
+    Verfahrensvereinbarung,
+)
+
+
+def kernaufgaben_checkliste(user: User) -> list[dict]:
+    """The nine tasks of the Bündniskerngruppe and what stands behind each: forums, decisions, agreements."""
+    belege: dict[str, list] = defaultdict(list)
+    for g in Gremium.objects.visible_to(user).exclude(kernaufgabe="").only("id", "name", "kernaufgabe"):
+        belege[g.kernaufgabe].append(g)
+    for b in (
+        Beschluss.objects.visible_to(user)
+        .exclude(kernaufgabe="")
+        .only("id", "text", "datum", "kernaufgabe", "sitzung_id", "gremium_id")
+    ):
+        belege[b.kernaufgabe].append(b)
+    vereinbarungen = list(Verfahrensvereinbarung.objects.visible_to(user).only("id", "titel"))
+    foren = (
+        Gremium.objects.visible_to(user)
+        .filter(art=GremiumArt.FORUM, status=GremiumStatus.EINGERICHTET)
+        .count()
+    )
+    prioritaeten = Prioritaet.objects.visible_to(user).count()
+    implizit = {
+        Kernaufgabe.FOREN: foren,
+        Kernaufgabe.PRIORITAETEN: prioritaeten,
+        Kernaufgabe.VERFAHRENSVEREINBARUNGEN: len(vereinbarungen),
+    }
+    if vereinbarungen:
+        belege[Kernaufgabe.VERFAHRENSVEREINBARUNGEN].extend(vereinbarungen)
+    zeilen = []
+    for aufgabe in Kernaufgabe:
+        eintraege = belege.get(aufgabe.value, [])
+        zeilen.append(
+            {
+                "kernaufgabe": aufgabe,
+                "belege": eintraege[:5],
+                "anzahl": len(eintraege)
+                + (implizit.get(aufgabe, 0) if aufgabe != Kernaufgabe.VERFAHRENSVEREINBARUNGEN else 0),
+            }
+        )
+    return zeilen
+
+
+def dashboard(user: User) -> dict:
+    """Figures for the alliance dashboard; a fixed number of queries whatever the data size."""
+    heute = timezone.localdate()
+    gremien = Gremium.objects.visible_to(user)
+    aufgaben = Aufgabe.objects.visible_to(user)
+    bereiche = Counter(
+        dict(
+            Akteur.objects.visible_to(user)
+            .values_list("bereich__name")
+            .annotate(n=Count("id"))
+            .values_list("bereich__name", "n")
+        )
+    )
+    foren_status = dict(
+        gremien.filter(art=GremiumArt.FORUM)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {
+        "kommunen": list(Kommune.objects.visible_to(user).select_related("buendnis")[:60]),
+        "anzahl_kommunen": Kommune.objects.visible_to(user).count(),
+        "mitglieder_nach_bereich": sorted(bereiche.items()),
+        "foren_nach_status": [(s.label, foren_status.get(s.value, 0)) for s in GremiumStatus],
+        "naechste_sitzungen": list(Sitzung.objects.visible_to(user).kommende().select_related("gremium")[:5]),
+        "offene_aufgaben": aufgaben.offen().count(),
+        "ueberfaellige_aufgaben": list(aufgaben.ueberfaellig(heute).for_list()[:10]),
+        "anzahl_ueberfaellig": aufgaben.ueberfaellig(heute).count(),
+        "meine_aufgaben": list(aufgaben.offen().von(user).for_list()[:10]),
+        "checkliste": kernaufgaben_checkliste(user),
+        "heute": heute,
+    }
+
+
+def offene_aufgaben_fuer_sitzung(sitzung: Sitzung) -> list[Aufgabe]:
+    """Standing agenda item: the open tasks of the Gremium, shown on its next planned meeting."""
+    return list(
+        Aufgabe.objects.filter(gremium_id=sitzung.gremium_id)
+        .offen()
+        .for_list()
+        .order_by("faellig_am", "id")[:100]
+    )
+
+
+def ist_naechste_sitzung(sitzung: Sitzung) -> bool:
+    if sitzung.status != "geplant":
+        return False
+    frueher = Sitzung.objects.filter(
+        gremium_id=sitzung.gremium_id, status="geplant", beginn__lt=sitzung.beginn, beginn__gte=timezone.now()
+    )
+    return not frueher.exists()

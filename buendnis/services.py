@@ -1,0 +1,154 @@
+"""Writes of the alliance that carry a rule or a side effect. Never sees the request."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buendnis.models import (
+    Akteur,
+    Aufgabe,
+    AufgabeStatus,
+    Beschluss,
+    Gremium,
+    Sitzung,
+    Tagesordnungspunkt,
+    User,
+    Vereinbarungsdokument,
+    Verfahrensvereinbarung,
+)
+
+
+def _require(user: User, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+
+
+@dataclass
+class AufgabeEntwurf:
+    titel: str
+    akteur: Akteur | None = None
+    zustaendig: User | None = None
+    faellig_am: datetime.date | None = None
+
+
+@transaction.atomic
+def beschluss_fassen(
+    *,
+    gremium: Gremium,
+    text: str,
+    datum: datetime.date,
+    by: User,
+    sitzung: Sitzung | None = None,
+    tagesordnungspunkt: Tagesordnungspunkt | None = None,
+    kernaufgabe: str = "",
+    aufgaben: list[AufgabeEntwurf] | None = None,
+) -> Beschluss:
+    """Records a decision and the tasks it creates (owner and deadline), linked to the decision's Gremium."""
+    _require(by, "buendnis.add_beschluss", gremium)
+    beschluss = Beschluss(
+        buendnis_id=gremium.buendnis_id,
+        gremium=gremium,
+        sitzung=sitzung,
+        tagesordnungspunkt=tagesordnungspunkt,
+        text=text,
+        datum=datum,
+        kernaufgabe=kernaufgabe,
+    )
+    beschluss.full_clean()
+    beschluss.save()
+    for entwurf in aufgaben or []:
+        aufgabe = Aufgabe(
+            buendnis_id=gremium.buendnis_id,
+            titel=entwurf.titel,
+            gremium=gremium,
+            sitzung=sitzung,
+            beschluss=beschluss,
+            akteur=entwurf.akteur,
+            zustaendig=entwurf.zustaendig,
+            faellig_am=entwurf.faellig_am,
+        )
+        aufgabe.full_clean()
+        aufgabe.save()
+    return beschluss
+
+
+ERLAUBTE_STATUSWECHSEL = {
+    AufgabeStatus.OFFEN: {AufgabeStatus.IN_ARBEIT, AufgabeStatus.ERLEDIGT},
+    AufgabeStatus.IN_ARBEIT: {AufgabeStatus.OFFEN, AufgabeStatus.ERLEDIGT},
+    AufgabeStatus.ERLEDIGT: {AufgabeStatus.IN_ARBEIT},
+}
+
+
+@transaction.atomic
+def aufgabe_status_setzen(*, aufgabe: Aufgabe, status: str, by: User, notiz: str | None = None) -> Aufgabe:
+    """A member reports progress on its own task; the coordination on any task of its Bündnis."""
+    _require(by, "buendnis.set_status_aufgabe", aufgabe)
+    aufgabe = Aufgabe.objects.select_for_update().get(pk=aufgabe.pk)
+    if status != aufgabe.status:
+        if status not in ERLAUBTE_STATUSWECHSEL.get(aufgabe.status, set()):
+            raise ValidationError(
+                _("Der Status kann nicht von „%(alt)s“ auf „%(neu)s“ wechseln.")
+                % {"alt": aufgabe.get_status_display(), "neu": AufgabeStatus(status).label}
+            )
+        aufgabe.status = status
+        aufgabe.erledigt_am = timezone.localdate() if status == AufgabeStatus.ERLEDIGT else None
+    if notiz is not None:
+        aufgabe.notiz = notiz
+    aufgabe.full_clean()
+    aufgabe.save()
+    return aufgabe
+
+
+@transaction.atomic
+def tagesordnungspunkt_anfuegen(
+    *, sitzung: Sitzung, titel: str, beschreibung: str = "", by: User
+) -> Tagesordnungspunkt:
+    """Appends an agenda item at the next free position."""
+    _require(by, "buendnis.change_sitzung", sitzung)
+    Sitzung.objects.select_for_update().filter(pk=sitzung.pk).first()
+    position = (sitzung.tagesordnungspunkte.aggregate(m=Max("position"))["m"] or 0) + 1
+    top = Tagesordnungspunkt(sitzung=sitzung, position=position, titel=titel, beschreibung=beschreibung)
+    top.full_clean()
+    top.save()
+    return top
+
+
+ERLAUBTE_DOKUMENTENDUNGEN = {".pdf", ".docx", ".odt", ".doc", ".txt"}
+
+
+@transaction.atomic
+def dokument_hochladen(
+    *, vereinbarung: Verfahrensvereinbarung, datei, by: User, kommentar: str = ""
+) -> Vereinbarungsdokument:
+    """Stores a new version of an agreement's document; earlier versions stay downloadable."""
+    _require(by, "buendnis.change_verfahrensvereinbarung", vereinbarung)
+    if datei.size > settings.DOKUMENT_MAX_BYTES:
+        raise ValidationError(
+            _("Die Datei ist zu groß (höchstens %(mb)s MB).")
+            % {"mb": settings.DOKUMENT_MAX_BYTES // (1024 * 1024)}
+        )
+    name = (datei.name or "").lower()
+    if not any(name.endswith(ext) for ext in ERLAUBTE_DOKUMENTENDUNGEN):
+        raise ValidationError(_("Erlaubt sind nur PDF-, Word-, OpenDocument- und Textdateien."))
+    head = datei.read(8)
+    datei.seek(0)
+    if name.endswith(".pdf") and not head.startswith(b"%PDF"):
+        raise ValidationError(_("Die Datei ist keine gültige PDF-Datei."))
+    if name.endswith((".docx", ".odt")) and not head.startswith(b"PK"):
+        raise ValidationError(_("Die Datei ist kein gültiges Word- bzw. OpenDocument-Dokument."))
+    Verfahrensvereinbarung.objects.select_for_update().filter(pk=vereinbarung.pk).first()
+    version = (vereinbarung.dokumente.aggregate(m=Max("version"))["m"] or 0) + 1
+    dokument = Vereinbarungsdokument(
+        vereinbarung=vereinbarung, version=version, datei=datei, kommentar=kommentar, hochgeladen_von=by
+    )
+    dokument.full_clean()
+    dokument.save()
+    return dokument

@@ -1,0 +1,66 @@
+from django.urls import path
+
+from buendnis import views
+
+app_name = "buendnis"
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("buendnisse/", views.BuendnisListView.as_view(), name="buendnis-list"),
+    path("buendnisse/<int:pk>/", views.BuendnisDetailView.as_view(), name="buendnis-detail"),
+    path("buendnisse/<int:pk>/bearbeiten/", views.BuendnisUpdateView.as_view(), name="buendnis-update"),
+    path("kommunen/", views.KommuneListView.as_view(), name="kommune-list"),
+    path("kommunen/neu/", views.KommuneCreateView.as_view(), name="kommune-create"),
+    path("kommunen/<int:pk>/", views.KommuneDetailView.as_view(), name="kommune-detail"),
+    path("kommunen/<int:pk>/bearbeiten/", views.KommuneUpdateView.as_view(), name="kommune-update"),
+    path("akteure/", views.AkteurListView.as_view(), name="akteur-list"),
+    path("akteure/neu/", views.AkteurCreateView.as_view(), name="akteur-create"),
+    path("akteure/<int:pk>/", views.AkteurDetailView.as_view(), name="akteur-detail"),
+    path("akteure/<int:pk>/bearbeiten/", views.AkteurUpdateView.as_view(), name="akteur-update"),
+    path(
+        "akteure/<int:parent_pk>/personen/neu/",
+        views.AnsprechpersonCreateView.as_view(),
+        name="person-create",
+    ),
+    path("personen/<int:pk>/bearbeiten/", views.AnsprechpersonUpdateView.as_view(), name="person-update"),
+    path("gremien/", views.GremiumListView.as_view(), name="gremium-list"),
+    path("gremien/neu/", views.GremiumCreateView.as_view(), name="gremium-create"),
+    path("gremien/<int:pk>/", views.GremiumDetailView.as_view(), name="gremium-detail"),
+    path("gremien/<int:pk>/bearbeiten/", views.GremiumUpdateView.as_view(), name="gremium-update"),
+    path(
+        "gremien/<int:parent_pk>/mitglieder/neu/",
+        views.MitgliedschaftCreateView.as_view(),
+        name="mitgliedschaft-create",
+    ),
+    path(
+        "mitgliedschaften/<int:pk>/entfernen/",
+        views.MitgliedschaftDeleteView.as_view(),
+        name="mitgliedschaft-delete",
+    ),
+    path("sitzungen/", views.SitzungListView.as_view(), name="sitzung-list"),
+    path("sitzungen/neu/", views.SitzungCreateView.as_view(), name="sitzung-create"),
+    path("sitzungen/<int:pk>/", views.SitzungDetailView.as_view(), name="sitzung-detail"),
+    path("sitzungen/<int:pk>/bearbeiten/", views.SitzungUpdateView.as_view(), name="sitzung-update"),
+    path("sitzungen/<int:pk>/tops/neu/", views.top_anfuegen, name="top-create"),
+    path("sitzungen/<int:pk>/beschluss/neu/", views.beschluss_fassen, name="beschluss-create"),
+    path("tops/<int:pk>/bearbeiten/", views.TopUpdateView.as_view(), name="top-update"),
+    path("tops/<int:pk>/loeschen/", views.TopDeleteView.as_view(), name="top-delete"),
+    path("aufgaben/", views.AufgabeListView.as_view(), name="aufgabe-list"),
+    path("aufgaben/neu/", views.AufgabeCreateView.as_view(), name="aufgabe-create"),
+    path("aufgaben/<int:pk>/", views.AufgabeDetailView.as_view(), name="aufgabe-detail"),
+    path("aufgaben/<int:pk>/bearbeiten/", views.AufgabeUpdateView.as_view(), name="aufgabe-update"),
+    path("aufgaben/<int:pk>/status/", views.aufgabe_status, name="aufgabe-status"),
+    path("prioritaeten/", views.PrioritaetListView.as_view(), name="prioritaet-list"),
+    path("prioritaeten/neu/", views.PrioritaetCreateView.as_view(), name="prioritaet-create"),
+    path("prioritaeten/<int:pk>/bearbeiten/", views.PrioritaetUpdateView.as_view(), name="prioritaet-update"),
+    path("vereinbarungen/", views.VereinbarungListView.as_view(), name="vereinbarung-list"),
+    path("vereinbarungen/neu/", views.VereinbarungCreateView.as_view(), name="vereinbarung-create"),
+    path("vereinbarungen/<int:pk>/", views.VereinbarungDetailView.as_view(), name="vereinbarung-detail"),
+    path(
+        "vereinbarungen/<int:pk>/bearbeiten/",
+        views.VereinbarungUpdateView.as_view(),
+        name="vereinbarung-update",
+    ),
+    path("vereinbarungen/<int:pk>/dokumente/neu/", views.dokument_hochladen, name="dokument-create"),
+    path("dokumente/<int:pk>/", views.dokument_download, name="dokument-download"),
+]

@@ -1,0 +1,608 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from django.views.generic import TemplateView
+
+from buendnis import filters, forms, selectors, services
+from buendnis.generic import (
+    ScopedCreateView,
+    ScopedDeleteView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedMixin,
+    ScopedUpdateView,
+)
+from buendnis.models import (
+    Akteur,
+    Ansprechperson,
+    Aufgabe,
+    Buendnis,
+    Gremium,
+    Kommune,
+    Mitgliedschaft,
+    Prioritaet,
+    Sitzung,
+    Tagesordnungspunkt,
+    Vereinbarungsdokument,
+    Verfahrensvereinbarung,
+)
+
+
+def healthz(request):
+    """200 when the database answers, 503 otherwise (for load balancers and monitoring)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return HttpResponse(
+            "Datenbank nicht erreichbar", status=503, content_type="text/plain; charset=utf-8"
+        )
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+class DashboardView(ScopedMixin, TemplateView):
+    """The alliance dashboard: Kommunen, members by Bereich, forums, meetings, tasks, checklist."""
+
+    template_name = "buendnis/dashboard.html"
+
+    def has_permission(self):
+        return self.request.user.is_authenticated
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(selectors.dashboard(self.request.user))
+        return ctx
+
+
+# Bündnis ---------------------------------------------------------------------------------------------------------
+
+
+class BuendnisListView(ScopedListView):
+    model = Buendnis
+    permission_required = "buendnis.view_buendnis"
+    columns = [
+        (gettext_lazy("Name"), "name"),
+        (gettext_lazy("Kreisschlüssel"), "kreisschluessel"),
+        (gettext_lazy("Art"), "get_art_display"),
+        (gettext_lazy("Regierungsbezirk"), "get_regierungsbezirk_display"),
+        (gettext_lazy("Kommunen"), "anzahl_kommunen"),
+    ]
+    filterset_fields = ["art", "regierungsbezirk"]
+
+    def has_permission(self):
+        return self.request.user.is_authenticated and (
+            self.request.user.sieht_alle_buendnisse or bool(self.request.user.buendnis_id)
+        )
+
+
+class BuendnisDetailView(ScopedDetailView):
+    model = Buendnis
+    permission_required = "buendnis.view_buendnis"
+    template_name = "buendnis/buendnis_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["kommunen"] = self.object.kommunen.all()
+        return ctx
+
+
+class BuendnisUpdateView(ScopedUpdateView):
+    model = Buendnis
+    form_class = forms.BuendnisForm
+    permission_required = "buendnis.change_buendnis"
+
+
+# Kommune ---------------------------------------------------------------------------------------------------------
+
+
+class KommuneListView(ScopedListView):
+    model = Kommune
+    permission_required = "buendnis.view_kommune"
+    filterset_class = filters.KommuneFilter
+    create_url_name = "buendnis:kommune-create"
+    columns = [
+        (gettext_lazy("Name"), "name"),
+        (gettext_lazy("Gemeindeschlüssel"), "gemeindeschluessel"),
+        (gettext_lazy("Bündnis"), "buendnis"),
+        (gettext_lazy("Akteure"), "anzahl_akteure"),
+    ]
+
+
+class KommuneDetailView(ScopedDetailView):
+    model = Kommune
+    permission_required = "buendnis.view_kommune"
+    template_name = "buendnis/kommune_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["akteure"] = self.object.akteure.select_related("bereich")[:100]
+        return ctx
+
+
+class KommuneCreateView(ScopedCreateView):
+    model = Kommune
+    form_class = forms.KommuneForm
+    permission_required = "buendnis.add_kommune"
+
+
+class KommuneUpdateView(ScopedUpdateView):
+    model = Kommune
+    form_class = forms.KommuneForm
+    permission_required = "buendnis.change_kommune"
+
+
+# Akteur ----------------------------------------------------------------------------------------------------------
+
+
+class AkteurListView(ScopedListView):
+    model = Akteur
+    permission_required = "buendnis.view_akteur"
+    filterset_class = filters.AkteurFilter
+    create_url_name = "buendnis:akteur-create"
+    columns = [
+        (gettext_lazy("Name"), "name"),
+        (gettext_lazy("Typ"), "get_typ_display"),
+        (gettext_lazy("Bereich"), "bereich"),
+        (gettext_lazy("Kommune"), "kommune"),
+    ]
+
+
+class AkteurDetailView(ScopedDetailView):
+    model = Akteur
+    permission_required = "buendnis.view_akteur"
+    template_name = "buendnis/akteur_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("bereich", "kommune")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["personen"] = self.object.ansprechpersonen.all()
+        ctx["mitgliedschaften"] = self.object.mitgliedschaften.select_related("gremium")
+        ctx["aufgaben"] = self.object.aufgaben.offen().for_list()[:50]
+        return ctx
+
+
+class AkteurCreateView(ScopedCreateView):
+    model = Akteur
+    form_class = forms.AkteurForm
+    permission_required = "buendnis.add_akteur"
+
+
+class AkteurUpdateView(ScopedUpdateView):
+    model = Akteur
+    form_class = forms.AkteurForm
+    permission_required = "buendnis.change_akteur"
+
+
+class ParentMixin:
+    """Child rows (persons, memberships, agenda items) are created under a parent the user may change."""
+
+    parent_model = None
+    parent_perm = ""
+    parent_field = ""
+    owner_field = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.parent = get_object_or_404(
+            self.parent_model.objects.visible_to(request.user), pk=kwargs["parent_pk"]
+        )
+        if not request.user.has_perm(self.parent_perm, self.parent):
+            raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def has_permission(self):
+        return True
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        setattr(form.instance, self.parent_field, self.parent)
+        return form
+
+    def get_success_url(self):
+        return self.parent.get_absolute_url()
+
+
+class AnsprechpersonCreateView(ParentMixin, ScopedCreateView):
+    model = Ansprechperson
+    form_class = forms.AnsprechpersonForm
+    parent_model = Akteur
+    parent_perm = "buendnis.change_akteur"
+    parent_field = "akteur"
+
+
+class AnsprechpersonUpdateView(ScopedUpdateView):
+    model = Ansprechperson
+    form_class = forms.AnsprechpersonForm
+    permission_required = "buendnis.change_ansprechperson"
+
+    def get_success_url(self):
+        return self.object.akteur.get_absolute_url()
+
+
+# Gremium ---------------------------------------------------------------------------------------------------------
+
+
+class GremiumListView(ScopedListView):
+    model = Gremium
+    permission_required = "buendnis.view_gremium"
+    filterset_class = filters.GremiumFilter
+    create_url_name = "buendnis:gremium-create"
+    columns = [
+        (gettext_lazy("Name"), "name"),
+        (gettext_lazy("Art"), "get_art_display"),
+        (gettext_lazy("Format"), "get_format_display"),
+        (gettext_lazy("Status"), "get_status_display"),
+        (gettext_lazy("Leitung"), "leitung"),
+        (gettext_lazy("Mitglieder"), "anzahl_mitglieder"),
+    ]
+
+
+class GremiumDetailView(ScopedDetailView):
+    model = Gremium
+    permission_required = "buendnis.view_gremium"
+    template_name = "buendnis/gremium_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("leitung", "leitung_person")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["mitgliedschaften"] = self.object.mitgliedschaften.for_list()
+        ctx["sitzungen"] = self.object.sitzungen.all()[:20]
+        ctx["beschluesse"] = self.object.beschluesse.select_related("sitzung")[:20]
+        ctx["aufgaben"] = self.object.aufgaben.offen().for_list()[:50]
+        return ctx
+
+
+class GremiumCreateView(ScopedCreateView):
+    model = Gremium
+    form_class = forms.GremiumForm
+    permission_required = "buendnis.add_gremium"
+
+
+class GremiumUpdateView(ScopedUpdateView):
+    model = Gremium
+    form_class = forms.GremiumForm
+    permission_required = "buendnis.change_gremium"
+
+
+class MitgliedschaftCreateView(ParentMixin, ScopedCreateView):
+    model = Mitgliedschaft
+    form_class = forms.MitgliedschaftForm
+    parent_model = Gremium
+    parent_perm = "buendnis.change_gremium"
+    parent_field = "gremium"
+
+
+class MitgliedschaftDeleteView(ScopedDeleteView):
+    model = Mitgliedschaft
+    permission_required = "buendnis.delete_mitgliedschaft"
+
+    def get_success_url(self):
+        return self.object.gremium.get_absolute_url()
+
+
+# Sitzung ---------------------------------------------------------------------------------------------------------
+
+
+class SitzungListView(ScopedListView):
+    model = Sitzung
+    permission_required = "buendnis.view_sitzung"
+    filterset_class = filters.SitzungFilter
+    create_url_name = "buendnis:sitzung-create"
+    columns = [
+        (gettext_lazy("Titel"), "titel"),
+        (gettext_lazy("Gremium"), "gremium"),
+        (gettext_lazy("Beginn"), "beginn"),
+        (gettext_lazy("Ort"), "ort"),
+        (gettext_lazy("Status"), "get_status_display"),
+    ]
+
+
+class SitzungDetailView(ScopedDetailView):
+    model = Sitzung
+    permission_required = "buendnis.view_sitzung"
+    template_name = "buendnis/sitzung_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("gremium")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        sitzung = self.object
+        ctx["tops"] = sitzung.tagesordnungspunkte.all()
+        ctx["beschluesse"] = sitzung.beschluesse.select_related("tagesordnungspunkt").prefetch_related(
+            "aufgaben__akteur", "aufgaben__zustaendig"
+        )
+        ctx["ist_naechste_sitzung"] = selectors.ist_naechste_sitzung(sitzung)
+        if ctx["ist_naechste_sitzung"]:
+            ctx["offene_aufgaben"] = selectors.offene_aufgaben_fuer_sitzung(sitzung)
+        ctx["top_form"] = forms.TagesordnungspunktForm(user=self.request.user)
+        return ctx
+
+
+class SitzungCreateView(ScopedCreateView):
+    model = Sitzung
+    form_class = forms.SitzungForm
+    permission_required = "buendnis.add_sitzung"
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("gremium", "").isdigit():
+            initial["gremium"] = self.request.GET["gremium"]
+        return initial
+
+
+class SitzungUpdateView(ScopedUpdateView):
+    model = Sitzung
+    form_class = forms.SitzungForm
+    permission_required = "buendnis.change_sitzung"
+
+
+@login_required
+@require_http_methods(["POST"])
+def top_anfuegen(request, pk):
+    sitzung = get_object_or_404(Sitzung.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("buendnis.change_sitzung", sitzung):
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+    form = forms.TagesordnungspunktForm(request.POST, user=request.user)
+    if form.is_valid():
+        services.tagesordnungspunkt_anfuegen(
+            sitzung=sitzung,
+            titel=form.cleaned_data["titel"],
+            beschreibung=form.cleaned_data["beschreibung"],
+            by=request.user,
+        )
+        messages.success(request, _("Tagesordnungspunkt angefügt."))
+    else:
+        messages.error(request, _("Bitte geben Sie einen Titel für den Tagesordnungspunkt an."))
+    return redirect(sitzung)
+
+
+class TopUpdateView(ScopedUpdateView):
+    model = Tagesordnungspunkt
+    form_class = forms.TagesordnungspunktForm
+    permission_required = "buendnis.change_tagesordnungspunkt"
+
+    def get_success_url(self):
+        return self.object.sitzung.get_absolute_url()
+
+
+class TopDeleteView(ScopedDeleteView):
+    model = Tagesordnungspunkt
+    permission_required = "buendnis.delete_tagesordnungspunkt"
+
+    def get_success_url(self):
+        return self.object.sitzung.get_absolute_url()
+
+
+@login_required
+def beschluss_fassen(request, pk):
+    """A decision with the tasks it creates, on one page."""
+    sitzung = get_object_or_404(Sitzung.objects.visible_to(request.user).select_related("gremium"), pk=pk)
+    if not request.user.has_perm("buendnis.add_beschluss", sitzung):
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+    form = forms.BeschlussForm(
+        request.POST or None, sitzung=sitzung, initial={"datum": sitzung.beginn.date()}
+    )
+    formset = forms.AufgabenFormSet(
+        request.POST or None, form_kwargs={"user": request.user}, prefix="aufgaben"
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        entwuerfe = [
+            services.AufgabeEntwurf(
+                titel=f.cleaned_data["titel"],
+                akteur=f.cleaned_data.get("akteur"),
+                zustaendig=f.cleaned_data.get("zustaendig"),
+                faellig_am=f.cleaned_data.get("faellig_am"),
+            )
+            for f in formset
+            if f.cleaned_data.get("titel")
+        ]
+        try:
+            services.beschluss_fassen(
+                gremium=sitzung.gremium,
+                sitzung=sitzung,
+                tagesordnungspunkt=form.cleaned_data["tagesordnungspunkt"],
+                text=form.cleaned_data["text"],
+                datum=form.cleaned_data["datum"],
+                kernaufgabe=form.cleaned_data["kernaufgabe"],
+                aufgaben=entwuerfe,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request, _("Beschluss gespeichert, %(n)d Aufgabe(n) angelegt.") % {"n": len(entwuerfe)}
+            )
+            return redirect(sitzung)
+    return render(
+        request, "buendnis/beschluss_form.html", {"sitzung": sitzung, "form": form, "formset": formset}
+    )
+
+
+# Aufgabe ---------------------------------------------------------------------------------------------------------
+
+
+class AufgabeListView(ScopedListView):
+    model = Aufgabe
+    permission_required = "buendnis.view_aufgabe"
+    filterset_class = filters.AufgabeFilter
+    create_url_name = "buendnis:aufgabe-create"
+    template_name = "buendnis/aufgabe_list.html"
+
+
+class AufgabeDetailView(ScopedDetailView):
+    model = Aufgabe
+    permission_required = "buendnis.view_aufgabe"
+    template_name = "buendnis/aufgabe_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .for_list()
+            .select_related("beschluss", "prioritaet", "verfahrensvereinbarung")
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["darf_status_setzen"] = self.request.user.has_perm("buendnis.set_status_aufgabe", self.object)
+        ctx["status_form"] = forms.AufgabeStatusForm(
+            initial={"status": self.object.status, "notiz": self.object.notiz}
+        )
+        return ctx
+
+
+class AufgabeCreateView(ScopedCreateView):
+    model = Aufgabe
+    form_class = forms.AufgabeForm
+    permission_required = "buendnis.add_aufgabe"
+
+
+class AufgabeUpdateView(ScopedUpdateView):
+    model = Aufgabe
+    form_class = forms.AufgabeForm
+    permission_required = "buendnis.change_aufgabe"
+
+
+@login_required
+@require_http_methods(["POST"])
+def aufgabe_status(request, pk):
+    aufgabe = get_object_or_404(Aufgabe.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("buendnis.set_status_aufgabe", aufgabe):
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+    form = forms.AufgabeStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte wählen Sie einen gültigen Status."))
+        return redirect(aufgabe)
+    try:
+        services.aufgabe_status_setzen(
+            aufgabe=aufgabe,
+            status=form.cleaned_data["status"],
+            notiz=form.cleaned_data["notiz"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Stand der Aufgabe gespeichert."))
+    return redirect(aufgabe)
+
+
+# Priorität -------------------------------------------------------------------------------------------------------
+
+
+class PrioritaetListView(ScopedListView):
+    model = Prioritaet
+    permission_required = "buendnis.view_prioritaet"
+    create_url_name = "buendnis:prioritaet-create"
+    template_name = "buendnis/prioritaet_list.html"
+    filterset_fields = []
+
+
+class PrioritaetCreateView(ScopedCreateView):
+    model = Prioritaet
+    form_class = forms.PrioritaetForm
+    permission_required = "buendnis.add_prioritaet"
+
+    def get_success_url(self):
+        return reverse("buendnis:prioritaet-list")
+
+
+class PrioritaetUpdateView(ScopedUpdateView):
+    model = Prioritaet
+    form_class = forms.PrioritaetForm
+    permission_required = "buendnis.change_prioritaet"
+
+    def get_success_url(self):
+        return reverse("buendnis:prioritaet-list")
+
+
+# Verfahrensvereinbarung ------------------------------------------------------------------------------------------
+
+
+class VereinbarungListView(ScopedListView):
+    model = Verfahrensvereinbarung
+    permission_required = "buendnis.view_verfahrensvereinbarung"
+    filterset_class = filters.VereinbarungFilter
+    create_url_name = "buendnis:vereinbarung-create"
+    columns = [
+        (gettext_lazy("Titel"), "titel"),
+        (gettext_lazy("Status"), "get_status_display"),
+        (gettext_lazy("gültig ab"), "gueltig_ab"),
+        (gettext_lazy("Parteien"), "parteien"),
+        (gettext_lazy("Versionen"), "anzahl_versionen"),
+    ]
+
+
+class VereinbarungDetailView(ScopedDetailView):
+    model = Verfahrensvereinbarung
+    permission_required = "buendnis.view_verfahrensvereinbarung"
+    template_name = "buendnis/vereinbarung_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["dokumente"] = self.object.dokumente.select_related("hochgeladen_von")
+        ctx["parteien"] = self.object.parteien.all()
+        ctx["dokument_form"] = forms.DokumentForm()
+        return ctx
+
+
+class VereinbarungCreateView(ScopedCreateView):
+    model = Verfahrensvereinbarung
+    form_class = forms.VerfahrensvereinbarungForm
+    permission_required = "buendnis.add_verfahrensvereinbarung"
+
+
+class VereinbarungUpdateView(ScopedUpdateView):
+    model = Verfahrensvereinbarung
+    form_class = forms.VerfahrensvereinbarungForm
+    permission_required = "buendnis.change_verfahrensvereinbarung"
+
+
+@login_required
+@require_http_methods(["POST"])
+def dokument_hochladen(request, pk):
+    vereinbarung = get_object_or_404(Verfahrensvereinbarung.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("buendnis.change_verfahrensvereinbarung", vereinbarung):
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+    form = forms.DokumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Bitte wählen Sie eine Datei aus."))
+        return redirect(vereinbarung)
+    try:
+        with transaction.atomic():
+            dok = services.dokument_hochladen(
+                vereinbarung=vereinbarung,
+                datei=form.cleaned_data["datei"],
+                kommentar=form.cleaned_data["kommentar"],
+                by=request.user,
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Version %(v)d hochgeladen.") % {"v": dok.version})
+    return redirect(vereinbarung)
+
+
+@login_required
+def dokument_download(request, pk):
+    dokument = get_object_or_404(Vereinbarungsdokument.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("buendnis.view_vereinbarungsdokument", dokument):
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+    return FileResponse(dokument.datei.open("rb"), as_attachment=True, filename=dokument.dateiname)

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from buendnis.views import healthz
+
+admin.site.site_header = "Bündnis-Koordination – Verwaltung"
+admin.site.site_title = "Bündnis-Koordination"
+admin.site.index_title = "Verwaltung"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("anmelden/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("katalog/", include("angebote.urls_public")),
+    path("angebote/", include("angebote.urls")),
+    path("bedarf/", include("bedarf.urls")),
+    path("foerderung/", include("foerderung.urls")),
+    path("berichte/", include("berichte.urls")),
+    path("", include("buendnis.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
