@@ -17,6 +17,7 @@ from .gremien import (
     VereinbarungStatus,
     Verfahrensvereinbarung,
 )
+from .importe import Importvorgang
 from .tenancy import Akteur, AkteurTyp, Ansprechperson, Bereich, Buendnis, Kommune, User
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "BuendnisQuerySet",
     "Funktion",
     "Gremium",
+    "Importvorgang",
     "GremiumArt",
     "GremiumFormat",
     "GremiumStatus",

@@ -167,7 +167,8 @@ DOKUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Formula escaping is done by buendnis.io.SafeExportMixin for = + - @ TAB CR (the library covers only =).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # Small-number protection: counts 1..k-1 leave the owning Kommune only as "< k".
 BEDARF_MIN_COUNT = env.int("BEDARF_MIN_COUNT", default=3)

@@ -1,0 +1,114 @@
+"""Request hardening that Django's own settings do not cover.
+
+- `HealthzMiddleware`: answers `/healthz` before host validation and the HTTPS redirect, so a load balancer
+  that probes by internal IP over plain HTTP gets the real answer.
+- `SecurityHeadersMiddleware`: headers Django does not set (Permissions-Policy, Cross-Origin-Resource-Policy).
+- `SessionAbsoluteTimeoutMiddleware`: a session ends 12 hours after sign-in however active it is
+  (the 30 minutes idle limit is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST).
+- `OTPRequiredMiddleware`: a user who has set up a confirmed TOTP device must enter a code after signing in
+  before any other page answers. Users without a device are not forced.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
+
+logger = logging.getLogger(__name__)
+
+AUTH_STARTED_SESSION_KEY = "_auth_started_at"
+
+
+class HealthzMiddleware:
+    """Place first in MIDDLEWARE."""
+
+    path = "/healthz"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == self.path and request.method in ("GET", "HEAD"):
+            from buendnis.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    permissions_policy = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+def _login_redirect(request, reason: str) -> HttpResponseRedirect:
+    query = {"next": request.get_full_path(), "grund": reason}
+    return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{urlencode(query)}")
+
+
+class SessionAbsoluteTimeoutMiddleware:
+    """Place after AuthenticationMiddleware. Limit: settings.SESSION_MAX_AGE_ABSOLUTE seconds."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get(AUTH_STARTED_SESSION_KEY)
+            # The user id travels with the timestamp, so a session reused by another sign-in starts afresh.
+            if not (isinstance(started, list) and len(started) == 2 and started[0] == user.pk):
+                request.session[AUTH_STARTED_SESSION_KEY] = [user.pk, now]
+            elif now - int(started[1]) > settings.SESSION_MAX_AGE_ABSOLUTE:
+                logout(request)
+                return _login_redirect(request, "abgelaufen")
+        return self.get_response(request)
+
+
+class OTPRequiredMiddleware:
+    """Place after django_otp.middleware.OTPMiddleware."""
+
+    # Pages a signed-in but not yet verified user may still reach.
+    exempt_url_names = ("konto:otp-verify", "logout", "set_language")
+    exempt_prefixes = ("/static/", "/i18n/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path_info.startswith(self.exempt_prefixes)
+        ):
+            from django_otp import user_has_device
+
+            if user_has_device(user, confirmed=True):
+                try:
+                    exempt = {reverse(name) for name in self.exempt_url_names}
+                    verify_url = reverse("konto:otp-verify")
+                except NoReverseMatch:
+                    # The account URLs are not mounted: nobody can verify, so do not lock everyone out.
+                    logger.error("OTPRequiredMiddleware: URL 'konto:otp-verify' is not mounted.")
+                    return self.get_response(request)
+                if request.path not in exempt:
+                    return HttpResponseRedirect(
+                        f"{verify_url}?{urlencode({'next': request.get_full_path()})}"
+                    )
+        return self.get_response(request)

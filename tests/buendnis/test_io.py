@@ -1,0 +1,118 @@
+"""The shared import checks: every broken or hostile file gets a German message before anything is parsed."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+import tablib
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from import_export import fields, resources, widgets
+
+from buendnis.io import SafeExportMixin, escape_formula, pruefe_upload
+from buendnis.models import Kommune
+
+
+def upload(name, content: bytes):
+    return SimpleUploadedFile(name, content)
+
+
+def xlsx_bytes(rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_valid_csv_with_semicolons_and_umlauts_is_read():
+    ds = pruefe_upload(upload("a.csv", "Name;Plätze\nJüchen;12\n".encode()))
+    assert ds.headers == ["Name", "Plätze"]
+    assert ds[0] == ("Jüchen", "12")
+
+
+def test_valid_xlsx_is_read():
+    ds = pruefe_upload(upload("a.xlsx", xlsx_bytes([["Name", "Plätze"], ["Kaarst", 3]])))
+    assert ds.headers == ["Name", "Plätze"]
+    assert ds.height == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "meldung"),
+    [
+        ("a.pdf", b"%PDF-1.4", "Nur CSV- oder XLSX-Dateien"),
+        ("a.xlsx", b"not a zip at all", "keine gültige XLSX-Datei"),
+        ("a.xlsx", b"PK\x03\x04broken", "beschädigt"),
+        ("a.csv", "Name\n".encode("utf-16"), "UTF-16"),
+        ("a.csv", b"", "leer"),
+        ("a.csv", b"Name;Zahl\n", "keine Datenzeilen"),
+        ("a.csv", b"Name;Name\nx;y\n", "mehrfach"),
+    ],
+)
+def test_broken_files_get_a_german_message(name, content, meldung):
+    with pytest.raises(ValidationError) as exc:
+        pruefe_upload(upload(name, content))
+    assert meldung in " ".join(exc.value.messages)
+
+
+def test_zip_bomb_is_refused_before_parsing():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<x/>")
+        zf.writestr("xl/workbook.xml", "<x/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"0" * (120 * 1024 * 1024))
+    with pytest.raises(ValidationError) as exc:
+        pruefe_upload(upload("bomb.xlsx", buf.getvalue()))
+    assert "Zip-Bombe" in " ".join(exc.value.messages) or "zu groß" in " ".join(exc.value.messages)
+
+
+def test_file_over_size_limit_is_refused(settings):
+    settings.IMPORT_MAX_BYTES = 100
+    with pytest.raises(ValidationError) as exc:
+        pruefe_upload(upload("a.csv", b"Name\n" + b"x\n" * 100))
+    assert "zu groß" in " ".join(exc.value.messages)
+
+
+def test_too_many_rows_are_refused(settings):
+    settings.IMPORT_MAX_ROWS = 5
+    with pytest.raises(ValidationError) as exc:
+        pruefe_upload(upload("a.csv", b"Name\n" + b"x\n" * 6))
+    assert "höchstens 5" in " ".join(exc.value.messages)
+
+
+@pytest.mark.parametrize("payload", ["=1+1", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_like_text_is_neutralised(payload):
+    assert escape_formula(payload) == "'" + payload
+
+
+def test_numbers_and_plain_text_stay_untouched():
+    assert escape_formula(-5) == -5
+    assert escape_formula("Neuss") == "Neuss"
+
+
+class KommuneExport(SafeExportMixin, resources.ModelResource):
+    name = fields.Field(attribute="name", column_name="Name")
+    id = fields.Field(attribute="id", column_name="ID", widget=widgets.IntegerWidget())
+
+    class Meta:
+        model = Kommune
+        fields = ("id", "name")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_escapes_formulas_and_keeps_numbers(scenario, fmt):
+    Kommune.objects.filter(pk=scenario.a1.pk).update(name="=HYPERLINK(1)")
+    dataset = KommuneExport().export(Kommune.objects.filter(pk=scenario.a1.pk), force_native_type=True)
+    data = dataset.export(fmt)
+    if fmt == "csv":
+        assert "'=HYPERLINK(1)" in data
+    else:
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        row = list(wb.active.iter_rows(values_only=True))[1]
+        assert row[0] == scenario.a1.pk  # a number, not text
+        assert row[1] == "'=HYPERLINK(1)"
+    assert isinstance(tablib.Dataset, type)
