@@ -1,0 +1,368 @@
+"""Small-number protection ("Geheimhaltung kleiner Fallzahlen"): the ONE place of the rule.
+
+Every figure of the needs analysis that leaves the Kommune which entered it (other Kommunen, `auswertung`, `land`,
+exports, reports) passes through this module. Pure functions over plain data (lists of ints), no Django models.
+
+The rule, as in German official labour-market statistics:
+
+* Primary suppression: a count from 1 to k-1 (k = ``settings.BEDARF_MIN_COUNT``, default 3) is shown as "< k".
+  Margins (row, column and grand totals) are figures too and follow the same rule.
+* Secondary suppression: a hidden figure must not be recomputable from the figures shown. Every total shown
+  gives a linear relation "cells = total". We keep hiding further figures until
+  (1) no relation contains exactly one hidden figure (the classic rule: a row or column with exactly one hidden
+      cell gets the next-smallest non-zero cell hidden as well), and
+  (2) no hidden figure is determined by the relations at all (the stronger, linear rule: in the graph whose nodes
+      are the relations and whose edges are the hidden figures, no hidden figure is a bridge; a bridge can be
+      worked out by adding up all relations on one side of it).
+* Zeros stay visible: a zero discloses nobody, and hiding zeros would blank out most small tables. A zero is only
+  hidden as a last resort when no non-zero figure can protect a hidden one.
+* Secondarily hidden figures show as "x" (they are not small, so "< k" would be wrong); the legend explains both.
+* Figures the viewer already knows (a `kommune` user sees the raw figures of its own Kommune) are shown raw and
+  treated as known constants, so protection still holds against that viewer.
+
+Derived figures (coverage ratio, gap, change between rounds) are only shown when every count they derive from is
+visible; `abgeleitet()` does that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+PRIMAER = "primaer"
+SEKUNDAER = "sekundaer"
+ZEICHEN_SEKUNDAER = "x"
+
+
+def mindestanzahl() -> int:
+    """k: counts below it (and above zero) never leave the owning Kommune unprotected."""
+    return max(1, int(getattr(settings, "BEDARF_MIN_COUNT", 3)))
+
+
+@dataclass(frozen=True)
+class Wert:
+    """A figure as it may be shown: the number if visible, otherwise only the protected display."""
+
+    anzeige: str
+    zahl: int | None
+    grund: str = ""  # "", PRIMAER or SEKUNDAER
+
+    @property
+    def gesperrt(self) -> bool:
+        return self.zahl is None
+
+    def __str__(self) -> str:
+        return self.anzeige
+
+    def as_json(self) -> int | None:
+        """Chart value: null for a hidden figure (a gap in the chart, never a number)."""
+        return self.zahl
+
+
+def offen(zahl: int) -> Wert:
+    return Wert(anzeige=str(zahl), zahl=zahl)
+
+
+def _gesperrt(grund: str, k: int) -> Wert:
+    return Wert(anzeige=f"< {k}" if grund == PRIMAER else ZEICHEN_SEKUNDAER, zahl=None, grund=grund)
+
+
+@dataclass
+class GeschuetzteTabelle:
+    """A protected table: `zellen[i][j]`, the margins that are shown, and k."""
+
+    zellen: list[list[Wert]]
+    zeilensummen: list[Wert] | None
+    spaltensummen: list[Wert] | None
+    gesamt: Wert | None
+    k: int
+    gesperrte: set = field(default_factory=set)
+
+    @property
+    def anzahl_gesperrt(self) -> int:
+        return len(self.gesperrte)
+
+
+# Entry keys of a table: ("z", i, j) cell, ("r", i) row total, ("c", j) column total, ("g",) grand total.
+Key = tuple
+
+
+def _check_rectangular(werte: list[list[int]]) -> tuple[int, int]:
+    m = len(werte)
+    n = len(werte[0]) if m else 0
+    for row in werte:
+        if len(row) != n:
+            raise ValueError("All rows need the same number of cells.")
+        for v in row:
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                raise ValueError("Counts are non-negative integers.")
+    return m, n
+
+
+def schuetze_tabelle(
+    werte: list[list[int]],
+    *,
+    k: int | None = None,
+    zeilensummen: bool = True,
+    spaltensummen: bool = True,
+    gesamtsumme: bool | None = None,
+    bekannt: list[list[bool]] | None = None,
+    vorab_gesperrt: Iterable[Key] = (),
+) -> GeschuetzteTabelle:
+    """Protects a table of counts with the margins that will be shown next to it.
+
+    `bekannt[i][j]` marks cells the viewer may see raw (its own Kommune); `vorab_gesperrt` forces entries hidden
+    (used to keep linked tables consistent, see `schuetze_mit_aufschluesselung`).
+    """
+    k = mindestanzahl() if k is None else k
+    m, n = _check_rectangular(werte)
+    if gesamtsumme is None:
+        gesamtsumme = zeilensummen or spaltensummen
+    bekannt = bekannt or [[False] * n for _ in range(m)]
+
+    value: dict[Key, int] = {}
+    known: dict[Key, bool] = {}
+    edges: dict[Key, tuple] = {}  # entry -> (relation a, relation b); "ground" for a missing relation
+    for i in range(m):
+        for j in range(n):
+            value[("z", i, j)] = werte[i][j]
+            known[("z", i, j)] = bool(bekannt[i][j])
+    if zeilensummen:
+        for i in range(m):
+            value[("r", i)] = sum(werte[i])
+            known[("r", i)] = all(bekannt[i]) if n else True
+    if spaltensummen:
+        for j in range(n):
+            value[("c", j)] = sum(werte[i][j] for i in range(m))
+            known[("c", j)] = all(bekannt[i][j] for i in range(m)) if m else True
+    if gesamtsumme:
+        value[("g",)] = sum(map(sum, werte))
+        known[("g",)] = all(all(row) for row in bekannt)
+
+    # Relations: each shown total ties its parts to it.
+    ground = ("ground",)
+    total_rel = ("T",)  # only when no margin is shown but the grand total is
+    for i in range(m):
+        for j in range(n):
+            a = ("row", i) if zeilensummen else (total_rel if gesamtsumme and not spaltensummen else ground)
+            b = ("col", j) if spaltensummen else ground
+            if not zeilensummen and not spaltensummen and not gesamtsumme:
+                a = b = ground
+            edges[("z", i, j)] = (a, b)
+    if zeilensummen:
+        for i in range(m):
+            edges[("r", i)] = (("row", i), ("TC",) if gesamtsumme else ground)
+    if spaltensummen:
+        for j in range(n):
+            edges[("c", j)] = (("col", j), ("TR",) if gesamtsumme else ground)
+    if gesamtsumme:
+        if zeilensummen and spaltensummen:
+            edges[("g",)] = (("TR",), ("TC",))
+        elif zeilensummen:
+            edges[("g",)] = (("TC",), ground)
+        elif spaltensummen:
+            edges[("g",)] = (("TR",), ground)
+        else:
+            edges[("g",)] = (total_rel, ground)
+
+    relations: dict[tuple, list[Key]] = {}
+    for key, (a, b) in edges.items():
+        for rel in {a, b}:
+            if rel != ground:
+                relations.setdefault(rel, []).append(key)
+
+    hidden: dict[Key, str] = {}
+    for key, v in value.items():
+        if not known[key] and 1 <= v < k:
+            hidden[key] = PRIMAER
+    for key in vorab_gesperrt:
+        if key in value and not known[key] and key not in hidden:
+            hidden[key] = SEKUNDAER
+
+    def pick(candidates: list[Key]) -> Key | None:
+        # Interior cells before margins, smallest non-zero first, zeros only as the last resort.
+        free = [c for c in candidates if not known[c] and c not in hidden]
+        if not free:
+            return None
+        return min(free, key=lambda c: (value[c] == 0, c[0] != "z", value[c], c))
+
+    changed = True
+    while changed:
+        changed = False
+        # (1) The classic rule: no relation with exactly one unknown hidden entry.
+        stable = False
+        while not stable:
+            stable = True
+            for entries in relations.values():
+                if sum(1 for e in entries if e in hidden) == 1:
+                    choice = pick(entries)
+                    if choice is not None:
+                        hidden[choice] = SEKUNDAER
+                        stable = False
+                        changed = True
+        # (2) The linear rule: no hidden entry is a bridge of the relation graph.
+        bridge = _first_bridge({e: edges[e] for e in hidden})
+        if bridge is not None:
+            graph = {e: edges[e] for e in hidden}
+            side_a = _component_without(bridge, graph, edges[bridge][0])
+            side_b = _component_without(bridge, graph, edges[bridge][1])
+            # An entry joining both sides puts the bridge on a cycle; else widen the search.
+            crossing = [e for e, (a, b) in edges.items() if {a in side_a, b in side_a} == {True, False}]
+            choice = pick([e for e in crossing if edges[e][0] in side_b or edges[e][1] in side_b])
+            if choice is None:
+                choice = pick(crossing + [e for e, (a, b) in edges.items() if (a in side_b) != (b in side_b)])
+            if choice is not None:
+                hidden[choice] = SEKUNDAER
+                changed = True
+
+    def show(key: Key) -> Wert:
+        if key in hidden:
+            return _gesperrt(hidden[key], k)
+        return offen(value[key])
+
+    return GeschuetzteTabelle(
+        zellen=[[show(("z", i, j)) for j in range(n)] for i in range(m)],
+        zeilensummen=[show(("r", i)) for i in range(m)] if zeilensummen else None,
+        spaltensummen=[show(("c", j)) for j in range(n)] if spaltensummen else None,
+        gesamt=show(("g",)) if gesamtsumme else None,
+        k=k,
+        gesperrte=set(hidden),
+    )
+
+
+def _first_bridge(graph: dict[Key, tuple]) -> Key | None:
+    """The first edge whose removal disconnects its endpoints (multigraph, iterative Tarjan)."""
+    adjacency: dict[tuple, list[tuple[tuple, Key]]] = {}
+    for key, (a, b) in graph.items():
+        if a == b:
+            continue  # a self-loop is never a bridge
+        adjacency.setdefault(a, []).append((b, key))
+        adjacency.setdefault(b, []).append((a, key))
+    order: dict[tuple, int] = {}
+    low: dict[tuple, int] = {}
+    counter = 0
+    for root in sorted(adjacency, key=repr):
+        if root in order:
+            continue
+        order[root] = low[root] = counter
+        counter += 1
+        stack = [(root, None, iter(adjacency[root]))]
+        while stack:
+            node, via, it = stack[-1]
+            advanced = False
+            for nxt, key in it:
+                if key == via:
+                    continue
+                if nxt in order:
+                    low[node] = min(low[node], order[nxt])
+                else:
+                    order[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append((nxt, key, iter(adjacency[nxt])))
+                    advanced = True
+                    break
+            if not advanced:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        return via
+    return None
+
+
+def _component_without(bridge: Key, graph: dict[Key, tuple], start: tuple) -> set:
+    """Nodes reachable from `start` (an endpoint of the bridge) once the bridge is removed."""
+    adjacency: dict[tuple, list[tuple]] = {}
+    for key, (a, b) in graph.items():
+        if key == bridge:
+            continue
+        adjacency.setdefault(a, []).append(b)
+        adjacency.setdefault(b, []).append(a)
+    seen = {start}
+    todo = [start]
+    while todo:
+        node = todo.pop()
+        for nxt in adjacency.get(node, []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def schuetze_liste(
+    werte: list[int], *, k: int | None = None, summe: bool = True
+) -> tuple[list[Wert], Wert | None]:
+    """A single breakdown with its total (e.g. school qualifications of the whole Bündnis)."""
+    tabelle = schuetze_tabelle(
+        [[v] for v in werte], k=k, zeilensummen=False, spaltensummen=summe, gesamtsumme=False
+    )
+    return [row[0] for row in tabelle.zellen], (tabelle.spaltensummen[0] if summe else None)
+
+
+def schuetze_mit_aufschluesselung(
+    haupt: list[list[int]],
+    aufschluesselungen: list[list[list[int]]],
+    *,
+    k: int | None = None,
+    bekannt_zeilen: Iterable[int] = (),
+) -> tuple[GeschuetzteTabelle, list[GeschuetzteTabelle]]:
+    """Linked tables: `haupt` (rows x columns, with column totals) and for every column j a breakdown
+    (rows x parts, with row and column totals) whose row totals are column j of `haupt`.
+
+    Used for need per Kommune x Bedarfskategorie and, per category, Kommune x Aufenthaltsstatus. A figure hidden
+    in one table is hidden in the other, iterated until both agree, so the breakdown cannot undo the main table.
+    `bekannt_zeilen` are rows the viewer may see raw (its own Kommune).
+    """
+    k = mindestanzahl() if k is None else k
+    m, n = _check_rectangular(haupt)
+    if len(aufschluesselungen) != n:
+        raise ValueError("One breakdown per column of the main table.")
+    for j, sub in enumerate(aufschluesselungen):
+        if len(sub) != m or any(sum(sub[i]) != haupt[i][j] for i in range(m)):
+            raise ValueError("Breakdown rows must add up to the main table.")
+    own = set(bekannt_zeilen)
+    bekannt_h = [[i in own] * n for i in range(m)]
+    forced_h: set = set()
+    forced_sub: list[set] = [set() for _ in range(n)]
+    while True:
+        main = schuetze_tabelle(
+            haupt, k=k, zeilensummen=False, spaltensummen=True, bekannt=bekannt_h, vorab_gesperrt=forced_h
+        )
+        subs = []
+        for j, sub in enumerate(aufschluesselungen):
+            s = len(sub[0]) if sub else 0
+            forced = set(forced_sub[j])
+            forced |= {("r", i) for i in range(m) if ("z", i, j) in main.gesperrte}
+            if ("c", j) in main.gesperrte:
+                forced.add(("g",))
+            subs.append(
+                schuetze_tabelle(sub, k=k, bekannt=[[i in own] * s for i in range(m)], vorab_gesperrt=forced)
+            )
+            forced_sub[j] = forced
+        new_h = set(forced_h)
+        for j, sub_t in enumerate(subs):
+            new_h |= {("z", i, j) for i in range(m) if ("r", i) in sub_t.gesperrte}
+            if ("g",) in sub_t.gesperrte:
+                new_h.add(("c", j))
+        if new_h <= main.gesperrte:
+            return main, subs
+        forced_h = new_h | main.gesperrte
+
+
+def abgeleitet(werte: Iterable[Wert], rechnung: Callable[..., object]) -> object | None:
+    """A derived figure (ratio, gap, change) only when every count it uses is visible, else None."""
+    werte = list(werte)
+    if any(w.gesperrt for w in werte):
+        return None
+    return rechnung(*(w.zahl for w in werte))
+
+
+def legende(k: int | None = None) -> str:
+    k = mindestanzahl() if k is None else k
+    return (
+        f"„< {k}“: Fallzahl von 1 bis {k - 1}, zum Schutz kleiner Zahlen nicht ausgewiesen. "
+        f"„{ZEICHEN_SEKUNDAER}“: gesperrt, damit verdeckte Werte nicht aus Summen errechnet werden können."
+    )
