@@ -136,7 +136,13 @@ class SavesAtomicallyMixin:
         return HttpResponseRedirect(self.get_success_url())
 
     def save(self, form):
-        return form.save()
+        # The owner (Bündnis) is not a form field, so the form skips constraints that involve it:
+        # validate the whole row again before writing.
+        obj = form.save(commit=False)
+        obj.full_clean()
+        obj.save()
+        form.save_m2m()
+        return obj
 
 
 class ScopedCreateView(FormUserMixin, SavesAtomicallyMixin, ScopedMixin, CreateView):

@@ -25,6 +25,17 @@ logger = logging.getLogger(__name__)
 AUTH_STARTED_SESSION_KEY = "_auth_started_at"
 
 
+def client_ip(request) -> str | None:
+    """The client address for login throttling (django-axes), aware of settings.TRUSTED_PROXY_COUNT proxies."""
+    remote = request.META.get("REMOTE_ADDR")
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    # Each trusted proxy appends the address it saw; the one the outermost proxy saw is `count` from the end.
+    return chain[-count] if len(chain) >= count else remote
+
+
 class HealthzMiddleware:
     """Place first in MIDDLEWARE."""
 

@@ -39,8 +39,10 @@ class GremiumStatus(models.TextChoices):
 
 class GremiumQuerySet(BuendnisQuerySet):
     def for_list(self):
-        return self.select_related("leitung", "buendnis").annotate(
-            anzahl_mitglieder=models.Count("mitgliedschaften", distinct=True)
+        return (
+            self.select_related("leitung", "buendnis")
+            .annotate(anzahl_mitglieder=models.Count("mitgliedschaften", distinct=True))
+            .order_by("art", "name", "pk")
         )
 
 
@@ -344,8 +346,10 @@ class VereinbarungStatus(models.TextChoices):
 
 class VerfahrensvereinbarungQuerySet(BuendnisQuerySet):
     def for_list(self):
-        return self.prefetch_related("parteien").annotate(
-            anzahl_versionen=models.Count("dokumente", distinct=True)
+        return (
+            self.prefetch_related("parteien")
+            .annotate(anzahl_versionen=models.Count("dokumente", distinct=True))
+            .order_by("titel", "pk")
         )
 
 

@@ -24,7 +24,7 @@ class BuendnisRootQuerySet(models.QuerySet):
         return self.filter(pk=user.buendnis_id) if user.buendnis_id else self.none()
 
     def for_list(self):
-        return self.annotate(anzahl_kommunen=models.Count("kommunen", distinct=True))
+        return self.annotate(anzahl_kommunen=models.Count("kommunen", distinct=True)).order_by("name")
 
 
 class Buendnis(TimestampedModel):
@@ -65,7 +65,11 @@ class Buendnis(TimestampedModel):
 
 class KommuneQuerySet(BuendnisQuerySet):
     def for_list(self):
-        return self.select_related("buendnis").annotate(anzahl_akteure=models.Count("akteure", distinct=True))
+        return (
+            self.select_related("buendnis")
+            .annotate(anzahl_akteure=models.Count("akteure", distinct=True))
+            .order_by("buendnis__name", "name")
+        )
 
 
 class Kommune(SameBuendnisMixin, TimestampedModel):

@@ -42,14 +42,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers the load balancer before host validation and the HTTPS redirect.
+    "buendnis.middleware.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "buendnis.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "buendnis.middleware.SessionAbsoluteTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "buendnis.middleware.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -111,6 +116,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+# `manage.py backup` writes here unless --file is given (make backup).
+BACKUP_DIR = env("DJANGO_BACKUP_DIR", default=str(BASE_DIR / "var" / "backups"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -130,7 +137,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -157,6 +168,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/gesperrt.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
+# Behind N trusted proxies (the load balancer) the client address is taken from X-Forwarded-For, counted
+# from the right; with 0 (direct exposure) the header is ignored, because a client could forge it.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "buendnis.middleware.client_ip"
+
+# Optional second factor (TOTP) for koordination, land and superusers (buendnis.views_konto).
+OTP_TOTP_ISSUER = "Bündnis-Koordination"
 
 # Uploads: imports and documents.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -181,4 +199,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
-FORMS_URLFIELD_ASSUME_HTTPS = True
+FORMS_URLFIELD_ASSUME_HTTPS = True  # noqa: E305

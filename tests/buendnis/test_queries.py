@@ -1,0 +1,59 @@
+"""Every list page and the dashboard run the same number of queries with few and with many rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from buendnis.models import Mitgliedschaft, Prioritaet
+from tests.factories import AkteurFactory, AufgabeFactory, GremiumFactory, SitzungFactory, VereinbarungFactory
+
+PAGES = [
+    "buendnis:dashboard",
+    "buendnis:buendnis-list",
+    "buendnis:kommune-list",
+    "buendnis:akteur-list",
+    "buendnis:gremium-list",
+    "buendnis:sitzung-list",
+    "buendnis:aufgabe-list",
+    "buendnis:prioritaet-list",
+    "buendnis:vereinbarung-list",
+]
+
+
+def fill(scenario, n):
+    a = scenario.a
+    for i in range(n):
+        akteur = AkteurFactory(buendnis=a, kommune=scenario.a1 if i % 2 else None)
+        gremium = GremiumFactory(buendnis=a, leitung=akteur)
+        Mitgliedschaft.objects.create(gremium=gremium, akteur=akteur)
+        SitzungFactory(gremium=gremium)
+        AufgabeFactory(buendnis=a, gremium=gremium, akteur=akteur, ueberfaellig=bool(i % 3 == 0))
+        vv = VereinbarungFactory(buendnis=a)
+        vv.parteien.add(akteur)
+        Prioritaet.objects.create(buendnis=a, rang=i + 1, titel=f"P{i}")
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url_name", PAGES)
+def test_query_count_does_not_grow_with_rows(scenario, url_name):
+    client = scenario.client("koordination")
+    fill(scenario, 3)
+    few = count_queries(client, reverse(url_name))
+    fill(scenario, 40)
+    many = count_queries(client, reverse(url_name))
+    assert many == few, f"{url_name}: {few} queries with few rows, {many} with many"
+
+
+@pytest.mark.parametrize("url_name", PAGES)
+def test_list_pages_stay_within_a_small_query_budget(scenario, url_name, django_assert_max_num_queries):
+    fill(scenario, 30)
+    client = scenario.client("koordination")
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse(url_name)).status_code == 200
