@@ -1,0 +1,35 @@
+"""Every demo user signs in and reaches a dashboard for its role; the pages pass axe-core."""
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+DEMO_USERS = [
+    "koordination",
+    "kommune-neuss",
+    "kommune-dormagen",
+    "mitglied",
+    "auswertung",
+    "koordination-duesseldorf",
+    "land",
+    "admin",
+]
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_demo_user_logs_in_and_sees_dashboard(login, username):
+    page = login(username)
+    assert page.get_by_role("heading", level=1).first.inner_text().endswith("Übersicht")
+    assert page.get_by_role("navigation", name="Hauptnavigation").is_visible()
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+
+
+def test_login_page_is_accessible_and_rejects_wrong_password(page, live_server, demo):
+    page.goto(f"{live_server.url}/anmelden/")
+    assert axe_violations(page) == []
+    page.get_by_label("Benutzername").fill("koordination")
+    page.get_by_label("Passwort").fill("falsch")
+    page.get_by_role("button", name="Anmelden").click()
+    assert page.get_by_role("alert").is_visible()
+    assert "/anmelden/" in page.url
