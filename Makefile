@@ -47,10 +47,13 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 serve: messages
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make serve braucht PostgreSQL: DATABASE_URL=postgres://benutzer:passwort@host:5432/datenbank (siehe README, Betrieb)"; exit 2;; esac
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py check --deploy
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn config.wsgi:application \
-		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --timeout 60 --graceful-timeout 30 \
+		--max-requests 2000 --max-requests-jitter 200 --access-logfile - --error-logfile -
 
 bench: messages
 	$(PY) bench/run.py
@@ -59,5 +62,5 @@ backup: install
 	$(PY) manage.py backup $${BACKUP_FILE:+--file $$BACKUP_FILE}
 
 restore: install
-	@test -n "$$BACKUP_FILE" || (echo "Bitte BACKUP_FILE=pfad angeben" && exit 2)
-	$(PY) manage.py restore --file $$BACKUP_FILE
+	@test -n "$$BACKUP_FILE" || (echo "Bitte BACKUP_FILE=pfad angeben (optional FORCE=1 ersetzt vorhandene Daten)" && exit 2)
+	$(PY) manage.py restore --file "$$BACKUP_FILE" $${FORCE:+--force}

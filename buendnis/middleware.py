@@ -53,7 +53,7 @@ class HealthzMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    permissions_policy = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+    permissions_policy = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
     def __init__(self, get_response):
         self.get_response = get_response
