@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from buendnis.admin_base import ScopedAdmin
+from buendnis import resources
+from buendnis.admin_base import SafeExportAdminMixin, ScopedAdmin
 from buendnis.models import (
     Akteur,
     Ansprechperson,
@@ -44,7 +45,8 @@ class BuendnisAdmin(ScopedAdmin):
 
 
 @admin.register(Kommune)
-class KommuneAdmin(ScopedAdmin):
+class KommuneAdmin(SafeExportAdminMixin, ScopedAdmin):
+    resource_classes = [resources.KommuneResource]
     list_display = ["name", "buendnis", "gemeindeschluessel"]
     list_filter = ["buendnis"]
     list_select_related = ["buendnis"]
@@ -64,7 +66,8 @@ class AnsprechpersonInline(admin.TabularInline):
 
 
 @admin.register(Akteur)
-class AkteurAdmin(ScopedAdmin):
+class AkteurAdmin(SafeExportAdminMixin, ScopedAdmin):
+    resource_classes = [resources.AkteurResource]
     list_display = ["name", "typ", "bereich", "kommune", "buendnis"]
     list_filter = ["typ", "bereich", "buendnis"]
     list_select_related = ["bereich", "kommune", "buendnis"]
@@ -88,7 +91,8 @@ class MitgliedschaftInline(admin.TabularInline):
 
 
 @admin.register(Gremium)
-class GremiumAdmin(ScopedAdmin):
+class GremiumAdmin(SafeExportAdminMixin, ScopedAdmin):
+    resource_classes = [resources.GremiumResource]
     list_display = ["name", "art", "format", "status", "leitung", "buendnis"]
     list_filter = ["art", "status", "format", "buendnis"]
     list_select_related = ["leitung", "buendnis"]
@@ -111,7 +115,8 @@ class TopInline(admin.TabularInline):
 
 
 @admin.register(Sitzung)
-class SitzungAdmin(ScopedAdmin):
+class SitzungAdmin(SafeExportAdminMixin, ScopedAdmin):
+    resource_classes = [resources.SitzungResource]
     list_display = ["titel", "gremium", "beginn", "status", "buendnis"]
     list_filter = ["status", "buendnis"]
     list_select_related = ["gremium", "buendnis"]
@@ -130,7 +135,8 @@ class TagesordnungspunktAdmin(ScopedAdmin):
 
 
 @admin.register(Beschluss)
-class BeschlussAdmin(ScopedAdmin):
+class BeschlussAdmin(SafeExportAdminMixin, ScopedAdmin):
+    resource_classes = [resources.BeschlussResource]
     list_display = ["__str__", "gremium", "datum", "kernaufgabe"]
     list_filter = ["kernaufgabe", "buendnis"]
     list_select_related = ["gremium"]
@@ -139,7 +145,8 @@ class BeschlussAdmin(ScopedAdmin):
 
 
 @admin.register(Aufgabe)
-class AufgabeAdmin(ScopedAdmin):
+class AufgabeAdmin(SafeExportAdminMixin, ScopedAdmin):
+    resource_classes = [resources.AufgabeResource]
     list_display = ["titel", "status", "faellig_am", "akteur", "zustaendig", "gremium"]
     list_filter = ["status", "buendnis"]
     list_select_related = ["akteur", "zustaendig", "gremium"]
@@ -156,7 +163,8 @@ class AufgabeAdmin(ScopedAdmin):
 
 
 @admin.register(Prioritaet)
-class PrioritaetAdmin(ScopedAdmin):
+class PrioritaetAdmin(SafeExportAdminMixin, ScopedAdmin):
+    resource_classes = [resources.PrioritaetResource]
     list_display = ["rang", "titel", "buendnis"]
     list_filter = ["buendnis"]
     list_select_related = ["buendnis"]
@@ -175,7 +183,8 @@ class DokumentInline(admin.TabularInline):
 
 
 @admin.register(Verfahrensvereinbarung)
-class VerfahrensvereinbarungAdmin(ScopedAdmin):
+class VerfahrensvereinbarungAdmin(SafeExportAdminMixin, ScopedAdmin):
+    resource_classes = [resources.VerfahrensvereinbarungResource]
     list_display = ["titel", "status", "gueltig_ab", "buendnis"]
     list_filter = ["status", "buendnis"]
     list_select_related = ["buendnis"]

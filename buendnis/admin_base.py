@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
+from import_export.forms import ImportForm
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
+
+from buendnis.io import lade_dataset, lies_upload
 
 
 class ScopedAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
@@ -55,3 +60,37 @@ class ScopedAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
 
             form.__init__ = __init__
         return form
+
+
+class SicheresImportFormular(ImportForm):
+    """The admin's import form runs the same file checks as the staff import pages before anything parses."""
+
+    def clean_import_file(self):
+        datei = self.cleaned_data["import_file"]
+        raw, fmt = lies_upload(datei)
+        lade_dataset(raw, fmt)
+        datei.seek(0)
+        return datei
+
+
+class SafeExportAdminMixin(ExportMixin):
+    """Export from the admin changelist: the admin's (scoped) queryset, formula-safe resources, no float."""
+
+    export_formats = [CSV, XLSX, JSON]
+
+    def get_export_formats(self):
+        return self.export_formats
+
+
+class SafeImportExportAdminMixin(ImportExportMixin):
+    """Import/export in the admin: CSV and XLSX only, checked uploads, exports limited to the admin's queryset."""
+
+    import_form_class = SicheresImportFormular
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX, JSON]
+
+    def get_import_formats(self):
+        return self.import_formats
+
+    def get_export_formats(self):
+        return self.export_formats
