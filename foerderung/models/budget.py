@@ -1,0 +1,111 @@
+"""Allocated budgets: per Bündnis × Förderbaustein × year, and within a Bündnis optionally per Kommune."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from buendnis.models import Buendnis, BuendnisQuerySet, Kommune, SameBuendnisMixin, TimestampedModel
+
+from .programm import Foerderbaustein, Verteilung, geld
+
+
+class BudgetQuerySet(BuendnisQuerySet):
+    def editable_by(self, user):
+        # Allocations come from the state; the Bündnis only reads them.
+        if getattr(user, "is_authenticated", False) and (user.is_superuser or user.rolle == "land"):
+            return self
+        return self.none()
+
+    def for_list(self):
+        return self.select_related("buendnis", "baustein")
+
+
+class Budget(SameBuendnisMixin, TimestampedModel):
+    """The funds allocated to one Bündnis for one Förderbaustein in one budget year."""
+
+    buendnis = models.ForeignKey(
+        Buendnis, on_delete=models.PROTECT, related_name="foerderbudgets", verbose_name=_("Bündnis")
+    )
+    baustein = models.ForeignKey(
+        Foerderbaustein, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("Förderbaustein")
+    )
+    jahr = models.PositiveSmallIntegerField(_("Haushaltsjahr"))
+    betrag = geld(_("zugewiesen (EUR)"), validators=[MinValueValidator(Decimal("0"))])
+    verteilung = models.ForeignKey(
+        Verteilung,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="budgets",
+        verbose_name=_("aus Verteilung"),
+    )
+    bemerkung = models.CharField(_("Bemerkung"), max_length=300, blank=True)
+
+    objects = BudgetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Budget")
+        verbose_name_plural = _("Budgets")
+        ordering = ["buendnis__name", "baustein__nummer", "jahr"]
+        constraints = [
+            models.UniqueConstraint(fields=["buendnis", "baustein", "jahr"], name="budget_unique_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.buendnis} – {self.baustein} – {self.jahr}"
+
+
+class BudgetKommuneQuerySet(BuendnisQuerySet):
+    buendnis_lookup = "budget__buendnis_id"
+
+    def for_list(self):
+        return self.select_related("budget__baustein", "kommune")
+
+
+class BudgetKommune(SameBuendnisMixin, TimestampedModel):
+    """The part of a Bündnis budget the coordination earmarks for one member Kommune."""
+
+    budget = models.ForeignKey(
+        Budget, on_delete=models.CASCADE, related_name="kommunen", verbose_name=_("Budget")
+    )
+    kommune = models.ForeignKey(
+        Kommune, on_delete=models.PROTECT, related_name="foerderbudgets", verbose_name=_("Kommune")
+    )
+    betrag = geld(_("zugewiesen (EUR)"), validators=[MinValueValidator(Decimal("0"))])
+
+    objects = BudgetKommuneQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Budget einer Kommune")
+        verbose_name_plural = _("Budgets der Kommunen")
+        ordering = ["kommune__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "kommune"], name="budgetkommune_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.budget} – {self.kommune}"
+
+    def get_buendnis_id(self):
+        return self.budget.buendnis_id if self.budget_id else None
+
+    def clean(self):
+        super().clean()
+        if not self.budget_id or self.betrag is None:
+            return
+        andere = BudgetKommune.objects.filter(budget_id=self.budget_id).exclude(pk=self.pk).aggregate(
+            s=Sum("betrag")
+        )["s"] or Decimal("0")
+        if andere + self.betrag > self.budget.betrag:
+            raise ValidationError(
+                {"betrag": _("Die Anteile der Kommunen übersteigen zusammen das Budget des Bündnisses.")}
+            )

@@ -1,0 +1,353 @@
+"""The application workflow: every transition, every refusal (German message, database unchanged)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from foerderung import services
+from foerderung.models import AntragStatus, Foerderantrag, Kostenkategorie, Mittelabruf, Statuswechsel
+from foerderung.services import KostenpositionDaten
+
+from .factories import FoerderantragFactory
+
+A = AntragStatus
+D = Decimal
+
+
+@pytest.fixture
+def antrag(scenario, f1, budget_a):
+    return FoerderantragFactory(
+        buendnis=scenario.a, kommune=scenario.a1, baustein=f1, beantragt=D("10000.00")
+    )
+
+
+BEWILLIGUNG = Decimal("8000.00")
+
+
+def _bewilligt(scenario, antrag, betrag=BEWILLIGUNG):
+    koord = scenario.users["koordination"]
+    services.antrag_statuswechsel(antrag=antrag, nach=A.EINGEREICHT, by=scenario.users["kommune"])
+    services.antrag_statuswechsel(antrag=antrag, nach=A.IN_PRUEFUNG, by=koord)
+    return services.antrag_bewilligen(
+        antrag=antrag,
+        betrag=betrag,
+        bescheid_datum=datetime.date(2020, 2, 1),
+        bescheid_nummer="B-7",
+        by=koord,
+    )
+
+
+def test_full_workflow_from_draft_to_closed_keeps_who_when_comment(scenario, antrag):
+    koord = scenario.users["koordination"]
+    _bewilligt(scenario, antrag)
+    services.mittelabruf_erfassen(
+        antrag=antrag, betrag=D("5000.00"), datum=datetime.date(2020, 5, 1), by=koord
+    )
+    services.verwendungsnachweis_einreichen(
+        antrag=antrag,
+        eingereicht_am=datetime.date(2021, 3, 1),
+        sachbericht="Bericht",
+        ausgaben_ist=D("5000.00"),
+        by=koord,
+    )
+    services.antrag_statuswechsel(antrag=antrag, nach=A.VN_GEPRUEFT, by=koord, kommentar="sachlich richtig")
+    services.antrag_statuswechsel(antrag=antrag, nach=A.ABGESCHLOSSEN, by=koord)
+    antrag.refresh_from_db()
+    assert antrag.status == A.ABGESCHLOSSEN
+    assert antrag.bewilligt_betrag == D("8000.00")
+    schritte = list(Statuswechsel.objects.filter(antrag=antrag).values_list("von", "nach", "durch__username"))
+    assert schritte == [
+        (A.ENTWURF, A.EINGEREICHT, "kom-a1"),
+        (A.EINGEREICHT, A.IN_PRUEFUNG, "koord"),
+        (A.IN_PRUEFUNG, A.BEWILLIGT, "koord"),
+        (A.BEWILLIGT, A.VN_EINGEREICHT, "koord"),
+        (A.VN_EINGEREICHT, A.VN_GEPRUEFT, "koord"),
+        (A.VN_GEPRUEFT, A.ABGESCHLOSSEN, "koord"),
+    ]
+    assert Statuswechsel.objects.get(antrag=antrag, nach=A.VN_GEPRUEFT).kommentar == "sachlich richtig"
+    assert antrag.verwendungsnachweis.geprueft_am is not None
+
+
+@pytest.mark.parametrize("von", [A.ENTWURF, A.EINGEREICHT, A.IN_PRUEFUNG])
+def test_applicant_can_withdraw_before_decision(scenario, antrag, von):
+    Foerderantrag.objects.filter(pk=antrag.pk).update(status=von)
+    services.antrag_statuswechsel(antrag=antrag, nach=A.ZURUECKGEZOGEN, by=scenario.users["kommune"])
+    antrag.refresh_from_db()
+    assert antrag.status == A.ZURUECKGEZOGEN
+
+
+def test_rejection_needs_a_reason_and_is_final(scenario, antrag):
+    koord = scenario.users["koordination"]
+    Foerderantrag.objects.filter(pk=antrag.pk).update(status=A.IN_PRUEFUNG)
+    with pytest.raises(ValidationError, match="Ablehnungsgrund"):
+        services.antrag_ablehnen(antrag=antrag, grund=" ", by=koord)
+    services.antrag_ablehnen(antrag=antrag, grund="Zielgruppe nicht erreicht", by=koord)
+    antrag.refresh_from_db()
+    assert (antrag.status, antrag.ablehnungsgrund) == (A.ABGELEHNT, "Zielgruppe nicht erreicht")
+    with pytest.raises(ValidationError, match="„abgelehnt“ kann nicht in den Status „eingereicht“"):
+        services.antrag_statuswechsel(antrag=antrag, nach=A.EINGEREICHT, by=koord)
+
+
+INVALID = [
+    (A.ENTWURF, A.IN_PRUEFUNG),
+    (A.ENTWURF, A.ABGESCHLOSSEN),
+    (A.EINGEREICHT, A.ENTWURF),
+    (A.EINGEREICHT, A.VN_GEPRUEFT),
+    (A.BEWILLIGT, A.ZURUECKGEZOGEN),
+    (A.BEWILLIGT, A.ABGESCHLOSSEN),
+    (A.VN_EINGEREICHT, A.ABGESCHLOSSEN),
+    (A.ZURUECKGEZOGEN, A.EINGEREICHT),
+    (A.ABGESCHLOSSEN, A.EINGEREICHT),
+]
+
+
+@pytest.mark.parametrize(("von", "nach"), INVALID)
+def test_invalid_transition_is_refused_in_german_and_changes_nothing(scenario, antrag, von, nach):
+    Foerderantrag.objects.filter(pk=antrag.pk).update(status=von)
+    with pytest.raises(ValidationError, match="kann nicht in den Status"):
+        services.antrag_statuswechsel(antrag=antrag, nach=nach, by=scenario.users["koordination"])
+    antrag.refresh_from_db()
+    assert antrag.status == von
+    assert not Statuswechsel.objects.filter(antrag=antrag).exists()
+
+
+def test_approval_without_review_state_is_refused(scenario, antrag):
+    with pytest.raises(ValidationError, match="„Entwurf“ kann nicht in den Status „bewilligt“"):
+        services.antrag_bewilligen(
+            antrag=antrag,
+            betrag=D("1.00"),
+            bescheid_datum=datetime.date(2020, 2, 1),
+            bescheid_nummer="X",
+            by=scenario.users["koordination"],
+        )
+
+
+def test_submitting_without_cost_plan_is_refused(scenario, antrag):
+    antrag.kostenpositionen.all().delete()
+    with pytest.raises(ValidationError, match="ohne Kostenplan"):
+        services.antrag_statuswechsel(antrag=antrag, nach=A.EINGEREICHT, by=scenario.users["kommune"])
+
+
+def test_kommune_cannot_submit_antrag_of_other_kommune(scenario, antrag):
+    with pytest.raises(PermissionDenied):
+        services.antrag_statuswechsel(antrag=antrag, nach=A.EINGEREICHT, by=scenario.users["kommune_a2"])
+    antrag.refresh_from_db()
+    assert antrag.status == A.ENTWURF
+
+
+@pytest.mark.parametrize("rolle", ["kommune", "auswertung", "mitglied", "land", "koordination_b"])
+def test_only_koordination_of_the_buendnis_approves(scenario, antrag, rolle):
+    Foerderantrag.objects.filter(pk=antrag.pk).update(status=A.IN_PRUEFUNG)
+    with pytest.raises(PermissionDenied):
+        services.antrag_bewilligen(
+            antrag=antrag,
+            betrag=D("100.00"),
+            bescheid_datum=datetime.date(2020, 2, 1),
+            bescheid_nummer="X",
+            by=scenario.users[rolle],
+        )
+    antrag.refresh_from_db()
+    assert antrag.status == A.IN_PRUEFUNG and antrag.bewilligt_betrag is None
+
+
+def test_approval_above_requested_sum_is_refused(scenario, antrag):
+    Foerderantrag.objects.filter(pk=antrag.pk).update(status=A.IN_PRUEFUNG)
+    with pytest.raises(ValidationError, match="übersteigt die beantragte Förderung"):
+        services.antrag_bewilligen(
+            antrag=antrag,
+            betrag=D("10000.01"),
+            bescheid_datum=datetime.date(2020, 2, 1),
+            bescheid_nummer="X",
+            by=scenario.users["koordination"],
+        )
+
+
+def test_approval_beyond_allocated_budget_needs_reason_from_koordination(scenario, f1, budget_a):
+    koord = scenario.users["koordination"]
+    erster = FoerderantragFactory(
+        buendnis=scenario.a,
+        kommune=scenario.a1,
+        baustein=f1,
+        beantragt=D("90000.00"),
+        gesamtkosten=D("90000.00"),
+        bewilligt=True,
+    )
+    assert erster.bewilligt_betrag == D("90000.00")
+    zweiter = FoerderantragFactory(
+        buendnis=scenario.a, kommune=scenario.a2, baustein=f1, in_pruefung=True, beantragt=D("20000.00")
+    )
+    kwargs = dict(
+        betrag=D("10000.01"), bescheid_datum=datetime.date(2020, 2, 1), bescheid_nummer="B-2", by=koord
+    )
+    with pytest.raises(ValidationError, match="verfügbar 10.000,00 EUR"):
+        services.antrag_bewilligen(antrag=zweiter, **kwargs)
+    zweiter.refresh_from_db()
+    assert zweiter.status == A.IN_PRUEFUNG
+    # Exactly the rest fits.
+    services.antrag_bewilligen(antrag=zweiter, **{**kwargs, "betrag": D("10000.00")})
+    dritter = FoerderantragFactory(
+        buendnis=scenario.a, kommune=scenario.a2, baustein=f1, in_pruefung=True, beantragt=D("20000.00")
+    )
+    services.antrag_bewilligen(antrag=dritter, ueberschreitung_begruendung="Restmittel aus 2019", **kwargs)
+    dritter.refresh_from_db()
+    assert dritter.status == A.BEWILLIGT
+    assert dritter.budget_ueberschreitung_begruendung == "Restmittel aus 2019"
+
+
+def test_approval_without_any_budget_row_is_refused(scenario, f6):
+    antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f6, in_pruefung=True)
+    with pytest.raises(ValidationError, match="zugewiesen 0,00 EUR"):
+        services.antrag_bewilligen(
+            antrag=antrag,
+            betrag=D("1.00"),
+            bescheid_datum=datetime.date(2020, 2, 1),
+            bescheid_nummer="X",
+            by=scenario.users["koordination"],
+        )
+
+
+def test_drawdowns_never_exceed_the_approved_sum(scenario, antrag):
+    koord = scenario.users["koordination"]
+    _bewilligt(scenario, antrag, D("1000.00"))
+    heute = datetime.date(2020, 4, 1)
+    services.mittelabruf_erfassen(antrag=antrag, betrag=D("600.00"), datum=heute, by=koord)
+    with pytest.raises(ValidationError, match="noch verfügbaren bewilligten Mittel \\(400,00 EUR\\)"):
+        services.mittelabruf_erfassen(antrag=antrag, betrag=D("400.01"), datum=heute, by=koord)
+    services.mittelabruf_erfassen(antrag=antrag, betrag=D("400.00"), datum=heute, by=koord)
+    with pytest.raises(ValidationError):
+        services.mittelabruf_erfassen(antrag=antrag, betrag=D("0.01"), datum=heute, by=koord)
+    assert sum(Mittelabruf.objects.filter(antrag=antrag).values_list("betrag", flat=True)) == D("1000.00")
+
+
+def test_drawdown_only_for_approved_application(scenario, antrag):
+    with pytest.raises(ValidationError, match="nur für bewilligte Anträge"):
+        services.mittelabruf_erfassen(
+            antrag=antrag,
+            betrag=D("1.00"),
+            datum=datetime.date(2020, 4, 1),
+            by=scenario.users["koordination"],
+        )
+    assert not Mittelabruf.objects.exists()
+
+
+@pytest.mark.parametrize("rolle", ["kommune", "auswertung", "land", "koordination_b"])
+def test_only_koordination_records_drawdowns(scenario, antrag, rolle):
+    _bewilligt(scenario, antrag)
+    with pytest.raises(PermissionDenied):
+        services.mittelabruf_erfassen(
+            antrag=antrag, betrag=D("1.00"), datum=datetime.date(2020, 4, 1), by=scenario.users[rolle]
+        )
+    assert not Mittelabruf.objects.exists()
+
+
+def test_kommune_drafts_only_for_its_own_kommune(scenario, f1):
+    kommune_user = scenario.users["kommune"]
+    antrag = Foerderantrag(
+        baustein=f1,
+        kommune=scenario.a2,
+        titel="Sprachkurs",
+        beginn=datetime.date(2020, 1, 1),
+        ende=datetime.date(2020, 6, 30),
+        haushaltsjahr=2020,
+        eigenanteil=D("100.00"),
+    )
+    antrag = services.antrag_speichern(
+        antrag=antrag,
+        by=kommune_user,
+        kostenplan=[
+            KostenpositionDaten(Kostenkategorie.HONORAR, "Kurs", einheiten=D("40"), einheitssatz=D("37.50")),
+            KostenpositionDaten(Kostenkategorie.SACH, "Material", betrag=D("250.55")),
+        ],
+    )
+    assert antrag.kommune == scenario.a1  # forced to the user's own Kommune
+    assert antrag.buendnis == scenario.a
+    assert antrag.gesamtkosten == D("1750.55")
+    assert antrag.beantragt == D("1650.55")
+    assert Statuswechsel.objects.get(antrag=antrag).nach == A.ENTWURF
+
+
+def test_cost_line_must_match_units_times_rate(scenario, f1):
+    antrag = Foerderantrag(
+        baustein=f1,
+        kommune=scenario.a1,
+        titel="Kurs",
+        beginn=datetime.date(2020, 1, 1),
+        ende=datetime.date(2020, 6, 30),
+        haushaltsjahr=2020,
+    )
+    with pytest.raises(ValidationError, match="Einheiten × Satz"):
+        services.antrag_speichern(
+            antrag=antrag,
+            by=scenario.users["koordination"],
+            kostenplan=[
+                KostenpositionDaten(
+                    "honorar", "Kurs", betrag=D("1.00"), einheiten=D("2"), einheitssatz=D("37.50")
+                )
+            ],
+        )
+    assert not Foerderantrag.objects.exists()
+
+
+def test_period_outside_programme_is_refused(scenario, f1):
+    antrag = Foerderantrag(
+        baustein=f1,
+        kommune=scenario.a1,
+        titel="Zu spät",
+        beginn=datetime.date(2022, 1, 1),
+        ende=datetime.date(2023, 6, 30),
+        haushaltsjahr=2022,
+    )
+    with pytest.raises(ValidationError, match="innerhalb der Programmlaufzeit"):
+        services.antrag_speichern(antrag=antrag, by=scenario.users["koordination"], kostenplan=[])
+    assert not Foerderantrag.objects.exists()
+
+
+def test_stale_edit_is_refused_and_names_the_change(scenario, antrag):
+    koord = scenario.users["koordination"]
+    kommune_user = scenario.users["kommune"]
+    # Both open version 1; the Kommune saves first.
+    erste = Foerderantrag.objects.get(pk=antrag.pk)
+    erste.titel = "Coaching Aheim 2020"
+    services.antrag_speichern(antrag=erste, by=kommune_user, version=1)
+    zweite = Foerderantrag.objects.get(pk=antrag.pk)
+    zweite.version = 1
+    zweite.titel = "Mein Titel"
+    with pytest.raises(ValidationError) as exc:
+        services.antrag_speichern(antrag=zweite, by=koord, version=1)
+    text = " ".join(exc.value.messages)
+    assert "inzwischen von kom-a1 geändert (Version 1 → 2)" in text
+    assert "Titel: „" in text and "Coaching Aheim 2020" in text
+    antrag.refresh_from_db()
+    assert antrag.titel == "Coaching Aheim 2020" and antrag.version == 2
+
+
+def test_kommune_cannot_edit_submitted_antrag(scenario, antrag):
+    Foerderantrag.objects.filter(pk=antrag.pk).update(status=A.EINGEREICHT)
+    antrag.refresh_from_db()
+    antrag.titel = "geändert"
+    with pytest.raises(PermissionDenied):
+        services.antrag_speichern(antrag=antrag, by=scenario.users["kommune"])
+
+
+def test_monitoring_only_for_approved_and_transitions_bounded(scenario, antrag):
+    koord = scenario.users["koordination"]
+    with pytest.raises(ValidationError, match="erst für bewilligte"):
+        services.monitoring_melden(antrag=antrag, jahr=2020, quartal=1, by=koord, eingetreten=3)
+    _bewilligt(scenario, antrag)
+    with pytest.raises(ValidationError, match="mehr Übergänge"):
+        services.monitoring_melden(
+            antrag=antrag, jahr=2020, quartal=1, by=koord, abgeschlossen=1, uebergang_arbeit=2
+        )
+    meldung = services.monitoring_melden(
+        antrag=antrag,
+        jahr=2020,
+        quartal=1,
+        by=scenario.users["kommune"],
+        eingetreten=5,
+        aktiv=4,
+        abgeschlossen=1,
+        uebergang_ausbildung=1,
+    )
+    assert meldung.aktiv == 4
