@@ -1,0 +1,199 @@
+"""Writers of the exports: streamed CSV and JSON, XLSX through a temporary file, and the Datenpaket workbook.
+
+All of them walk `queryset.iterator(chunk_size=2000)` of an already scoped, `for_export()`-shaped queryset, so
+memory stays flat and the number of queries does not grow with the rows (prefetches run once per chunk).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from berichte.registry import ExportEintrag, registry
+from buendnis.io import escape_formula
+
+CHUNK = 2000
+FORMATE = ("csv", "xlsx", "json")
+
+
+def sync_max() -> int:
+    """Up to this many rows an export is answered at once; above it runs in the background."""
+    return getattr(settings, "BERICHTE_EXPORT_SYNC_MAX", 50_000)
+
+
+def zeilen(eintrag: ExportEintrag, queryset, user) -> tuple[list[str], Iterator[list]]:
+    """Headers and a lazy iterator of formula-safe, protected rows with native values."""
+    resource = eintrag.resource()
+    headers = resource.get_export_headers()
+
+    def rows():
+        for obj in queryset.iterator(chunk_size=CHUNK):
+            row = resource.export_resource(obj, force_native_type=True)
+            if eintrag.schutz is not None:
+                row = eintrag.schutz(row, headers, obj, user)
+            yield row
+
+    return headers, rows()
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_stream(headers, rows) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([escape_formula(h) for h in headers])
+    for row in rows:
+        yield writer.writerow(["" if v is None else _csv_wert(v) for v in row])
+
+
+def _csv_wert(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).isoformat()
+    return value
+
+
+def json_stream(headers, rows) -> Iterator[str]:
+    yield "["
+    erste = True
+    for row in rows:
+        yield (
+            ("" if erste else ",")
+            + "\n"
+            + json.dumps(dict(zip(headers, row, strict=False)), cls=DjangoJSONEncoder, ensure_ascii=False)
+        )
+        erste = False
+    yield "\n]\n"
+
+
+def xlsx_wert(value):
+    """openpyxl refuses time-zone-aware datetimes and unknown types; numbers stay numbers."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    if value is None or isinstance(value, int | float | Decimal | str | datetime.date | bool):
+        return value
+    return str(value)
+
+
+def xlsx_datei(blaetter, fortschritt: Callable[[int], None] | None = None):
+    """Writes sheets [(title, headers, rows)] in write-only mode to an anonymous temp file, rewound."""
+    wb = Workbook(write_only=True)
+    gezaehlt = 0
+    for titel, headers, rows in blaetter:
+        ws = wb.create_sheet(title=_blattname(titel))
+        ws.append([escape_formula(h) for h in headers])
+        for row in rows:
+            ws.append([xlsx_wert(v) for v in row])
+            gezaehlt += 1
+            if fortschritt and gezaehlt % CHUNK == 0:
+                fortschritt(gezaehlt)
+    datei = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the caller streams and closes it
+    wb.save(datei)
+    datei.seek(0)
+    return datei
+
+
+def _blattname(titel: str) -> str:
+    for zeichen in "[]:*?/\\":
+        titel = titel.replace(zeichen, " ")
+    return titel[:31]
+
+
+# The Datenpaket ---------------------------------------------------------------------------------------------------
+
+
+def datenpaket_eintraege(user) -> list[ExportEintrag]:
+    return registry.fuer(user)
+
+
+def datenpaket_querysets(user, buendnis_id: int):
+    for eintrag in datenpaket_eintraege(user):
+        qs = eintrag.queryset(user)
+        if hasattr(qs, "for_buendnis"):
+            qs = qs.for_buendnis(buendnis_id)
+        yield eintrag, qs
+
+
+def datenpaket_anzahl(user, buendnis_id: int) -> int:
+    return sum(qs.count() for _eintrag, qs in datenpaket_querysets(user, buendnis_id))
+
+
+def datenpaket_blaetter(user, buendnis, stichtag: datetime.date):
+    """Sheets of a Bündnis' data package: one per entity, then the documentation sheet."""
+    eintraege = []
+    for eintrag, qs in datenpaket_querysets(user, buendnis.pk):
+        eintraege.append(eintrag)
+        headers, rows = zeilen(eintrag, qs, user)
+        yield eintrag.titel, headers, rows
+    yield (
+        _("Dokumentation"),
+        [_("Blatt"), _("Spalte"), _("Bedeutung")],
+        dokumentation(eintraege, buendnis, stichtag),
+    )
+
+
+def dokumentation(eintraege: list[ExportEintrag], buendnis, stichtag: datetime.date) -> list[list]:
+    """Column meanings, the Stichtag and the suppression rule of a data package."""
+    k = getattr(settings, "BEDARF_MIN_COUNT", 3)
+    out = [
+        [_("Datenpaket"), _("Bündnis"), buendnis.name],
+        [_("Datenpaket"), _("Stichtag"), stichtag.strftime("%d.%m.%Y")],
+        [_("Datenpaket"), _("erstellt am"), timezone.localtime().strftime("%d.%m.%Y %H:%M")],
+        [
+            _("Datenpaket"),
+            _("Geheimhaltung"),
+            _(
+                "Bedarfszahlen, die die zuständige Kommune verlassen, sind geschützt: Werte von 1 bis %(k1)d "
+                "werden als „< %(k)d“ ausgewiesen, und Summen, aus denen sich ein geschützter Wert zurückrechnen "
+                "ließe, werden ebenfalls unterdrückt."
+            )
+            % {"k1": k - 1, "k": k},
+        ],
+        [
+            _("Datenpaket"),
+            _("Formate"),
+            _(
+                "Zahlen als Zahlen; Texte, die mit = + - @ beginnen, sind mit einem Apostroph versehen, damit "
+                "keine Tabellenkalkulation sie als Formel ausführt."
+            ),
+        ],
+    ]
+    for eintrag in eintraege:
+        if eintrag.schutz_hinweis:
+            out.append([eintrag.titel, _("Geheimhaltung"), eintrag.schutz_hinweis])
+        for header in eintrag.resource().get_export_headers():
+            out.append([eintrag.titel, header, spaltenbedeutung(eintrag.model, header)])
+    return out
+
+
+def spaltenbedeutung(model, pfad: str) -> str:
+    """The verbose name (and help text) of a column's field path, e.g. `kommune__name` → "Kommune: Name"."""
+    teile = pfad.split("__")
+    aktuell = model
+    namen = []
+    hilfe = ""
+    for teil in teile:
+        try:
+            f = aktuell._meta.get_field(teil)
+        except Exception:  # noqa: BLE001 - a computed column of a resource
+            namen.append(teil)
+            break
+        namen.append(str(getattr(f, "verbose_name", teil)))
+        hilfe = str(getattr(f, "help_text", "") or "")
+        if f.is_relation and f.related_model is not None:
+            aktuell = f.related_model
+    text = ": ".join(namen)
+    if teile[-1] == "id" and len(teile) == 1:
+        text = _("Kennung (ID) des Datensatzes")
+    return f"{text} ({hilfe})" if hilfe else text

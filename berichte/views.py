@@ -1,0 +1,286 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+
+from berichte import exporte, render_docx, render_html, render_pdf, selectors, services
+from berichte.forms import DatenpaketForm, SachstandsberichtForm
+from berichte.models import Bericht, Exportauftrag, ExportStatus
+from berichte.registry import registry
+from buendnis.generic import ScopedDetailView, ScopedListView
+from buendnis.io import CONTENT_TYPES
+from buendnis.models import Buendnis, Sitzung
+
+DOKUMENT_TYPEN = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _verweigert():
+    raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+
+
+# Reports ----------------------------------------------------------------------------------------------------------
+
+
+class BerichtListView(ScopedListView):
+    model = Bericht
+    permission_required = "berichte.view_bericht"
+    template_name = "berichte/bericht_list.html"
+    filterset_fields = ["art"]
+    title = gettext_lazy("Berichte")
+    columns = [
+        (gettext_lazy("Titel"), "titel"),
+        (gettext_lazy("Art"), "get_art_display"),
+        (gettext_lazy("Bündnis"), "buendnis"),
+        (gettext_lazy("von"), "zeitraum_von"),
+        (gettext_lazy("bis"), "zeitraum_bis"),
+        (gettext_lazy("erstellt von"), "erstellt_von"),
+        (gettext_lazy("erstellt am"), "created_at"),
+    ]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["kann_erzeugen"] = user.is_superuser or user.has_perm("berichte.add_bericht", user.buendnis)
+        return ctx
+
+
+class BerichtCreateView(LoginRequiredMixin, FormView):
+    """Generate a Sachstandsbericht: period, sections, introduction; the result is kept and shown."""
+
+    form_class = SachstandsberichtForm
+    template_name = "berichte/bericht_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        user = request.user
+        if not (
+            user.is_superuser or (user.buendnis_id and user.has_perm("berichte.add_bericht", user.buendnis))
+        ):
+            _verweigert()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        user = self.request.user
+        buendnis = form.cleaned_data.get("buendnis") or user.buendnis
+        try:
+            bericht = services.bericht_erzeugen(
+                buendnis=buendnis,
+                von=form.cleaned_data["zeitraum_von"],
+                bis=form.cleaned_data["zeitraum_bis"],
+                abschnitte=form.cleaned_data["abschnitte"],
+                einleitung=form.cleaned_data["einleitung"],
+                titel=form.cleaned_data["titel"],
+                by=user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Der Bericht wurde erzeugt und gespeichert."))
+        return redirect(bericht)
+
+
+class BerichtDetailView(ScopedDetailView):
+    """The kept report as a printable page, with its files for download."""
+
+    model = Bericht
+    permission_required = "berichte.view_bericht"
+    template_name = "berichte/bericht_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("buendnis", "erstellt_von")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        inhalt = self.object.inhalt or {}
+        ctx["inhalt"] = inhalt
+        ctx["diagramme"] = render_html.diagramme(inhalt)
+        return ctx
+
+
+@login_required
+def bericht_download(request, pk: int, fmt: str):
+    if fmt not in DOKUMENT_TYPEN:
+        raise Http404
+    bericht = get_object_or_404(Bericht.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("berichte.view_bericht", bericht):
+        _verweigert()
+    datei = bericht.datei(fmt)
+    if not datei:
+        raise Http404(_("Diese Datei gibt es zu diesem Bericht nicht."))
+    return FileResponse(
+        datei.open("rb"),
+        as_attachment=True,
+        filename=datei.name.rsplit("/", 1)[-1],
+        content_type=DOKUMENT_TYPEN[fmt],
+    )
+
+
+@login_required
+def protokoll(request, pk: int, fmt: str):
+    """Minutes of a Sitzung from its agenda, decisions and tasks: a printable page, PDF or DOCX."""
+    if fmt not in DOKUMENT_TYPEN:
+        raise Http404
+    sitzung = get_object_or_404(Sitzung.objects.visible_to(request.user).select_related("gremium"), pk=pk)
+    if not request.user.has_perm("berichte.protokoll_sitzung", sitzung):
+        _verweigert()
+    inhalt = selectors.protokoll_inhalt(sitzung)
+    name = f"protokoll-{sitzung.pk}-{timezone.localtime(sitzung.beginn):%Y%m%d}"
+    if fmt == "html":
+        return render(request, "berichte/protokoll.html", {"inhalt": inhalt, "sitzung": sitzung})
+    inhalt_bytes = render_pdf.render_pdf(inhalt) if fmt == "pdf" else render_docx.render_docx(inhalt)
+    response = HttpResponse(inhalt_bytes, content_type=DOKUMENT_TYPEN[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# Exports ----------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def export_uebersicht(request):
+    """Every export the user may run, the Datenpaket and the user's background jobs."""
+    if not request.user.has_perm("berichte.export_daten"):
+        _verweigert()
+    return render(
+        request,
+        "berichte/export_uebersicht.html",
+        {
+            "eintraege": sorted(registry.fuer(request.user), key=lambda e: e.key),
+            "datenpaket_form": DatenpaketForm(user=request.user),
+            "auftraege": list(Exportauftrag.objects.visible_to(request.user).for_list()[:10]),
+            "sync_max": exporte.sync_max(),
+        },
+    )
+
+
+@login_required
+def export(request, app_label: str, model_name: str):
+    """`?format=csv|xlsx|json` of a registered model, limited to the user's scope (optionally one Bündnis).
+
+    CSV and JSON stream row by row; XLSX is written to a temporary file and streamed from there. Above
+    `BERICHTE_EXPORT_SYNC_MAX` rows, or with `?hintergrund=1`, the export becomes a background job.
+    """
+    eintrag = registry.get(app_label, model_name)
+    if eintrag is None:
+        raise Http404(_("Für diese Daten gibt es keinen Export."))
+    if not eintrag.darf(request.user):
+        _verweigert()
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in exporte.FORMATE:
+        return HttpResponse(
+            _("Unbekanntes Format. Möglich sind: csv, xlsx, json."), status=400, content_type="text/plain"
+        )
+    qs = eintrag.queryset(request.user)
+    buendnis = None
+    if request.GET.get("buendnis"):
+        buendnis = get_object_or_404(Buendnis.objects.visible_to(request.user), pk=request.GET["buendnis"])
+        qs = qs.for_buendnis(buendnis.pk)
+    if request.GET.get("hintergrund") or qs.count() > exporte.sync_max():
+        auftrag = services.exportauftrag_starten(
+            art=eintrag.key, format=fmt, buendnis=buendnis, by=request.user
+        )
+        return redirect(auftrag)
+    headers, rows = exporte.zeilen(eintrag, qs, request.user)
+    name = f"{eintrag.model_name}-{timezone.localdate():%Y%m%d}.{fmt}"
+    if fmt == "xlsx":
+        datei = exporte.xlsx_datei([(eintrag.titel, headers, rows)])
+        return FileResponse(datei, as_attachment=True, filename=name, content_type=CONTENT_TYPES["xlsx"])
+    stream = exporte.csv_stream(headers, rows) if fmt == "csv" else exporte.json_stream(headers, rows)
+    response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class DatenpaketView(LoginRequiredMixin, FormView):
+    """One XLSX workbook of a Bündnis: a sheet per entity and the documentation sheet."""
+
+    form_class = DatenpaketForm
+    template_name = "berichte/datenpaket_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.has_perm("berichte.export_daten"):
+            _verweigert()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        user = self.request.user
+        buendnis = form.cleaned_data["buendnis"]
+        if exporte.datenpaket_anzahl(user, buendnis.pk) > exporte.sync_max():
+            auftrag = services.exportauftrag_starten(
+                art=services.DATENPAKET, format="xlsx", buendnis=buendnis, by=user
+            )
+            return redirect(auftrag)
+        datei = exporte.xlsx_datei(exporte.datenpaket_blaetter(user, buendnis, timezone.localdate()))
+        name = f"datenpaket-{buendnis.kreisschluessel}-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(datei, as_attachment=True, filename=name, content_type=CONTENT_TYPES["xlsx"])
+
+
+def _auftrag(request, pk: int) -> Exportauftrag:
+    auftrag = get_object_or_404(Exportauftrag.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("berichte.view_exportauftrag", auftrag):
+        _verweigert()
+    return auftrag
+
+
+@login_required
+def exportauftrag_detail(request, pk: int):
+    """Progress page of a background export; static/js/berichte_export.js polls the status."""
+    auftrag = _auftrag(request, pk)
+    return render(
+        request,
+        "berichte/exportauftrag_detail.html",
+        {"auftrag": auftrag, "status_url": reverse("berichte:exportauftrag-status", args=[auftrag.pk])},
+    )
+
+
+@login_required
+def exportauftrag_status(request, pk: int):
+    auftrag = _auftrag(request, pk)
+    return JsonResponse(
+        {
+            "status": auftrag.status,
+            "status_text": auftrag.get_status_display(),
+            "fortschritt": auftrag.fortschritt,
+            "zeilen": auftrag.zeilen,
+            "fertig": auftrag.status == ExportStatus.FERTIG,
+            "fehler": auftrag.fehler,
+            "download": reverse("berichte:exportauftrag-download", args=[auftrag.pk])
+            if auftrag.status == ExportStatus.FERTIG
+            else "",
+        }
+    )
+
+
+@login_required
+def exportauftrag_download(request, pk: int):
+    auftrag = _auftrag(request, pk)
+    if auftrag.status != ExportStatus.FERTIG or not auftrag.datei:
+        raise Http404(_("Der Export ist noch nicht fertig."))
+    return FileResponse(
+        auftrag.datei.open("rb"),
+        as_attachment=True,
+        filename=auftrag.datei.name.rsplit("/", 1)[-1],
+        content_type=CONTENT_TYPES.get(auftrag.format, "application/octet-stream"),
+    )
