@@ -12,10 +12,12 @@ from buendnis.models import (
     Akteur,
     Aufgabe,
     Beschluss,
+    Funktion,
     Gremium,
     GremiumArt,
     GremiumStatus,
     Kommune,
+    Mitgliedschaft,
     Prioritaet,
     Sitzung,
     User,
@@ -24,42 +26,34 @@ from buendnis.models import (
 
 
 def kernaufgaben_checkliste(user: User) -> list[dict]:
-    """The nine tasks of the Bündniskerngruppe and what stands behind each: forums, decisions, agreements."""
+    """The nine tasks of the Bündniskerngruppe and what stands behind each: forums, decisions, agreements,
+    priorities and the members with a multiplier function. A fixed number of queries."""
     belege: dict[str, list] = defaultdict(list)
     for g in Gremium.objects.visible_to(user).exclude(kernaufgabe="").only("id", "name", "kernaufgabe"):
         belege[g.kernaufgabe].append(g)
-    for b in (
-        Beschluss.objects.visible_to(user)
-        .exclude(kernaufgabe="")
-        .only("id", "text", "datum", "kernaufgabe", "sitzung_id", "gremium_id")
-    ):
+    beschluesse = Beschluss.objects.visible_to(user).exclude(kernaufgabe="")
+    for b in beschluesse.only("id", "text", "datum", "kernaufgabe", "sitzung_id", "gremium_id"):
         belege[b.kernaufgabe].append(b)
-    vereinbarungen = list(Verfahrensvereinbarung.objects.visible_to(user).only("id", "titel"))
-    foren = (
-        Gremium.objects.visible_to(user)
-        .filter(art=GremiumArt.FORUM, status=GremiumStatus.EINGERICHTET)
-        .count()
+    belege[Kernaufgabe.VERFAHRENSVEREINBARUNGEN].extend(
+        Verfahrensvereinbarung.objects.visible_to(user).only("id", "titel")[:5]
     )
-    prioritaeten = Prioritaet.objects.visible_to(user).count()
-    implizit = {
-        Kernaufgabe.FOREN: foren,
-        Kernaufgabe.PRIORITAETEN: prioritaeten,
-        Kernaufgabe.VERFAHRENSVEREINBARUNGEN: len(vereinbarungen),
-    }
-    if vereinbarungen:
-        belege[Kernaufgabe.VERFAHRENSVEREINBARUNGEN].extend(vereinbarungen)
-    zeilen = []
-    for aufgabe in Kernaufgabe:
-        eintraege = belege.get(aufgabe.value, [])
-        zeilen.append(
-            {
-                "kernaufgabe": aufgabe,
-                "belege": eintraege[:5],
-                "anzahl": len(eintraege)
-                + (implizit.get(aufgabe, 0) if aufgabe != Kernaufgabe.VERFAHRENSVEREINBARUNGEN else 0),
-            }
-        )
-    return zeilen
+    belege[Kernaufgabe.PRIORITAETEN].extend(
+        Prioritaet.objects.visible_to(user).only("id", "rang", "titel")[:5]
+    )
+    multiplikatoren = (
+        Mitgliedschaft.objects.visible_to(user)
+        .filter(funktion=Funktion.MULTIPLIKATOR, gremium__art=GremiumArt.KERNGRUPPE)
+        .select_related("akteur")[:5]
+    )
+    belege[Kernaufgabe.MULTIPLIKATOREN].extend(m.akteur for m in multiplikatoren)
+    return [
+        {
+            "kernaufgabe": aufgabe,
+            "belege": belege.get(aufgabe.value, [])[:5],
+            "anzahl": len(belege.get(aufgabe.value, [])),
+        }
+        for aufgabe in Kernaufgabe
+    ]
 
 
 def dashboard(user: User) -> dict:

@@ -55,5 +55,6 @@ def test_query_count_does_not_grow_with_rows(scenario, url_name):
 def test_list_pages_stay_within_a_small_query_budget(scenario, url_name, django_assert_max_num_queries):
     fill(scenario, 30)
     client = scenario.client("koordination")
-    with django_assert_max_num_queries(25):
+    # The dashboard gathers panels of every app (offers, survey, funding, reports) on one page.
+    with django_assert_max_num_queries(60 if url_name == "buendnis:dashboard" else 25):
         assert client.get(reverse(url_name)).status_code == 200
