@@ -1,0 +1,276 @@
+"""Writes of the needs analysis: entering a Kommune's figures, closing a round, reminders, Datenlücken.
+Never sees the request."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from bedarf import raster as grid
+from bedarf.models import (
+    DATENLUECKE_UEBERGAENGE,
+    Bedarfsmeldung,
+    Datenluecke,
+    DatenlueckeStatus,
+    Erhebung,
+    ErhebungStatus,
+    Meldewert,
+    MeldungStatus,
+)
+from buendnis.choices import Rolle
+from buendnis.models import Kommune, User
+
+
+def _require(user: User, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+
+
+class VeralteteMeldung(ValidationError):
+    """Someone saved the Meldung after the user opened it; carries the current version."""
+
+    def __init__(self, message: str, aktuelle_version: int):
+        super().__init__(message, code="stale")
+        self.aktuelle_version = aktuelle_version
+
+
+def _aenderungen_seit(meldung: Bedarfsmeldung, version: int, raster: grid.Raster) -> list[str]:
+    """What changed since the user's version, as short German lines ("Schulabschluss: keiner: 4 → 5")."""
+    alt = meldung.history.filter(version=version).order_by("-history_date").first()
+    if alt is None:
+        stand = {}
+        alt_gesamt, alt_notizen = None, ""
+    else:
+        stand = {
+            w.schluessel: w.anzahl
+            for w in Meldewert.history.as_of(alt.history_date).filter(meldung_id=meldung.pk)
+        }
+        alt_gesamt, alt_notizen = alt.gesamt, alt.notizen
+    jetzt = grid.werte_laden(meldung)
+    zeilen = []
+    if alt_gesamt != meldung.gesamt:
+        zeilen.append(
+            _("Zielgruppe insgesamt: %(a)s → %(n)s")
+            % {
+                "a": alt_gesamt if alt_gesamt is not None else "–",
+                "n": meldung.gesamt if meldung.gesamt is not None else "–",
+            }
+        )
+    for key in sorted(set(stand) | set(jetzt)):
+        if stand.get(key, 0) != jetzt.get(key, 0):
+            zeilen.append(f"{raster.label(key)}: {stand.get(key, 0)} → {jetzt.get(key, 0)}")
+    if alt_notizen != meldung.notizen:
+        zeilen.append(_("Anmerkungen wurden geändert."))
+    return zeilen
+
+
+@transaction.atomic
+def bedarfsmeldung_speichern(
+    *,
+    erhebung: Erhebung,
+    kommune: Kommune,
+    gesamt: int | None,
+    werte: dict[grid.Schluessel, int],
+    notizen: str = "",
+    version: int,
+    abgeben: bool = False,
+    by: User,
+) -> Bedarfsmeldung:
+    """Saves a Kommune's aggregate figures for an open round (optimistic locking on `version`).
+
+    `version` is the version the user opened (0 for a Meldung not yet saved); a save on top of someone else's
+    newer save is refused with the list of changes. A draft may be inconsistent; a delivered Meldung
+    (`abgeben=True`, or one already delivered) must pass every consistency rule.
+    """
+    erhebung = Erhebung.objects.select_for_update().get(pk=erhebung.pk)
+    meldung = Bedarfsmeldung.objects.select_for_update().filter(erhebung=erhebung, kommune=kommune).first()
+    _require(
+        by, "bedarf.change_bedarfsmeldung", meldung or Bedarfsmeldung(erhebung=erhebung, kommune=kommune)
+    )
+    if by.rolle != Rolle.KOMMUNE or by.kommune_id != kommune.pk:
+        # Superusers pass every rule; raw figures are still entered only by the Kommune itself.
+        raise PermissionDenied(_("Nur die Kommune selbst trägt ihre Zahlen ein."))
+    if kommune.buendnis_id != erhebung.buendnis_id:
+        raise ValidationError(_("Die Kommune gehört nicht zum Bündnis dieser Erhebung."))
+    if erhebung.status != ErhebungStatus.OFFEN:
+        raise ValidationError(
+            _("Die Erhebung ist abgeschlossen; die Zahlen können nicht mehr geändert werden.")
+        )
+    raster = grid.raster_fuer(erhebung, werte)
+    aktuelle_version = meldung.version if meldung else 0
+    if version != aktuelle_version:
+        wer = (
+            meldung.geaendert_von.get_full_name() or meldung.geaendert_von.username
+            if meldung.geaendert_von
+            else "?"
+        )
+        zeilen = _aenderungen_seit(meldung, version, raster)
+        raise VeralteteMeldung(
+            _(
+                "Die Meldung wurde inzwischen von %(wer)s geändert (jetzt Version %(v)d, Ihre Fassung: Version "
+                "%(alt)d). Ihre Eingaben wurden nicht gespeichert, sind aber unten erhalten. Geändert wurde: "
+                "%(was)s. Bitte prüfen Sie die Werte und speichern Sie erneut."
+            )
+            % {
+                "wer": wer,
+                "v": aktuelle_version,
+                "alt": version,
+                "was": "; ".join(zeilen[:15]) + (" …" if len(zeilen) > 15 else "")
+                if zeilen
+                else _("nichts an den Zahlen"),
+            },
+            aktuelle_version=aktuelle_version,
+        )
+    if gesamt is not None and gesamt < 0:
+        raise ValidationError(_("Die Zielgruppe insgesamt muss eine ganze Zahl ab 0 sein."))
+    bereits_abgegeben = meldung is not None and meldung.status == MeldungStatus.ABGEGEBEN
+    if abgeben or bereits_abgegeben:
+        fehler = grid.pruefe(raster, gesamt, werte)
+    else:
+        fehler = grid.pruefe_form(raster, werte)
+    if fehler:
+        raise ValidationError(fehler)
+
+    if meldung is None:
+        meldung = Bedarfsmeldung(erhebung=erhebung, kommune=kommune, version=0)
+    meldung.gesamt = gesamt
+    meldung.notizen = notizen
+    meldung.version = aktuelle_version + 1
+    meldung.geaendert_von = by
+    if abgeben and not bereits_abgegeben:
+        meldung.status = MeldungStatus.ABGEGEBEN
+        meldung.abgegeben_am = timezone.now()
+    meldung.full_clean()
+    meldung.save()
+
+    # Only non-zero cells are stored; a cell set to 0 is deleted.
+    vorhanden = {w.schluessel: w for w in Meldewert.objects.filter(meldung=meldung)}
+    neu, geaendert = [], []
+    for key, anzahl in werte.items():
+        if key in vorhanden:
+            if anzahl == 0:
+                continue
+            if vorhanden[key].anzahl != anzahl:
+                vorhanden[key].anzahl = anzahl
+                geaendert.append(vorhanden[key])
+        elif anzahl:
+            d, s, m, a, g = key
+            neu.append(
+                Meldewert(
+                    meldung=meldung,
+                    dimension=d,
+                    aufenthaltsstatus=s,
+                    merkmal=m,
+                    altersband=a,
+                    geschlecht=g,
+                    anzahl=anzahl,
+                )
+            )
+    weg = [w.pk for key, w in vorhanden.items() if werte.get(key, 0) == 0]
+    if weg:
+        for w in Meldewert.objects.filter(pk__in=weg):
+            w.delete()  # one history row per deleted cell
+    if neu:
+        bulk_create_with_history(neu, Meldewert, default_user=by)
+    if geaendert:
+        bulk_update_with_history(geaendert, Meldewert, ["anzahl"], default_user=by)
+    return meldung
+
+
+@transaction.atomic
+def erhebung_abschliessen(*, erhebung: Erhebung, by: User) -> Erhebung:
+    """Closes a round: its figures become read-only and stay comparable with later rounds.
+    Drafts that were never delivered do not count in the analysis."""
+    erhebung = Erhebung.objects.select_for_update().get(pk=erhebung.pk)
+    if erhebung.status != ErhebungStatus.OFFEN:
+        raise ValidationError(_("Die Erhebung ist bereits abgeschlossen."))
+    _require(by, "bedarf.abschliessen_erhebung", erhebung)
+    erhebung.status = ErhebungStatus.ABGESCHLOSSEN
+    erhebung.abgeschlossen_am = timezone.now()
+    erhebung.abgeschlossen_von = by
+    erhebung.full_clean()
+    erhebung.save()
+    return erhebung
+
+
+@transaction.atomic
+def erhebung_erinnern(*, erhebung: Erhebung, by: User) -> int:
+    """Reminds the Kommunen that have not delivered yet (e-mail to their `kommune` users); returns recipients."""
+    erhebung = Erhebung.objects.select_for_update().get(pk=erhebung.pk)
+    if erhebung.status != ErhebungStatus.OFFEN:
+        raise ValidationError(_("Die Erhebung ist abgeschlossen; eine Erinnerung ist nicht mehr nötig."))
+    _require(by, "bedarf.erinnern_erhebung", erhebung)
+    abgegeben = erhebung.meldungen.filter(status=MeldungStatus.ABGEGEBEN).values("kommune_id")
+    empfaenger = list(
+        User.objects.filter(rolle=Rolle.KOMMUNE, is_active=True, kommune__buendnis_id=erhebung.buendnis_id)
+        .exclude(kommune_id__in=abgegeben)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if empfaenger:
+        _sende(erhebung, empfaenger)
+    erhebung.letzte_erinnerung = timezone.now()
+    erhebung.save(update_fields=["letzte_erinnerung", "updated_at"])
+    return len(empfaenger)
+
+
+def _sende(erhebung: Erhebung, empfaenger: list[str]) -> None:
+    # One message per recipient: Kommunen do not see each other's addresses.
+    for adresse in empfaenger:
+        send_mail(
+            subject=_("Erinnerung: %(t)s") % {"t": erhebung.titel},
+            message=_(
+                "Guten Tag,\n\nfür die Erhebung „%(t)s“ (Stichtag %(s)s) liegt von Ihrer Kommune noch keine "
+                "abgegebene Meldung vor. Bitte tragen Sie die Zahlen bis zum %(b)s ein.\n\n"
+                "Ihre Geschäftsführende Stelle"
+            )
+            % {
+                "t": erhebung.titel,
+                "s": f"{erhebung.stichtag:%d.%m.%Y}",
+                "b": f"{erhebung.eingabe_bis:%d.%m.%Y}",
+            },
+            from_email=None,
+            recipient_list=[adresse],
+        )
+
+
+@transaction.atomic
+def datenluecke_vorschlagen(*, titel: str, beschreibung: str = "", by: User) -> Datenluecke:
+    """A member proposes a data point that is not collected yet."""
+    _require(by, "bedarf.add_datenluecke")
+    luecke = Datenluecke(
+        buendnis_id=by.buendnis_id,
+        titel=titel,
+        beschreibung=beschreibung,
+        vorgeschlagen_von=by,
+        akteur_id=by.akteur_id,
+    )
+    luecke.full_clean()
+    luecke.save()
+    return luecke
+
+
+@transaction.atomic
+def datenluecke_status_setzen(
+    *, luecke: Datenluecke, status: str, entscheidung: str = "", erhebung: Erhebung | None = None, by: User
+) -> Datenluecke:
+    """The Koordination decides on a proposal: take it into the next round, or reject it."""
+    luecke = Datenluecke.objects.select_for_update().get(pk=luecke.pk)
+    _require(by, "bedarf.change_datenluecke", luecke)
+    if status not in DATENLUECKE_UEBERGAENGE.get(luecke.status, set()):
+        raise ValidationError(
+            _("Der Status kann nicht von „%(a)s“ auf „%(n)s“ wechseln.")
+            % {"a": luecke.get_status_display(), "n": DatenlueckeStatus(status).label}
+        )
+    if erhebung is not None and erhebung.buendnis_id != luecke.buendnis_id:
+        raise ValidationError(_("Die Erhebung gehört zu einem anderen Bündnis."))
+    luecke.status = status
+    luecke.entscheidung = entscheidung
+    luecke.erhebung = erhebung if status == DatenlueckeStatus.NAECHSTE_ERHEBUNG else None
+    luecke.full_clean()
+    luecke.save()
+    return luecke

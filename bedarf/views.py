@@ -1,0 +1,404 @@
+from __future__ import annotations
+
+import tablib
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from bedarf import forms, selectors, services
+from bedarf import raster as grid
+from bedarf.models import (
+    AUFSCHLUESSELUNGEN,
+    Altersband,
+    Bedarfskategorie,
+    Bedarfsmeldung,
+    BesondereGruppe,
+    Datenluecke,
+    Dimension,
+    Erhebung,
+    Geschlecht,
+)
+from buendnis.generic import ScopedCreateView, ScopedListView
+from buendnis.io import dataset_response, escape_dataset
+from buendnis.models import Kommune
+
+
+def _deny():
+    raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+
+
+def _erhebung(request, pk, perm: str) -> Erhebung:
+    erhebung = get_object_or_404(Erhebung.objects.visible_to(request.user).select_related("buendnis"), pk=pk)
+    if not request.user.has_perm(perm, erhebung):
+        _deny()
+    return erhebung
+
+
+# Erhebung --------------------------------------------------------------------------------------------------------
+
+
+class ErhebungListView(ScopedListView):
+    model = Erhebung
+    permission_required = "bedarf.view_erhebung"
+    create_url_name = "bedarf:erhebung-create"
+    filterset_fields = ["status"]
+    title = gettext_lazy("Erhebungen der Bedarfsanalyse")
+    columns = [
+        (gettext_lazy("Titel"), "titel"),
+        (gettext_lazy("Stichtag"), "stichtag"),
+        (gettext_lazy("Bündnis"), "buendnis"),
+        (gettext_lazy("Status"), "get_status_display"),
+        (gettext_lazy("abgegebene Meldungen"), "anzahl_abgegeben"),
+        (gettext_lazy("Kommunen"), "anzahl_kommunen"),
+    ]
+
+
+class ErhebungCreateView(ScopedCreateView):
+    model = Erhebung
+    form_class = forms.ErhebungForm
+    permission_required = "bedarf.add_erhebung"
+
+
+@login_required
+def erhebung_detail(request, pk):
+    erhebung = _erhebung(request, pk, "bedarf.view_erhebung")
+    user = request.user
+    ctx = {
+        "erhebung": erhebung,
+        "darf_abschliessen": user.has_perm("bedarf.abschliessen_erhebung", erhebung),
+        "darf_erinnern": user.has_perm("bedarf.erinnern_erhebung", erhebung),
+        "darf_auswerten": user.has_perm("bedarf.auswerten_erhebung", erhebung),
+        "andere_erhebungen": Erhebung.objects.visible_to(user)
+        .filter(buendnis_id=erhebung.buendnis_id)
+        .exclude(pk=erhebung.pk),
+    }
+    if ctx["darf_abschliessen"] or ctx["darf_erinnern"] or user.has_perm("bedarf.change_erhebung", erhebung):
+        ctx["lieferstand"] = selectors.lieferstand(erhebung)
+    if user.kommune_id and user.has_perm(
+        "bedarf.view_bedarfsmeldung", Bedarfsmeldung(erhebung=erhebung, kommune_id=user.kommune_id)
+    ):
+        ctx["eigene_meldung"] = Bedarfsmeldung.objects.filter(
+            erhebung=erhebung, kommune_id=user.kommune_id
+        ).first()
+        ctx["darf_melden"] = True
+    if ctx["darf_auswerten"]:
+        ctx["ueberblick"] = selectors.ueberblick(user, erhebung)
+    return render(request, "bedarf/erhebung_detail.html", ctx)
+
+
+@login_required
+@require_http_methods(["POST"])
+def erhebung_abschliessen(request, pk):
+    erhebung = _erhebung(request, pk, "bedarf.view_erhebung")
+    if not request.user.has_perm("bedarf.add_erhebung", erhebung):
+        _deny()
+    try:
+        services.erhebung_abschliessen(erhebung=erhebung, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Die Erhebung ist abgeschlossen; die Zahlen sind jetzt schreibgeschützt.")
+        )
+    return redirect(erhebung)
+
+
+@login_required
+@require_http_methods(["POST"])
+def erhebung_erinnern(request, pk):
+    erhebung = _erhebung(request, pk, "bedarf.view_erhebung")
+    if not request.user.has_perm("bedarf.add_erhebung", erhebung):
+        _deny()
+    try:
+        n = services.erhebung_erinnern(erhebung=erhebung, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Erinnerung an %(n)d Person(en) verschickt.") % {"n": n})
+    return redirect(erhebung)
+
+
+# Entry grid ------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def meldung_bearbeiten(request, pk):
+    """The Kommune's grid for one round on one page; read-only once the round is closed."""
+    erhebung = get_object_or_404(Erhebung.objects.visible_to(request.user), pk=pk)
+    user = request.user
+    if not user.kommune_id:
+        _deny()
+    kommune = get_object_or_404(Kommune.objects.visible_to(user), pk=user.kommune_id)
+    meldung = Bedarfsmeldung.objects.filter(erhebung=erhebung, kommune=kommune).first()
+    probe = meldung or Bedarfsmeldung(erhebung=erhebung, kommune=kommune)
+    if not user.has_perm("bedarf.view_bedarfsmeldung", probe):
+        _deny()
+    darf_schreiben = erhebung.ist_offen and user.has_perm("bedarf.change_bedarfsmeldung", probe)
+    werte = grid.werte_laden(meldung)
+    raster = grid.raster_fuer(erhebung, werte)
+    initial = {
+        "version": meldung.version if meldung else 0,
+        "gesamt": meldung.gesamt if meldung else None,
+        "notizen": meldung.notizen if meldung else "",
+    }
+    if request.method == "POST":
+        if not darf_schreiben:
+            if not erhebung.ist_offen:
+                messages.error(
+                    request,
+                    _("Die Erhebung ist abgeschlossen; die Zahlen können nicht mehr geändert werden."),
+                )
+                return redirect("bedarf:meldung-bearbeiten", pk=erhebung.pk)
+            _deny()
+        form = forms.MeldungForm(request.POST, raster=raster, initial=initial)
+        if form.is_valid():
+            try:
+                meldung = services.bedarfsmeldung_speichern(
+                    erhebung=erhebung,
+                    kommune=kommune,
+                    gesamt=form.cleaned_data["gesamt"],
+                    werte=form.werte(),
+                    notizen=form.cleaned_data["notizen"],
+                    version=form.cleaned_data["version"],
+                    abgeben="abgeben" in request.POST,
+                    by=user,
+                )
+            except services.VeralteteMeldung as exc:
+                # Keep the user's values; offer the current version so a deliberate second save goes through.
+                data = request.POST.copy()
+                data["version"] = exc.aktuelle_version
+                form = forms.MeldungForm(data, raster=raster, initial=initial)
+                form.is_valid()
+                form.add_error(None, exc.messages)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                if "abgeben" in request.POST:
+                    messages.success(request, _("Die Meldung ist abgegeben. Vielen Dank!"))
+                else:
+                    hinweise = grid.pruefe(raster, form.cleaned_data["gesamt"], form.werte())
+                    messages.success(request, _("Zwischengespeichert."))
+                    for h in hinweise[:5]:
+                        messages.warning(request, _("Vor dem Abgeben bitte klären: %(h)s") % {"h": h})
+                return redirect("bedarf:meldung-bearbeiten", pk=erhebung.pk)
+    else:
+        form = forms.MeldungForm(initial=initial, raster=raster, werte=werte, readonly=not darf_schreiben)
+    return render(
+        request,
+        "bedarf/meldung_form.html",
+        {
+            "erhebung": erhebung,
+            "kommune": kommune,
+            "meldung": meldung,
+            "form": form,
+            "raster": raster,
+            "darf_schreiben": darf_schreiben,
+            "zielgruppe": [
+                (
+                    s,
+                    [
+                        [form.bf(raster.zielgruppe(s.code, a.value, g.value)) for g in Geschlecht]
+                        for a in Altersband
+                    ],
+                )
+                for s in raster.status
+            ],
+            "altersbaender": list(Altersband),
+            "geschlechter": list(Geschlecht),
+            "aufschluesselungen": [
+                (d.label, [(c.label, form.bf(raster.merkmal(d.value, c.value))) for c in choices])
+                for d, choices in AUFSCHLUESSELUNGEN.items()
+            ],
+            "bedarf": [
+                (k, [form.bf(raster.bedarf(k.code, s.code)) for s in raster.status])
+                for k in raster.kategorien
+            ],
+            "besondere": [
+                (b.label, form.bf(raster.merkmal(Dimension.BESONDERE.value, b.value)))
+                for b in BesondereGruppe
+            ],
+        },
+    )
+
+
+# Analysis --------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def luecken(request, pk):
+    erhebung = _erhebung(request, pk, "bedarf.auswerten_erhebung")
+    analyse = selectors.gap_analyse(request.user, erhebung)
+    return render(
+        request,
+        "bedarf/luecken.html",
+        {"erhebung": erhebung, "analyse": analyse, "chart": analyse.chart_daten()},
+    )
+
+
+@login_required
+def luecke_angebote(request, pk, kategorie):
+    """Drill-down: the offers behind one cell of the gap analysis."""
+    erhebung = _erhebung(request, pk, "bedarf.auswerten_erhebung")
+    bk = get_object_or_404(Bedarfskategorie, code=kategorie)
+    kommune = None
+    if request.GET.get("kommune", "").isdigit():
+        kommune = get_object_or_404(
+            Kommune.objects.visible_to(request.user).filter(buendnis_id=erhebung.buendnis_id),
+            pk=request.GET["kommune"],
+        )
+    status = None
+    if request.GET.get("status"):
+        from angebote.models import Aufenthaltsstatus
+
+        status = get_object_or_404(Aufenthaltsstatus, code=request.GET["status"])
+    angebote = list(selectors.angebote_hinter_zelle(request.user, erhebung, bk, kommune, status)[:200])
+    return render(
+        request,
+        "bedarf/luecke_angebote.html",
+        {"erhebung": erhebung, "kategorie": bk, "kommune": kommune, "status": status, "angebote": angebote},
+    )
+
+
+@login_required
+def vergleich(request):
+    ids = [request.GET.get("a", ""), request.GET.get("b", "")]
+    sichtbar = Erhebung.objects.visible_to(request.user).order_by("-stichtag")
+    if not request.user.has_perm("bedarf.auswerten_erhebung", None):
+        _deny()
+    ergebnis = None
+    if all(i.isdigit() for i in ids):
+        a = get_object_or_404(sichtbar, pk=ids[0])
+        b = get_object_or_404(sichtbar, pk=ids[1])
+        for e in (a, b):
+            if not request.user.has_perm("bedarf.auswerten_erhebung", e):
+                _deny()
+        if a.buendnis_id != b.buendnis_id:
+            messages.error(request, _("Nur Erhebungen desselben Bündnisses lassen sich vergleichen."))
+        else:
+            ergebnis = selectors.erhebung_vergleich(request.user, a, b)
+    return render(
+        request,
+        "bedarf/vergleich.html",
+        {"erhebungen": sichtbar.select_related("buendnis")[:100], "v": ergebnis, "ids": ids},
+    )
+
+
+def export_dataset(user, erhebung: Erhebung) -> tablib.Dataset:
+    """Needs figures of a round as they may leave the Kommune: protected, long format, numbers as numbers."""
+    daten = tablib.Dataset(
+        headers=[_("Tabelle"), _("Zeile"), _("Spalte"), _("Wert")], title=_("Bedarfsanalyse")[:31]
+    )
+
+    def wert(w):
+        return w.zahl if not w.gesperrt else w.anzeige
+
+    u = selectors.ueberblick(user, erhebung)
+    titel = _("Zielgruppe nach Kommune und Aufenthaltsstatus")
+    for i, k in enumerate(u.kommunen):
+        for x, s in enumerate(u.status):
+            daten.append([titel, k.name, s.kurz, wert(u.zielgruppe.zellen[i][x])])
+        daten.append([titel, k.name, _("insgesamt"), wert(u.zielgruppe.zeilensummen[i])])
+    for x, s in enumerate(u.status):
+        daten.append([titel, _("Bündnis"), s.kurz, wert(u.zielgruppe.spaltensummen[x])])
+    daten.append([titel, _("Bündnis"), _("insgesamt"), wert(u.zielgruppe.gesamt)])
+    for t, eintraege, summe in u.merkmale:
+        for label, w in eintraege:
+            daten.append([t, _("Bündnis"), label, wert(w)])
+        if summe is not None:
+            daten.append([t, _("Bündnis"), _("insgesamt"), wert(summe)])
+    analyse = selectors.gap_analyse(user, erhebung)
+    for z in analyse.zeilen + analyse.summen:
+        ort = z.kommune.name if z.kommune else _("Bündnis")
+        daten.append([_("Bedarf"), ort, z.kategorie.name, wert(z.bedarf)])
+        daten.append([_("Plätze"), ort, z.kategorie.name, z.plaetze])
+        daten.append([_("Lücke"), ort, z.kategorie.name, z.luecke if z.luecke is not None else "x"])
+        for s in z.nach_status:
+            daten.append(
+                [
+                    _("Bedarf nach Aufenthaltsstatus"),
+                    ort,
+                    f"{z.kategorie.name}, {s.status.kurz}",
+                    wert(s.bedarf),
+                ]
+            )
+    daten.append([_("Hinweis"), "", "", analyse.legende])
+    return escape_dataset(daten)
+
+
+@login_required
+def export(request, pk, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    erhebung = _erhebung(request, pk, "bedarf.auswerten_erhebung")
+    return dataset_response(
+        export_dataset(request.user, erhebung), fmt, f"bedarfsanalyse-{erhebung.stichtag:%Y-%m-%d}"
+    )
+
+
+# Datenlücken -----------------------------------------------------------------------------------------------------
+
+
+class DatenlueckeListView(ScopedListView):
+    model = Datenluecke
+    permission_required = "bedarf.view_datenluecke"
+    filterset_fields = ["status"]
+    template_name = "bedarf/datenluecke_list.html"
+    title = gettext_lazy("Datenlücken")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["darf_vorschlagen"] = self.request.user.has_perm("bedarf.add_datenluecke")
+        ctx["darf_entscheiden"] = self.request.user.has_perm("bedarf.change_datenluecke", None)
+        ctx["status_form"] = forms.DatenlueckeStatusForm(user=self.request.user)
+        return ctx
+
+
+@login_required
+def datenluecke_vorschlagen(request):
+    if not request.user.has_perm("bedarf.add_datenluecke"):
+        _deny()
+    form = forms.DatenlueckeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.datenluecke_vorschlagen(
+                titel=form.cleaned_data["titel"],
+                beschreibung=form.cleaned_data["beschreibung"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Vorschlag gespeichert."))
+            return redirect("bedarf:datenluecke-list")
+    return render(request, "bedarf/datenluecke_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["POST"])
+def datenluecke_status(request, pk):
+    luecke = get_object_or_404(Datenluecke.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("bedarf.change_datenluecke", luecke):
+        _deny()
+    form = forms.DatenlueckeStatusForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Bitte wählen Sie einen gültigen Status."))
+    else:
+        try:
+            services.datenluecke_status_setzen(
+                luecke=luecke,
+                status=form.cleaned_data["status"],
+                entscheidung=form.cleaned_data["entscheidung"],
+                erhebung=form.cleaned_data["erhebung"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Status gespeichert."))
+    return redirect(reverse("bedarf:datenluecke-list"))
