@@ -1,3 +1,21 @@
+from django.urls import path
+
+from angebote import views
+
 app_name = "angebote"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.AngebotListView.as_view(), name="angebot-list"),
+    path("neu/", views.AngebotCreateView.as_view(), name="angebot-create"),
+    path("<int:pk>/", views.AngebotDetailView.as_view(), name="angebot-detail"),
+    path("<int:pk>/bearbeiten/", views.AngebotUpdateView.as_view(), name="angebot-update"),
+    path("<int:pk>/aktion/<slug:aktion>/", views.angebot_aktion, name="angebot-aktion"),
+    path("<int:pk>/pruefung/", views.angebot_pruefung, name="angebot-pruefung"),
+    path("<int:pk>/bestaetigen/", views.angebot_bestaetigen, name="angebot-bestaetigen"),
+    path("<int:pk>/bildungskette/", views.BildungsketteView.as_view(), name="bildungskette"),
+    path("bildungsketten/sackgassen/", views.SackgassenView.as_view(), name="sackgassen"),
+    path("zugangsmatrix/", views.ZugangsmatrixView.as_view(), name="zugangsmatrix"),
+    path("export/", views.angebot_export, name="angebot-export"),
+    path("import/", views.AngebotImportView.as_view(), name="angebot-import"),
+    path("import/vorlage/", views.import_vorlage, name="import-vorlage"),
+]

@@ -1,8 +1,10 @@
 """Public, login-free pages (the offer catalogue for counsellors, volunteers and young people)."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from angebote import views
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="angebote/katalog_platzhalter.html"), name="katalog"),
+    path("", views.KatalogView.as_view(), name="katalog"),
+    path("<int:pk>/", views.KatalogDetailView.as_view(), name="katalog-detail"),
 ]

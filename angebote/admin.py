@@ -1,0 +1,74 @@
+from django.contrib import admin
+from import_export.admin import ImportExportMixin
+
+from angebote.models import Angebot, Aufenthaltsstatus, Kategorie, Statuswechsel, Zugang
+from angebote.resources import AngebotResource
+from buendnis.admin_base import ScopedAdmin
+
+
+class ZugangInline(admin.TabularInline):
+    model = Zugang
+    extra = 0
+    fields = ["status", "art", "bedingung", "oeffnung_moeglich", "oeffnung_hinweis"]
+
+
+class StatuswechselInline(admin.TabularInline):
+    model = Statuswechsel
+    extra = 0
+    can_delete = False
+    fields = ["am", "aktion", "von", "nach", "durch", "kommentar"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Angebot)
+class AngebotAdmin(ImportExportMixin, ScopedAdmin):
+    """Offers in the admin; import/export with the same resource (and scope checks) as the staff pages."""
+
+    resource_classes = [AngebotResource]
+    list_display = [
+        "titel",
+        "kennung",
+        "traeger",
+        "kategorie",
+        "status",
+        "kreisweit",
+        "bestaetigt_am",
+        "buendnis",
+    ]
+    list_filter = ["status", "kategorie", "kreisweit", "foerderbaustein", "buendnis"]
+    list_select_related = ["traeger", "kategorie", "buendnis"]
+    search_fields = ["titel", "kennung", "beschreibung", "traeger__name"]
+    autocomplete_fields = ["traeger", "ansprechperson", "kommunen", "anschlussangebote"]
+    readonly_fields = ["version", "status", "pruefung_durch", "erstellt_von"]
+    inlines = [ZugangInline, StatuswechselInline]
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        kwargs = super().get_resource_kwargs(request, *args, **kwargs)
+        kwargs["user"] = request.user
+        return kwargs
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).for_export()
+
+    def save_model(self, request, obj, form, change):
+        # Every admin save is a new version too, so an open staff form cannot overwrite it silently.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Kategorie)
+class KategorieAdmin(ScopedAdmin):
+    list_display = ["bezeichnung", "code", "ist_ziel", "reihenfolge", "aktiv"]
+    list_filter = ["aktiv", "ist_ziel"]
+    search_fields = ["bezeichnung", "code"]
+
+
+@admin.register(Aufenthaltsstatus)
+class AufenthaltsstatusAdmin(ScopedAdmin):
+    list_display = ["bezeichnung", "code", "rechtsgrundlage", "sgb_zugang", "reihenfolge", "aktiv"]
+    list_filter = ["aktiv", "sgb_zugang"]
+    search_fields = ["bezeichnung", "code", "rechtsgrundlage"]

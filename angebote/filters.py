@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from angebote.models import (
+    SPRACHNIVEAU_RANG,
+    Angebot,
+    AngebotStatus,
+    Aufenthaltsstatus,
+    Kategorie,
+    Sprachniveau,
+)
+from buendnis.choices import Baustein
+from buendnis.generic import ScopedFilterSetMixin
+from buendnis.models import Buendnis, Kommune
+
+SUCHFELDER = ("titel", "beschreibung", "traeger__name")
+
+
+def suche(qs, value: str):
+    """Every word must occur in the title, the description or the Träger's name."""
+    for wort in (value or "").split()[:8]:
+        q = Q()
+        for feld in SUCHFELDER:
+            q |= Q(**{f"{feld}__icontains": wort[:100]})
+        qs = qs.filter(q)
+    return qs
+
+
+class KatalogFilterBase(django_filters.FilterSet):
+    """Filters shared by the internal and the public catalogue."""
+
+    q = django_filters.CharFilter(label=_("Suche (Titel, Beschreibung, Träger)"), method="filter_q")
+    kommune = django_filters.ModelChoiceFilter(
+        label=_("Kommune (mit kreisweiten Angeboten)"),
+        queryset=Kommune.objects.all(),
+        method="filter_kommune",
+    )
+    kategorie = django_filters.ModelChoiceFilter(label=_("Kategorie"), queryset=Kategorie.objects.aktiv())
+    zugang = django_filters.ModelChoiceFilter(
+        label=_("zugänglich mit Aufenthaltsstatus"),
+        queryset=Aufenthaltsstatus.objects.aktiv(),
+        method="filter_zugang",
+    )
+    deutsch = django_filters.ChoiceFilter(
+        label=_("passend für Deutschkenntnisse"), choices=Sprachniveau.choices, method="filter_deutsch"
+    )
+    foerderbaustein = django_filters.ChoiceFilter(label=_("Förderbaustein"), choices=Baustein.choices)
+    kinderbetreuung = django_filters.BooleanFilter(
+        label=_("nur mit Kinderbetreuung"),
+        method="filter_kinderbetreuung",
+        widget=forms.CheckboxInput,
+    )
+    freie_plaetze = django_filters.BooleanFilter(
+        label=_("nur mit freien Plätzen"),
+        method="filter_freie_plaetze",
+        widget=forms.CheckboxInput,
+    )
+    sortierung = django_filters.OrderingFilter(
+        label=_("Sortierung"),
+        fields=(
+            ("titel", "titel"),
+            ("beginn", "beginn"),
+            ("plaetze", "plaetze"),
+            ("updated_at", "geaendert"),
+        ),
+        field_labels={
+            "titel": _("Titel"),
+            "beginn": _("Beginn"),
+            "plaetze": _("Plätze"),
+            "updated_at": _("zuletzt geändert"),
+        },
+    )
+
+    class Meta:
+        model = Angebot
+        fields = ["q", "kommune", "kategorie", "zugang", "deutsch", "foerderbaustein"]
+
+    def filter_q(self, qs, name, value):
+        return suche(qs, value)
+
+    def filter_kommune(self, qs, name, value):
+        return qs.in_kommune(value.pk) if value else qs
+
+    def filter_zugang(self, qs, name, value):
+        return qs.zugaenglich_fuer(value.pk) if value else qs
+
+    def filter_deutsch(self, qs, name, value):
+        """Offers whose required German level is at most the given level (or that require none)."""
+        if not value:
+            return qs
+        passend = [n for n, rang in SPRACHNIVEAU_RANG.items() if rang <= SPRACHNIVEAU_RANG[value]]
+        return qs.filter(Q(deutsch_voraussetzung="") | Q(deutsch_voraussetzung__in=passend))
+
+    def filter_kinderbetreuung(self, qs, name, value):
+        return qs.filter(kinderbetreuung=True) if value else qs
+
+    def filter_freie_plaetze(self, qs, name, value):
+        return qs.filter(freie_plaetze__gt=0) if value else qs
+
+
+class AngebotFilter(ScopedFilterSetMixin, KatalogFilterBase):
+    """The catalogue for signed-in users (scoped choices, workflow status, currency, opening)."""
+
+    buendnis = django_filters.ModelChoiceFilter(
+        label=_("Bündnis"), queryset=Buendnis.objects.all(), field_name="buendnis"
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=AngebotStatus.choices)
+    laufend = django_filters.BooleanFilter(
+        label=_("nur heute laufende"), method="filter_laufend", widget=forms.CheckboxInput
+    )
+    oeffnung = django_filters.ModelChoiceFilter(
+        label=_("Öffnung möglich für"), queryset=Aufenthaltsstatus.objects.aktiv(), method="filter_oeffnung"
+    )
+    veraltet = django_filters.BooleanFilter(
+        label=_("nur „Aktualität prüfen“"),
+        method="filter_veraltet",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta(KatalogFilterBase.Meta):
+        fields = [*KatalogFilterBase.Meta.fields, "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is None or not user.sieht_alle_buendnisse:
+            # One Bündnis only: the choice would offer nothing.
+            del self.filters["buendnis"]
+            self.form.fields.pop("buendnis", None)
+
+    def filter_oeffnung(self, qs, name, value):
+        return qs.oeffnung_moeglich_fuer(value.pk) if value else qs
+
+    def filter_laufend(self, qs, name, value):
+        return qs.laufend_am(timezone.localdate()) if value else qs
+
+    def filter_veraltet(self, qs, name, value):
+        return qs.veraltet() if value else qs
+
+
+class OeffentlicherKatalogFilter(KatalogFilterBase):
+    """The public catalogue: published offers of every Bündnis, no internal filters."""
+
+    buendnis = django_filters.ModelChoiceFilter(
+        label=_("Kreis / kreisfreie Stadt"), queryset=Buendnis.objects.all(), field_name="buendnis"
+    )
+
+    class Meta(KatalogFilterBase.Meta):
+        fields = ["q", "buendnis", *KatalogFilterBase.Meta.fields[1:]]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["kommune"].queryset = Kommune.objects.select_related("buendnis").order_by(
+            "buendnis__name", "name"
+        )

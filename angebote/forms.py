@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus, Pruefergebnis, ZugangArt
+from angebote.services import ZugangDaten
+from buendnis.choices import Rolle
+from buendnis.generic import scope_form_querysets
+from buendnis.models import Kommune
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AngebotForm(forms.ModelForm):
+    """Shape of an offer; the service decides scope, workflow and the version check."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Angebot
+        fields = [
+            "titel",
+            "beschreibung",
+            "kategorie",
+            "traeger",
+            "ansprechperson",
+            "kreisweit",
+            "kommunen",
+            "adresse",
+            "foerderbaustein",
+            "finanzierung",
+            "alter_von",
+            "alter_bis",
+            "deutsch_voraussetzung",
+            "deutsch_ziel",
+            "plaetze",
+            "freie_plaetze",
+            "beginn",
+            "ende",
+            "laufend",
+            "stunden_pro_woche",
+            "kosten",
+            "kinderbetreuung",
+            "anschlussangebote",
+            "kennung",
+        ]
+        widgets = {
+            "beginn": DATE,
+            "ende": DATE,
+            "kommunen": forms.CheckboxSelectMultiple,
+            "beschreibung": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        scope_form_querysets(self, user)
+        buendnis_id = self.instance.buendnis_id or user.buendnis_id
+        self.fields["kategorie"].queryset = self.fields["kategorie"].queryset.aktiv()
+        self.fields["kennung"].required = False
+        self.fields["kennung"].help_text = _("Leer lassen: wird automatisch vergeben.")
+        if buendnis_id:
+            self.fields["traeger"].queryset = self.fields["traeger"].queryset.filter(buendnis_id=buendnis_id)
+            self.fields["kommunen"].queryset = Kommune.objects.filter(buendnis_id=buendnis_id)
+            self.fields["ansprechperson"].queryset = (
+                self.fields["ansprechperson"]
+                .queryset.filter(akteur__buendnis_id=buendnis_id)
+                .select_related("akteur")
+            )
+            anschluss = (
+                Angebot.objects.visible_to(user)
+                .filter(buendnis_id=buendnis_id)
+                .exclude(status=AngebotStatus.ARCHIVIERT)
+            )
+            if self.instance.pk:
+                anschluss = anschluss.exclude(pk=self.instance.pk)
+            self.fields["anschlussangebote"].queryset = anschluss.order_by("titel")
+        if user.rolle == Rolle.KOMMUNE and not user.is_superuser:
+            self.fields["kommunen"].queryset = Kommune.objects.filter(pk=user.kommune_id)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Angebot"), "titel", "beschreibung", "kategorie", "traeger", "ansprechperson", "kennung"
+            ),
+            Fieldset(_("Ort"), "kreisweit", "kommunen", "adresse"),
+            Fieldset(
+                _("Rahmen"),
+                "foerderbaustein",
+                "finanzierung",
+                "alter_von",
+                "alter_bis",
+                "deutsch_voraussetzung",
+                "deutsch_ziel",
+                "plaetze",
+                "freie_plaetze",
+                "beginn",
+                "ende",
+                "laufend",
+                "stunden_pro_woche",
+                "kosten",
+                "kinderbetreuung",
+            ),
+            Fieldset(_("Bildungskette"), "anschlussangebote"),
+            "version",
+        )
+
+
+class ZugangForm(forms.Form):
+    """Access for one residence status (one row of the access table in the offer form)."""
+
+    art = forms.ChoiceField(
+        label=_("Zugang"), choices=[("", _("nicht erfasst")), *ZugangArt.choices], required=False
+    )
+    bedingung = forms.CharField(label=_("Bedingung"), max_length=500, required=False)
+    oeffnung_moeglich = forms.BooleanField(label=_("Öffnung möglich"), required=False)
+    oeffnung_hinweis = forms.CharField(
+        label=_("Wie die Öffnung möglich wäre"), max_length=500, required=False
+    )
+
+    def __init__(self, *args, status: Aufenthaltsstatus, **kwargs):
+        self.status = status
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("art") == ZugangArt.EINGESCHRAENKT and not (data.get("bedingung") or "").strip():
+            self.add_error("bedingung", _("Bitte nennen Sie die Bedingung für den eingeschränkten Zugang."))
+        return data
+
+    def daten(self) -> ZugangDaten:
+        d = self.cleaned_data
+        return ZugangDaten(
+            status=self.status,
+            art=d.get("art") or "",
+            bedingung=d.get("bedingung") or "",
+            oeffnung_moeglich=bool(d.get("oeffnung_moeglich")),
+            oeffnung_hinweis=d.get("oeffnung_hinweis") or "",
+        )
+
+
+def zugang_forms(data, angebot: Angebot | None) -> list[ZugangForm]:
+    """One ZugangForm per active residence status, filled from the offer's stored access."""
+    bestehend = {z.status_id: z for z in angebot.zugaenge.all()} if angebot and angebot.pk else {}
+    forms_ = []
+    for status in Aufenthaltsstatus.objects.aktiv():
+        zugang = bestehend.get(status.pk)
+        initial = (
+            {
+                "art": zugang.art,
+                "bedingung": zugang.bedingung,
+                "oeffnung_moeglich": zugang.oeffnung_moeglich,
+                "oeffnung_hinweis": zugang.oeffnung_hinweis,
+            }
+            if zugang
+            else {}
+        )
+        forms_.append(ZugangForm(data, status=status, prefix=f"zugang-{status.code}", initial=initial))
+    return forms_
+
+
+class KommentarForm(forms.Form):
+    kommentar = forms.CharField(
+        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class PruefungForm(forms.Form):
+    datum = forms.DateField(label=_("Datum der Prüfung"), widget=DATE, initial=timezone.localdate)
+    ergebnis = forms.ChoiceField(label=_("Ergebnis"), choices=Pruefergebnis.choices)
+    notiz = forms.CharField(
+        label=_("Notiz"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )

@@ -1,0 +1,722 @@
+"""Import/export of offers (django-import-export): the column mapping with German headers.
+
+One column per residence status ("Zugang: <Kurzbezeichnung>") holds the access as text:
+``offen`` · ``nicht`` · ``eingeschränkt: <Bedingung>``, optionally followed by ``| Öffnung möglich: <Hinweis>``.
+The column "Kennung" identifies an offer inside its Bündnis, so importing the same file again updates the
+offers instead of creating new ones. Every problem of a row is reported in German; the shared flow in
+`buendnis.io` writes nothing when any row fails. The upload checks live there too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter, defaultdict
+from copy import deepcopy
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources
+
+from angebote.models import (
+    Angebot,
+    AngebotStatus,
+    Aufenthaltsstatus,
+    Finanzierung,
+    Kategorie,
+    Sprachniveau,
+    ZugangArt,
+)
+from angebote.services import ZugangDaten, _speichere_zugaenge
+from buendnis.choices import Baustein, Rolle
+from buendnis.io import SafeExportMixin
+from buendnis.models import Akteur, Kommune
+
+KREISWEIT = "kreisweit"
+JA = {"ja", "j", "x", "1", "true", "wahr", "yes"}
+NEIN = {"nein", "n", "", "0", "false", "falsch", "no", "-"}
+ZUGANG_PREFIX = "Zugang: "
+
+# key, German header, model attribute (for mapping model validation errors back to the column)
+SPALTEN = [
+    ("kennung", "Kennung", "kennung"),
+    ("titel", "Titel", "titel"),
+    ("beschreibung", "Beschreibung", "beschreibung"),
+    ("traeger", "Träger", "traeger"),
+    ("kommunen", "Kommunen", "kommunen"),
+    ("adresse", "Adresse", "adresse"),
+    ("kategorie", "Kategorie", "kategorie"),
+    ("foerderbaustein", "Förderbaustein", "foerderbaustein"),
+    ("finanzierung", "Rechtskreis/Finanzierung", "finanzierung"),
+    ("alter_von", "Alter von", "alter_von"),
+    ("alter_bis", "Alter bis", "alter_bis"),
+    ("deutsch_voraussetzung", "Deutsch vorausgesetzt", "deutsch_voraussetzung"),
+    ("deutsch_ziel", "Deutsch am Ende", "deutsch_ziel"),
+    ("plaetze", "Plätze", "plaetze"),
+    ("freie_plaetze", "freie Plätze", "freie_plaetze"),
+    ("beginn", "Beginn", "beginn"),
+    ("ende", "Ende", "ende"),
+    ("laufend", "laufender Einstieg", "laufend"),
+    ("stunden_pro_woche", "Stunden pro Woche", "stunden_pro_woche"),
+    ("kosten", "Kosten (EUR)", "kosten"),
+    ("kinderbetreuung", "Kinderbetreuung", "kinderbetreuung"),
+    ("ansprechperson", "Ansprechperson", "ansprechperson"),
+    ("anschlussangebote", "Anschlussangebote (Kennungen)", "anschlussangebote"),
+    ("status", "Status", "status"),
+    ("bestaetigt_am", "zuletzt bestätigt am", "bestaetigt_am"),
+]
+HEADER = {key: header for key, header, _attr in SPALTEN}
+ATTR_TO_HEADER = {attr: header for _key, header, attr in SPALTEN}
+PFLICHTSPALTEN = ["Kennung", "Titel", "Träger", "Kommunen", "Kategorie"]
+
+
+def zugang_header(status: Aufenthaltsstatus) -> str:
+    return ZUGANG_PREFIX + status.kurz
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _fold(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip().casefold()
+
+
+def zugang_als_text(zugang) -> str:
+    if zugang is None:
+        return ""
+    text = {
+        ZugangArt.OFFEN: "offen",
+        ZugangArt.NICHT: "nicht",
+        ZugangArt.EINGESCHRAENKT: "eingeschränkt",
+    }[zugang.art]
+    if zugang.art == ZugangArt.EINGESCHRAENKT and zugang.bedingung:
+        text += f": {zugang.bedingung}"
+    if zugang.oeffnung_moeglich:
+        text += " | Öffnung möglich"
+        if zugang.oeffnung_hinweis:
+            text += f": {zugang.oeffnung_hinweis}"
+    return text
+
+
+def parse_zugang(text: str) -> tuple[str, str, bool, str]:
+    """(art, bedingung, oeffnung_moeglich, hinweis) from a cell; raises ValueError with a German message."""
+    teile = [t.strip() for t in text.split("|")]
+    kopf, rest = teile[0], teile[1:]
+    art_text, _sep, bedingung = kopf.partition(":")
+    art_key = _fold(art_text)
+    arten = {
+        "offen": ZugangArt.OFFEN,
+        "ja": ZugangArt.OFFEN,
+        "eingeschränkt": ZugangArt.EINGESCHRAENKT,
+        "eingeschraenkt": ZugangArt.EINGESCHRAENKT,
+        "mit einschränkung": ZugangArt.EINGESCHRAENKT,
+        "mit einschraenkung": ZugangArt.EINGESCHRAENKT,
+        "nicht": ZugangArt.NICHT,
+        "nein": ZugangArt.NICHT,
+        "nicht zugänglich": ZugangArt.NICHT,
+        "nicht zugaenglich": ZugangArt.NICHT,
+    }
+    if art_key not in arten:
+        raise ValueError(
+            _("„%(wert)s“ ist kein gültiger Zugang (erlaubt: offen, eingeschränkt: Bedingung, nicht).")
+            % {"wert": text[:80]}
+        )
+    art = arten[art_key]
+    bedingung = bedingung.strip()
+    if art == ZugangArt.EINGESCHRAENKT and not bedingung:
+        raise ValueError(_("Bei „eingeschränkt“ fehlt die Bedingung (eingeschränkt: Bedingung)."))
+    oeffnung, hinweis = False, ""
+    for teil in rest:
+        schluessel, _sep, wert = teil.partition(":")
+        if _fold(schluessel) in ("öffnung möglich", "oeffnung moeglich", "öffnung"):
+            oeffnung, hinweis = True, wert.strip()
+        elif teil:
+            raise ValueError(
+                _("Unbekannter Zusatz „%(wert)s“ (erlaubt: | Öffnung möglich: Hinweis).")
+                % {"wert": teil[:80]}
+            )
+    return art, bedingung, oeffnung, hinweis
+
+
+def parse_int(value, *, minimum: int = 0) -> int | None:
+    text = _text(value)
+    if text == "":
+        return None
+    try:
+        zahl = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        zahl = None
+    if zahl is None or zahl != zahl.to_integral_value():
+        raise ValueError(_("„%(wert)s“ ist keine ganze Zahl.") % {"wert": text[:40]})
+    if zahl < minimum:
+        raise ValueError(_("„%(wert)s“ ist kleiner als %(min)d.") % {"wert": text[:40], "min": minimum})
+    return int(zahl)
+
+
+def parse_decimal(value) -> Decimal | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    text = _text(value)
+    if text == "":
+        return None
+    normal = text.replace(" ", "").replace("€", "")
+    if "," in normal:
+        normal = normal.replace(".", "").replace(",", ".")
+    try:
+        zahl = Decimal(normal)
+    except InvalidOperation:
+        raise ValueError(_("„%(wert)s“ ist keine gültige Zahl.") % {"wert": text[:40]}) from None
+    if zahl < 0 or not zahl.is_finite():
+        raise ValueError(_("„%(wert)s“ darf nicht negativ sein.") % {"wert": text[:40]})
+    return zahl.quantize(Decimal("0.01"))
+
+
+def parse_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    if text == "":
+        return None
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("„%(wert)s“ ist kein gültiges Datum (TT.MM.JJJJ).") % {"wert": text[:40]})
+
+
+def parse_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _fold(_text(value))
+    if text in JA:
+        return True
+    if text in NEIN:
+        return False
+    raise ValueError(_("„%(wert)s“ ist weder „ja“ noch „nein“.") % {"wert": _text(value)[:40]})
+
+
+def _choice(value, choices, label: str) -> str:
+    text = _text(value)
+    if text == "":
+        return ""
+    key = _fold(text)
+    for wert, anzeige in choices:
+        if key in (_fold(str(wert)), _fold(str(anzeige))):
+            return wert
+    raise ValueError(
+        _("„%(wert)s“ ist kein gültiger Wert für %(feld)s (erlaubt: %(erlaubt)s).")
+        % {"wert": text[:60], "feld": label, "erlaubt": ", ".join(str(a) for _w, a in choices)}
+    )
+
+
+class AngebotResource(SafeExportMixin, resources.ModelResource):
+    """Offers as a table. Needs `user=` (passed by the import flow and the admin) to scope every row."""
+
+    class Meta:
+        model = Angebot
+        fields = ()
+        import_id_fields = ()
+        skip_diff = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.status_liste = list(Aufenthaltsstatus.objects.aktiv())
+        for key, header, _attr in SPALTEN:
+            self.fields[key] = fields.Field(
+                column_name=header, attribute=None, dehydrate_method=getattr(self, f"dehydrate_{key}", None)
+            )
+        for status in self.status_liste:
+            self.fields[f"zugang_{status.code}"] = fields.Field(
+                column_name=zugang_header(status),
+                attribute=None,
+                dehydrate_method=self._zugang_dehydrator(status),
+            )
+
+    def get_export_order(self):
+        return tuple(self.fields)
+
+    def get_import_id_fields(self):
+        return []
+
+    def get_queryset(self):
+        return Angebot.objects.visible_to(self.user).for_export() if self.user else Angebot.objects.none()
+
+    # Export ------------------------------------------------------------------------------------------------------
+
+    def _zugang_dehydrator(self, status):
+        def dehydrate(angebot):
+            return zugang_als_text(angebot.zugang_fuer(status))
+
+        return dehydrate
+
+    def dehydrate_kennung(self, a):
+        return a.kennung
+
+    def dehydrate_titel(self, a):
+        return a.titel
+
+    def dehydrate_beschreibung(self, a):
+        return a.beschreibung
+
+    def dehydrate_traeger(self, a):
+        return a.traeger.name
+
+    def dehydrate_kommunen(self, a):
+        return KREISWEIT if a.kreisweit else "; ".join(k.name for k in a.kommunen.all())
+
+    def dehydrate_adresse(self, a):
+        return a.adresse
+
+    def dehydrate_kategorie(self, a):
+        return a.kategorie.bezeichnung
+
+    def dehydrate_foerderbaustein(self, a):
+        return a.foerderbaustein.upper()
+
+    def dehydrate_finanzierung(self, a):
+        return a.get_finanzierung_display() if a.finanzierung else ""
+
+    def dehydrate_alter_von(self, a):
+        return a.alter_von
+
+    def dehydrate_alter_bis(self, a):
+        return a.alter_bis
+
+    def dehydrate_deutsch_voraussetzung(self, a):
+        return a.deutsch_voraussetzung.upper()
+
+    def dehydrate_deutsch_ziel(self, a):
+        return a.deutsch_ziel.upper()
+
+    def dehydrate_plaetze(self, a):
+        return a.plaetze
+
+    def dehydrate_freie_plaetze(self, a):
+        return a.freie_plaetze
+
+    def dehydrate_beginn(self, a):
+        return a.beginn
+
+    def dehydrate_ende(self, a):
+        return a.ende
+
+    def dehydrate_laufend(self, a):
+        return "ja" if a.laufend else "nein"
+
+    def dehydrate_stunden_pro_woche(self, a):
+        return a.stunden_pro_woche
+
+    def dehydrate_kosten(self, a):
+        return a.kosten
+
+    def dehydrate_kinderbetreuung(self, a):
+        return "ja" if a.kinderbetreuung else "nein"
+
+    def dehydrate_ansprechperson(self, a):
+        return a.ansprechperson.name if a.ansprechperson_id else ""
+
+    def dehydrate_anschlussangebote(self, a):
+        return "; ".join(sorted(x.kennung for x in a.anschlussangebote.all()))
+
+    def dehydrate_status(self, a):
+        return a.get_status_display()
+
+    def dehydrate_bestaetigt_am(self, a):
+        return a.bestaetigt_am
+
+    # Import ------------------------------------------------------------------------------------------------------
+
+    def _user_of(self, kwargs):
+        user = kwargs.get("user") or self.user
+        if user is None and kwargs.get("request") is not None:
+            user = kwargs["request"].user
+        return user
+
+    def before_import(self, dataset, **kwargs):
+        """Checks the columns and loads every lookup once (names → rows of the user's Bündnis)."""
+        self.user = user = self._user_of(kwargs)
+        if user is None or not user.is_authenticated or not user.has_perm("angebote.import_angebot"):
+            raise ValidationError(_("Dafür fehlt Ihnen die Berechtigung."))
+        if not user.buendnis_id:
+            raise ValidationError(_("Importieren kann nur, wer einem Bündnis zugeordnet ist."))
+        headers = dataset.headers or []
+        fehlend = [s for s in PFLICHTSPALTEN if s not in headers]
+        if fehlend:
+            raise ValidationError(
+                _("Es fehlen Pflichtspalten: %(spalten)s. Bitte verwenden Sie die Vorlage.")
+                % {"spalten": ", ".join(fehlend)}
+            )
+        bekannt = set(HEADER.values()) | {zugang_header(s) for s in self.status_liste}
+        unbekannt = [h for h in headers if h and h not in bekannt]
+        if unbekannt:
+            raise ValidationError(
+                _("Unbekannte Spalten: %(spalten)s. Bitte verwenden Sie die Vorlage.")
+                % {"spalten": ", ".join(unbekannt)}
+            )
+        buendnis_id = user.buendnis_id
+        self.buendnis_id = buendnis_id
+        self.kommunen = {_fold(k.name): k for k in Kommune.objects.filter(buendnis_id=buendnis_id)}
+        self.akteure = {_fold(a.name): a for a in Akteur.objects.filter(buendnis_id=buendnis_id)}
+        self.kategorien = {}
+        for k in Kategorie.objects.aktiv():
+            self.kategorien[_fold(k.bezeichnung)] = k
+            self.kategorien[_fold(k.code)] = k
+        bestehend = Angebot.objects.filter(buendnis_id=buendnis_id)
+        self.bestehend = {a.kennung: a.pk for a in bestehend.only("pk", "kennung")}
+        self.editierbar = set(
+            Angebot.objects.editable_by(user).filter(buendnis_id=buendnis_id).values_list("pk", flat=True)
+        )
+        self.titel_traeger = {
+            (_fold(t), tr): k for k, t, tr in bestehend.values_list("kennung", "titel", "traeger_id")
+        }
+        kennungen = [_text(r) for r in dataset["Kennung"]]
+        self.zeilen_je_kennung = defaultdict(list)
+        for nummer, kennung in enumerate(kennungen, 1):
+            if kennung:
+                self.zeilen_je_kennung[kennung].append(nummer)
+        self.datei_kennungen = set(self.zeilen_je_kennung)
+        traeger = [_fold(_text(r)) for r in dataset["Träger"]]
+        titel = [_fold(_text(r)) for r in dataset["Titel"]]
+        self.datei_titel_traeger = Counter(zip(titel, traeger, strict=True))
+        self.anschluss_offen: dict[int, list[str]] = {}
+
+    def get_or_init_instance(self, instance_loader, row):
+        kennung = _text(row.get("Kennung"))
+        if not kennung:
+            raise ValidationError(
+                {"Kennung": _("Die Kennung fehlt. Sie macht den erneuten Import eindeutig (z. B. NE-001).")}
+            )
+        zeilen = self.zeilen_je_kennung.get(kennung, [])
+        if len(zeilen) > 1:
+            raise ValidationError(
+                {
+                    "Kennung": _(
+                        "Doppelte Zeile: die Kennung „%(k)s“ steht mehrfach in der Datei (Zeilen %(z)s)."
+                    )
+                    % {"k": kennung, "z": ", ".join(str(z) for z in zeilen)}
+                }
+            )
+        pk = self.bestehend.get(kennung)
+        if pk is not None:
+            if pk not in self.editierbar:
+                raise ValidationError(
+                    {
+                        "Kennung": _(
+                            "Das Angebot „%(k)s“ gehört zu einer anderen Kommune; Sie dürfen es nicht ändern."
+                        )
+                        % {"k": kennung}
+                    }
+                )
+            instance = (
+                Angebot.objects.select_related("traeger")
+                .prefetch_related("kommunen", "zugaenge", "anschlussangebote")
+                .get(pk=pk)
+            )
+            instance._original = deepcopy(instance)
+            return instance, False
+        return Angebot(buendnis_id=self.buendnis_id, kennung=kennung), True
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict[str, str] = {}
+
+        def feld(key, parser):
+            header = HEADER[key]
+            if header not in row:
+                return None, False
+            try:
+                return parser(row.get(header)), True
+            except ValueError as exc:
+                errors[header] = str(exc)
+                return None, False
+
+        titel = _text(row.get("Titel"))
+        if not titel:
+            errors["Titel"] = _("Der Titel fehlt.")
+        instance.titel = titel[:200]
+        if "Beschreibung" in row:
+            instance.beschreibung = _text(row.get("Beschreibung"))
+        if "Adresse" in row:
+            instance.adresse = _text(row.get("Adresse"))[:300]
+
+        traeger_name = _text(row.get("Träger"))
+        traeger = self.akteure.get(_fold(traeger_name))
+        if traeger is None:
+            errors["Träger"] = (
+                _("Der Träger „%(t)s“ ist im Bündnis nicht bekannt.") % {"t": traeger_name}
+                if traeger_name
+                else _("Der Träger fehlt.")
+            )
+        else:
+            instance.traeger = traeger
+
+        kommunen_text = _text(row.get("Kommunen"))
+        kommunen: list[Kommune] = []
+        if _fold(kommunen_text) == KREISWEIT:
+            instance.kreisweit = True
+        else:
+            instance.kreisweit = False
+            namen = [n.strip() for n in re.split(r"[;,\n]", kommunen_text) if n.strip()]
+            if not namen:
+                errors["Kommunen"] = _("Bitte eine oder mehrere Kommunen nennen oder „kreisweit“.")
+            for name in namen:
+                kommune = self.kommunen.get(_fold(name))
+                if kommune is None:
+                    errors["Kommunen"] = _(
+                        "Unbekannte Kommune „%(k)s“: diese Kommune gibt es im Bündnis nicht."
+                    ) % {"k": name}
+                else:
+                    kommunen.append(kommune)
+        instance._import_kommunen = kommunen
+
+        user = self.user
+        if user.rolle == Rolle.KOMMUNE and not user.is_superuser and "Kommunen" not in errors:
+            if instance.kreisweit:
+                if traeger is not None and traeger.kommune_id != user.kommune_id:
+                    errors["Kommunen"] = _(
+                        "Zeile einer anderen Kommune: kreisweite Angebote dürfen Sie nur für Träger Ihrer Kommune importieren."
+                    )
+            elif {k.pk for k in kommunen} != {user.kommune_id}:
+                fremde = ", ".join(k.name for k in kommunen if k.pk != user.kommune_id)
+                errors["Kommunen"] = _(
+                    "Zeile einer anderen Kommune (%(k)s): Sie dürfen nur Angebote Ihrer eigenen Kommune importieren."
+                ) % {"k": fremde or kommunen_text}
+
+        kategorie_text = _text(row.get("Kategorie"))
+        kategorie = self.kategorien.get(_fold(kategorie_text))
+        if kategorie is None:
+            errors["Kategorie"] = (
+                _("Unbekannte Kategorie „%(k)s“.") % {"k": kategorie_text}
+                if kategorie_text
+                else _("Die Kategorie fehlt.")
+            )
+        else:
+            instance.kategorie = kategorie
+
+        for key, choices, label in (
+            ("foerderbaustein", Baustein.choices, HEADER["foerderbaustein"]),
+            ("finanzierung", Finanzierung.choices, HEADER["finanzierung"]),
+            ("deutsch_voraussetzung", Sprachniveau.choices, HEADER["deutsch_voraussetzung"]),
+            ("deutsch_ziel", Sprachniveau.choices, HEADER["deutsch_ziel"]),
+        ):
+            wert, ok = feld(key, lambda v, c=choices, lb=label: _choice(v, c, lb))
+            if ok:
+                setattr(instance, key, wert)
+        for key in ("alter_von", "alter_bis"):
+            wert, ok = feld(key, lambda v: parse_int(v, minimum=0))
+            if ok:
+                setattr(instance, key, wert if wert is not None else (18 if key == "alter_von" else 27))
+        for key in ("plaetze", "freie_plaetze"):
+            wert, ok = feld(key, parse_int)
+            if ok:
+                setattr(instance, key, wert)
+        for key in ("beginn", "ende"):
+            wert, ok = feld(key, parse_date)
+            if ok:
+                setattr(instance, key, wert)
+        for key in ("laufend", "kinderbetreuung"):
+            wert, ok = feld(key, parse_bool)
+            if ok:
+                setattr(instance, key, wert)
+        for key in ("stunden_pro_woche", "kosten"):
+            wert, ok = feld(key, parse_decimal)
+            if ok:
+                setattr(instance, key, wert)
+
+        if HEADER["status"] in row:
+            try:
+                _choice(row.get(HEADER["status"]), AngebotStatus.choices, HEADER["status"])
+            except ValueError as exc:
+                errors[HEADER["status"]] = str(exc)
+
+        person_name = _text(row.get(HEADER["ansprechperson"]))
+        instance.ansprechperson = None
+        if person_name and traeger is not None:
+            person = traeger.ansprechpersonen.filter(name__iexact=person_name).first()
+            if person is None:
+                errors[HEADER["ansprechperson"]] = _(
+                    "Die Ansprechperson „%(p)s“ ist beim Träger nicht eingetragen."
+                ) % {"p": person_name}
+            instance.ansprechperson = person
+
+        anschluss = [
+            k.strip() for k in re.split(r"[;,\n]", _text(row.get(HEADER["anschlussangebote"]))) if k.strip()
+        ]
+        unbekannt = [k for k in anschluss if k not in self.bestehend and k not in self.datei_kennungen]
+        if unbekannt:
+            errors[HEADER["anschlussangebote"]] = _("Unbekannte Kennungen: %(k)s.") % {
+                "k": ", ".join(unbekannt)
+            }
+        if instance.kennung in anschluss:
+            errors[HEADER["anschlussangebote"]] = _(
+                "Ein Angebot kann nicht sein eigenes Anschlussangebot sein."
+            )
+        instance._import_anschluss = anschluss
+
+        zugaenge = []
+        for status in self.status_liste:
+            header = zugang_header(status)
+            if header not in row:
+                continue
+            text = _text(row.get(header))
+            if not text:
+                zugaenge.append(ZugangDaten(status=status, art=""))
+                continue
+            try:
+                art, bedingung, oeffnung, hinweis = parse_zugang(text)
+            except ValueError as exc:
+                errors[header] = str(exc)
+                continue
+            zugaenge.append(ZugangDaten(status, art, bedingung, oeffnung, hinweis))
+        instance._import_zugaenge = zugaenge
+
+        if instance.pk is None and traeger is not None and titel:
+            schluessel = (_fold(titel), traeger.pk)
+            andere = self.titel_traeger.get(schluessel)
+            if andere and andere != instance.kennung:
+                errors["Titel"] = _(
+                    "Doppeltes Angebot: „%(t)s“ dieses Trägers gibt es schon unter der Kennung „%(k)s“."
+                ) % {"t": titel, "k": andere}
+            elif self.datei_titel_traeger[(_fold(titel), _fold(traeger_name))] > 1:
+                errors["Titel"] = _(
+                    "Doppeltes Angebot: „%(t)s“ dieses Trägers steht mehrfach in der Datei."
+                ) % {"t": titel}
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as exc:
+            umbenannt = {}
+            for key, errs in exc.error_dict.items():
+                umbenannt[ATTR_TO_HEADER.get(key, key) if key != "__all__" else "__all__"] = errs
+            raise ValidationError(umbenannt) from None
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Unchanged rows are skipped; a changed row needs the right to change the stored offer."""
+        if import_validation_errors or instance.pk is None:
+            return False
+        original = instance._original
+        unveraendert = (
+            all(
+                getattr(instance, f.attname) == getattr(original, f.attname)
+                for f in Angebot._meta.concrete_fields
+                if f.name not in ("updated_at", "created_at", "version")
+            )
+            and {k.pk for k in instance._import_kommunen} == {k.pk for k in original.kommunen.all()}
+            and set(instance._import_anschluss) == {a.kennung for a in original.anschlussangebote.all()}
+            and self._zugaenge_gleich(original, instance._import_zugaenge)
+        )
+        if unveraendert:
+            return True
+        if not self.user.has_perm("angebote.change_angebot", original):
+            raise ValidationError(
+                {
+                    "Kennung": _(
+                        "Das Angebot „%(k)s“ ist im Status „%(s)s“ und kann von Ihnen nicht geändert werden."
+                    )
+                    % {"k": instance.kennung, "s": original.get_status_display()}
+                }
+            )
+        return False
+
+    @staticmethod
+    def _zugaenge_gleich(angebot, zugaenge: list[ZugangDaten]) -> bool:
+        bestehend = {z.status_id: z for z in angebot.zugaenge.all()}
+        for daten in zugaenge:
+            z = bestehend.get(daten.status.pk)
+            if not daten.art:
+                if z is not None:
+                    return False
+                continue
+            if z is None or (z.art, z.bedingung, z.oeffnung_moeglich, z.oeffnung_hinweis) != (
+                daten.art,
+                daten.bedingung if daten.art == ZugangArt.EINGESCHRAENKT else "",
+                daten.oeffnung_moeglich,
+                daten.oeffnung_hinweis,
+            ):
+                return False
+        return True
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance.pk is None:
+            instance.status = AngebotStatus.ENTWURF
+            instance.version = 1
+            instance.erstellt_von = self.user
+        else:
+            instance.version += 1
+
+    def after_save_instance(self, instance, row, **kwargs):
+        neue_kommunen = {k.pk for k in instance._import_kommunen}
+        if neue_kommunen != set(instance.kommunen.values_list("pk", flat=True)):
+            instance.kommunen.set(instance._import_kommunen)
+        _speichere_zugaenge(instance, instance._import_zugaenge)
+        self.anschluss_offen[instance.pk] = instance._import_anschluss
+
+    def after_import(self, dataset, result, **kwargs):
+        """Links Anschlussangebote once every row exists (a row may point to a later row of the file)."""
+        super().after_import(dataset, result, **kwargs)
+        if result.has_errors() or result.has_validation_errors() or not self.anschluss_offen:
+            return
+        pks = dict(Angebot.objects.filter(buendnis_id=self.buendnis_id).values_list("kennung", "pk"))
+        through = Angebot.anschlussangebote.through
+        for angebot_pk, kennungen in self.anschluss_offen.items():
+            soll = {pks[k] for k in kennungen if k in pks}
+            ist = set(
+                through.objects.filter(from_angebot_id=angebot_pk).values_list("to_angebot_id", flat=True)
+            )
+            if soll != ist:
+                Angebot.objects.get(pk=angebot_pk).anschlussangebote.set(soll)
+
+
+def vorlage_dataset(user) -> list:
+    """Sheets of the downloadable template: the empty table and an explanation of every column."""
+    import tablib
+
+    resource = AngebotResource(user=user)
+    leer = resource.export(Angebot.objects.none())
+    leer.title = "Angebote"
+    hilfe = tablib.Dataset(headers=["Spalte", "Erläuterung"], title="Erläuterungen")
+    erlaeuterungen = {
+        "Kennung": _("Pflicht. Eindeutige Kennung im Bündnis (z. B. NE-001); erneuter Import aktualisiert."),
+        "Titel": _("Pflicht."),
+        "Träger": _("Pflicht. Name des Akteurs, wie im Bündnis eingetragen."),
+        "Kommunen": _("Pflicht. Eine oder mehrere Kommunen, getrennt durch Semikolon, oder „kreisweit“."),
+        "Kategorie": _("Pflicht. Eine von: %(k)s.")
+        % {"k": ", ".join(k.bezeichnung for k in Kategorie.objects.aktiv())},
+        "Förderbaustein": _("F1 bis F6 oder leer."),
+        "Rechtskreis/Finanzierung": ", ".join(str(label) for _v, label in Finanzierung.choices),
+        "Deutsch vorausgesetzt": "A1, A2, B1, B2, C1, C2",
+        "Deutsch am Ende": "A1, A2, B1, B2, C1, C2",
+        "Plätze": _("ganze Zahl"),
+        "freie Plätze": _("ganze Zahl"),
+        "Beginn": _("Datum TT.MM.JJJJ"),
+        "Ende": _("Datum TT.MM.JJJJ"),
+        "laufender Einstieg": _("ja oder nein"),
+        "Kinderbetreuung": _("ja oder nein"),
+        "Kosten (EUR)": _("Betrag, z. B. 25,00"),
+        "Anschlussangebote (Kennungen)": _("Kennungen, getrennt durch Semikolon"),
+        "Status": _("Nur zur Information; beim Import wird der Status nicht übernommen (Prüfablauf)."),
+        "zuletzt bestätigt am": _("Nur zur Information; wird beim Import nicht übernommen."),
+    }
+    for header in leer.headers:
+        if header.startswith(ZUGANG_PREFIX):
+            text = _(
+                "offen · nicht · eingeschränkt: Bedingung · optional „| Öffnung möglich: Hinweis“; leer = nicht erfasst"
+            )
+        else:
+            text = erlaeuterungen.get(header, "")
+        hilfe.append([header, text])
+    return [leer, hilfe]

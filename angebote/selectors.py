@@ -1,0 +1,269 @@
+"""Reads over the catalogue that feed analyses: places per Kommune/Kategorie/status (for the gap analysis in
+`bedarf`), the Zugangsmatrix, Bildungsketten and their dead ends, the dashboard panel.
+
+Counting rule for places: only published offers running on the reference date (`stichtag`, default today) whose
+access for a status is "offen" or "mit Einschränkung" count; an offer without a number of places counts with 0
+places (but as an offer). Per Kommune, an offer counts fully for every Kommune it runs in, and a *kreisweit*
+offer counts fully for every Kommune of its Bündnis: per-Kommune figures answer "what can someone living here
+reach", so summing them over Kommunen counts shared offers more than once. Use the Bündnis-wide figures
+(`plaetze_nach_kategorie_status`, `zugangsmatrix(kommune_id=None)`) for totals.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from angebote.models import (
+    ZUGAENGLICH,
+    Angebot,
+    AngebotStatus,
+    Aufenthaltsstatus,
+    Kategorie,
+    Zugang,
+    ZugangArt,
+)
+from buendnis.choices import Rolle
+from buendnis.models import Kommune, User
+
+Zelle = tuple[int, int, int]  # (kommune_id, kategorie_id, status_id)
+
+
+def _laufende(buendnis_id: int, stichtag: datetime.date | None):
+    return (
+        Angebot.objects.for_buendnis(buendnis_id)
+        .veroeffentlicht()
+        .laufend_am(stichtag or timezone.localdate())
+    )
+
+
+def plaetze_nach_kommune_kategorie_status(
+    buendnis_id: int, stichtag: datetime.date | None = None
+) -> dict[Zelle, int]:
+    """Places in accessible published offers per (kommune_id, kategorie_id, status_id) of one Bündnis.
+
+    Only cells with at least one accessible offer appear (read others as 0, e.g. `result.get(key, 0)`).
+    Kreisweit offers count for every Kommune of the Bündnis (see the module docstring). The offers behind a
+    cell: `Angebot.objects.fuer_zelle(kommune_id=..., kategorie_id=..., status_id=..., stichtag=...)`.
+    Three queries whatever the data size.
+    """
+    angebote = _laufende(buendnis_id, stichtag)
+    zeilen = list(
+        Zugang.objects.filter(angebot__in=angebote, art__in=ZUGAENGLICH).values_list(
+            "angebot_id", "angebot__kategorie_id", "status_id", "angebot__plaetze", "angebot__kreisweit"
+        )
+    )
+    alle_kommunen = list(Kommune.objects.filter(buendnis_id=buendnis_id).values_list("pk", flat=True))
+    orte: dict[int, list[int]] = defaultdict(list)
+    for angebot_id, kommune_id in Angebot.kommunen.through.objects.filter(angebot__in=angebote).values_list(
+        "angebot_id", "kommune_id"
+    ):
+        orte[angebot_id].append(kommune_id)
+    result: dict[Zelle, int] = defaultdict(int)
+    for angebot_id, kategorie_id, status_id, plaetze, kreisweit in zeilen:
+        for kommune_id in alle_kommunen if kreisweit else orte.get(angebot_id, []):
+            result[(kommune_id, kategorie_id, status_id)] += plaetze or 0
+    return dict(result)
+
+
+def plaetze_nach_kategorie_status(
+    buendnis_id: int, stichtag: datetime.date | None = None
+) -> dict[tuple[int, int], int]:
+    """Bündnis-wide places per (kategorie_id, status_id), each offer counted once."""
+    result: dict[tuple[int, int], int] = defaultdict(int)
+    for kategorie_id, status_id, plaetze in Zugang.objects.filter(
+        angebot__in=_laufende(buendnis_id, stichtag), art__in=ZUGAENGLICH
+    ).values_list("angebot__kategorie_id", "status_id", "angebot__plaetze"):
+        result[(kategorie_id, status_id)] += plaetze or 0
+    return dict(result)
+
+
+@dataclass
+class MatrixZelle:
+    kategorie: Kategorie
+    status: Aufenthaltsstatus
+    angebote: int = 0
+    plaetze: int = 0
+    eingeschraenkt: int = 0
+    oeffnung_moeglich: int = 0
+
+
+@dataclass
+class Zugangsmatrix:
+    """Kategorie × Aufenthaltsstatus: accessible offers and places, and where opening is possible."""
+
+    kategorien: list[Kategorie]
+    status: list[Aufenthaltsstatus]
+    zeilen: list[tuple[Kategorie, list[MatrixZelle]]] = field(default_factory=list)
+    summen: list[MatrixZelle] = field(default_factory=list)
+    angebote_gesamt: int = 0
+
+
+def zugangsmatrix(
+    *, buendnis_id: int, kommune_id: int | None = None, stichtag: datetime.date | None = None
+) -> Zugangsmatrix:
+    """The access matrix of a Bündnis (or of one Kommune: its own and the kreisweit offers).
+
+    A cell counts accessible offers (offen or mit Einschränkung, the latter also shown separately), their places,
+    and offers not open to the status for which "Öffnung möglich" is recorded. Four queries.
+    """
+    angebote = _laufende(buendnis_id, stichtag)
+    if kommune_id:
+        angebote = angebote.in_kommune(kommune_id)
+    kategorien = list(Kategorie.objects.aktiv())
+    status = list(Aufenthaltsstatus.objects.aktiv())
+    zellen = {(k.pk, s.pk): MatrixZelle(kategorie=k, status=s) for k in kategorien for s in status}
+    summen = {s.pk: MatrixZelle(kategorie=None, status=s) for s in status}
+    gesehen: set[int] = set()
+    for angebot_id, kategorie_id, status_id, art, oeffnung, plaetze in Zugang.objects.filter(
+        angebot__in=angebote
+    ).values_list(
+        "angebot_id", "angebot__kategorie_id", "status_id", "art", "oeffnung_moeglich", "angebot__plaetze"
+    ):
+        zelle = zellen.get((kategorie_id, status_id))
+        if zelle is None:
+            continue
+        gesehen.add(angebot_id)
+        summe = summen[status_id]
+        if art in ZUGAENGLICH:
+            for z in (zelle, summe):
+                z.angebote += 1
+                z.plaetze += plaetze or 0
+                if art == ZugangArt.EINGESCHRAENKT:
+                    z.eingeschraenkt += 1
+        if oeffnung and art != ZugangArt.OFFEN:
+            zelle.oeffnung_moeglich += 1
+            summe.oeffnung_moeglich += 1
+    matrix = Zugangsmatrix(kategorien=kategorien, status=status)
+    matrix.zeilen = [(k, [zellen[(k.pk, s.pk)] for s in status]) for k in kategorien]
+    matrix.summen = [summen[s.pk] for s in status]
+    matrix.angebote_gesamt = angebote.count()
+    return matrix
+
+
+# Bildungsketten --------------------------------------------------------------------------------------------------
+
+MAX_KETTENTIEFE = 12
+
+
+@dataclass
+class Kettenglied:
+    angebot: Angebot
+    tiefe: int
+    anschluesse: list[Kettenglied] = field(default_factory=list)
+    zyklus: bool = False  # the offer already appears higher up in this chain
+
+    @property
+    def ist_sackgasse(self) -> bool:
+        return not self.anschluesse and not self.zyklus and not self.angebot.kategorie.ist_ziel
+
+
+def bildungskette(angebot: Angebot, angebote) -> Kettenglied:
+    """The chain of Anschlussangebote from an offer, as a tree, within `angebote` (the user's scope).
+
+    One query per level (at most `MAX_KETTENTIEFE`); a loop back into the chain is marked, not followed.
+    """
+    kanten: dict[int, list[int]] = defaultdict(list)
+    objekte: dict[int, Angebot] = {angebot.pk: angebot}
+    front = {angebot.pk}
+    geladen: set[int] = set()
+    for _tiefe in range(MAX_KETTENTIEFE):
+        if not front:
+            break
+        geladen |= front
+        rows = list(
+            Angebot.anschlussangebote.through.objects.filter(
+                from_angebot_id__in=front, to_angebot__in=angebote
+            ).values_list("from_angebot_id", "to_angebot_id")
+        )
+        neue = {to for _f, to in rows} - set(objekte)
+        if neue:
+            for a in (
+                angebote.filter(pk__in=neue)
+                .select_related("traeger", "kategorie")
+                .prefetch_related("kommunen", "zugaenge")
+            ):
+                objekte[a.pk] = a
+        for von, nach in rows:
+            if nach in objekte:
+                kanten[von].append(nach)
+        front = {nach for _v, nach in rows} - geladen
+
+    def baue(pk: int, tiefe: int, pfad: frozenset[int]) -> Kettenglied:
+        glied = Kettenglied(angebot=objekte[pk], tiefe=tiefe)
+        if tiefe >= MAX_KETTENTIEFE:
+            return glied
+        for nach in sorted(kanten.get(pk, []), key=lambda i: objekte[i].titel):
+            if nach in pfad:
+                glied.anschluesse.append(Kettenglied(angebot=objekte[nach], tiefe=tiefe + 1, zyklus=True))
+            else:
+                glied.anschluesse.append(baue(nach, tiefe + 1, pfad | {nach}))
+        return glied
+
+    return baue(angebot.pk, 0, frozenset({angebot.pk}))
+
+
+@dataclass
+class Sackgassen:
+    """Where pathways end: offers without a follow-up, and Kategorie × status without any entry offer."""
+
+    ohne_anschluss: list[Angebot]
+    fehlende_einstiege: list[tuple[Kategorie, list[Aufenthaltsstatus]]]
+
+
+def sackgassen(*, buendnis_id: int, stichtag: datetime.date | None = None) -> Sackgassen:
+    """Dead ends of the Bündnis (avoiding "Maßnahmen-Karrieren").
+
+    `ohne_anschluss`: published offers of a Kategorie that is no pathway goal and without any published
+    Anschlussangebot. `fehlende_einstiege`: per Kategorie the statuses for which no running published offer is
+    accessible, so people with that status cannot enter the Kategorie at all.
+    """
+    veroeffentlicht = Angebot.objects.for_buendnis(buendnis_id).veroeffentlicht()
+    mit_anschluss = Angebot.anschlussangebote.through.objects.filter(
+        from_angebot__in=veroeffentlicht, to_angebot__status=AngebotStatus.VEROEFFENTLICHT
+    ).values("from_angebot_id")
+    ohne = list(
+        veroeffentlicht.filter(kategorie__ist_ziel=False)
+        .exclude(pk__in=mit_anschluss)
+        .select_related("traeger", "kategorie")
+        .prefetch_related("kommunen")
+        .order_by("kategorie__reihenfolge", "titel")
+    )
+    vorhanden = set(
+        Zugang.objects.filter(angebot__in=_laufende(buendnis_id, stichtag), art__in=ZUGAENGLICH)
+        .values_list("angebot__kategorie_id", "status_id")
+        .distinct()
+    )
+    status = list(Aufenthaltsstatus.objects.aktiv())
+    fehlend = []
+    for kategorie in Kategorie.objects.aktiv():
+        ohne_einstieg = [s for s in status if (kategorie.pk, s.pk) not in vorhanden]
+        if ohne_einstieg:
+            fehlend.append((kategorie, ohne_einstieg))
+    return Sackgassen(ohne_anschluss=ohne, fehlende_einstiege=fehlend)
+
+
+# Dashboard -------------------------------------------------------------------------------------------------------
+
+
+def dashboard(user: User, limit: int = 8) -> dict:
+    """The catalogue panel of the dashboard; a fixed number of queries whatever the data size."""
+    sichtbar = Angebot.objects.visible_to(user)
+    daten: dict = {"zur_pruefung": [], "veraltet": [], "eigene": [], "anzahl_zur_pruefung": 0}
+    if user.is_superuser or user.rolle in (Rolle.KOORDINATION, Rolle.LAND):
+        zur_pruefung = sichtbar.filter(status=AngebotStatus.ZUR_PRUEFUNG)
+        daten["zur_pruefung"] = list(zur_pruefung.select_related("traeger").order_by("updated_at")[:limit])
+        daten["anzahl_zur_pruefung"] = zur_pruefung.count()
+    pflege = Angebot.objects.editable_by(user) if user.rolle == Rolle.KOMMUNE else sichtbar
+    veraltet = pflege.veraltet()
+    daten["veraltet"] = list(veraltet.select_related("traeger").order_by("bestaetigt_am", "titel")[:limit])
+    daten["anzahl_veraltet"] = veraltet.count()
+    if user.rolle == Rolle.KOMMUNE:
+        eigene = Angebot.objects.editable_by(user).exclude(status=AngebotStatus.ARCHIVIERT)
+        daten["eigene"] = list(eigene.order_by("-updated_at")[:limit])
+        daten["anzahl_eigene"] = eigene.count()
+    daten["anzahl_veroeffentlicht"] = sichtbar.veroeffentlicht().count()
+    return daten

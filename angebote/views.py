@@ -1,0 +1,420 @@
+from __future__ import annotations
+
+import tablib
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from angebote import forms, selectors, services
+from angebote.filters import AngebotFilter, OeffentlicherKatalogFilter
+from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus, ZugangArt
+from angebote.resources import AngebotResource, vorlage_dataset
+from buendnis.generic import (
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedMixin,
+    ScopedUpdateView,
+)
+from buendnis.io import CONTENT_TYPES, ImportFlowView, dataset_response, export_response
+from buendnis.models import Buendnis, Kommune
+
+EXPORT_FORMATE = ("xlsx", "csv")
+
+
+def _zugangstabelle(angebot: Angebot, status_liste) -> list[tuple]:
+    return [(status, angebot.zugang_fuer(status)) for status in status_liste]
+
+
+# Catalogue for signed-in users -----------------------------------------------------------------------------------
+
+
+class AngebotListView(ScopedListView):
+    """The catalogue: search, filters, sorting, pagination; flags offers that need re-confirmation."""
+
+    model = Angebot
+    permission_required = "angebote.view_angebot"
+    filterset_class = AngebotFilter
+    template_name = "angebote/angebot_list.html"
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["title"] = _("Angebotskatalog")
+        ctx["kann_anlegen"] = user.has_perm("angebote.add_angebot") and bool(user.buendnis_id)
+        ctx["kann_exportieren"] = user.has_perm("angebote.export_angebot")
+        ctx["kann_importieren"] = user.has_perm("angebote.import_angebot") and bool(user.buendnis_id)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["export_query"] = query.urlencode()
+        return ctx
+
+
+class AngebotDetailView(ScopedDetailView):
+    model = Angebot
+    permission_required = "angebote.view_angebot"
+    template_name = "angebote/angebot_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("traeger", "kategorie", "ansprechperson", "pruefung_durch", "buendnis")
+            .prefetch_related("kommunen", "zugaenge__status")
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        angebot, user = self.object, self.request.user
+        sichtbar = Angebot.objects.visible_to(user)
+        ctx["zugangstabelle"] = _zugangstabelle(angebot, Aufenthaltsstatus.objects.aktiv())
+        ctx["kette"] = selectors.bildungskette(angebot, sichtbar)
+        ctx["vorangebote"] = angebot.vorangebote.filter(pk__in=sichtbar.values("pk")).select_related(
+            "traeger"
+        )
+        ctx["aktionen"] = services.moegliche_aktionen(angebot, user)
+        ctx["kommentar_form"] = forms.KommentarForm()
+        ctx["kann_pruefen"] = user.has_perm("angebote.check_angebot", angebot)
+        ctx["pruefung_form"] = forms.PruefungForm()
+        ctx["kann_bestaetigen"] = angebot.status == AngebotStatus.VEROEFFENTLICHT and user.has_perm(
+            "angebote.confirm_angebot", angebot
+        )
+        ctx["statuswechsel"] = angebot.statuswechsel.select_related("durch")[:20]
+        return ctx
+
+
+class AngebotFormMixin:
+    model = Angebot
+    form_class = forms.AngebotForm
+    template_name = "angebote/angebot_form.html"
+
+    def get_zugang_forms(self):
+        if not hasattr(self, "_zugang_forms"):
+            data = self.request.POST if self.request.method == "POST" else None
+            self._zugang_forms = forms.zugang_forms(data, self.object)
+        return self._zugang_forms
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["zugang_forms"] = self.get_zugang_forms()
+        return ctx
+
+    def form_valid(self, form):
+        if not all(f.is_valid() for f in self.get_zugang_forms()):
+            form.add_error(None, _("Bitte prüfen Sie die Angaben zum Zugang nach Aufenthaltsstatus."))
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        for f in self.get_zugang_forms():
+            f.is_valid()
+        return super().form_invalid(form)
+
+    def _daten(self, form) -> dict:
+        return {
+            "kommunen": list(form.cleaned_data.get("kommunen") or []),
+            "anschlussangebote": list(form.cleaned_data.get("anschlussangebote") or []),
+            "zugaenge": [f.daten() for f in self.get_zugang_forms()],
+        }
+
+
+class AngebotCreateView(AngebotFormMixin, ScopedCreateView):
+    permission_required = "angebote.add_angebot"
+    success_message = gettext_lazy("Angebot als Entwurf angelegt.")
+
+    def save(self, form):
+        return services.angebot_create(angebot=form.instance, by=self.request.user, **self._daten(form))
+
+
+class AngebotUpdateView(AngebotFormMixin, ScopedUpdateView):
+    permission_required = "angebote.change_angebot"
+    success_message = gettext_lazy("Angebot gespeichert.")
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("kommunen", "zugaenge")
+
+    def save(self, form):
+        return services.angebot_update(
+            angebot=form.instance,
+            version=form.cleaned_data.get("version"),
+            by=self.request.user,
+            **self._daten(form),
+        )
+
+
+def _angebot_or_404(request, pk) -> Angebot:
+    return get_object_or_404(Angebot.objects.visible_to(request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def angebot_aktion(request, pk, aktion):
+    """One step of the review workflow; refused steps come back as a message."""
+    angebot = _angebot_or_404(request, pk)
+    transition = services.TRANSITIONS.get(aktion)
+    if transition is None:
+        raise Http404
+    if not request.user.has_perm(transition.perm, angebot):
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+    form = forms.KommentarForm(request.POST)
+    kommentar = form.cleaned_data["kommentar"] if form.is_valid() else ""
+    try:
+        angebot = services.angebot_transition(
+            angebot=angebot, aktion=aktion, kommentar=kommentar, by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Erledigt: %(aktion)s. Neuer Status: %(status)s.")
+            % {
+                "aktion": transition.label,
+                "status": angebot.get_status_display(),
+            },
+        )
+    return redirect(angebot)
+
+
+@login_required
+@require_POST
+def angebot_pruefung(request, pk):
+    """Records the quality check (coordination)."""
+    angebot = _angebot_or_404(request, pk)
+    if not request.user.has_perm("angebote.check_angebot", angebot):
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+    form = forms.PruefungForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte geben Sie Datum und Ergebnis der Prüfung an."))
+        return redirect(angebot)
+    try:
+        services.angebot_record_check(
+            angebot=angebot,
+            ergebnis=form.cleaned_data["ergebnis"],
+            notiz=form.cleaned_data["notiz"],
+            datum=form.cleaned_data["datum"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Qualitätsprüfung gespeichert."))
+    return redirect(angebot)
+
+
+@login_required
+@require_POST
+def angebot_bestaetigen(request, pk):
+    """Confirms that a published offer is still current."""
+    angebot = _angebot_or_404(request, pk)
+    if not request.user.has_perm("angebote.confirm_angebot", angebot):
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+    try:
+        services.angebot_confirm(angebot=angebot, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Aktualität bestätigt."))
+    return redirect(angebot)
+
+
+# Analyses --------------------------------------------------------------------------------------------------------
+
+
+class BuendnisWahlMixin(ScopedMixin):
+    """Pages about one Bündnis: the user's own; the state and superusers choose one (`?buendnis=`)."""
+
+    permission_required = "angebote.view_zugangsmatrix"
+
+    def get_permission_object(self):
+        return None
+
+    def has_permission(self):
+        user = self.request.user
+        return user.is_authenticated and (user.sieht_alle_buendnisse or bool(user.buendnis_id))
+
+    def get_buendnis(self) -> Buendnis:
+        user = self.request.user
+        buendnisse = Buendnis.objects.visible_to(user)
+        wahl = self.request.GET.get("buendnis", "")
+        if wahl.isdigit():
+            return get_object_or_404(buendnisse, pk=wahl)
+        if user.buendnis_id:
+            return get_object_or_404(buendnisse, pk=user.buendnis_id)
+        buendnis = buendnisse.filter(angebote__isnull=False).distinct().order_by("name").first()
+        if buendnis is None:
+            raise Http404
+        return buendnis
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["buendnis"] = self.buendnis = self.get_buendnis()
+        if self.request.user.sieht_alle_buendnisse:
+            ctx["buendnis_auswahl"] = Buendnis.objects.visible_to(self.request.user).order_by("name")
+        return ctx
+
+
+class ZugangsmatrixView(BuendnisWahlMixin, TemplateView):
+    """Kategorie × Aufenthaltsstatus: accessible offers and places; opening possible; per Kommune."""
+
+    template_name = "angebote/zugangsmatrix.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        buendnis = ctx["buendnis"]
+        kommunen = list(Kommune.objects.filter(buendnis=buendnis))
+        kommune = None
+        wahl = self.request.GET.get("kommune", "")
+        if wahl.isdigit():
+            kommune = next((k for k in kommunen if k.pk == int(wahl)), None)
+            if kommune is None:
+                raise Http404
+        ctx["kommunen"], ctx["kommune"] = kommunen, kommune
+        ctx["matrix"] = selectors.zugangsmatrix(
+            buendnis_id=buendnis.pk, kommune_id=kommune.pk if kommune else None
+        )
+        basis = {"status": AngebotStatus.VEROEFFENTLICHT, "laufend": "on"}
+        if self.request.user.sieht_alle_buendnisse:
+            basis["buendnis"] = buendnis.pk
+        if kommune:
+            basis["kommune"] = kommune.pk
+        ctx["liste_url"] = reverse("angebote:angebot-list")
+        ctx["basis_query"] = urlencode(basis)
+        ctx["heute"] = timezone.localdate()
+        return ctx
+
+
+class BildungsketteView(ScopedDetailView):
+    """The pathway from one offer: every chain of Anschlussangebote, with where it ends."""
+
+    model = Angebot
+    permission_required = "angebote.view_angebot"
+    template_name = "angebote/bildungskette.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        sichtbar = Angebot.objects.visible_to(self.request.user)
+        ctx["kette"] = selectors.bildungskette(self.object, sichtbar)
+        ctx["vorangebote"] = self.object.vorangebote.filter(pk__in=sichtbar.values("pk"))
+        return ctx
+
+
+class SackgassenView(BuendnisWahlMixin, TemplateView):
+    """Dead ends of the Bündnis' pathways ("Maßnahmen-Karrieren" vermeiden)."""
+
+    template_name = "angebote/sackgassen.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["sackgassen"] = selectors.sackgassen(buendnis_id=ctx["buendnis"].pk)
+        return ctx
+
+
+# Import and export -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def angebot_export(request):
+    """The offers of the current list (same filters), limited to the user's scope, as XLSX or CSV."""
+    if not request.user.has_perm("angebote.export_angebot"):
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in EXPORT_FORMATE:
+        raise Http404
+    basis = Angebot.objects.visible_to(request.user).for_export()
+    filterset = AngebotFilter(request.GET, queryset=basis, request=request)
+    queryset = filterset.qs if filterset.is_valid() else basis
+    dateiname = f"angebote-{timezone.localdate():%Y-%m-%d}"
+    return export_response(AngebotResource(user=request.user), queryset, fmt, dateiname)
+
+
+@login_required
+def import_vorlage(request):
+    """The import template with German column headers (one column per Aufenthaltsstatus)."""
+    if not request.user.has_perm("angebote.import_angebot"):
+        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in EXPORT_FORMATE:
+        raise Http404
+    blaetter = vorlage_dataset(request.user)
+    if fmt == "csv":
+        return dataset_response(blaetter[0], "csv", "angebote-vorlage")
+    buch = tablib.Databook(blaetter)
+    response = HttpResponse(buch.export("xlsx"), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = 'attachment; filename="angebote-vorlage.xlsx"'
+    return response
+
+
+class AngebotImportView(ImportFlowView):
+    """Staff import page for the Kommunen (own Kommune only) and the coordination."""
+
+    resource_class = AngebotResource
+    permission_required = "angebote.import_angebot"
+    title = gettext_lazy("Angebote importieren")
+    template_url_name = "angebote:import-vorlage"
+    hinweis = gettext_lazy(
+        "Laden Sie eine Tabelle nach der Vorlage hoch. Zuerst läuft ein Probelauf; gespeichert wird erst nach "
+        "Ihrer Bestätigung und nur, wenn keine Zeile fehlerhaft ist. Neue Angebote werden als Entwurf angelegt; "
+        "eine Zeile mit vorhandener Kennung aktualisiert das Angebot."
+    )
+
+    @property
+    def success_url(self):
+        return reverse("angebote:angebot-list")
+
+    def has_permission(self):
+        user = self.request.user
+        return user.has_perm(self.permission_required) and bool(user.buendnis_id)
+
+    def get_resource(self):
+        return AngebotResource(user=self.request.user)
+
+
+# Public catalogue ------------------------------------------------------------------------------------------------
+
+
+class KatalogView(FilterView):
+    """Public, read-only catalogue of published offers (no login): plain, without internal fields."""
+
+    filterset_class = OeffentlicherKatalogFilter
+    template_name = "angebote/katalog.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Angebot.objects.for_public()
+
+
+class KatalogDetailView(DetailView):
+    template_name = "angebote/katalog_detail.html"
+    context_object_name = "angebot"
+
+    def get_queryset(self):
+        return (
+            Angebot.objects.for_public()
+            .select_related("ansprechperson__akteur")
+            .prefetch_related("zugaenge__status")
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        angebot = self.object
+        ctx["zugangstabelle"] = [
+            (status, zugang) for status, zugang in _zugangstabelle(angebot, Aufenthaltsstatus.objects.aktiv())
+        ]
+        ctx["anschluesse"] = angebot.anschlussangebote.oeffentlich().order_by("titel")
+        ctx["kontakt"] = (
+            angebot.ansprechperson if angebot.ansprechperson and angebot.ansprechperson.oeffentlich else None
+        )
+        ctx["ZugangArt"] = ZugangArt
+        return ctx
