@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from berichte.registry import ExportEintrag, registry
+from berichte.registry import ExportEintrag, registry, spaltenbedeutung
 from buendnis.io import escape_formula
 
 CHUNK = 2000
@@ -172,28 +172,8 @@ def dokumentation(eintraege: list[ExportEintrag], buendnis, stichtag: datetime.d
     for eintrag in eintraege:
         if eintrag.schutz_hinweis:
             out.append([eintrag.titel, _("Geheimhaltung"), eintrag.schutz_hinweis])
-        for header in eintrag.resource().get_export_headers():
-            out.append([eintrag.titel, header, spaltenbedeutung(eintrag.model, header)])
+        resource = eintrag.resource()
+        for f, header in zip(resource.get_export_fields(), resource.get_export_headers(), strict=True):
+            pfad = f.attribute or resource.get_field_name(f)
+            out.append([eintrag.titel, header, spaltenbedeutung(eintrag.model, pfad)])
     return out
-
-
-def spaltenbedeutung(model, pfad: str) -> str:
-    """The verbose name (and help text) of a column's field path, e.g. `kommune__name` → "Kommune: Name"."""
-    teile = pfad.split("__")
-    aktuell = model
-    namen = []
-    hilfe = ""
-    for teil in teile:
-        try:
-            f = aktuell._meta.get_field(teil)
-        except Exception:  # noqa: BLE001 - a computed column of a resource
-            namen.append(teil)
-            break
-        namen.append(str(getattr(f, "verbose_name", teil)))
-        hilfe = str(getattr(f, "help_text", "") or "")
-        if f.is_relation and f.related_model is not None:
-            aktuell = f.related_model
-    text = ": ".join(namen)
-    if teile[-1] == "id" and len(teile) == 1:
-        text = _("Kennung (ID) des Datensatzes")
-    return f"{text} ({hilfe})" if hilfe else text

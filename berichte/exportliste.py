@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from berichte.registry import ExportEintrag
+from buendnis import resources as r
 from buendnis.models import (
     Akteur,
     Aufgabe,
@@ -16,66 +17,20 @@ from buendnis.models import (
     Verfahrensvereinbarung,
 )
 
-# Contact persons and users are left out on purpose: a data package for the evaluation carries no personal data.
+# The alliance's own column mappings (buendnis.resources, German headers) where they exist; contact persons and
+# users are left out on purpose: a data package for the evaluation carries no personal data.
 BUENDNIS = [
-    ExportEintrag(Kommune, ["id", "buendnis__name", "name", "gemeindeschluessel", "ansprechpartner"]),
-    ExportEintrag(
-        Akteur,
-        [
-            "id",
-            "buendnis__name",
-            "name",
-            "typ",
-            "bereich__name",
-            "kommune__name",
-            "adresse",
-            "website",
-            "email",
-            "telefon",
-        ],
-    ),
-    ExportEintrag(
-        Gremium,
-        [
-            "id",
-            "buendnis__name",
-            "art",
-            "name",
-            "thema",
-            "format",
-            "status",
-            "leitung__name",
-            "eingerichtet_am",
-            "kernaufgabe",
-        ],
-    ),
+    ExportEintrag(Kommune, resource_class=r.KommuneResource, extra_select=["buendnis"]),
+    ExportEintrag(Akteur, resource_class=r.AkteurResource, extra_select=["buendnis", "bereich", "kommune"]),
+    ExportEintrag(Gremium, resource_class=r.GremiumResource, extra_select=["buendnis", "leitung"]),
     ExportEintrag(Mitgliedschaft, ["id", "gremium__name", "akteur__name", "funktion", "seit"]),
-    ExportEintrag(Sitzung, ["id", "buendnis__name", "gremium__name", "titel", "beginn", "ort", "status"]),
+    ExportEintrag(Sitzung, resource_class=r.SitzungResource, extra_select=["buendnis", "gremium"]),
     ExportEintrag(Tagesordnungspunkt, ["id", "sitzung__titel", "position", "titel", "beschreibung"]),
+    ExportEintrag(Beschluss, resource_class=r.BeschlussResource, extra_select=["buendnis", "gremium"]),
+    ExportEintrag(Aufgabe, resource_class=r.AufgabeResource, extra_select=["buendnis", "gremium", "akteur"]),
+    ExportEintrag(Prioritaet, resource_class=r.PrioritaetResource, extra_select=["buendnis"]),
     ExportEintrag(
-        Beschluss,
-        ["id", "buendnis__name", "gremium__name", "sitzung__titel", "datum", "text", "kernaufgabe"],
-    ),
-    ExportEintrag(
-        Aufgabe,
-        [
-            "id",
-            "buendnis__name",
-            "titel",
-            "beschreibung",
-            "gremium__name",
-            "beschluss__id",
-            "akteur__name",
-            "faellig_am",
-            "status",
-            "erledigt_am",
-            "prioritaet__titel",
-        ],
-    ),
-    ExportEintrag(Prioritaet, ["id", "buendnis__name", "rang", "titel", "beschreibung"]),
-    ExportEintrag(
-        Verfahrensvereinbarung,
-        ["id", "buendnis__name", "titel", "gegenstand", "status", "gueltig_ab", "parteien"],
+        Verfahrensvereinbarung, resource_class=r.VerfahrensvereinbarungResource, extra_select=["buendnis"]
     ),
 ]
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext
 from import_export import resources
 
 from buendnis.io import SafeExportMixin
@@ -77,8 +78,18 @@ class ExportEintrag:
 
 
 def resource_aus_feldern(model, felder: list[str]):
+    """A formula-safe ModelResource of the given field paths, headed by the fields' German names."""
     meta = type("Meta", (), {"model": model, "fields": felder, "export_order": felder})
-    return type(f"{model.__name__}ExportResource", (SafeExportMixin, resources.ModelResource), {"Meta": meta})
+
+    def get_export_headers(self, selected_fields=None):
+        pfade = resources.ModelResource.get_export_headers(self, selected_fields)
+        return ["ID" if p == "id" else spaltenbedeutung(model, p, mit_hilfe=False) for p in pfade]
+
+    return type(
+        f"{model.__name__}ExportResource",
+        (SafeExportMixin, resources.ModelResource),
+        {"Meta": meta, "get_export_headers": get_export_headers},
+    )
 
 
 def beziehungen(model, felder: list[str]) -> tuple[list[str], list[str]]:
@@ -135,3 +146,25 @@ class Registry:
 
 
 registry = Registry()
+
+
+def spaltenbedeutung(model, pfad: str, mit_hilfe: bool = True) -> str:
+    """The verbose name (and help text) of a column's field path, e.g. `kommune__name` → "Kommune: Name"."""
+    teile = pfad.split("__")
+    aktuell = model
+    namen = []
+    hilfe = ""
+    for teil in teile:
+        try:
+            f = aktuell._meta.get_field(teil)
+        except Exception:  # noqa: BLE001 - a computed column of a resource
+            namen.append(teil)
+            break
+        namen.append(str(getattr(f, "verbose_name", teil)))
+        hilfe = str(getattr(f, "help_text", "") or "")
+        if f.is_relation and f.related_model is not None:
+            aktuell = f.related_model
+    text = ": ".join(namen)
+    if teile[-1] == "id" and len(teile) == 1:
+        text = gettext("Kennung (ID) des Datensatzes")
+    return f"{text} ({hilfe})" if hilfe and mit_hilfe else text

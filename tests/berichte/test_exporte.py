@@ -1,0 +1,243 @@
+"""Exports: scope, formats, formula escaping, streaming with a fixed query count, the Datenpaket, background jobs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from berichte import services
+from berichte.models import Exportauftrag, ExportStatus
+from tests.berichte.helpers import body, xlsx_rows
+from tests.factories import AufgabeFactory
+
+
+def url(model="aufgabe", app="buendnis", **params):
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return reverse("berichte:export", args=[app, model]) + (f"?{query}" if query else "")
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = body(response).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+EXPORT = {
+    "anonym": 302,
+    "koordination": 200,
+    "auswertung": 200,
+    "kommune": 200,
+    "land": 200,
+    "admin": 200,
+    "mitglied": 403,
+}
+
+
+def test_export_role_matrix(scenario, daten, role):
+    response = scenario.client(role).get(url(format="csv"))
+    assert response.status_code == EXPORT[role]
+    if role == "anonym":
+        assert "/anmelden/" in response["Location"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_export_of_one_buendnis_never_contains_another(scenario, daten, fmt):
+    response = scenario.client("koordination").get(url(format=fmt))
+    assert response.status_code == 200
+    inhalt = body(response)
+    if fmt == "csv":
+        titel = [r[2] for r in list(csv.reader(io.StringIO(inhalt.decode("utf-8-sig"))))[1:]]
+    elif fmt == "xlsx":
+        titel = [r[2] for r in xlsx_rows(inhalt)[1:]]
+    else:
+        titel = [r["Aufgabe"] for r in json.loads(inhalt)]
+    assert "Aufgabe aus B" not in titel
+    assert "Forenleitungen benennen" in titel
+    assert len(titel) == 3  # all three tasks of a (open, overdue, done), none of b
+    response_b = scenario.client("koordination_b").get(url(format=fmt))
+    assert b"Forenleitungen benennen" not in body(response_b)
+
+
+def test_land_can_limit_export_to_one_buendnis(scenario, daten):
+    response = scenario.client("land").get(url(format="csv", buendnis=scenario.b.pk))
+    titel = [r[2] for r in csv_rows(response)[1:]]
+    assert titel == ["Aufgabe aus B"]
+
+
+def test_foreign_buendnis_parameter_is_404(scenario, daten):
+    assert scenario.client("koordination").get(url(format="csv", buendnis=scenario.b.pk)).status_code == 404
+
+
+def test_cell_starting_with_equals_is_escaped_in_csv_and_xlsx(scenario, daten):
+    client = scenario.client("koordination")
+    rows = csv_rows(client.get(url(format="csv")))
+    assert '\'=HYPERLINK("http://x")' in [r[2] for r in rows]
+    xrows = xlsx_rows(body(client.get(url(format="xlsx"))))
+    assert '\'=HYPERLINK("http://x")' in [r[2] for r in xrows]
+    # numbers stay numbers
+    assert all(isinstance(r[0], int) for r in xrows[1:])
+
+
+def test_unknown_model_is_404_and_unknown_format_400(scenario):
+    client = scenario.client("koordination")
+    assert client.get(url(model="gibtsnicht", format="csv")).status_code == 404
+    assert client.get(url(format="pdf")).status_code == 400
+
+
+def test_csv_streams_with_fixed_query_count(scenario, daten, django_assert_max_num_queries):
+    client = scenario.client("koordination")
+    response = client.get(url(format="csv"))
+    assert response.streaming
+    with django_assert_max_num_queries(20) as wenige:
+        body(client.get(url(format="csv")))
+    AufgabeFactory.create_batch(500, buendnis=scenario.a, gremium=daten.forum, akteur=scenario.akteur_a)
+    with django_assert_max_num_queries(len(wenige.captured_queries)):
+        rows = csv_rows(client.get(url(format="csv")))
+    assert len(rows) == 1 + 503
+
+
+def test_xlsx_and_json_query_count_fixed(scenario, daten, django_assert_max_num_queries):
+    client = scenario.client("koordination")
+    zaehler = {}
+    for fmt in ("xlsx", "json"):
+        with django_assert_max_num_queries(20) as q:
+            body(client.get(url(format=fmt, model="verfahrensvereinbarung")))
+        zaehler[fmt] = len(q.captured_queries)
+    from tests.factories import VereinbarungFactory
+
+    for _ in range(50):
+        VereinbarungFactory(buendnis=scenario.a).parteien.add(scenario.akteur_a)
+    for fmt in ("xlsx", "json"):
+        with django_assert_max_num_queries(zaehler[fmt]):
+            body(client.get(url(format=fmt, model="verfahrensvereinbarung")))
+
+
+def test_export_overview_lists_registered_models(scenario):
+    response = scenario.client("koordination").get(reverse("berichte:export-uebersicht"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert url(format="xlsx").replace("&", "&amp;") in content or url(format="xlsx") in content
+    assert scenario.client("mitglied").get(reverse("berichte:export-uebersicht")).status_code == 403
+
+
+# Datenpaket --------------------------------------------------------------------------------------------------
+
+
+def test_datenpaket_has_a_sheet_per_entity_and_documentation(scenario, daten):
+    response = scenario.client("auswertung").post(reverse("berichte:datenpaket"), {"buendnis": scenario.a.pk})
+    assert response.status_code == 200
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(body(response)))
+    assert {"Kommunen", "Akteure", "Gremien", "Sitzungen", "Beschlüsse", "Aufgaben", "Dokumentation"} <= set(
+        wb.sheetnames
+    )
+    kommunen = [r[2] for r in wb["Kommunen"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(kommunen) == ["Adorf", "Aheim"]
+    aufgaben = [r[2] for r in wb["Aufgaben"].iter_rows(min_row=2, values_only=True)]
+    assert "Aufgabe aus B" not in aufgaben
+    doku = list(wb["Dokumentation"].iter_rows(values_only=True))
+    themen = {r[1] for r in doku}
+    assert {"Stichtag", "Geheimhaltung", "Bündnis"} <= themen
+    assert ("Aufgaben", "fällig am", "fällig am") in doku
+
+
+def test_datenpaket_of_other_buendnis_is_refused(scenario, daten):
+    response = scenario.client("koordination").post(
+        reverse("berichte:datenpaket"), {"buendnis": scenario.b.pk}
+    )
+    assert response.status_code == 200  # the form shows the error, no file
+    assert "Auswahl" in response.content.decode() or "gültig" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+
+
+# Background jobs ---------------------------------------------------------------------------------------------
+
+
+def test_large_export_runs_in_background_with_progress(
+    scenario, daten, settings, django_capture_on_commit_callbacks
+):
+    settings.BERICHTE_EXPORT_THREADS = False
+    settings.BERICHTE_EXPORT_SYNC_MAX = 2
+    client = scenario.client("koordination")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url(format="xlsx"))
+    auftrag = Exportauftrag.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == auftrag.get_absolute_url()
+    auftrag.refresh_from_db()
+    assert auftrag.status == ExportStatus.FERTIG
+    assert auftrag.fortschritt == 100
+    assert auftrag.zeilen == 3
+    page = client.get(auftrag.get_absolute_url())
+    assert b"berichte_export.js" in page.content
+    status = client.get(reverse("berichte:exportauftrag-status", args=[auftrag.pk])).json()
+    assert status["fertig"] is True
+    datei = client.get(status["download"])
+    rows = xlsx_rows(body(datei))
+    assert len(rows) == 4
+
+
+def test_background_datenpaket(scenario, daten, settings, django_capture_on_commit_callbacks):
+    settings.BERICHTE_EXPORT_THREADS = False
+    settings.BERICHTE_EXPORT_SYNC_MAX = 0
+    client = scenario.client("koordination")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("berichte:datenpaket"), {"buendnis": scenario.a.pk})
+    auftrag = Exportauftrag.objects.get()
+    assert response["Location"] == auftrag.get_absolute_url()
+    auftrag.refresh_from_db()
+    assert auftrag.status == ExportStatus.FERTIG
+    rows = xlsx_rows(
+        body(client.get(reverse("berichte:exportauftrag-download", args=[auftrag.pk]))), "Dokumentation"
+    )
+    assert rows
+
+
+def test_background_thread_finishes(scenario, daten, transactional_db):
+    """The real thread (no test transaction around it): the job ends with a file."""
+    import time
+
+    auftrag = services.exportauftrag_starten(
+        art="buendnis.aufgabe", format="csv", buendnis=None, by=scenario.users["koordination"]
+    )
+    for _ in range(100):
+        auftrag.refresh_from_db()
+        if auftrag.status in (ExportStatus.FERTIG, ExportStatus.FEHLER):
+            break
+        time.sleep(0.05)
+    assert auftrag.status == ExportStatus.FERTIG, auftrag.fehler
+
+
+def test_someone_elses_job_is_404(scenario, daten, settings, django_capture_on_commit_callbacks):
+    settings.BERICHTE_EXPORT_THREADS = False
+    with django_capture_on_commit_callbacks(execute=True):
+        auftrag = services.exportauftrag_starten(
+            art="buendnis.aufgabe", format="csv", buendnis=None, by=scenario.users["koordination"]
+        )
+    for role in ("auswertung", "koordination_b", "land"):
+        client = scenario.client(role)
+        assert client.get(auftrag.get_absolute_url()).status_code == 404
+        assert client.get(reverse("berichte:exportauftrag-download", args=[auftrag.pk])).status_code == 404
+
+
+def test_failed_job_records_german_message(
+    scenario, daten, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    settings.BERICHTE_EXPORT_THREADS = False
+    from berichte import exporte
+
+    def kaputt(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(exporte, "csv_stream", kaputt)
+    with django_capture_on_commit_callbacks(execute=True):
+        auftrag = services.exportauftrag_starten(
+            art="buendnis.aufgabe", format="csv", buendnis=None, by=scenario.users["koordination"]
+        )
+    auftrag.refresh_from_db()
+    assert auftrag.status == ExportStatus.FEHLER
+    assert "fehlgeschlagen" in auftrag.fehler

@@ -1,0 +1,64 @@
+"""Minutes of a Sitzung, generated from its agenda items, decisions and tasks."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from berichte import selectors
+from tests.berichte.helpers import docx_text, pdf_text
+
+PROTOKOLL = {
+    "anonym": 302,
+    "koordination": 200,
+    "auswertung": 200,
+    "kommune": 200,
+    "mitglied": 200,
+    "land": 200,
+    "admin": 200,
+}
+
+
+def test_minutes_follow_agenda_decisions_and_tasks(daten):
+    inhalt = selectors.protokoll_inhalt(daten.sitzung)
+    titel = [a["titel"] for a in inhalt["abschnitte"]]
+    assert titel == [
+        "Sitzung",
+        "TOP 1: Einrichtung der Foren",
+        "TOP 2: Verschiedenes",
+        "Aufgaben aus dieser Sitzung",
+    ]
+    top1 = inhalt["abschnitte"][1]["bloecke"]
+    assert top1[0]["text"] == "Beschluss vom 27.06.2019: Drei Bündnisforen werden eingerichtet."
+    assert "Forenleitungen benennen – Jobcenter Test" in top1[1]["eintraege"][0]
+    assert inhalt["abschnitte"][2]["bloecke"][0]["typ"] == "hinweis"
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf", "docx"])
+def test_minutes_role_matrix_and_formats(scenario, daten, role, fmt):
+    response = scenario.client(role).get(reverse("berichte:protokoll", args=[daten.sitzung.pk, fmt]))
+    assert response.status_code == PROTOKOLL[role]
+    if response.status_code != 200:
+        return
+    if fmt == "pdf":
+        text = pdf_text(response.content)
+    elif fmt == "docx":
+        text = docx_text(response.content)
+    else:
+        text = response.content.decode()
+    assert "Drei Bündnisforen werden eingerichtet." in text
+    assert "Einrichtung der Foren" in text
+
+
+def test_minutes_of_other_buendnis_are_404(scenario, daten):
+    client = scenario.client("koordination_b")
+    for fmt in ("html", "pdf", "docx"):
+        assert client.get(reverse("berichte:protokoll", args=[daten.sitzung.pk, fmt])).status_code == 404
+
+
+def test_sitzung_page_links_minutes(scenario, daten):
+    response = scenario.client("koordination").get(daten.sitzung.get_absolute_url())
+    content = response.content.decode()
+    for fmt in ("html", "pdf", "docx"):
+        assert reverse("berichte:protokoll", args=[daten.sitzung.pk, fmt]) in content
+    assert "Protokoll (PDF)" in content
