@@ -123,11 +123,15 @@ class Bedarfskategorie(models.Model):
 
 class ErhebungQuerySet(BuendnisQuerySet):
     def for_list(self):
-        return self.select_related("buendnis").annotate(
-            anzahl_abgegeben=models.Count(
-                "meldungen", filter=Q(meldungen__status=MeldungStatus.ABGEGEBEN), distinct=True
-            ),
-            anzahl_kommunen=models.Count("buendnis__kommunen", distinct=True),
+        return (
+            self.select_related("buendnis")
+            .annotate(
+                anzahl_abgegeben=models.Count(
+                    "meldungen", filter=Q(meldungen__status=MeldungStatus.ABGEGEBEN), distinct=True
+                ),
+                anzahl_kommunen=models.Count("buendnis__kommunen", distinct=True),
+            )
+            .order_by("-stichtag", "pk")
         )
 
     def offen(self):

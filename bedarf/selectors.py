@@ -148,7 +148,7 @@ def geschuetzter_bedarf(user: User, erhebung: Erhebung) -> GeschuetzterBedarf:
     eigene = eigene_kommune_id(user)
     eigene_index = ki.get(eigene) if eigene else None
     main, subs = suppression.schuetze_mit_aufschluesselung(
-        haupt, sub, bekannt_zeilen=[eigene_index] if eigene_index is not None else []
+        haupt, sub, bekannt_zeilen=[eigene_index] if eigene_index is not None else [], teile=len(status)
     )
     return GeschuetzterBedarf(
         erhebung=erhebung,
@@ -421,7 +421,7 @@ def ueberblick(user: User, erhebung: Erhebung) -> Ueberblick:
             listen[(dim, f"{alter}|{geschlecht}")][teil] += n
         else:
             listen[(dim, merkmal)][teil] += n
-    tabelle = schuetze_zielgruppe(zg, eigene_index)
+    tabelle = schuetze_zielgruppe(zg, eigene_index, len(status))
     merkmale = []
     gruppen = [
         (
@@ -453,9 +453,11 @@ def ueberblick(user: User, erhebung: Erhebung) -> Ueberblick:
     )
 
 
-def schuetze_zielgruppe(zg: list[list[int]], eigene_index: int | None) -> suppression.GeschuetzteTabelle:
+def schuetze_zielgruppe(
+    zg: list[list[int]], eigene_index: int | None, spalten: int
+) -> suppression.GeschuetzteTabelle:
     bekannt = [[i == eigene_index] * (len(zg[0]) if zg else 0) for i in range(len(zg))]
-    return suppression.schuetze_tabelle(zg, bekannt=bekannt)
+    return suppression.schuetze_tabelle(zg, bekannt=bekannt, spalten=spalten)
 
 
 def schuetze_aufteilung(

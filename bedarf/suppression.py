@@ -89,9 +89,9 @@ class GeschuetzteTabelle:
 Key = tuple
 
 
-def _check_rectangular(werte: list[list[int]]) -> tuple[int, int]:
+def _check_rectangular(werte: list[list[int]], spalten: int | None = None) -> tuple[int, int]:
     m = len(werte)
-    n = len(werte[0]) if m else 0
+    n = len(werte[0]) if m else (spalten or 0)
     for row in werte:
         if len(row) != n:
             raise ValueError("All rows need the same number of cells.")
@@ -110,6 +110,7 @@ def schuetze_tabelle(
     gesamtsumme: bool | None = None,
     bekannt: list[list[bool]] | None = None,
     vorab_gesperrt: Iterable[Key] = (),
+    spalten: int | None = None,
 ) -> GeschuetzteTabelle:
     """Protects a table of counts with the margins that will be shown next to it.
 
@@ -117,7 +118,7 @@ def schuetze_tabelle(
     (used to keep linked tables consistent, see `schuetze_mit_aufschluesselung`).
     """
     k = mindestanzahl() if k is None else k
-    m, n = _check_rectangular(werte)
+    m, n = _check_rectangular(werte, spalten)
     if gesamtsumme is None:
         gesamtsumme = zeilensummen or spaltensummen
     bekannt = bekannt or [[False] * n for _ in range(m)]
@@ -308,6 +309,7 @@ def schuetze_mit_aufschluesselung(
     *,
     k: int | None = None,
     bekannt_zeilen: Iterable[int] = (),
+    teile: int | None = None,
 ) -> tuple[GeschuetzteTabelle, list[GeschuetzteTabelle]]:
     """Linked tables: `haupt` (rows x columns, with column totals) and for every column j a breakdown
     (rows x parts, with row and column totals) whose row totals are column j of `haupt`.
@@ -317,7 +319,7 @@ def schuetze_mit_aufschluesselung(
     `bekannt_zeilen` are rows the viewer may see raw (its own Kommune).
     """
     k = mindestanzahl() if k is None else k
-    m, n = _check_rectangular(haupt)
+    m, n = _check_rectangular(haupt, len(aufschluesselungen))
     if len(aufschluesselungen) != n:
         raise ValueError("One breakdown per column of the main table.")
     for j, sub in enumerate(aufschluesselungen):
@@ -329,11 +331,17 @@ def schuetze_mit_aufschluesselung(
     forced_sub: list[set] = [set() for _ in range(n)]
     while True:
         main = schuetze_tabelle(
-            haupt, k=k, zeilensummen=False, spaltensummen=True, bekannt=bekannt_h, vorab_gesperrt=forced_h
+            haupt,
+            k=k,
+            zeilensummen=False,
+            spaltensummen=True,
+            bekannt=bekannt_h,
+            vorab_gesperrt=forced_h,
+            spalten=n,
         )
         subs = []
         for j, sub in enumerate(aufschluesselungen):
-            s = len(sub[0]) if sub else 0
+            s = len(sub[0]) if sub else (teile or 0)
             forced = set(forced_sub[j])
             forced |= {("r", i) for i in range(m) if ("z", i, j) in main.gesperrte}
             if ("c", j) in main.gesperrte:

@@ -1,0 +1,157 @@
+"""Gap analysis against a hand-computed fixture, suppression per viewer, comparison between rounds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus, Kategorie, Zugang, ZugangArt
+from bedarf import selectors
+from tests.bedarf.conftest import deliver
+from tests.bedarf.factories import ErhebungFactory
+
+
+def angebot(scenario, kennung, kategorie, plaetze, zugang, kommunen=(), kreisweit=False, status=None):
+    a = Angebot.objects.create(
+        buendnis=scenario.a,
+        kennung=kennung,
+        titel=f"Angebot {kennung}",
+        traeger=scenario.akteur_a,
+        kategorie=Kategorie.objects.get(code=kategorie),
+        plaetze=plaetze,
+        kreisweit=kreisweit,
+        status=status or AngebotStatus.VEROEFFENTLICHT,
+    )
+    a.kommunen.set(kommunen)
+    for code, art in zugang.items():
+        Zugang.objects.create(angebot=a, status=Aufenthaltsstatus.objects.get(code=code), art=art)
+    return a
+
+
+@pytest.fixture
+def fixture(scenario, erhebung):
+    """a1: Duldung 10, Gestattung 6; need Deutsch 8/5. a2: Duldung 7, Gestattung 4; need Deutsch 6/4.
+    O1 in a1, 10 places, Duldung open, Gestattung restricted; O2 kreisweit, 5 places, Gestattung only;
+    O3 a draft (never counts); O4 Arbeit in a2 (another category)."""
+    deliver(
+        erhebung,
+        scenario.a1,
+        scenario.users["kommune"],
+        {"duldung": 10, "gestattung": 6},
+        {("deutsch", "duldung"): 8, ("deutsch", "gestattung"): 5},
+    )
+    deliver(
+        erhebung,
+        scenario.a2,
+        scenario.users["kommune_a2"],
+        {"duldung": 7, "gestattung": 4},
+        {("deutsch", "duldung"): 6, ("deutsch", "gestattung"): 4},
+    )
+    offen, eingeschraenkt, nicht = ZugangArt.OFFEN, ZugangArt.EINGESCHRAENKT, ZugangArt.NICHT
+    angebot(scenario, "O1", "deutsch", 10, {"duldung": offen, "gestattung": eingeschraenkt}, [scenario.a1])
+    angebot(scenario, "O2", "deutsch", 5, {"gestattung": offen, "duldung": nicht}, kreisweit=True)
+    angebot(scenario, "O3", "deutsch", 20, {"duldung": offen}, [scenario.a2], status=AngebotStatus.ENTWURF)
+    angebot(scenario, "O4", "arbeit", 4, {"duldung": offen}, [scenario.a2])
+    return erhebung
+
+
+def _row(analyse, kommune, code):
+    return next(z for z in analyse.zeilen if z.kommune == kommune and z.kategorie.code == code)
+
+
+def test_gap_figures_match_hand_computed_fixture(scenario, fixture):
+    analyse = selectors.gap_analyse(scenario.users["auswertung"], fixture)
+    a2 = _row(analyse, scenario.a2, "deutsch")
+    assert (a2.bedarf.zahl, a2.plaetze, a2.luecke, a2.quote) == (10, 5, 5, Decimal("50"))
+    a1 = _row(analyse, scenario.a1, "deutsch")
+    assert (a1.bedarf.zahl, a1.plaetze, a1.luecke, a1.quote) == (13, 15, -2, Decimal("115"))
+    status = {s.status.code: (s.bedarf.zahl, s.plaetze, s.luecke) for s in a2.nach_status}
+    assert status["duldung"] == (6, 0, 6)  # Geduldete in a2 reach no Deutsch offer
+    assert status["gestattung"] == (4, 5, -1)
+    assert {s.status.code: s.plaetze for s in a1.nach_status}["gestattung"] == 15
+    summe = next(z for z in analyse.summen if z.kategorie.code == "deutsch")
+    assert (summe.bedarf.zahl, summe.plaetze, summe.luecke, summe.quote) == (23, 15, 8, Decimal("65"))
+    assert {s.status.code: s.plaetze for s in summe.nach_status}["duldung"] == 10
+    # Largest gap first.
+    assert analyse.zeilen[0] == a2
+    arbeit = _row(analyse, scenario.a2, "arbeit")
+    assert (arbeit.bedarf.zahl, arbeit.plaetze, arbeit.luecke) == (0, 4, -4)
+
+
+def test_drill_down_lists_offers_behind_a_cell(scenario, fixture):
+    from bedarf.models import Bedarfskategorie
+
+    bk = Bedarfskategorie.objects.get(code="deutsch")
+
+    def titel(**kw):
+        return sorted(
+            a.kennung
+            for a in selectors.angebote_hinter_zelle(scenario.users["auswertung"], fixture, bk, **kw)
+        )
+
+    assert titel(kommune=scenario.a1) == ["O1", "O2"]
+    assert titel(kommune=scenario.a2, status=Aufenthaltsstatus.objects.get(code="duldung")) == []
+    assert titel(kommune=None) == ["O1", "O2"]
+
+
+def test_small_counts_leave_the_kommune_only_protected(scenario, erhebung):
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("deutsch", "duldung"): 2})
+    deliver(erhebung, scenario.a2, scenario.users["kommune_a2"], {"duldung": 9}, {("deutsch", "duldung"): 7})
+    for role in ("auswertung", "koordination", "land", "kommune_a2"):
+        analyse = selectors.gap_analyse(scenario.users[role], erhebung)
+        a1 = _row(analyse, scenario.a1, "deutsch")
+        assert a1.bedarf.anzeige == "< 3" and a1.luecke is None and a1.quote is None
+        # The other Kommune would reveal it through the total: one of them is hidden as well.
+        summe = next(z for z in analyse.summen if z.kategorie.code == "deutsch")
+        a2 = _row(analyse, scenario.a2, "deutsch")
+        assert summe.bedarf.gesperrt or a2.bedarf.gesperrt
+        if role == "kommune_a2":
+            assert a2.bedarf.zahl == 7 and a2.roh  # its own figure, raw
+            assert summe.bedarf.gesperrt  # else 2 = total - 7
+    own = selectors.gap_analyse(scenario.users["kommune"], erhebung)
+    assert _row(own, scenario.a1, "deutsch").bedarf.zahl == 2
+
+
+def test_comparison_between_two_rounds(scenario, erhebung):
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("deutsch", "duldung"): 8})
+    deliver(erhebung, scenario.a2, scenario.users["kommune_a2"], {"duldung": 9}, {("deutsch", "duldung"): 7})
+    from bedarf import services
+
+    services.erhebung_abschliessen(erhebung=erhebung, by=scenario.users["koordination"])
+    spaeter = ErhebungFactory(buendnis=scenario.a, titel="2021")
+    deliver(spaeter, scenario.a1, scenario.users["kommune"], {"duldung": 12}, {("deutsch", "duldung"): 11})
+    deliver(spaeter, scenario.a2, scenario.users["kommune_a2"], {"duldung": 9}, {("deutsch", "duldung"): 1})
+    v = selectors.erhebung_vergleich(scenario.users["auswertung"], erhebung, spaeter)
+    a1 = next(z for z in v.zeilen if z.kommune == scenario.a1 and z.kategorie.code == "deutsch")
+    a2 = next(z for z in v.zeilen if z.kommune == scenario.a2 and z.kategorie.code == "deutsch")
+    assert a2.b.anzeige == "< 3" and a2.veraenderung is None
+    assert a1.a.zahl == 8
+    # a1's later figure would reveal a2 through the total, so it is hidden (or the total is).
+    summe = next(z for z in v.summen if z.kategorie.code == "deutsch")
+    assert a1.b.gesperrt or summe.b.gesperrt
+    assert summe.a.zahl == 15
+
+
+def test_gap_analysis_query_count_does_not_grow_with_data(scenario, erhebung, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("deutsch", "duldung"): 8})
+    with CaptureQueriesContext(connection) as wenig:
+        selectors.gap_analyse(scenario.users["auswertung"], erhebung)
+    from tests.factories import KommuneFactory, UserFactory
+
+    for i in range(6):
+        k = KommuneFactory(buendnis=scenario.a, name=f"K{i}")
+        u = UserFactory(rolle="kommune", buendnis=scenario.a, kommune=k)
+        deliver(
+            erhebung,
+            k,
+            u,
+            {"duldung": 10 + i, "gestattung": 4},
+            {("deutsch", "duldung"): 5, ("arbeit", "gestattung"): 3},
+        )
+        angebot(scenario, f"X{i}", "deutsch", 3, {"duldung": ZugangArt.OFFEN}, [k])
+    with django_assert_max_num_queries(len(wenig.captured_queries)):
+        selectors.gap_analyse(scenario.users["auswertung"], erhebung)

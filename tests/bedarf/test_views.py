@@ -1,0 +1,218 @@
+"""Role matrix of the pages: login redirect, 404 out of scope, 403 without the right, success."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from bedarf.models import Bedarfsmeldung, Datenluecke, DatenlueckeStatus, ErhebungStatus
+from tests.bedarf.conftest import deliver, figures
+from tests.bedarf.factories import DatenlueckeFactory, ErhebungFactory
+
+REPORT_ROLES = {"koordination", "kommune", "auswertung", "land", "admin"}
+
+
+def _login_redirect(response):
+    return response.status_code == 302 and "/anmelden/" in response["Location"]
+
+
+def test_erhebung_list_per_role(scenario, erhebung, erhebung_b, role_client, role):
+    response = role_client.get(reverse("bedarf:erhebung-list"))
+    if role == "anonym":
+        assert _login_redirect(response)
+        return
+    assert response.status_code == 200
+    assert b"Erhebung 2019" in response.content
+    assert (b"Erhebung B" in response.content) == (role in {"land", "admin"})
+
+
+def test_erhebung_list_query_count_is_fixed(scenario, django_assert_max_num_queries):
+    client = scenario.client("koordination")
+    ErhebungFactory(buendnis=scenario.a, titel="X0", status=ErhebungStatus.ABGESCHLOSSEN)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as wenig:
+        client.get(reverse("bedarf:erhebung-list"))
+    for i in range(30):
+        ErhebungFactory(buendnis=scenario.a, titel=f"Y{i}", status=ErhebungStatus.ABGESCHLOSSEN)
+    with django_assert_max_num_queries(len(wenig.captured_queries)):
+        response = client.get(reverse("bedarf:erhebung-list"))
+    assert response.context["paginator"].count == 31
+
+
+def test_erhebung_detail_per_role(scenario, erhebung, role_client, role):
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("deutsch", "duldung"): 2})
+    response = role_client.get(erhebung.get_absolute_url())
+    if role == "anonym":
+        assert _login_redirect(response)
+        return
+    assert response.status_code == 200
+    inhalt = response.content.decode()
+    assert ("Lieferstand der Kommunen" in inhalt) == (role in {"koordination", "admin"})
+    assert ("Angebotslücken" in inhalt) == (role in REPORT_ROLES)
+
+
+def test_erhebung_of_other_buendnis_is_404(scenario, erhebung_b):
+    for role in ("koordination", "kommune", "auswertung"):
+        client = scenario.client(role)
+        assert client.get(erhebung_b.get_absolute_url()).status_code == 404
+        assert client.get(reverse("bedarf:luecken", args=[erhebung_b.pk])).status_code == 404
+        assert client.post(reverse("bedarf:erhebung-abschliessen", args=[erhebung_b.pk])).status_code == 404
+    erhebung_b.refresh_from_db()
+    assert erhebung_b.status == ErhebungStatus.OFFEN
+
+
+def test_gap_analysis_page_per_role(scenario, erhebung, role_client, role):
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("deutsch", "duldung"): 2})
+    deliver(erhebung, scenario.a2, scenario.users["kommune_a2"], {"duldung": 9}, {("deutsch", "duldung"): 7})
+    response = role_client.get(reverse("bedarf:luecken", args=[erhebung.pk]))
+    if role == "anonym":
+        assert _login_redirect(response)
+    elif role == "mitglied":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 200
+        inhalt = response.content.decode()
+        assert 'id="bedarf-chart-daten"' in inhalt and "<caption>" in inhalt
+        if role != "kommune":
+            assert "&lt; 3" in inhalt
+
+
+def test_export_applies_small_number_protection_and_escapes_formulas(scenario, erhebung):
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("deutsch", "duldung"): 2})
+    deliver(erhebung, scenario.a2, scenario.users["kommune_a2"], {"duldung": 9}, {("deutsch", "duldung"): 7})
+    response = scenario.client("auswertung").get(reverse("bedarf:export", args=[erhebung.pk, "csv"]))
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert "Aheim,Deutschförderung,< 3" in text
+    assert "Aheim,Deutschförderung,2" not in text
+    xlsx = scenario.client("koordination").get(reverse("bedarf:export", args=[erhebung.pk, "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert (
+        scenario.client("mitglied").get(reverse("bedarf:export", args=[erhebung.pk, "csv"])).status_code
+        == 403
+    )
+
+
+def test_kommune_fills_in_grid_on_one_page(scenario, erhebung):
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-bearbeiten", args=[erhebung.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    data = {"version": 0, "gesamt": 7, "notizen": "", "abgeben": "1"}
+    for key, n in figures({"duldung": 7}).items():
+        data["w__" + "__".join(key)] = n
+    response = client.post(url, data)
+    assert response.status_code == 302
+    m = Bedarfsmeldung.objects.get()
+    assert m.kommune == scenario.a1 and m.status == "abgegeben"
+
+
+def test_validation_error_keeps_entered_values(scenario, erhebung):
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-bearbeiten", args=[erhebung.pk])
+    data = {"version": 0, "gesamt": 8, "notizen": "Hinweis XYZ", "abgeben": "1"}
+    for key, n in figures({"duldung": 7}).items():
+        data["w__" + "__".join(key)] = n
+    response = client.post(url, data)
+    assert response.status_code == 200
+    inhalt = response.content.decode()
+    assert "ergibt 7 Personen, insgesamt sind 8 angegeben" in inhalt
+    assert 'value="8"' in inhalt and "Hinweis XYZ" in inhalt
+    assert not Bedarfsmeldung.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [("koordination", 403), ("auswertung", 403), ("mitglied", 403), ("land", 403), ("admin", 403)],
+)
+def test_nobody_but_the_kommune_sees_the_raw_grid(scenario, erhebung, role, status):
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10})
+    assert scenario.client(role).get(
+        reverse("bedarf:meldung-bearbeiten", args=[erhebung.pk])
+    ).status_code in (status, 404)
+
+
+def test_closed_round_grid_is_read_only_for_kommune(scenario, erhebung):
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10})
+    erhebung.status = ErhebungStatus.ABGESCHLOSSEN
+    erhebung.save()
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-bearbeiten", args=[erhebung.pk])
+    assert "schreibgeschützt" in client.get(url).content.decode()
+    data = {"version": 1, "gesamt": 99}
+    client.post(url, data)
+    assert Bedarfsmeldung.objects.get().gesamt == 10
+
+
+def test_koordination_closes_round_and_others_get_403(scenario, erhebung):
+    url = reverse("bedarf:erhebung-abschliessen", args=[erhebung.pk])
+    for role in ("kommune", "mitglied", "auswertung"):
+        assert scenario.client(role).post(url).status_code == 403
+    erhebung.refresh_from_db()
+    assert erhebung.status == ErhebungStatus.OFFEN
+    assert scenario.client("anonym").post(url).status_code == 302
+    assert scenario.client("koordination").post(url).status_code == 302
+    erhebung.refresh_from_db()
+    assert erhebung.status == ErhebungStatus.ABGESCHLOSSEN
+
+
+def test_comparison_page(scenario, erhebung):
+    spaeter = ErhebungFactory(buendnis=scenario.a, titel="2021", status=ErhebungStatus.ABGESCHLOSSEN)
+    url = reverse("bedarf:vergleich") + f"?a={erhebung.pk}&b={spaeter.pk}"
+    assert scenario.client("auswertung").get(url).status_code == 200
+    assert scenario.client("mitglied").get(url).status_code == 403
+    assert scenario.client("koordination_b").get(url).status_code == 404
+
+
+def test_member_proposes_datenluecke_and_koordination_decides(scenario):
+    client = scenario.client("mitglied")
+    response = client.post(
+        reverse("bedarf:datenluecke-create"), {"titel": "Aufenthaltsdauer", "beschreibung": ""}
+    )
+    assert response.status_code == 302
+    luecke = Datenluecke.objects.get()
+    assert luecke.buendnis == scenario.a and luecke.vorgeschlagen_von == scenario.users["mitglied"]
+    url = reverse("bedarf:datenluecke-status", args=[luecke.pk])
+    assert client.post(url, {"status": "abgelehnt"}).status_code == 403
+    assert scenario.client("koordination_b").post(url, {"status": "abgelehnt"}).status_code == 404
+    luecke.refresh_from_db()
+    assert luecke.status == DatenlueckeStatus.VORGESCHLAGEN
+    scenario.client("koordination").post(url, {"status": "naechste_erhebung", "entscheidung": "ja"})
+    luecke.refresh_from_db()
+    assert luecke.status == DatenlueckeStatus.NAECHSTE_ERHEBUNG
+
+
+def test_datenluecke_list_per_role(scenario, role_client, role):
+    DatenlueckeFactory(buendnis=scenario.a, titel="Sichtbar A")
+    DatenlueckeFactory(buendnis=scenario.b, titel="Nur B")
+    response = role_client.get(reverse("bedarf:datenluecke-list"))
+    if role == "anonym":
+        assert _login_redirect(response)
+        return
+    assert response.status_code == 200
+    assert ("Nur B" in response.content.decode()) == (role in {"land", "admin"})
+
+
+def test_dashboard_panel_shows_delivery_status(scenario, erhebung):
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10})
+    inhalt = scenario.client("koordination").get("/").content.decode()
+    assert "1 von 2 Kommunen haben abgegeben" in inhalt
+    inhalt = scenario.client("kommune_a2").get("/").content.decode()
+    assert "noch nicht begonnen" in inhalt
+
+
+def test_demo_data_is_idempotent(db):
+    from django.core.management import call_command
+
+    from bedarf.models import Erhebung, Meldewert
+
+    call_command("demo_data", "--force", stdout=io.StringIO())
+    zahlen = (Erhebung.objects.count(), Bedarfsmeldung.objects.count(), Meldewert.objects.count())
+    call_command("demo_data", "--force", stdout=io.StringIO())
+    assert (Erhebung.objects.count(), Bedarfsmeldung.objects.count(), Meldewert.objects.count()) == zahlen
+    assert Erhebung.objects.filter(status="abgeschlossen", stichtag__year=2019).count() == 1
+    assert Bedarfsmeldung.objects.filter(erhebung__stichtag__year=2019, status="abgegeben").count() == 8
