@@ -24,8 +24,9 @@ from bedarf.models import (
     Erhebung,
     Geschlecht,
 )
-from buendnis.generic import ScopedCreateView, ScopedListView
-from buendnis.io import dataset_response, escape_dataset
+from bedarf.resources import MeldungImport, vorlage
+from buendnis.generic import ScopedCreateView, ScopedListView, ScopedUpdateView
+from buendnis.io import ImportFlowView, dataset_response, escape_dataset
 from buendnis.models import Kommune
 
 
@@ -65,6 +66,14 @@ class ErhebungCreateView(ScopedCreateView):
     permission_required = "bedarf.add_erhebung"
 
 
+class ErhebungUpdateView(ScopedUpdateView):
+    """Title, dates and notes of a round while it is open."""
+
+    model = Erhebung
+    form_class = forms.ErhebungForm
+    permission_required = "bedarf.change_erhebung"
+
+
 @login_required
 def erhebung_detail(request, pk):
     erhebung = _erhebung(request, pk, "bedarf.view_erhebung")
@@ -74,6 +83,7 @@ def erhebung_detail(request, pk):
         "darf_abschliessen": user.has_perm("bedarf.abschliessen_erhebung", erhebung),
         "darf_erinnern": user.has_perm("bedarf.erinnern_erhebung", erhebung),
         "darf_auswerten": user.has_perm("bedarf.auswerten_erhebung", erhebung),
+        "darf_bearbeiten": user.has_perm("bedarf.change_erhebung", erhebung),
         "andere_erhebungen": Erhebung.objects.visible_to(user)
         .filter(buendnis_id=erhebung.buendnis_id)
         .exclude(pk=erhebung.pk),
@@ -225,6 +235,66 @@ def meldung_bearbeiten(request, pk):
             ],
         },
     )
+
+
+def _eigene_meldung_pruefen(request, pk, schreiben: bool) -> tuple[Erhebung, Kommune]:
+    """The round and the user's own Kommune, for the template and the import (raw figures: own Kommune only)."""
+    erhebung = get_object_or_404(Erhebung.objects.visible_to(request.user), pk=pk)
+    if not request.user.kommune_id:
+        _deny()
+    kommune = get_object_or_404(Kommune.objects.visible_to(request.user), pk=request.user.kommune_id)
+    probe = Bedarfsmeldung(erhebung=erhebung, kommune=kommune)
+    perm = "bedarf.change_bedarfsmeldung" if schreiben else "bedarf.view_bedarfsmeldung"
+    if not request.user.has_perm(perm, probe):
+        _deny()
+    return erhebung, kommune
+
+
+@login_required
+def meldung_vorlage(request, pk):
+    """The XLSX (or CSV) template of the grid, pre-filled with the Kommune's own figures."""
+    erhebung, kommune = _eigene_meldung_pruefen(request, pk, schreiben=False)
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    return dataset_response(
+        vorlage(erhebung, kommune), fmt, f"meldung-{kommune.name}-{erhebung.stichtag:%Y-%m-%d}"
+    )
+
+
+class MeldungImportView(ImportFlowView):
+    """Upload of the filled-in template: dry run with row errors, then confirm; all or nothing."""
+
+    title = gettext_lazy("Zahlen aus der Vorlage importieren")
+    template_name = "bedarf/meldung_import.html"
+    hinweis = gettext_lazy(
+        "Laden Sie die Vorlage herunter, tragen Sie die Anzahlen in die Spalte „Anzahl“ ein und laden Sie sie "
+        "hier hoch. Es gelten dieselben Prüfungen wie beim Abgeben im Formular."
+    )
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.erhebung, self.kommune = _eigene_meldung_pruefen(request, kwargs["pk"], schreiben=True)
+        if not self.erhebung.ist_offen:
+            _deny()
+        return super().dispatch(request, *args, **kwargs)
+
+    def has_permission(self) -> bool:
+        return True  # checked in dispatch against the round and the user's own Kommune
+
+    def get_resource(self):
+        return MeldungImport(erhebung=self.erhebung, kommune=self.kommune)
+
+    def get_key(self) -> str:
+        return f"bedarf.meldung.{self.erhebung.pk}.{self.kommune.pk}"
+
+    def context(self, **extra):
+        ctx = super().context(**extra)
+        ctx["vorlage_url"] = reverse("bedarf:meldung-vorlage", args=[self.erhebung.pk])
+        return ctx
+
+    @property
+    def success_url(self):
+        return reverse("bedarf:meldung-bearbeiten", args=[self.erhebung.pk])
 
 
 # Analysis --------------------------------------------------------------------------------------------------------

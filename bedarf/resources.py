@@ -1,0 +1,147 @@
+"""The XLSX/CSV template of a Kommune's grid and its import.
+
+The template has one row per cell of the grid (labels for people, a technical key for the machine) and two
+control rows: the total of the target group and the version of the Meldung at download time (optimistic locking:
+a template filled in while somebody else saved is refused). The import runs through `buendnis.io.ImportFlowView`
+(dry run, confirmation, all or nothing); `MeldungImport` speaks the import-export result protocol it expects and
+writes through `services.bedarfsmeldung_speichern`, so an import obeys exactly the rules of the entry page.
+"""
+
+from __future__ import annotations
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from import_export.results import Error, Result, RowResult
+
+from bedarf import raster as grid
+from bedarf import services
+from bedarf.models import Bedarfsmeldung, Dimension, Erhebung
+from buendnis.io import escape_dataset
+from buendnis.models import Kommune
+
+SPALTE_SCHLUESSEL = "Schlüssel"
+SPALTE_ANZAHL = "Anzahl"
+SPALTEN = ["Bereich", "Merkmal", SPALTE_SCHLUESSEL, SPALTE_ANZAHL]
+GESAMT = "gesamt"
+VERSION = "version"
+
+
+def vorlage(erhebung: Erhebung, kommune: Kommune) -> tablib.Dataset:
+    """The template, pre-filled with the Kommune's current figures (its own raw figures, for itself only)."""
+    meldung = Bedarfsmeldung.objects.filter(erhebung=erhebung, kommune=kommune).first()
+    werte = grid.werte_laden(meldung)
+    raster = grid.raster_fuer(erhebung, werte)
+    daten = tablib.Dataset(headers=SPALTEN, title=_("Meldung")[:31])
+    daten.append(
+        [
+            _("Zielgruppe insgesamt"),
+            "",
+            GESAMT,
+            meldung.gesamt if meldung and meldung.gesamt is not None else "",
+        ]
+    )
+    for key, label in raster.zellen.items():
+        daten.append([Dimension(key[0]).label, label, grid.SEP.join(key), werte.get(key, 0)])
+    daten.append(
+        [
+            _("Version (nicht ändern)"),
+            _("Stand der Meldung beim Herunterladen"),
+            VERSION,
+            meldung.version if meldung else 0,
+        ]
+    )
+    return escape_dataset(daten)
+
+
+def _zahl(wert) -> int | None:
+    """A cell value as a non-negative integer, None if it is not one. Blank counts as 0."""
+    if wert is None or (isinstance(wert, str) and wert.strip() == ""):
+        return 0
+    if isinstance(wert, bool):
+        return None
+    if isinstance(wert, int):
+        return wert if wert >= 0 else None
+    if isinstance(wert, float):
+        return int(wert) if wert.is_integer() and wert >= 0 else None
+    text = str(wert).strip().replace(".", "")
+    return int(text) if text.isdigit() else None
+
+
+class MeldungImport:
+    """Imports a filled-in template into one Kommune's Meldung for one open round (see module docstring)."""
+
+    def __init__(self, *, erhebung: Erhebung, kommune: Kommune):
+        self.erhebung = erhebung
+        self.kommune = kommune
+
+    def import_data(self, dataset: tablib.Dataset, *, dry_run: bool, user, **kwargs) -> Result:
+        result = Result()
+        result.diff_headers = list(dataset.headers or [])
+        fehlende = [s for s in (SPALTE_SCHLUESSEL, SPALTE_ANZAHL) if s not in (dataset.headers or [])]
+        if fehlende:
+            result.append_base_error(
+                Error(
+                    ValidationError(
+                        _("Es fehlen Pflichtspalten: %(s)s. Bitte verwenden Sie die Vorlage.")
+                        % {"s": ", ".join(fehlende)}
+                    )
+                )
+            )
+            return result
+        raster = grid.raster_fuer(self.erhebung)
+        werte: dict = {}
+        gesamt = None
+        version = None
+        gesehen: set = set()
+        for nummer, zeile in enumerate(dataset.dict, 1):
+            schluessel = str(zeile.get(SPALTE_SCHLUESSEL) or "").strip().lstrip("'")
+            anzahl = _zahl(zeile.get(SPALTE_ANZAHL))
+            fehler = []
+            key = tuple(schluessel.split(grid.SEP)) if schluessel not in (GESAMT, VERSION) else schluessel
+            if key not in raster.zellen and key not in (GESAMT, VERSION):
+                fehler.append(
+                    _("Unbekannter Schlüssel „%(s)s“. Bitte verwenden Sie die Vorlage.") % {"s": schluessel}
+                )
+            elif key in gesehen:
+                fehler.append(_("Der Schlüssel „%(s)s“ kommt mehrfach vor.") % {"s": schluessel})
+            if anzahl is None:
+                fehler.append(_("„%(w)s“ ist keine ganze Zahl ab 0.") % {"w": zeile.get(SPALTE_ANZAHL)})
+            if fehler:
+                result.append_invalid_row(nummer, zeile, ValidationError({SPALTE_ANZAHL: fehler}))
+                continue
+            gesehen.add(key)
+            if key == GESAMT:
+                blank = zeile.get(SPALTE_ANZAHL) in (None, "")
+                gesamt = None if blank else anzahl
+            elif key == VERSION:
+                version = anzahl
+            else:
+                werte[key] = anzahl
+            result.append_row_result(RowResult())
+        result.total_rows = dataset.height
+        if result.invalid_rows:
+            return result
+        meldung = Bedarfsmeldung.objects.filter(erhebung=self.erhebung, kommune=self.kommune).first()
+        aktuell = meldung.version if meldung else 0
+        try:
+            with transaction.atomic():
+                services.bedarfsmeldung_speichern(
+                    erhebung=self.erhebung,
+                    kommune=self.kommune,
+                    gesamt=gesamt,
+                    werte=werte,
+                    notizen=meldung.notizen if meldung else "",
+                    version=aktuell if version is None else version,
+                    abgeben=True,
+                    by=user,
+                )
+                if dry_run:
+                    transaction.set_rollback(True)
+        except ValidationError as exc:
+            for text in exc.messages:
+                result.append_base_error(Error(ValidationError(text)))
+            return result
+        result.totals[RowResult.IMPORT_TYPE_UPDATE if meldung else RowResult.IMPORT_TYPE_NEW] = 1
+        return result

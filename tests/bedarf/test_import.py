@@ -1,0 +1,99 @@
+"""XLSX template import of a Kommune's grid: dry run, confirmation, row errors, all or nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from bedarf.models import Bedarfsmeldung, Meldewert
+from tests.bedarf.conftest import deliver, figures
+
+
+def _vorlage(client, erhebung) -> tablib.Dataset:
+    response = client.get(reverse("bedarf:meldung-vorlage", args=[erhebung.pk]))
+    assert response.status_code == 200
+    return tablib.Dataset().load(io.BytesIO(response.content), format="xlsx")
+
+
+def _ausfuellen(daten: tablib.Dataset, gesamt, werte: dict, extra=None) -> SimpleUploadedFile:
+    neu = tablib.Dataset(headers=daten.headers)
+    for row in daten.dict:
+        key = row["Schlüssel"]
+        if key == "gesamt":
+            row["Anzahl"] = gesamt
+        elif key != "version":
+            row["Anzahl"] = werte.get(tuple(key.split("__")), 0)
+        neu.append([row[h] for h in daten.headers])
+    for row in extra or []:
+        neu.append(row)
+    return SimpleUploadedFile("meldung.xlsx", neu.export("xlsx"))
+
+
+def test_kommune_imports_filled_template_after_dry_run(scenario, erhebung):
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-import", args=[erhebung.pk])
+    datei = _ausfuellen(_vorlage(client, erhebung), 9, figures({"duldung": 6, "gestattung": 3}))
+    response = client.post(url, {"datei": datei})
+    assert response.status_code == 200
+    assert "Probelauf ohne Fehler" in response.content.decode()
+    assert not Bedarfsmeldung.objects.exists()  # dry run writes nothing
+    vorgang = response.context["vorgang"]
+    response = client.post(url, {"bestaetigen": "1", "vorgang": vorgang.pk})
+    assert response.status_code == 302
+    m = Bedarfsmeldung.objects.get()
+    assert (m.kommune, m.gesamt, m.status, m.version) == (scenario.a1, 9, "abgegeben", 1)
+
+
+def test_row_errors_are_reported_and_nothing_is_written(scenario, erhebung):
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-import", args=[erhebung.pk])
+    werte = figures({"duldung": 6})
+    werte[("schulabschluss", "", "keiner", "", "")] = -2
+    datei = _ausfuellen(_vorlage(client, erhebung), 6, werte, extra=[["x", "y", "erfunden__x", 3]])
+    response = client.post(url, {"datei": datei})
+    assert response.status_code == 400
+    inhalt = response.content.decode()
+    assert "keine ganze Zahl ab 0" in inhalt and "Unbekannter Schlüssel" in inhalt
+    assert not Bedarfsmeldung.objects.exists() and not Meldewert.objects.exists()
+
+
+def test_inconsistent_template_is_refused_with_german_reason(scenario, erhebung):
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-import", args=[erhebung.pk])
+    datei = _ausfuellen(_vorlage(client, erhebung), 10, figures({"duldung": 6}))
+    response = client.post(url, {"datei": datei})
+    assert response.status_code == 400
+    assert "ergibt 6 Personen, insgesamt sind 10 angegeben" in response.content.decode()
+    assert not Bedarfsmeldung.objects.exists()
+
+
+def test_template_filled_while_someone_else_saved_is_refused(scenario, erhebung):
+    client = scenario.client("kommune")
+    daten = _vorlage(client, erhebung)  # version 0
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 4})
+    response = client.post(
+        reverse("bedarf:meldung-import", args=[erhebung.pk]),
+        {"datei": _ausfuellen(daten, 6, figures({"duldung": 6}))},
+    )
+    assert response.status_code == 400
+    assert "inzwischen" in response.content.decode()
+    assert Bedarfsmeldung.objects.get().gesamt == 4
+
+
+@pytest.mark.parametrize("role", ["koordination", "mitglied", "auswertung", "land", "admin"])
+def test_only_the_kommune_downloads_or_imports_its_template(scenario, erhebung, role):
+    client = scenario.client(role)
+    assert client.get(reverse("bedarf:meldung-vorlage", args=[erhebung.pk])).status_code == 403
+    assert client.get(reverse("bedarf:meldung-import", args=[erhebung.pk])).status_code == 403
+
+
+def test_no_import_into_closed_round_or_other_buendnis(scenario, erhebung, erhebung_b):
+    client = scenario.client("kommune")
+    assert client.get(reverse("bedarf:meldung-import", args=[erhebung_b.pk])).status_code == 404
+    erhebung.status = "abgeschlossen"
+    erhebung.save()
+    assert client.get(reverse("bedarf:meldung-import", args=[erhebung.pk])).status_code == 403
