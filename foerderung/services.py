@@ -516,3 +516,21 @@ def verteilung_in_budgets_uebernehmen(*, verteilung: Verteilung, jahr: int, by: 
         )
         budgets.append(budget)
     return budgets
+
+
+# Teilhabemanagement --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fallzahl_melden(*, stelle, jahr: int, quartal: int, beratene_personen: int, neue_faelle: int, by: User):
+    """Records (or corrects) the quarterly caseload of a Teilhabemanagement position."""
+    from .models import TeilhabeFallzahl
+
+    _require(by, "foerderung.add_teilhabefallzahl", stelle)
+    fallzahl = TeilhabeFallzahl.objects.filter(stelle=stelle, jahr=jahr, quartal=quartal).first()
+    fallzahl = fallzahl or TeilhabeFallzahl(stelle=stelle, jahr=jahr, quartal=quartal)
+    fallzahl.beratene_personen = beratene_personen
+    fallzahl.neue_faelle = neue_faelle
+    fallzahl.full_clean()
+    fallzahl.save()
+    return fallzahl

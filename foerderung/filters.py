@@ -1,0 +1,24 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from buendnis.generic import ScopedFilterSetMixin
+from buendnis.models import Kommune
+
+from .models import AntragStatus, Foerderantrag, Foerderbaustein
+
+
+class FoerderantragFilter(ScopedFilterSetMixin, django_filters.FilterSet):
+    titel = django_filters.CharFilter(label=_("Titel enthält"), lookup_expr="icontains")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=AntragStatus.choices)
+    baustein = django_filters.ModelChoiceFilter(
+        label=_("Förderbaustein"), queryset=Foerderbaustein.objects.all()
+    )
+    kommune = django_filters.ModelChoiceFilter(label=_("Kommune"), queryset=Kommune.objects.all())
+    haushaltsjahr = django_filters.NumberFilter(label=_("Haushaltsjahr"))
+    kreisweit = django_filters.BooleanFilter(
+        label=_("nur kreisweite Anträge"), field_name="kommune", lookup_expr="isnull"
+    )
+
+    class Meta:
+        model = Foerderantrag
+        fields = ["titel", "status", "baustein", "kommune", "haushaltsjahr", "kreisweit"]

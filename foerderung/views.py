@@ -1,0 +1,608 @@
+"""Staff pages of the funding app: thin views; every write goes through one service."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from django.views.generic import TemplateView
+
+from buendnis.generic import (
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedMixin,
+    ScopedUpdateView,
+)
+from buendnis.models import Buendnis
+
+from . import filters, forms, selectors, services
+from .models import (
+    AntragStatus,
+    Budget,
+    Foerderantrag,
+    Foerderbaustein,
+    Foerderprogramm,
+    Projektidee,
+    TeilhabeStelle,
+    Verteilung,
+)
+
+KEIN_RECHT = gettext_lazy("Dafür fehlt Ihnen die Berechtigung.")
+
+
+def _require(request, perm: str, obj=None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied(KEIN_RECHT)
+
+
+def _fehler(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def _int_param(request, name: str) -> int | None:
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+# Budget overview -------------------------------------------------------------------------------------------------
+
+
+class BudgetuebersichtView(ScopedMixin, TemplateView):
+    """Allocated, requested, approved, drawn and remaining funds per Förderbaustein and per Kommune."""
+
+    template_name = "foerderung/budgetuebersicht.html"
+    permission_required = "foerderung.view_budgetuebersicht"
+
+    def get_permission_object(self):
+        return None
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        jahr = _int_param(self.request, "jahr")
+        buendnis_id = _int_param(self.request, "buendnis") if user.sieht_alle_buendnisse else None
+        ctx["uebersicht"] = selectors.budgetuebersicht(user, jahr=jahr, buendnis_id=buendnis_id)
+        ctx["jahr"] = jahr
+        ctx["jahre"] = sorted(set(Budget.objects.visible_to(user).values_list("jahr", flat=True)))
+        ctx["buendnis_id"] = buendnis_id
+        if user.sieht_alle_buendnisse:
+            ctx["buendnisse"] = Buendnis.objects.visible_to(user).only("pk", "name")
+        ctx["programme"] = Foerderprogramm.objects.visible_to(user)
+        return ctx
+
+
+# Programme and modules (global, managed by the state) ------------------------------------------------------------
+
+
+class ProgrammDetailView(ScopedDetailView):
+    model = Foerderprogramm
+    permission_required = "foerderung.view_foerderprogramm"
+    template_name = "foerderung/foerderprogramm_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["bausteine"] = self.object.bausteine.all()
+        ctx["verteilungen"] = self.object.verteilungen.select_related("baustein")[:20]
+        return ctx
+
+
+class ProgrammUpdateView(ScopedUpdateView):
+    model = Foerderprogramm
+    form_class = forms.FoerderprogrammForm
+    permission_required = "foerderung.change_foerderprogramm"
+
+
+class BausteinDetailView(ScopedDetailView):
+    model = Foerderbaustein
+    permission_required = "foerderung.view_foerderbaustein"
+    template_name = "foerderung/foerderbaustein_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("programm")
+
+
+class BausteinUpdateView(ScopedUpdateView):
+    model = Foerderbaustein
+    form_class = forms.FoerderbausteinForm
+    permission_required = "foerderung.change_foerderbaustein"
+
+
+# Distribution ----------------------------------------------------------------------------------------------------
+
+
+class VerteilungListView(ScopedListView):
+    model = Verteilung
+    permission_required = "foerderung.view_verteilung"
+    create_url_name = "foerderung:verteilung-create"
+    filterset_fields = ["programm", "baustein"]
+    columns = [
+        (gettext_lazy("Bezeichnung"), "name"),
+        (gettext_lazy("Förderbaustein"), "baustein"),
+        (gettext_lazy("Haushaltsjahr"), "jahr"),
+        (gettext_lazy("zu verteilender Betrag (EUR)"), "gesamtbetrag"),
+        (gettext_lazy("Indikator"), "indikator"),
+        (gettext_lazy("berechnet am"), "berechnet_am"),
+    ]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("baustein")
+
+
+class VerteilungCreateView(ScopedCreateView):
+    model = Verteilung
+    form_class = forms.VerteilungForm
+    permission_required = "foerderung.add_verteilung"
+    owner_field = None
+
+
+class VerteilungUpdateView(ScopedUpdateView):
+    model = Verteilung
+    form_class = forms.VerteilungForm
+    permission_required = "foerderung.change_verteilung"
+
+
+class VerteilungDetailView(ScopedDetailView):
+    """The inputs and the saved result, side by side with a fresh recomputation from the same inputs."""
+
+    model = Verteilung
+    permission_required = "foerderung.view_verteilung"
+    template_name = "foerderung/verteilung_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("programm", "baustein")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        anteile = list(self.object.anteile.select_related("buendnis").order_by("buendnis__name"))
+        try:
+            neu = services.verteilung_neu_berechnen(self.object) if anteile else {}
+            ctx["berechnungsfehler"] = None
+        except ValidationError as exc:
+            neu = {}
+            ctx["berechnungsfehler"] = " ".join(exc.messages)
+        for anteil in anteile:
+            anteil.neu = neu.get(anteil.buendnis_id)
+            anteil.abweichung = (
+                anteil.neu - anteil.betrag if anteil.neu is not None and anteil.betrag is not None else None
+            )
+        ctx["anteile"] = anteile
+        ctx["summe_indikator"] = sum((a.indikatorwert for a in anteile), Decimal("0"))
+        ctx["summe_gespeichert"] = sum((a.betrag or Decimal("0") for a in anteile), Decimal("0"))
+        ctx["summe_neu"] = sum(neu.values(), Decimal("0"))
+        ctx["abweichungen"] = sum(1 for a in anteile if a.abweichung or (a.betrag is None and anteile))
+        ctx["uebernahme_form"] = forms.BudgetUebernahmeForm(initial={"jahr": self.object.jahr})
+        return ctx
+
+
+@login_required
+@require_http_methods(["POST"])
+def verteilung_berechnen(request, pk):
+    verteilung = get_object_or_404(Verteilung.objects.visible_to(request.user), pk=pk)
+    _require(request, "foerderung.change_verteilung", verteilung)
+    try:
+        services.verteilung_berechnen(verteilung=verteilung, by=request.user)
+    except ValidationError as exc:
+        _fehler(request, exc)
+    else:
+        messages.success(request, _("Die Verteilung wurde berechnet und gespeichert."))
+    return redirect(verteilung)
+
+
+@login_required
+@require_http_methods(["POST"])
+def verteilung_uebernehmen(request, pk):
+    verteilung = get_object_or_404(Verteilung.objects.visible_to(request.user), pk=pk)
+    _require(request, "foerderung.add_budget")
+    form = forms.BudgetUebernahmeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte geben Sie ein gültiges Haushaltsjahr an."))
+        return redirect(verteilung)
+    try:
+        budgets = services.verteilung_in_budgets_uebernehmen(
+            verteilung=verteilung, jahr=form.cleaned_data["jahr"], by=request.user
+        )
+    except ValidationError as exc:
+        _fehler(request, exc)
+    else:
+        messages.success(request, _("%(n)d Budgets wurden übernommen.") % {"n": len(budgets)})
+    return redirect(verteilung)
+
+
+# Applications ----------------------------------------------------------------------------------------------------
+
+
+class AntragListView(ScopedListView):
+    model = Foerderantrag
+    permission_required = "foerderung.view_foerderantrag"
+    filterset_class = filters.FoerderantragFilter
+    create_url_name = "foerderung:antrag-create"
+    template_name = "foerderung/foerderantrag_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["summen"] = (
+            ctx["filter"]
+            .qs.order_by()
+            .aggregate(beantragt=Sum("beantragt"), bewilligt=Sum("bewilligt_betrag"))
+        )
+        ctx["darf_exportieren"] = self.request.user.has_perm("foerderung.import_export")
+        return ctx
+
+
+class AntragDetailView(ScopedDetailView):
+    model = Foerderantrag
+    permission_required = "foerderung.view_foerderantrag"
+    template_name = "foerderung/foerderantrag_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().for_list().select_related("baustein__programm")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        antrag, user = self.object, self.request.user
+        abrufe = list(antrag.mittelabrufe.select_related("erfasst_von"))
+        abgerufen = sum((a.betrag for a in abrufe), Decimal("0.00"))
+        ctx.update(
+            {
+                "kostenpositionen": antrag.kostenpositionen.all(),
+                "statuswechsel": antrag.statuswechsel.select_related("durch"),
+                "mittelabrufe": abrufe,
+                "abgerufen": abgerufen,
+                "rest": (antrag.bewilligt_betrag - abgerufen)
+                if antrag.bewilligt_betrag is not None
+                else None,
+                "monitoring": antrag.monitoring.all(),
+                "weitere_kommunen": antrag.weitere_kommunen.all(),
+                "verwendungsnachweis": getattr(antrag, "verwendungsnachweis", None),
+                "uebergaenge": [
+                    (ziel, AntragStatus(ziel).label)
+                    for ziel in services.erlaubte_uebergaenge(antrag, user)
+                    if ziel
+                    not in (AntragStatus.BEWILLIGT, AntragStatus.ABGELEHNT, AntragStatus.VN_EINGEREICHT)
+                ],
+                "darf_entscheiden": antrag.status == AntragStatus.IN_PRUEFUNG
+                and user.has_perm("foerderung.review_foerderantrag", antrag),
+                "darf_abrufen": antrag.status == AntragStatus.BEWILLIGT
+                and user.has_perm("foerderung.add_mittelabruf", antrag),
+                "darf_vn": antrag.status == AntragStatus.BEWILLIGT
+                and user.has_perm("foerderung.add_verwendungsnachweis", antrag),
+                "darf_monitoring": antrag.status == AntragStatus.BEWILLIGT
+                and user.has_perm("foerderung.add_monitoringmeldung", antrag),
+                "ablehnung_form": forms.AblehnungForm(),
+                "abruf_form": forms.MittelabrufForm(),
+                "vn_form": forms.VerwendungsnachweisForm(),
+                "monitoring_form": forms.MonitoringForm(),
+            }
+        )
+        return ctx
+
+
+def _kostenplan(formset) -> list[services.KostenpositionDaten]:
+    daten = []
+    for f in formset:
+        if not f.cleaned_data or f.cleaned_data.get("DELETE"):
+            continue
+        c = f.cleaned_data
+        daten.append(
+            services.KostenpositionDaten(
+                kategorie=c["kategorie"],
+                bezeichnung=c["bezeichnung"],
+                betrag=c.get("betrag"),
+                einheiten=c.get("einheiten"),
+                einheitssatz=c.get("einheitssatz"),
+            )
+        )
+    return daten
+
+
+@login_required
+def antrag_bearbeiten(request, pk=None):
+    """Create or edit an application with its cost plan (one page, one service call)."""
+    if pk is None:
+        _require(request, "foerderung.add_foerderantrag")
+        if not request.user.buendnis_id and not request.user.is_superuser:
+            raise PermissionDenied(KEIN_RECHT)
+        antrag = Foerderantrag(buendnis_id=request.user.buendnis_id)
+        initial_kosten = []
+    else:
+        antrag = get_object_or_404(Foerderantrag.objects.visible_to(request.user), pk=pk)
+        _require(request, "foerderung.change_foerderantrag", antrag)
+        initial_kosten = list(
+            antrag.kostenpositionen.values("kategorie", "bezeichnung", "einheiten", "einheitssatz", "betrag")
+        )
+    form = forms.FoerderantragForm(request.POST or None, instance=antrag, user=request.user)
+    formset = forms.KostenplanFormSet(request.POST or None, initial=initial_kosten, prefix="kosten")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            obj = form.save(commit=False)
+            if request.user.rolle == "kommune":
+                obj.kommune_id = request.user.kommune_id
+            obj = services.antrag_speichern(
+                antrag=obj,
+                by=request.user,
+                kostenplan=_kostenplan(formset),
+                weitere_kommunen=list(form.cleaned_data["weitere_kommunen"]),
+                version=form.cleaned_data.get("version") if pk else None,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for feld, fehler in exc.error_dict.items():
+                    form.add_error(feld if feld in form.fields else None, fehler)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Antrag gespeichert."))
+            return redirect(obj)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "foerderung/foerderantrag_form.html",
+        {"form": form, "formset": formset, "object": antrag if pk else None},
+        status=status,
+    )
+
+
+def _antrag_fuer_post(request, pk) -> Foerderantrag:
+    return get_object_or_404(Foerderantrag.objects.visible_to(request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def antrag_status(request, pk):
+    antrag = _antrag_fuer_post(request, pk)
+    form = forms.StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unbekannter Zielstatus."))
+        return redirect(antrag)
+    perm = services.UEBERGAENGE.get(antrag.status, {}).get(form.cleaned_data["nach"])
+    if perm:
+        _require(request, perm, antrag)
+    elif not request.user.has_perm("foerderung.view_foerderantrag", antrag):
+        raise PermissionDenied(KEIN_RECHT)
+    try:
+        services.antrag_statuswechsel(
+            antrag=antrag,
+            nach=form.cleaned_data["nach"],
+            kommentar=form.cleaned_data["kommentar"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        _fehler(request, exc)
+    else:
+        messages.success(
+            request, _("Status geändert: %(s)s.") % {"s": AntragStatus(form.cleaned_data["nach"]).label}
+        )
+    return redirect(antrag)
+
+
+@login_required
+def antrag_bewilligen(request, pk):
+    antrag = get_object_or_404(Foerderantrag.objects.visible_to(request.user).for_list(), pk=pk)
+    _require(request, "foerderung.review_foerderantrag", antrag)
+    form = forms.BewilligungForm(request.POST or None, initial={"betrag": antrag.beantragt})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.antrag_bewilligen(antrag=antrag, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for feld, fehler in exc.error_dict.items():
+                    form.add_error(feld if feld in form.fields else None, fehler)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Antrag bewilligt."))
+            return redirect(antrag)
+    uebersicht = selectors.budgetuebersicht(
+        request.user, jahr=antrag.haushaltsjahr, buendnis_id=antrag.buendnis_id
+    )
+    zeile = next((z for z in uebersicht.nach_baustein if z.objekt.pk == antrag.baustein_id), None)
+    return render(
+        request,
+        "foerderung/bewilligung_form.html",
+        {"antrag": antrag, "form": form, "budgetzeile": zeile},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def antrag_ablehnen(request, pk):
+    antrag = _antrag_fuer_post(request, pk)
+    _require(request, "foerderung.review_foerderantrag", antrag)
+    form = forms.AblehnungForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte geben Sie einen Ablehnungsgrund an."))
+        return redirect(antrag)
+    try:
+        services.antrag_ablehnen(antrag=antrag, grund=form.cleaned_data["grund"], by=request.user)
+    except ValidationError as exc:
+        _fehler(request, exc)
+    else:
+        messages.success(request, _("Antrag abgelehnt."))
+    return redirect(antrag)
+
+
+@login_required
+@require_http_methods(["POST"])
+def mittelabruf_erfassen(request, pk):
+    antrag = _antrag_fuer_post(request, pk)
+    _require(request, "foerderung.add_mittelabruf", antrag)
+    form = forms.MittelabrufForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte prüfen Sie Datum und Betrag des Mittelabrufs."))
+        return redirect(antrag)
+    try:
+        services.mittelabruf_erfassen(antrag=antrag, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        _fehler(request, exc)
+    else:
+        messages.success(request, _("Mittelabruf erfasst."))
+    return redirect(antrag)
+
+
+@login_required
+@require_http_methods(["POST"])
+def verwendungsnachweis_erfassen(request, pk):
+    antrag = _antrag_fuer_post(request, pk)
+    _require(request, "foerderung.add_verwendungsnachweis", antrag)
+    form = forms.VerwendungsnachweisForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte füllen Sie alle Angaben zum Verwendungsnachweis aus."))
+        return redirect(antrag)
+    try:
+        services.verwendungsnachweis_einreichen(antrag=antrag, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        _fehler(request, exc)
+    else:
+        messages.success(request, _("Verwendungsnachweis erfasst."))
+    return redirect(antrag)
+
+
+@login_required
+@require_http_methods(["POST"])
+def monitoring_erfassen(request, pk):
+    antrag = _antrag_fuer_post(request, pk)
+    _require(request, "foerderung.add_monitoringmeldung", antrag)
+    form = forms.MonitoringForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte prüfen Sie die Monitoring-Angaben (ganze Zahlen ab 0)."))
+        return redirect(antrag)
+    try:
+        services.monitoring_melden(antrag=antrag, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        _fehler(request, exc)
+    else:
+        messages.success(request, _("Monitoring gespeichert."))
+    return redirect(antrag)
+
+
+# Teilhabemanagement ----------------------------------------------------------------------------------------------
+
+
+class TeilhabeListView(ScopedListView):
+    model = TeilhabeStelle
+    permission_required = "foerderung.view_teilhabestelle"
+    create_url_name = "foerderung:teilhabe-create"
+    template_name = "foerderung/teilhabestelle_list.html"
+    filterset_fields = ["kommune"]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        qs = ctx["filter"].qs.order_by()
+        ctx["summen"] = qs.aggregate(
+            gesamt_vze=Sum("vze"), besetzt_vze=Sum("vze", filter=Q(besetzt_seit__isnull=False))
+        )
+        return ctx
+
+
+class TeilhabeDetailView(ScopedDetailView):
+    model = TeilhabeStelle
+    permission_required = "foerderung.view_teilhabestelle"
+    template_name = "foerderung/teilhabestelle_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().for_list()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["fallzahlen"] = self.object.fallzahlen.all()
+        ctx["darf_melden"] = self.request.user.has_perm("foerderung.add_teilhabefallzahl", self.object)
+        ctx["fallzahl_form"] = forms.FallzahlForm()
+        return ctx
+
+
+class TeilhabeCreateView(ScopedCreateView):
+    model = TeilhabeStelle
+    form_class = forms.TeilhabeStelleForm
+    permission_required = "foerderung.add_teilhabestelle"
+
+
+class TeilhabeUpdateView(ScopedUpdateView):
+    model = TeilhabeStelle
+    form_class = forms.TeilhabeStelleForm
+    permission_required = "foerderung.change_teilhabestelle"
+
+
+@login_required
+@require_http_methods(["POST"])
+def fallzahl_melden(request, pk):
+    stelle = get_object_or_404(TeilhabeStelle.objects.visible_to(request.user), pk=pk)
+    _require(request, "foerderung.add_teilhabefallzahl", stelle)
+    form = forms.FallzahlForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte prüfen Sie die Fallzahlen (ganze Zahlen ab 0)."))
+        return redirect(stelle)
+    try:
+        services.fallzahl_melden(stelle=stelle, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        _fehler(request, exc)
+    else:
+        messages.success(request, _("Fallzahl gespeichert."))
+    return redirect(stelle)
+
+
+# Innovationsfonds ------------------------------------------------------------------------------------------------
+
+
+class IdeeListView(ScopedListView):
+    model = Projektidee
+    permission_required = "foerderung.view_projektidee"
+    create_url_name = "foerderung:idee-create"
+    filterset_fields = ["status"]
+    columns = [
+        (gettext_lazy("Titel"), "titel"),
+        (gettext_lazy("Ideengeber"), "einreicher"),
+        (gettext_lazy("Status"), "get_status_display"),
+        (gettext_lazy("Einreichungsfrist"), "frist"),
+        (gettext_lazy("Förderantrag"), "antrag"),
+    ]
+
+
+class IdeeDetailView(ScopedDetailView):
+    model = Projektidee
+    permission_required = "foerderung.view_projektidee"
+    template_name = "foerderung/projektidee_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().for_list()
+
+    def get_context_data(self, **kwargs):
+        from .models import IDEE_UEBERGAENGE, IdeeStatus
+
+        ctx = super().get_context_data(**kwargs)
+        if self.request.user.has_perm("foerderung.set_status_projektidee", self.object):
+            ctx["uebergaenge"] = [(s, IdeeStatus(s).label) for s in IDEE_UEBERGAENGE[self.object.status]]
+        return ctx
+
+
+class IdeeCreateView(ScopedCreateView):
+    model = Projektidee
+    form_class = forms.ProjektideeForm
+    permission_required = "foerderung.add_projektidee"
+
+
+@login_required
+@require_http_methods(["POST"])
+def idee_status(request, pk):
+    idee = get_object_or_404(Projektidee.objects.visible_to(request.user), pk=pk)
+    _require(request, "foerderung.set_status_projektidee", idee)
+    try:
+        services.idee_status_setzen(idee=idee, status=request.POST.get("status", ""), by=request.user)
+    except (ValidationError, ValueError) as exc:
+        messages.error(
+            request, " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Unbekannter Status.")
+        )
+    else:
+        messages.success(request, _("Status der Projektidee geändert."))
+    return redirect(reverse("foerderung:idee-detail", args=[idee.pk]))

@@ -1,0 +1,270 @@
+"""Role matrix of the funding pages: login redirect, 404 out of scope, 403 without the right, success."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from buendnis.models import Kommune
+from foerderung.models import (
+    AntragStatus,
+    Foerderantrag,
+    Foerderprogramm,
+    Mittelabruf,
+    Verteilung,
+    Verteilungsanteil,
+)
+
+from .factories import FoerderantragFactory, TeilhabeStelleFactory, VerteilungFactory
+
+D = Decimal
+LESEND = {"koordination": 200, "kommune": 200, "auswertung": 200, "land": 200, "admin": 200, "mitglied": 403}
+
+
+def _erwartet(role, tabelle):
+    return 302 if role == "anonym" else tabelle[role]
+
+
+@pytest.fixture
+def antrag(scenario, f1, budget_a):
+    return FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, titel="Coaching Aheim")
+
+
+def test_antrag_list_per_role(role_client, role, antrag):
+    response = role_client.get(reverse("foerderung:antrag-list"))
+    assert response.status_code == _erwartet(role, LESEND)
+    if response.status_code == 302:
+        assert "/anmelden/" in response["Location"]
+    if response.status_code == 200:
+        assert "Coaching Aheim" in response.content.decode()
+
+
+def test_antrag_detail_per_role(role_client, role, antrag):
+    response = role_client.get(antrag.get_absolute_url())
+    assert response.status_code == _erwartet(role, LESEND)
+    if response.status_code == 200:
+        assert "Kostenplan" in response.content.decode()
+
+
+def test_budgetuebersicht_per_role(role_client, role, antrag):
+    response = role_client.get(reverse("foerderung:uebersicht"))
+    assert response.status_code == _erwartet(role, LESEND)
+    if response.status_code == 200:
+        assert "100.000,00 EUR" in response.content.decode()
+
+
+def test_koordination_of_other_buendnis_gets_404_for_antrag(scenario, antrag):
+    client = scenario.client("koordination_b")
+    assert client.get(antrag.get_absolute_url()).status_code == 404
+    response = client.post(reverse("foerderung:antrag-status", args=[antrag.pk]), {"nach": "eingereicht"})
+    assert response.status_code == 404
+    response = client.post(reverse("foerderung:antrag-update", args=[antrag.pk]), {"titel": "gekapert"})
+    assert response.status_code == 404
+    antrag.refresh_from_db()
+    assert (antrag.status, antrag.titel) == (AntragStatus.ENTWURF, "Coaching Aheim")
+
+
+def _formdaten(f1, **extra):
+    daten = {
+        "baustein": f1.pk,
+        "titel": "Sprachkurs Adorf",
+        "beginn": "2020-02-01",
+        "ende": "2020-11-30",
+        "haushaltsjahr": "2020",
+        "eigenanteil": "0",
+        "drittmittel": "0",
+        "teilnehmende_geplant": "12",
+        "kosten-TOTAL_FORMS": "2",
+        "kosten-INITIAL_FORMS": "0",
+        "kosten-MIN_NUM_FORMS": "0",
+        "kosten-MAX_NUM_FORMS": "1000",
+        "kosten-0-kategorie": "honorar",
+        "kosten-0-bezeichnung": "Kursstunden",
+        "kosten-0-einheiten": "100",
+        "kosten-0-einheitssatz": "37.50",
+        "kosten-0-betrag": "",
+        "kosten-1-kategorie": "",
+        "kosten-1-bezeichnung": "",
+        "kosten-1-betrag": "",
+    }
+    daten.update(extra)
+    return daten
+
+
+def test_kommune_creates_antrag_for_its_own_kommune_only(scenario, f1):
+    client = scenario.client("kommune")
+    response = client.post(reverse("foerderung:antrag-create"), _formdaten(f1, kommune=scenario.a2.pk))
+    antrag = Foerderantrag.objects.get()
+    assert response.status_code == 302
+    assert antrag.kommune == scenario.a1
+    assert antrag.beantragt == D("3750.00")
+    assert antrag.kostenpositionen.count() == 1
+
+
+def test_kommune_cannot_edit_antrag_of_other_kommune(scenario, f1):
+    fremd = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a2, baustein=f1, titel="Adorf")
+    client = scenario.client("kommune")
+    url = reverse("foerderung:antrag-update", args=[fremd.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, _formdaten(f1, titel="gekapert")).status_code == 403
+    fremd.refresh_from_db()
+    assert fremd.titel == "Adorf"
+
+
+def test_stale_edit_via_form_is_refused_with_what_changed(scenario, f1, antrag):
+    url = reverse("foerderung:antrag-update", args=[antrag.pk])
+    scenario.client("kommune").post(url, _formdaten(f1, titel="Neuer Titel", version="1"))
+    antrag.refresh_from_db()
+    assert antrag.titel == "Neuer Titel"
+    response = scenario.client("koordination").post(
+        url, _formdaten(f1, titel="Anderer Titel", kommune=scenario.a1.pk, version="1")
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "inzwischen von kom-a1 geändert" in text
+    assert "Neuer Titel" in text
+    antrag.refresh_from_db()
+    assert antrag.titel == "Neuer Titel"
+
+
+def test_kommune_submits_and_koordination_approves_via_pages(scenario, antrag):
+    status_url = reverse("foerderung:antrag-status", args=[antrag.pk])
+    scenario.client("kommune").post(status_url, {"nach": "eingereicht", "kommentar": "bitte prüfen"})
+    koord = scenario.client("koordination")
+    koord.post(status_url, {"nach": "in_pruefung"})
+    bewilligen = reverse("foerderung:antrag-bewilligen", args=[antrag.pk])
+    assert scenario.client("kommune").get(bewilligen).status_code == 403
+    assert koord.get(bewilligen).status_code == 200
+    response = koord.post(
+        bewilligen, {"betrag": "9000.00", "bescheid_datum": "2020-02-10", "bescheid_nummer": "RKN-F1-1"}
+    )
+    assert response.status_code == 302
+    antrag.refresh_from_db()
+    assert (antrag.status, antrag.bewilligt_betrag) == (AntragStatus.BEWILLIGT, D("9000.00"))
+    detail = koord.get(antrag.get_absolute_url()).content.decode()
+    assert "bitte prüfen" in detail and "RKN-F1-1" in detail
+
+
+def test_kommune_cannot_start_review(scenario, antrag):
+    Foerderantrag.objects.filter(pk=antrag.pk).update(status=AntragStatus.EINGEREICHT)
+    response = scenario.client("kommune").post(
+        reverse("foerderung:antrag-status", args=[antrag.pk]), {"nach": "in_pruefung"}
+    )
+    assert response.status_code == 403
+    antrag.refresh_from_db()
+    assert antrag.status == AntragStatus.EINGEREICHT
+
+
+def test_invalid_transition_via_page_shows_german_message(scenario, antrag):
+    client = scenario.client("koordination")
+    response = client.post(
+        reverse("foerderung:antrag-status", args=[antrag.pk]), {"nach": "abgeschlossen"}, follow=True
+    )
+    assert "kann nicht in den Status „abgeschlossen“ wechseln" in response.content.decode()
+    antrag.refresh_from_db()
+    assert antrag.status == AntragStatus.ENTWURF
+
+
+def test_drawdown_above_rest_is_refused_on_page(scenario, f1, budget_a):
+    antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, bewilligt=True)
+    client = scenario.client("koordination")
+    url = reverse("foerderung:antrag-mittelabruf", args=[antrag.pk])
+    response = client.post(url, {"datum": "2020-05-01", "betrag": "10000.01"}, follow=True)
+    assert "übersteigt die noch verfügbaren bewilligten Mittel" in response.content.decode()
+    assert not Mittelabruf.objects.exists()
+    client.post(url, {"datum": "2020-05-01", "betrag": "2500.00"})
+    assert Mittelabruf.objects.get().betrag == D("2500.00")
+    assert (
+        scenario.client("auswertung").post(url, {"datum": "2020-05-01", "betrag": "1.00"}).status_code == 403
+    )
+    assert Mittelabruf.objects.count() == 1
+
+
+def test_only_land_edits_programme(scenario, programm):
+    url = reverse("foerderung:programm-update", args=[programm.pk])
+    assert scenario.client("koordination").get(url).status_code == 403
+    assert scenario.client("kommune").post(url, {"name": "x"}).status_code == 403
+    assert scenario.client("land").get(url).status_code == 200
+    response = scenario.client("land").post(
+        url,
+        {
+            "name": programm.name,
+            "ministerien": "MAGS, MKFFI",
+            "gesamtvolumen": "50000000.00",
+            "laufzeit_beginn": "2019-10-01",
+            "laufzeit_ende": "2023-06-30",
+            "beschreibung": "verlängert",
+        },
+    )
+    assert response.status_code == 302
+    assert Foerderprogramm.objects.get().laufzeit_ende == datetime.date(2023, 6, 30)
+
+
+def test_everyone_signed_in_reads_programme(role_client, role, programm):
+    response = role_client.get(programm.get_absolute_url())
+    assert response.status_code == (302 if role == "anonym" else 200)
+
+
+def test_land_computes_distribution_and_koordination_may_not(scenario, programm):
+    verteilung = VerteilungFactory(programm=programm, gesamtbetrag=D("100.00"))
+    Verteilungsanteil.objects.create(verteilung=verteilung, buendnis=scenario.a, indikatorwert=1)
+    Verteilungsanteil.objects.create(verteilung=verteilung, buendnis=scenario.b, indikatorwert=2)
+    url = reverse("foerderung:verteilung-berechnen", args=[verteilung.pk])
+    assert scenario.client("koordination").post(url).status_code == 403
+    assert not Verteilungsanteil.objects.filter(betrag__isnull=False).exists()
+    scenario.client("land").post(url)
+    betraege = dict(Verteilungsanteil.objects.values_list("buendnis__name", "betrag"))
+    assert betraege == {"Rhein-Kreis Test": D("33.33"), "Stadt Anderswo": D("66.67")}
+    detail = scenario.client("koordination").get(verteilung.get_absolute_url()).content.decode()
+    assert "stimmt mit der Neuberechnung überein" in detail
+    Verteilung.objects.filter(pk=verteilung.pk).update(gesamtbetrag=D("101.00"))
+    detail = scenario.client("land").get(verteilung.get_absolute_url()).content.decode()
+    assert "weichen von der Neuberechnung ab" in detail
+
+
+def test_antrag_list_query_count_does_not_grow(scenario, f1, django_assert_max_num_queries):
+    client = scenario.client("koordination")
+    FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1)
+    with django_assert_max_num_queries(14) as ctx:
+        client.get(reverse("foerderung:antrag-list"))
+    wenige = len(ctx.captured_queries)
+    for i in range(20):
+        k = Kommune.objects.create(buendnis=scenario.a, name=f"K{i}")
+        FoerderantragFactory(
+            buendnis=scenario.a, kommune=k, baustein=f1, antragsteller_akteur=scenario.akteur_a
+        )
+    with django_assert_max_num_queries(wenige):
+        response = client.get(reverse("foerderung:antrag-list"))
+    assert response.status_code == 200
+
+
+def test_teilhabe_list_and_cross_buendnis(scenario, role_client, role):
+    stelle = TeilhabeStelleFactory(buendnis=scenario.a, kommune=scenario.a1)
+    fremd = TeilhabeStelleFactory(buendnis=scenario.b, kommune=scenario.b1)
+    response = role_client.get(reverse("foerderung:teilhabe-list"))
+    assert response.status_code == _erwartet(role, LESEND)
+    if response.status_code == 200:
+        text = response.content.decode()
+        assert stelle.bezeichnung in text
+        assert (fremd.bezeichnung in text) == (role in ("land", "admin"))
+
+
+def test_kommune_reports_caseload_for_own_position_only(scenario):
+    eigene = TeilhabeStelleFactory(buendnis=scenario.a, kommune=scenario.a1)
+    fremde = TeilhabeStelleFactory(buendnis=scenario.a, kommune=scenario.a2)
+    client = scenario.client("kommune")
+    daten = {"jahr": "2020", "quartal": "1", "beratene_personen": "25", "neue_faelle": "5"}
+    client.post(reverse("foerderung:teilhabe-fallzahl", args=[eigene.pk]), daten)
+    assert eigene.fallzahlen.get().beratene_personen == 25
+    assert client.post(reverse("foerderung:teilhabe-fallzahl", args=[fremde.pk]), daten).status_code == 403
+    assert not fremde.fallzahlen.exists()
+
+
+def test_dashboard_panel_for_every_role(role_client, role, antrag):
+    response = role_client.get("/")
+    if role == "anonym":
+        assert response.status_code == 302
+        return
+    assert response.status_code == 200
+    assert ("Fördermittel nach Förderbaustein" in response.content.decode()) == (role != "mitglied")
