@@ -68,6 +68,7 @@ SPALTEN = [
 ]
 HEADER = {key: header for key, header, _attr in SPALTEN}
 ATTR_TO_HEADER = {attr: header for _key, header, attr in SPALTEN}
+HEADER_TO_ATTR = {header: attr for _key, header, attr in SPALTEN}
 PFLICHTSPALTEN = ["Kennung", "Titel", "Träger", "Kommunen", "Kategorie"]
 
 
@@ -596,13 +597,19 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
             raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Model validation on top of the row errors, every message under its German column name."""
+        errors = {
+            key: list(value) if isinstance(value, list) else [value]
+            for key, value in (import_validation_errors or {}).items()
+        }
+        exclude = {HEADER_TO_ATTR.get(key, key) for key in errors}
         try:
-            super().validate_instance(instance, import_validation_errors, validate_unique)
+            instance.full_clean(exclude=exclude, validate_unique=validate_unique)
         except ValidationError as exc:
-            umbenannt = {}
-            for key, errs in exc.error_dict.items():
-                umbenannt[ATTR_TO_HEADER.get(key, key) if key != "__all__" else "__all__"] = errs
-            raise ValidationError(umbenannt) from None
+            for key, meldungen in exc.message_dict.items():
+                errors.setdefault(ATTR_TO_HEADER.get(key, key), []).extend(meldungen)
+        if errors:
+            raise ValidationError(errors)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """Unchanged rows are skipped; a changed row needs the right to change the stored offer."""
