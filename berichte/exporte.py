@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from berichte import domaene
 from berichte.registry import ExportEintrag, registry, spaltenbedeutung
 from buendnis.io import escape_formula
 
@@ -33,7 +34,7 @@ def sync_max() -> int:
 
 def zeilen(eintrag: ExportEintrag, queryset, user) -> tuple[list[str], Iterator[list]]:
     """Headers and a lazy iterator of formula-safe, protected rows with native values."""
-    resource = eintrag.resource()
+    resource = eintrag.resource(user)
     headers = resource.get_export_headers()
 
     def rows():
@@ -136,14 +137,18 @@ def datenpaket_blaetter(user, buendnis, stichtag: datetime.date):
         eintraege.append(eintrag)
         headers, rows = zeilen(eintrag, qs, user)
         yield eintrag.titel, headers, rows
+    zusatz_doku = []
+    for titel, headers, rows, doku in domaene.zusatzblaetter(user, buendnis):
+        zusatz_doku += [[titel, spalte, bedeutung] for spalte, bedeutung in doku]
+        yield titel, headers, rows
     yield (
         _("Dokumentation"),
         [_("Blatt"), _("Spalte"), _("Bedeutung")],
-        dokumentation(eintraege, buendnis, stichtag),
+        dokumentation(eintraege, buendnis, stichtag, user) + zusatz_doku,
     )
 
 
-def dokumentation(eintraege: list[ExportEintrag], buendnis, stichtag: datetime.date) -> list[list]:
+def dokumentation(eintraege: list[ExportEintrag], buendnis, stichtag: datetime.date, user=None) -> list[list]:
     """Column meanings, the Stichtag and the suppression rule of a data package."""
     k = getattr(settings, "BEDARF_MIN_COUNT", 3)
     out = [
@@ -172,7 +177,7 @@ def dokumentation(eintraege: list[ExportEintrag], buendnis, stichtag: datetime.d
     for eintrag in eintraege:
         if eintrag.schutz_hinweis:
             out.append([eintrag.titel, _("Geheimhaltung"), eintrag.schutz_hinweis])
-        resource = eintrag.resource()
+        resource = eintrag.resource(user)
         for f, header in zip(resource.get_export_fields(), resource.get_export_headers(), strict=True):
             pfad = f.attribute or resource.get_field_name(f)
             out.append([eintrag.titel, header, spaltenbedeutung(eintrag.model, pfad)])

@@ -29,6 +29,14 @@ class ExportEintrag:
     schutz_hinweis: str = ""
     extra_select: list[str] = field(default_factory=list)
     extra_prefetch: list[str] = field(default_factory=list)
+    # (queryset, user) -> queryset: narrows the rows further (e.g. raw needs figures of the own Kommune only).
+    scope: Callable | None = None
+    # user -> bool: an extra condition besides the model's view permission.
+    darf_zusatz: Callable | None = None
+    # The owning app's Resource takes `user=` (it scopes or protects rows itself).
+    resource_mit_user: bool = False
+    # The model-level read permission, when it is not `<app>.view_<model>`.
+    perm: str = ""
 
     @property
     def key(self) -> str:
@@ -46,7 +54,7 @@ class ExportEintrag:
     def titel(self) -> str:
         return str(self.label or self.model._meta.verbose_name_plural)
 
-    def resource(self):
+    def resource(self, user=None):
         cls = self.resource_class
         if cls is None:
             cls = resource_aus_feldern(
@@ -54,11 +62,13 @@ class ExportEintrag:
             )
         elif not issubclass(cls, SafeExportMixin):
             cls = type(f"Safe{cls.__name__}", (SafeExportMixin, cls), {})
-        return cls()
+        return cls(user=user) if self.resource_mit_user else cls()
 
     def queryset(self, user):
         """The rows `user` may export, shaped for a constant number of queries."""
         qs = self.model.objects.visible_to(user)
+        if self.scope is not None:
+            qs = self.scope(qs, user)
         if hasattr(qs, "for_export"):
             return qs.for_export()
         select, prefetch = beziehungen(self.model, self.felder or [])
@@ -72,9 +82,10 @@ class ExportEintrag:
 
     def darf(self, user) -> bool:
         meta = self.model._meta
-        return user.has_perm("berichte.export_daten") and user.has_perm(
-            f"{meta.app_label}.view_{meta.model_name}"
-        )
+        if self.darf_zusatz is not None and not self.darf_zusatz(user):
+            return False
+        perm = self.perm or f"{meta.app_label}.view_{meta.model_name}"
+        return user.has_perm("berichte.export_daten") and user.has_perm(perm)
 
 
 def resource_aus_feldern(model, felder: list[str]):
