@@ -157,8 +157,6 @@ class Foerderbaustein(TimestampedModel):
             errors["pauschalbetrag"] = _("Bei einer Festbetrags- oder Pauschalförderung fehlt der Betrag.")
         if self.foerderart == Foerderart.ANTEIL_KOSTEN and self.foerderquote_prozent is None:
             errors["foerderquote_prozent"] = _("Bei einer Anteilsfinanzierung fehlt die Förderquote.")
-        if self.richtlinie_status == RichtlinieStatus.ERLASSEN and not self.richtlinie_datum:
-            errors["richtlinie_datum"] = _("Eine erlassene Richtlinie braucht ein Datum.")
         if errors:
             raise ValidationError(errors)
 
