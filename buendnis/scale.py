@@ -1,20 +1,25 @@
 """NRW-wide mass data (`manage.py demo_data --scale nrw`): all 53 Bündnisse, 396 Kommunen, years of data.
 
 Built on top of the normal demo data for the benchmark (`make bench`) and for trying the product at the size of
-the whole state. Rows are generated directly with `bulk_create` (and simple_history's
-`bulk_create_with_history` where the models keep history), respecting each model's invariants, instead of
-going through the services one row at a time: the whole build has to finish within five minutes on a
-2-core machine. Every part only tops up what is missing, so running the command again adds nothing.
+the whole state. Rows are generated directly, respecting each model's invariants (its `clean()` and
+constraints), instead of going through the services one row at a time: the whole build has to finish within
+five minutes on a 2-core machine. The small tables use `bulk_create` (with simple_history's
+`bulk_create_with_history`), the big ones `Tabelle` (COPY on PostgreSQL), each row with the creation history
+row the services would have written. Every part only tops up what is missing, so running the command again
+adds nothing.
 """
 
 from __future__ import annotations
 
+import datetime
+import io
 import random
 import sys
 import time
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from tqdm import tqdm
 
@@ -130,6 +135,144 @@ def _bulk(model, objs: list, bar: tqdm | None = None, *, history: bool = True) -
     return created
 
 
+def _zeitpunkt(tag: datetime.date, stunde: int, rng: random.Random) -> datetime.datetime:
+    return datetime.datetime.combine(
+        tag, datetime.time(stunde, rng.randrange(60)), tzinfo=timezone.get_current_timezone()
+    )
+
+
+def _koordination_je_buendnis() -> dict[int, int]:
+    from buendnis.models import User
+
+    return dict(
+        User.objects.filter(rolle="koordination", buendnis__isnull=False)
+        .order_by("-pk")
+        .values_list("buendnis_id", "pk")
+    )
+
+
+def _pg_text(value) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+class Tabelle:
+    """Fast writer for the bulk of rows (plain dicts keyed by attname), with their creation history.
+
+    On PostgreSQL rows go in with COPY and ids are taken from the table's sequence beforehand, so related rows
+    can point to them without a round trip; elsewhere (SQLite in tests) through `bulk_create`. Columns a row
+    leaves out get the field's default (or "" / NULL / now for blank, nullable and auto_now fields), so a
+    field another app adds later does not break the build.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.pk = model._meta.pk.attname
+        attr = getattr(model._meta, "simple_history_manager_attribute", None)
+        self.history_model = getattr(model, attr).model if attr else None
+        self.hist = Tabelle(self.history_model) if self.history_model is not None else None
+        jetzt = timezone.now()
+        self.defaults = {}
+        for field in self.fields:
+            if field.attname == self.pk:
+                continue
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                self.defaults[field.attname] = jetzt
+            elif field.has_default():
+                self.defaults[field.attname] = field.get_default()
+            elif field.null:
+                self.defaults[field.attname] = None
+            elif isinstance(field, models.CharField | models.TextField):
+                self.defaults[field.attname] = ""
+        self.postgres = connection.vendor == "postgresql"
+        self._next = None
+
+    def ids(self, n: int) -> list[int]:
+        """Reserves `n` primary keys."""
+        if n <= 0:
+            return []
+        with connection.cursor() as cursor:
+            if self.postgres:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [self.model._meta.db_table, self.model._meta.pk.column, n],
+                )
+                return [row[0] for row in cursor.fetchall()]
+            if self._next is None:
+                cursor.execute(
+                    f"SELECT COALESCE(MAX({self.model._meta.pk.column}), 0) FROM {self.model._meta.db_table}"
+                )
+                self._next = cursor.fetchone()[0] + 1
+        first, self._next = self._next, self._next + n
+        return list(range(first, first + n))
+
+    def schreiben(
+        self, rows: list[dict], *, historie: str | None = "", user_id=None, datum=None
+    ) -> list[dict]:
+        """Writes `rows` (ids are added where missing) and returns them; with `historie` not "" also one
+        creation history row each, dated by the row's column `historie` or `datum`. Returns the history rows
+        when history was written, else the rows."""
+        if not rows:
+            return []
+        ohne_id = [row for row in rows if row.get(self.pk) is None]
+        for row, pk in zip(ohne_id, self.ids(len(ohne_id)), strict=True):
+            row[self.pk] = pk
+        werte = [
+            [row[f.attname] if f.attname in row else self.defaults[f.attname] for f in self.fields]
+            for row in rows
+        ]
+        self._schreibe_werte(werte)
+        if historie == "" or self.hist is None:
+            return rows
+        jetzt = datum or timezone.now()
+        getrackt = {f.attname for f in self.history_model.tracked_fields}
+        hist_rows = [
+            {
+                **{
+                    name: wert
+                    for name, wert in zip((f.attname for f in self.fields), w, strict=True)
+                    if name in getrackt
+                },
+                "history_date": row.get(historie, jetzt) if historie else jetzt,
+                "history_type": "+",
+                "history_change_reason": None,
+                "history_user_id": user_id,
+            }
+            for row, w in zip(rows, werte, strict=True)
+        ]
+        return self.hist.schreiben(hist_rows)
+
+    def _schreibe_werte(self, werte: list[list]) -> None:
+        if self.postgres:
+            buffer = io.StringIO()
+            for zeile in werte:
+                buffer.write("\t".join(_pg_text(v) for v in zeile))
+                buffer.write("\n")
+            buffer.seek(0)
+            spalten = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+            with connection.cursor() as cursor:
+                cursor.cursor.copy_expert(
+                    f"COPY {connection.ops.quote_name(self.model._meta.db_table)} ({spalten}) FROM STDIN",
+                    buffer,
+                )
+            return
+        namen = [f.attname for f in self.fields]
+        self.model.objects.bulk_create(
+            [self.model(**dict(zip(namen, zeile, strict=True))) for zeile in werte], batch_size=500
+        )
+
+
 def build_buendnisse(fortschritt: Fortschritt) -> list[Buendnis]:
     """All 53 Bündnisse of NRW (31 Kreise, 22 kreisfreie Städte)."""
     rows = nrw_kreise()
@@ -213,7 +356,306 @@ def build_akteure(
     return dict(vorhanden)
 
 
-def build_nrw(stdout=None, *, seed: int = 2019) -> dict:
+# The offer catalogue ---------------------------------------------------------------------------------------------
+
+ANGEBOTE_NRW = 50_000
+# Title patterns per Kategorie code and the access profile (angebote.demo.PROFILE) they usually have.
+ANGEBOT_MUSTER = {
+    "deutsch": (
+        [
+            "Deutschkurs {n}",
+            "Jugendintegrationskurs",
+            "Berufssprachkurs {n}",
+            "Sprachcafé",
+            "Alphabetisierungskurs",
+        ],
+        ["integrationskurs", "berufssprachkurs", "landesprogramm", "offen"],
+    ),
+    "schulabschluss": (
+        ["Hauptschulabschluss 9/10 A", "Nachträglicher Schulabschluss", "Fachoberschulreife für Erwachsene"],
+        ["landesprogramm", "offen"],
+    ),
+    "ausbildungsvorbereitung": (
+        ["Einstiegsqualifizierung", "Berufsorientierung", "Ausbildungsvorbereitung Handwerk"],
+        ["sgb2", "landesprogramm"],
+    ),
+    "abh": (
+        ["Ausbildungsbegleitende Hilfe", "Assistierte Ausbildung", "Nachhilfe Berufsschule"],
+        ["ausbildung"],
+    ),
+    "qualifizierung": (
+        ["Qualifizierung Lager und Logistik", "Qualifizierung Pflegehilfe", "Teilqualifizierung Metall"],
+        ["sgb2", "landesprogramm"],
+    ),
+    "arbeit": (["Jobbörse", "Arbeitsvermittlung", "Praktikumsbörse"], ["arbeit"]),
+    "coaching": (
+        ["Coaching Durchstarten", "Bewerbungscoaching", "Beratung Übergang Schule–Beruf"],
+        ["landesprogramm", "offen"],
+    ),
+    "jugendhilfe": (
+        [
+            "Sprechstunde Jugendmigrationsdienst",
+            "Offener Jugendtreff",
+            "Betreutes Wohnen für junge Volljährige",
+        ],
+        ["offen"],
+    ),
+    "ehrenamt": (["Lernpatenschaften", "Mentoring", "Hausaufgabenhilfe"], ["offen", "teilweise"]),
+    "wohnen": (["Beratung zur Wohnungssuche", "Alltagsbegleitung"], ["teilweise", "offen"]),
+    "sonstiges": (["Sportangebot", "Führerscheinkurs", "Computerkurs"], ["teilweise", "offen"]),
+}
+BESCHREIBUNG = (
+    "Angebot für junge Geflüchtete von 18 bis 27 Jahren im Rahmen der Landesinitiative „Durchstarten in "
+    "Ausbildung und Arbeit“. Anmeldung über den Träger; Beratung zu Zugangsvoraussetzungen nach "
+    "Aufenthaltsstatus."
+)
+# Where a pathway usually leads next (for Anschlussangebote / Bildungsketten).
+ANSCHLUSS = {
+    "deutsch": ["schulabschluss", "ausbildungsvorbereitung", "qualifizierung"],
+    "schulabschluss": ["ausbildungsvorbereitung", "qualifizierung"],
+    "ausbildungsvorbereitung": ["abh", "arbeit"],
+    "abh": ["arbeit"],
+    "qualifizierung": ["arbeit"],
+    "coaching": ["deutsch", "ausbildungsvorbereitung"],
+}
+SPRACHNIVEAUS = ["", "a1", "a2", "b1", "b2"]
+
+
+def _verteile(total: int, anzahl: int, rng: random.Random) -> list[int]:
+    """`total` split over `anzahl` parts, each within ±30 % of the mean, adding up exactly."""
+    gewichte = [rng.uniform(0.7, 1.3) for _ in range(anzahl)]
+    summe = sum(gewichte)
+    teile = [int(total * g / summe) for g in gewichte]
+    for i in range(total - sum(teile)):
+        teile[i % anzahl] += 1
+    return teile
+
+
+def build_angebote(
+    buendnisse: list[Buendnis],
+    kommunen: dict[int, list[Kommune]],
+    akteure: dict[int, list[Akteur]],
+    rng: random.Random,
+    fortschritt: Fortschritt,
+    *,
+    total: int = ANGEBOTE_NRW,
+) -> int:
+    """Offers up to `total` with access rows per residence status, workflow steps, Kommunen and pathways.
+
+    Invariants of `Angebot.clean()` and its constraints hold: alter_von ≤ alter_bis, ende ≥ beginn,
+    freie_plaetze ≤ plaetze, German target level ≥ required level, Träger of the same Bündnis; restricted
+    access always names its condition (`Zugang.clean()`). Published offers went through "einreichen" and
+    "veroeffentlichen", archived ones also through "archivieren", as the service records them; every row gets
+    its creation history row (and the m2m history of Kommunen and Anschlussangebote).
+    """
+    from django.apps import apps
+
+    from angebote.demo import PROFILE
+    from angebote.models import (
+        Angebot,
+        AngebotStatus,
+        Aufenthaltsstatus,
+        Finanzierung,
+        Kategorie,
+        Statuswechsel,
+        Zugang,
+        ZugangArt,
+    )
+
+    vorhanden = Angebot.objects.count()
+    fehlend = total - vorhanden
+    if fehlend <= 0:
+        return vorhanden
+    kategorien = {k.code: k.pk for k in Kategorie.objects.aktiv()}
+    status_je_code = {s.code: s.pk for s in Aufenthaltsstatus.objects.aktiv()}
+    kennungen = defaultdict(set)
+    for buendnis_id, kennung in Angebot.objects.values_list("buendnis_id", "kennung"):
+        kennungen[buendnis_id].add(kennung)
+    koordination = _koordination_je_buendnis()
+    t_angebot, t_zugang, t_wechsel = Tabelle(Angebot), Tabelle(Zugang), Tabelle(Statuswechsel)
+    t_orte = Tabelle(Angebot.kommunen.through)
+    t_anschluss = Tabelle(Angebot.anschlussangebote.through)
+    t_hist_orte = Tabelle(apps.get_model("angebote", "HistoricalAngebot_kommunen"))
+    t_hist_anschluss = Tabelle(apps.get_model("angebote", "HistoricalAngebot_anschlussangebote"))
+    heute = timezone.localdate()
+    finanzierungen = [f for f, _label in Finanzierung.choices]
+    status_gewichte = (
+        [AngebotStatus.VEROEFFENTLICHT] * 14
+        + [AngebotStatus.ZUR_PRUEFUNG] * 2
+        + [AngebotStatus.ENTWURF] * 2
+        + [AngebotStatus.ARCHIVIERT] * 2
+    )
+    einreichen = ("einreichen", AngebotStatus.ENTWURF, AngebotStatus.ZUR_PRUEFUNG)
+    veroeffentlichen = ("veroeffentlichen", AngebotStatus.ZUR_PRUEFUNG, AngebotStatus.VEROEFFENTLICHT)
+    schritte = {
+        AngebotStatus.ENTWURF: [],
+        AngebotStatus.ZUR_PRUEFUNG: [einreichen],
+        AngebotStatus.VEROEFFENTLICHT: [einreichen, veroeffentlichen],
+        AngebotStatus.ARCHIVIERT: [
+            einreichen,
+            veroeffentlichen,
+            ("archivieren", AngebotStatus.VEROEFFENTLICHT, AngebotStatus.ARCHIVIERT),
+        ],
+    }
+    profile_zeilen = {
+        name: [
+            (
+                status_je_code[code],
+                art,
+                (bedingung or "Einzelfallprüfung") if art == ZugangArt.EINGESCHRAENKT else "",
+                oeffnung,
+                hinweis,
+            )
+            for code, (art, bedingung, oeffnung, hinweis) in profil.items()
+            if code in status_je_code
+        ]
+        for name, profil in PROFILE.items()
+    }
+    codes = list(kategorien)
+    kategorie_codes = {pk: code for code, pk in kategorien.items()}
+
+    anteile = _verteile(fehlend, len(buendnisse), rng)
+    with fortschritt.bar(fehlend, "Angebote") as bar:
+        for buendnis, anzahl in zip(buendnisse, anteile, strict=True):
+            orte = kommunen.get(buendnis.pk, [])
+            traeger_alle = akteure.get(buendnis.pk, [])
+            if not orte or not traeger_alle or anzahl <= 0:
+                bar.update(anzahl)
+                continue
+            traeger_je_kommune = defaultdict(list)
+            for akteur in traeger_alle:
+                traeger_je_kommune[akteur.kommune_id].append(akteur.pk)
+            kreisweite_traeger = traeger_je_kommune.get(None) or [a.pk for a in traeger_alle]
+            user_id = koordination.get(buendnis.pk)
+            label = _kreis_label(buendnis)
+            nummer = len(kennungen[buendnis.pk])
+            for start in range(0, anzahl, BATCH):
+                n = min(BATCH, anzahl - start)
+                ids = t_angebot.ids(n)
+                angebote, orte_rows, zugaenge, wechsel, je_kategorie = [], [], [], [], defaultdict(list)
+                for angebot_id in ids:
+                    nummer += 1
+                    kennung = f"NRW-{buendnis.kreisschluessel}-{nummer:05d}"
+                    while kennung in kennungen[buendnis.pk]:
+                        nummer += 1
+                        kennung = f"NRW-{buendnis.kreisschluessel}-{nummer:05d}"
+                    kennungen[buendnis.pk].add(kennung)
+                    code = rng.choice(codes)
+                    muster, profile = ANGEBOT_MUSTER.get(code, (["Angebot"], ["offen"]))
+                    kreisweit = len(orte) > 1 and rng.random() < 0.2
+                    ort_liste = (
+                        []
+                        if kreisweit
+                        else rng.sample(orte, 1 if rng.random() < 0.85 or len(orte) < 2 else 2)
+                    )
+                    lokale = traeger_je_kommune.get(ort_liste[0].pk) if ort_liste else None
+                    traeger_id = rng.choice(lokale if lokale and rng.random() < 0.6 else kreisweite_traeger)
+                    niveau_von = rng.randrange(len(SPRACHNIVEAUS))
+                    niveau_bis = rng.randrange(max(niveau_von, 1), len(SPRACHNIVEAUS))
+                    plaetze = rng.choice([None, 8, 10, 12, 15, 16, 20, 25])
+                    beginn = datetime.date(2019, 9, 1) + datetime.timedelta(days=rng.randrange(0, 7 * 365))
+                    laufend = rng.random() < 0.35
+                    status = rng.choice(status_gewichte)
+                    ort_name = label if kreisweit else ort_liste[0].name
+                    titel = rng.choice(muster).format(n=SPRACHNIVEAUS[niveau_bis].upper() or "A1")
+                    angelegt = _zeitpunkt(beginn - datetime.timedelta(days=60), 9, rng)
+                    angebote.append(
+                        {
+                            "id": angebot_id,
+                            "created_at": angelegt,
+                            "updated_at": angelegt,
+                            "buendnis_id": buendnis.pk,
+                            "kennung": kennung,
+                            "titel": f"{titel} {ort_name} {nummer}"[:200],
+                            "beschreibung": BESCHREIBUNG,
+                            "traeger_id": traeger_id,
+                            "kreisweit": kreisweit,
+                            "adresse": f"Hauptstraße {rng.randrange(1, 120)}, {ort_name}"[:300],
+                            "kategorie_id": kategorien[code],
+                            "foerderbaustein": rng.choice(["", "", "f1", "f2", "f3", "f4"]),
+                            "finanzierung": rng.choice(finanzierungen),
+                            "alter_von": rng.choice([16, 18, 18, 18]),
+                            "alter_bis": rng.choice([25, 27, 27, 27]),
+                            "deutsch_voraussetzung": SPRACHNIVEAUS[niveau_von],
+                            "deutsch_ziel": SPRACHNIVEAUS[niveau_bis],
+                            "plaetze": plaetze,
+                            "freie_plaetze": rng.randrange(0, plaetze + 1) if plaetze else None,
+                            "beginn": beginn,
+                            "ende": None
+                            if laufend
+                            else beginn + datetime.timedelta(days=rng.choice([90, 180, 270, 365, 730])),
+                            "laufend": laufend,
+                            "kinderbetreuung": rng.random() < 0.15,
+                            "status": status,
+                            "bestaetigt_am": heute - datetime.timedelta(days=rng.randrange(0, 540))
+                            if status == AngebotStatus.VEROEFFENTLICHT
+                            else None,
+                            "erstellt_von_id": user_id,
+                            "version": 1 + len(schritte[status]),
+                        }
+                    )
+                    je_kategorie[code].append(angebot_id)
+                    for ort in ort_liste:
+                        orte_rows.append({"angebot_id": angebot_id, "kommune_id": ort.pk})
+                    for status_id, art, bedingung, oeffnung, hinweis in profile_zeilen[rng.choice(profile)]:
+                        zugaenge.append(
+                            {
+                                "_angelegt": angelegt,
+                                "angebot_id": angebot_id,
+                                "status_id": status_id,
+                                "art": art,
+                                "bedingung": bedingung,
+                                "oeffnung_moeglich": oeffnung,
+                                "oeffnung_hinweis": hinweis,
+                            }
+                        )
+                    tag = beginn - datetime.timedelta(days=50)
+                    for aktion, von, nach in schritte[status]:
+                        tag += datetime.timedelta(days=rng.randrange(2, 20))
+                        wechsel.append(
+                            {
+                                "angebot_id": angebot_id,
+                                "aktion": aktion,
+                                "von": von,
+                                "nach": nach,
+                                "kommentar": "",
+                                "durch_id": user_id,
+                                "am": _zeitpunkt(tag, 11, rng),
+                            }
+                        )
+                historie = t_angebot.schreiben(angebote, historie="created_at", user_id=user_id)
+                hist_je_angebot = {
+                    row["id"]: h["history_id"] for row, h in zip(angebote, historie, strict=True)
+                }
+                # Historical m2m rows copy the through row's id and point to the offer's history row.
+                orte_rows = t_orte.schreiben(orte_rows)
+                t_hist_orte.schreiben(
+                    [{**row, "history_id": hist_je_angebot[row["angebot_id"]]} for row in orte_rows]
+                )
+                t_zugang.schreiben(zugaenge, historie="_angelegt", user_id=user_id)
+                t_wechsel.schreiben(wechsel, historie="am", user_id=user_id)
+                # Pathways: about a third of the offers lead on to an offer of a later Kategorie nearby.
+                kanten = []
+                for row in angebote:
+                    code = kategorie_codes[row["kategorie_id"]]
+                    ziele = [z for c in ANSCHLUSS.get(code, []) for z in je_kategorie.get(c, [])[:50]]
+                    if ziele and rng.random() < 0.35:
+                        kanten.append({"from_angebot_id": row["id"], "to_angebot_id": rng.choice(ziele)})
+                kanten = t_anschluss.schreiben(kanten)
+                t_hist_anschluss.schreiben(
+                    [{**row, "history_id": hist_je_angebot[row["from_angebot_id"]]} for row in kanten]
+                )
+                bar.update(n)
+    return Angebot.objects.count()
+
+
+def _count(app_label: str, model_name: str) -> int:
+    from django.apps import apps
+
+    return apps.get_model(app_label, model_name).objects.count()
+
+
+def build_nrw(stdout=None, *, seed: int = 2019, angebote: int = ANGEBOTE_NRW) -> dict:
     """Builds (or tops up) the NRW-wide data set; returns counts of what exists afterwards."""
     fortschritt = Fortschritt(stdout)
     rng = random.Random(seed)
@@ -222,13 +664,15 @@ def build_nrw(stdout=None, *, seed: int = 2019) -> dict:
         buendnisse = build_buendnisse(fortschritt)
         kommunen = build_kommunen(buendnisse, fortschritt)
         akteure = build_akteure(buendnisse, kommunen, fortschritt)
-    kontext = {"buendnisse": buendnisse, "kommunen": kommunen, "akteure": akteure, "rng": rng}
-    del kontext
+    with transaction.atomic():
+        build_angebote(buendnisse, kommunen, akteure, rng, fortschritt, total=angebote)
     dauer = time.monotonic() - fortschritt.start
     ergebnis = {
         "buendnisse": Buendnis.objects.count(),
         "kommunen": Kommune.objects.count(),
         "akteure": Akteur.objects.count(),
+        "angebote": _count("angebote", "Angebot"),
+        "zugaenge": _count("angebote", "Zugang"),
     }
     fortschritt.line(
         f"NRW-Skalierungsdaten fertig in {dauer:.0f} s: "
