@@ -16,4 +16,6 @@ urlpatterns = [
     path("exporte/auftraege/<int:pk>/status/", views.exportauftrag_status, name="exportauftrag-status"),
     path("exporte/auftraege/<int:pk>/datei/", views.exportauftrag_download, name="exportauftrag-download"),
     path("exporte/<str:app_label>/<str:model_name>/", views.export, name="export"),
+    path("opendata/angebote.json", views.opendata_json, name="opendata-json"),
+    path("opendata/angebote-hsds.zip", views.opendata_hsds, name="opendata-hsds"),
 ]

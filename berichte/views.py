@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 from django.views.generic import FormView
 
-from berichte import exporte, render_docx, render_html, render_pdf, selectors, services
+from berichte import domaene, exporte, opendata, render_docx, render_html, render_pdf, selectors, services
 from berichte.forms import DatenpaketForm, SachstandsberichtForm
 from berichte.models import Bericht, Exportauftrag, ExportStatus
 from berichte.registry import registry
@@ -284,3 +285,38 @@ def exportauftrag_download(request, pk: int):
         filename=auftrag.datei.name.rsplit("/", 1)[-1],
         content_type=CONTENT_TYPES.get(auftrag.format, "application/octet-stream"),
     )
+
+
+# Open data (public, read-only) ------------------------------------------------------------------------------------
+
+
+def _oeffentlich(response):
+    response["Cache-Control"] = "public, max-age=900"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def opendata_json(request):
+    """All published offers as JSON (optionally `?kreisschluessel=05162`), streamed."""
+    if not domaene.bereit("angebote.models", "Angebot"):
+        raise Http404
+    angebote = opendata.angebote_oeffentlich(request.GET.get("kreisschluessel") or None)
+    basis = request.build_absolute_uri("/")[:-1]
+    response = StreamingHttpResponse(
+        opendata.json_stream(angebote, basis), content_type=CONTENT_TYPES["json"]
+    )
+    return _oeffentlich(response)
+
+
+@require_GET
+def opendata_hsds(request):
+    """The published offers as an Open Referral HSDS CSV package (zip)."""
+    if not domaene.bereit("angebote.models", "Angebot"):
+        raise Http404
+    angebote = opendata.angebote_oeffentlich(request.GET.get("kreisschluessel") or None)
+    response = HttpResponse(opendata.hsds_zip(angebote), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="angebote-hsds-{timezone.localdate():%Y%m%d}.zip"'
+    )
+    return _oeffentlich(response)
