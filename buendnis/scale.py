@@ -649,6 +649,108 @@ def build_angebote(
     return Angebot.objects.count()
 
 
+# The needs analysis ----------------------------------------------------------------------------------------------
+
+# Three survey rounds per Bündnis: (title, Stichtag). The latest becomes the open one unless one is open already.
+ERHEBUNGEN = [
+    ("Angebots- und Bedarfsanalyse 2019", datetime.date(2019, 10, 31)),
+    ("Angebots- und Bedarfsanalyse 2021", datetime.date(2021, 3, 31)),
+    ("Angebots- und Bedarfsanalyse 2023", datetime.date(2023, 3, 31)),
+]
+
+
+def build_bedarf(
+    buendnisse: list[Buendnis],
+    kommunen: dict[int, list[Kommune]],
+    rng: random.Random,
+    fortschritt: Fortschritt,
+) -> int:
+    """Three survey rounds for every Bündnis, one Bedarfsmeldung per Kommune and round with its cells.
+
+    The figures come from the demo's generator (`bedarf.demo._werte`), which keeps the consistency rules of
+    `bedarf.raster.pruefe`: breakdowns add up to the total, needs per status never exceed the status count.
+    At most one round per Bündnis is open (constraint `eine_offene_erhebung_pro_buendnis`); closed rounds have
+    every Meldung delivered, in the open round some Kommunen are still at work. Rounds that exist already
+    (the demo's Rhein-Kreis Neuss) are left alone.
+    """
+    from bedarf.demo import _werte
+    from bedarf.models import Bedarfsmeldung, Erhebung, ErhebungStatus, Meldewert, MeldungStatus
+
+    bestehend = defaultdict(dict)
+    for erhebung in Erhebung.objects.filter(buendnis__in=buendnisse):
+        bestehend[erhebung.buendnis_id][erhebung.titel] = erhebung
+    koordination = _koordination_je_buendnis()
+    t_erhebung, t_meldung, t_wert = Tabelle(Erhebung), Tabelle(Bedarfsmeldung), Tabelle(Meldewert)
+    plan = []
+    for buendnis in buendnisse:
+        offen = any(e.status == ErhebungStatus.OFFEN for e in bestehend[buendnis.pk].values())
+        for i, (titel, stichtag) in enumerate(ERHEBUNGEN):
+            if titel in bestehend[buendnis.pk]:
+                continue
+            ist_offen = not offen and i == len(ERHEBUNGEN) - 1
+            offen = offen or ist_offen
+            plan.append((buendnis, titel, stichtag, ist_offen))
+    anzahl = sum(len(kommunen.get(b.pk, [])) for b, *_rest in plan)
+    with fortschritt.bar(anzahl, "Bedarfsmeldungen") as bar:
+        for buendnis, titel, stichtag, ist_offen in plan:
+            user_id = koordination.get(buendnis.pk)
+            eingabe_bis = stichtag + datetime.timedelta(days=60)
+            erhebung = {
+                "created_at": _zeitpunkt(stichtag - datetime.timedelta(days=30), 10, rng),
+                "updated_at": _zeitpunkt(eingabe_bis, 10, rng),
+                "buendnis_id": buendnis.pk,
+                "titel": titel,
+                "stichtag": stichtag,
+                "eingabe_von": stichtag + datetime.timedelta(days=1),
+                "eingabe_bis": eingabe_bis,
+                "status": ErhebungStatus.OFFEN if ist_offen else ErhebungStatus.ABGESCHLOSSEN,
+                "abgeschlossen_am": None if ist_offen else _zeitpunkt(eingabe_bis, 12, rng),
+                "abgeschlossen_von_id": None if ist_offen else user_id,
+                "hinweise": "Kreisweite, anonymisierte Erhebung (nur Summenwerte).",
+            }
+            t_erhebung.schreiben([erhebung], historie="created_at", user_id=user_id)
+            meldungen, werte = [], []
+            for versatz, kommune in enumerate(kommunen.get(buendnis.pk, [])):
+                stadt = buendnis.art == BuendnisArt.KREISFREIE_STADT
+                gesamt = rng.randrange(300, 2500) if stadt else rng.randrange(8, 400)
+                status = MeldungStatus.ABGEGEBEN
+                if ist_offen and rng.random() < 0.3:
+                    status = MeldungStatus.ENTWURF
+                abgegeben = _zeitpunkt(stichtag + datetime.timedelta(days=rng.randrange(5, 55)), 15, rng)
+                meldung = {
+                    "created_at": abgegeben,
+                    "updated_at": abgegeben,
+                    "erhebung_id": erhebung["id"],
+                    "kommune_id": kommune.pk,
+                    "status": status,
+                    "gesamt": gesamt,
+                    "version": 1,
+                    "abgegeben_am": abgegeben if status == MeldungStatus.ABGEGEBEN else None,
+                    "geaendert_von_id": user_id,
+                }
+                meldungen.append(meldung)
+                werte.append((meldung, _werte(gesamt, stichtag.year % 7, versatz)))
+            t_meldung.schreiben(meldungen, historie="created_at", user_id=user_id)
+            zeilen = [
+                {
+                    "_datum": meldung["created_at"],
+                    "meldung_id": meldung["id"],
+                    "dimension": d,
+                    "aufenthaltsstatus": st,
+                    "merkmal": m,
+                    "altersband": a,
+                    "geschlecht": g,
+                    "anzahl": n,
+                }
+                for meldung, zellen in werte
+                for (d, st, m, a, g), n in zellen.items()
+                if n
+            ]
+            t_wert.schreiben(zeilen, historie="_datum", user_id=user_id)
+            bar.update(len(meldungen))
+    return Bedarfsmeldung.objects.count()
+
+
 def _count(app_label: str, model_name: str) -> int:
     from django.apps import apps
 
@@ -666,6 +768,8 @@ def build_nrw(stdout=None, *, seed: int = 2019, angebote: int = ANGEBOTE_NRW) ->
         akteure = build_akteure(buendnisse, kommunen, fortschritt)
     with transaction.atomic():
         build_angebote(buendnisse, kommunen, akteure, rng, fortschritt, total=angebote)
+    with transaction.atomic():
+        build_bedarf(buendnisse, kommunen, rng, fortschritt)
     dauer = time.monotonic() - fortschritt.start
     ergebnis = {
         "buendnisse": Buendnis.objects.count(),
@@ -673,6 +777,9 @@ def build_nrw(stdout=None, *, seed: int = 2019, angebote: int = ANGEBOTE_NRW) ->
         "akteure": Akteur.objects.count(),
         "angebote": _count("angebote", "Angebot"),
         "zugaenge": _count("angebote", "Zugang"),
+        "erhebungen": _count("bedarf", "Erhebung"),
+        "bedarfsmeldungen": _count("bedarf", "Bedarfsmeldung"),
+        "meldewerte": _count("bedarf", "Meldewert"),
     }
     fortschritt.line(
         f"NRW-Skalierungsdaten fertig in {dauer:.0f} s: "
