@@ -59,6 +59,7 @@ class MeldungForm(forms.Form):
                         "step": 1,
                         "inputmode": "numeric",
                         "class": "form-control form-control-sm zahl",
+                        "placeholder": "0",
                     }
                 ),
             )

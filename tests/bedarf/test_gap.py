@@ -155,3 +155,42 @@ def test_gap_analysis_query_count_does_not_grow_with_data(scenario, erhebung, dj
         angebot(scenario, f"X{i}", "deutsch", 3, {"duldung": ZugangArt.OFFEN}, [k])
     with django_assert_max_num_queries(len(wenig.captured_queries)):
         selectors.gap_analyse(scenario.users["auswertung"], erhebung)
+
+
+def test_overview_protects_rest_of_buendnis_against_a_kommune_viewer(scenario, erhebung):
+    # Abitur: a1 has 3, a2 has 1. The Bündnis figure 4 is not small, but a1 could subtract its own 3.
+    from bedarf.models import Dimension
+
+    werte_a1 = figures_with({"duldung": 10}, {("schulabschluss", "abitur"): 3})
+    werte_a2 = figures_with({"duldung": 10}, {("schulabschluss", "abitur"): 1})
+    from bedarf import services
+
+    for kommune, user, werte in ((scenario.a1, "kommune", werte_a1), (scenario.a2, "kommune_a2", werte_a2)):
+        services.bedarfsmeldung_speichern(
+            erhebung=erhebung,
+            kommune=kommune,
+            gesamt=10,
+            werte=werte,
+            version=0,
+            abgeben=True,
+            by=scenario.users[user],
+        )
+
+    def abitur(role):
+        u = selectors.ueberblick(scenario.users[role], erhebung)
+        titel, eintraege, summe = next(m for m in u.merkmale if m[0] == Dimension.SCHULABSCHLUSS.label)
+        return dict(eintraege)["(Fach-)Abitur"]
+
+    assert abitur("auswertung").zahl == 4
+    assert abitur("kommune").gesperrt  # 4 - 3 would reveal the 1 in a2
+    assert abitur("kommune_a2").zahl == 4  # 4 - 1 = 3 in the rest of the Bündnis: not small, so shown
+
+
+def figures_with(status: dict, merkmale: dict) -> dict:
+    from tests.bedarf.conftest import figures
+
+    werte = figures(status)
+    for (dim, code), n in merkmale.items():
+        werte[(dim, "", code, "", "")] = n
+        werte[(dim, "", "unbekannt", "", "")] -= n
+    return werte

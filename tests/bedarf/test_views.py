@@ -216,3 +216,67 @@ def test_demo_data_is_idempotent(db):
     assert (Erhebung.objects.count(), Bedarfsmeldung.objects.count(), Meldewert.objects.count()) == zahlen
     assert Erhebung.objects.filter(status="abgeschlossen", stichtag__year=2019).count() == 1
     assert Bedarfsmeldung.objects.filter(erhebung__stichtag__year=2019, status="abgegeben").count() == 8
+
+
+def test_stale_save_on_entry_page_keeps_values_and_names_the_change(scenario, erhebung):
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 5})
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-bearbeiten", args=[erhebung.pk])
+    # Someone else saves version 2 meanwhile.
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 6})
+    data = {"version": 1, "gesamt": 5, "notizen": "meine Notiz", "abgeben": "1"}
+    for key, n in figures({"duldung": 5}).items():
+        data["w__" + "__".join(key)] = n
+    response = client.post(url, data)
+    assert response.status_code == 200
+    inhalt = response.content.decode()
+    assert "inzwischen" in inhalt and "Zielgruppe insgesamt: 5 → 6" in inhalt
+    assert "meine Notiz" in inhalt and 'name="version" value="2"' in inhalt
+    assert Bedarfsmeldung.objects.get().gesamt == 6
+    # A deliberate second save on top of version 2 goes through.
+    data["version"] = 2
+    assert client.post(url, data).status_code == 302
+    assert Bedarfsmeldung.objects.get().gesamt == 5
+
+
+def test_koordination_creates_round_others_cannot(scenario):
+    url = reverse("bedarf:erhebung-create")
+    daten = {
+        "titel": "Erhebung 2022",
+        "stichtag": "2022-03-31",
+        "eingabe_von": "2022-04-01",
+        "eingabe_bis": "2022-05-31",
+    }
+    for role in ("kommune", "mitglied", "auswertung"):
+        assert scenario.client(role).post(url, daten).status_code == 403
+    response = scenario.client("koordination").post(url, daten)
+    assert response.status_code == 302
+    from bedarf.models import Erhebung
+
+    e = Erhebung.objects.get()
+    assert e.buendnis == scenario.a and e.status == ErhebungStatus.OFFEN
+    # A second open round is refused with a German message, the first stays alone.
+    daten["titel"] = "Noch eine"
+    response = scenario.client("koordination").post(url, daten)
+    assert response.status_code == 200
+    assert "bereits eine offene Erhebung" in response.content.decode()
+    assert Erhebung.objects.count() == 1
+
+
+def test_datenluecke_list_query_count_is_fixed(scenario, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = scenario.client("koordination")
+    DatenlueckeFactory(
+        buendnis=scenario.a, vorgeschlagen_von=scenario.users["mitglied"], akteur=scenario.akteur_a
+    )
+    with CaptureQueriesContext(connection) as wenig:
+        client.get(reverse("bedarf:datenluecke-list"))
+    for _i in range(40):
+        DatenlueckeFactory(
+            buendnis=scenario.a, vorgeschlagen_von=scenario.users["mitglied"], akteur=scenario.akteur_a
+        )
+    with django_assert_max_num_queries(len(wenig.captured_queries)):
+        response = client.get(reverse("bedarf:datenluecke-list"))
+    assert response.context["paginator"].count == 41 and len(response.context["object_list"]) == 25
