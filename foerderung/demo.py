@@ -174,6 +174,36 @@ def _programm() -> tuple[Foerderprogramm, dict[str, Foerderbaustein]]:
     return programm, bausteine
 
 
+ZIELGRUPPE_STATUS = ["gestattung", "duldung", "ausbildungsduldung", "beschaeftigungsduldung"]
+
+
+def _zugelassene_status(bausteine) -> None:
+    from angebote.models import Aufenthaltsstatus
+
+    status = list(Aufenthaltsstatus.objects.filter(code__in=ZIELGRUPPE_STATUS))
+    for nummer, baustein in bausteine.items():
+        if baustein.zugelassene_status.exists():
+            continue
+        if nummer == Baustein.F6:
+            baustein.zugelassene_status.set([s for s in status if s.code in ("gestattung", "duldung")])
+        else:
+            baustein.zugelassene_status.set(status)
+
+
+def _angebote_verknuepfen(neuss, antraege) -> None:
+    """Links each application to up to two offers of the same module (once)."""
+    from angebote.models import Angebot
+
+    for antrag in antraege.values():
+        if antrag.angebote.exists():
+            continue
+        passend = list(
+            Angebot.objects.filter(buendnis=neuss, foerderbaustein=antrag.baustein.nummer).order_by("pk")[:2]
+        )
+        if passend:
+            antrag.angebote.set(passend)
+
+
 def _verteilungen(programm, bausteine, land: User) -> None:
     alle = [buendnis_aus_csv(row) for row in nrw_kreise()]
     for salz, (nummer, betrag, sockel, indikator) in enumerate(VERTEILUNGEN, start=1):
@@ -279,8 +309,21 @@ def _bis(antrag, ziel: str, koord: User, einreicher: User, *, bewilligt=None, nu
 
 
 def _monitoring(antrag, koord, jahr, quartale):
+    from angebote.models import Aufenthaltsstatus
+
+    status = {s.code: s for s in Aufenthaltsstatus.objects.filter(code__in=ZIELGRUPPE_STATUS)}
     for quartal, (ein, aktiv, vorz, abg, schule, ausb, arbeit) in enumerate(quartale, start=1):
+        # Synthetic split of the participants: roughly half Gestattung, a third Duldung, the rest others.
+        gesamt = aktiv + vorz + abg
+        nach_status = {}
+        if status:
+            gestattet = gesamt // 2
+            geduldet = gesamt // 3
+            nach_status = {status["gestattung"]: gestattet, status["duldung"]: geduldet}
+            if "ausbildungsduldung" in status:
+                nach_status[status["ausbildungsduldung"]] = gesamt - gestattet - geduldet
         services.monitoring_melden(
+            nach_status=nach_status,
             antrag=antrag,
             jahr=jahr,
             quartal=quartal,
@@ -568,8 +611,10 @@ def _monitoring_sicher(antrag, koord, jahr, quartale) -> None:
 def seed(context: dict, stdout=None) -> dict:
     land = User.objects.filter(rolle="land").first() or User.objects.filter(is_superuser=True).first()
     programm, bausteine = _programm()
+    _zugelassene_status(bausteine)
     _verteilungen(programm, bausteine, land)
     antraege = _neuss(context, bausteine)
+    _angebote_verknuepfen(context["neuss"], antraege)
     if stdout is not None:
         stdout.write(
             f"Förderung: {Foerderantrag.objects.count()} Anträge, {Verteilung.objects.count()} Verteilungen, "

@@ -30,6 +30,29 @@ def geldfeld(label, **kwargs) -> forms.DecimalField:
     return forms.DecimalField(label=label, max_digits=14, decimal_places=2, min_value=Decimal("0"), **kwargs)
 
 
+class StatusFelderMixin:
+    """One count field per active Aufenthaltsstatus (`status_<code>`), for the breakdowns by status."""
+
+    def _statusfelder(self, label_prefix: str) -> None:
+        from angebote.models import Aufenthaltsstatus
+
+        self.aufenthaltsstatus = list(Aufenthaltsstatus.objects.filter(aktiv=True))
+        for status in self.aufenthaltsstatus:
+            self.fields[f"status_{status.code}"] = forms.IntegerField(
+                label=f"{label_prefix}: {status.kurz}", min_value=0, required=False
+            )
+
+    def nach_status(self) -> dict:
+        return {
+            s: self.cleaned_data[f"status_{s.code}"]
+            for s in self.aufenthaltsstatus
+            if self.cleaned_data.get(f"status_{s.code}") is not None
+        }
+
+    def ohne_status(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if not k.startswith("status_")}
+
+
 class HelperMixin:
     submit_label = _("Speichern")
     form_tag = True
@@ -86,6 +109,7 @@ class FoerderantragForm(ScopedModelForm):
             "kommune",
             "antragsteller_akteur",
             "weitere_kommunen",
+            "angebote",
             "beginn",
             "ende",
             "haushaltsjahr",
@@ -93,7 +117,12 @@ class FoerderantragForm(ScopedModelForm):
             "drittmittel",
             "teilnehmende_geplant",
         ]
-        widgets = {"beginn": DATUM, "ende": DATUM, "weitere_kommunen": forms.CheckboxSelectMultiple}
+        widgets = {
+            "beginn": DATUM,
+            "ende": DATUM,
+            "weitere_kommunen": forms.CheckboxSelectMultiple,
+            "angebote": forms.SelectMultiple(attrs={"size": 6}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -200,7 +229,7 @@ class VerwendungsnachweisForm(HelperMixin, forms.Form):
         self._helper()
 
 
-class MonitoringForm(HelperMixin, forms.Form):
+class MonitoringForm(StatusFelderMixin, HelperMixin, forms.Form):
     submit_label = _("Monitoring speichern")
     jahr = forms.IntegerField(label=_("Jahr"), min_value=2019, max_value=2100)
     quartal = forms.TypedChoiceField(
@@ -218,6 +247,7 @@ class MonitoringForm(HelperMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._statusfelder(_("Teilnehmende"))
         self._helper()
 
 
@@ -242,7 +272,7 @@ class TeilhabeStelleForm(ScopedModelForm):
             self.fields["kommune"].queryset = Kommune.objects.filter(pk=user.kommune_id)
 
 
-class FallzahlForm(HelperMixin, forms.Form):
+class FallzahlForm(StatusFelderMixin, HelperMixin, forms.Form):
     submit_label = _("Fallzahl speichern")
     jahr = forms.IntegerField(label=_("Jahr"), min_value=2019, max_value=2100)
     quartal = forms.TypedChoiceField(
@@ -253,6 +283,7 @@ class FallzahlForm(HelperMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._statusfelder(_("Beratene"))
         self._helper()
 
 

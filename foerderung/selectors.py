@@ -23,6 +23,8 @@ from .models import (
     Foerderbaustein,
     Mittelabruf,
     MonitoringMeldung,
+    MonitoringStatuszahl,
+    TeilhabeFallzahlStatus,
     TeilhabeStelle,
 )
 
@@ -228,3 +230,31 @@ def faelliges_fuer_kommune(user: User, heute: datetime.date | None = None) -> di
             if a.ende < heute:
                 faellig.append((a, _("Verwendungsnachweis fällig")))
     return {"antraege": antraege, "faellig": faellig}
+
+
+def teilnehmende_nach_status(user: User, jahr: int | None = None) -> list[dict]:
+    """Participants per Aufenthaltsstatus summed over the monitoring quarters of the visible applications, and
+    people advised per status by the Teilhabemanagement (aggregate counts only). Two queries."""
+    antraege = Foerderantrag.objects.visible_to(user).values("pk")
+    stellen = TeilhabeStelle.objects.visible_to(user).values("pk")
+    monitoring = MonitoringStatuszahl.objects.filter(meldung__antrag__in=antraege)
+    fallzahlen = TeilhabeFallzahlStatus.objects.filter(fallzahl__stelle__in=stellen)
+    if jahr:
+        monitoring = monitoring.filter(meldung__jahr=jahr)
+        fallzahlen = fallzahlen.filter(fallzahl__jahr=jahr)
+    zeilen: dict[str, dict] = {}
+    felder = ("aufenthaltsstatus__code", "aufenthaltsstatus__bezeichnung", "aufenthaltsstatus__reihenfolge")
+    for schluessel, qs in (("teilnehmende", monitoring), ("beratene", fallzahlen)):
+        for w in qs.values(*felder).annotate(summe=Sum("anzahl")).order_by():
+            zeile = zeilen.setdefault(
+                w["aufenthaltsstatus__code"],
+                {
+                    "code": w["aufenthaltsstatus__code"],
+                    "bezeichnung": w["aufenthaltsstatus__bezeichnung"],
+                    "reihenfolge": w["aufenthaltsstatus__reihenfolge"],
+                    "teilnehmende": 0,
+                    "beratene": 0,
+                },
+            )
+            zeile[schluessel] = w["summe"]
+    return sorted(zeilen.values(), key=lambda z: (z["reihenfolge"], z["bezeichnung"]))

@@ -158,6 +158,7 @@ def antrag_speichern(
     by: User,
     kostenplan: list[KostenpositionDaten] | None = None,
     weitere_kommunen: list[Kommune] | None = None,
+    angebote: list | None = None,
     version: int | None = None,
 ) -> Foerderantrag:
     """Creates or edits an application and its cost plan; sums are recomputed here, nowhere else.
@@ -228,6 +229,10 @@ def antrag_speichern(
         if fremde:
             raise ValidationError({"weitere_kommunen": _("Gehört zu einem anderen Bündnis.")})
         antrag.weitere_kommunen.set(weitere_kommunen)
+    if angebote is not None:
+        if any(a.buendnis_id != antrag.buendnis_id for a in angebote):
+            raise ValidationError({"angebote": _("Verknüpfte Angebote müssen zum selben Bündnis gehören.")})
+        antrag.angebote.set(angebote)
     if neu:
         _protokolliere(antrag, "", A.ENTWURF, by, _("Antrag angelegt"))
     return antrag
@@ -409,9 +414,10 @@ def verwendungsnachweis_einreichen(
 
 @transaction.atomic
 def monitoring_melden(
-    *, antrag: Foerderantrag, jahr: int, quartal: int, by: User, **zahlen
+    *, antrag: Foerderantrag, jahr: int, quartal: int, by: User, nach_status: dict | None = None, **zahlen
 ) -> MonitoringMeldung:
-    """Records (or corrects) the quarterly aggregate figures of an approved application."""
+    """Records (or corrects) the quarterly aggregate figures of an approved application; `nach_status` maps
+    Aufenthaltsstatus to the number of participants with that status (at most everyone taking part)."""
     antrag = Foerderantrag.objects.get(pk=antrag.pk)
     _require(by, "foerderung.add_monitoringmeldung", antrag)
     if antrag.status not in BEWILLIGTE_STATUS:
@@ -422,7 +428,26 @@ def monitoring_melden(
         setattr(meldung, feld, wert)
     meldung.full_clean()
     meldung.save()
+    if nach_status is not None:
+        summe = sum(nach_status.values())
+        teilnehmende = meldung.aktiv + meldung.vorzeitig_beendet + meldung.abgeschlossen
+        if summe > teilnehmende:
+            raise ValidationError(
+                _(
+                    "Nach Aufenthaltsstatus sind %(s)d Teilnehmende gemeldet, im Quartal aber nur %(t)d "
+                    "(aktiv, vorzeitig ausgeschieden und erfolgreich beendet)."
+                )
+                % {"s": summe, "t": teilnehmende}
+            )
+        _setze_statuszahlen(meldung.nach_status, nach_status)
     return meldung
+
+
+def _setze_statuszahlen(related_manager, nach_status: dict) -> None:
+    related_manager.all().delete()
+    for status, anzahl in nach_status.items():
+        if anzahl:
+            related_manager.create(aufenthaltsstatus=status, anzahl=anzahl)
 
 
 # Innovationsfonds ----------------------------------------------------------------------------------------------
@@ -522,7 +547,16 @@ def verteilung_in_budgets_uebernehmen(*, verteilung: Verteilung, jahr: int, by: 
 
 
 @transaction.atomic
-def fallzahl_melden(*, stelle, jahr: int, quartal: int, beratene_personen: int, neue_faelle: int, by: User):
+def fallzahl_melden(
+    *,
+    stelle,
+    jahr: int,
+    quartal: int,
+    beratene_personen: int,
+    neue_faelle: int,
+    by: User,
+    nach_status: dict | None = None,
+):
     """Records (or corrects) the quarterly caseload of a Teilhabemanagement position."""
     from .models import TeilhabeFallzahl
 
@@ -533,4 +567,10 @@ def fallzahl_melden(*, stelle, jahr: int, quartal: int, beratene_personen: int, 
     fallzahl.neue_faelle = neue_faelle
     fallzahl.full_clean()
     fallzahl.save()
+    if nach_status is not None:
+        if sum(nach_status.values()) > beratene_personen:
+            raise ValidationError(
+                _("Nach Aufenthaltsstatus sind mehr Personen gemeldet als insgesamt beraten wurden.")
+            )
+        _setze_statuszahlen(fallzahl.nach_status, nach_status)
     return fallzahl

@@ -262,7 +262,8 @@ class AntragDetailView(ScopedDetailView):
                 "rest": (antrag.bewilligt_betrag - abgerufen)
                 if antrag.bewilligt_betrag is not None
                 else None,
-                "monitoring": antrag.monitoring.all(),
+                "monitoring": antrag.monitoring.prefetch_related("nach_status__aufenthaltsstatus"),
+                "angebote": antrag.angebote.all(),
                 "weitere_kommunen": antrag.weitere_kommunen.all(),
                 "verwendungsnachweis": getattr(antrag, "verwendungsnachweis", None),
                 "uebergaenge": [
@@ -333,6 +334,7 @@ def antrag_bearbeiten(request, pk=None):
                 by=request.user,
                 kostenplan=_kostenplan(formset),
                 weitere_kommunen=list(form.cleaned_data["weitere_kommunen"]),
+                angebote=list(form.cleaned_data["angebote"]),
                 version=form.cleaned_data.get("version") if pk else None,
             )
         except ValidationError as exc:
@@ -479,7 +481,9 @@ def monitoring_erfassen(request, pk):
         messages.error(request, _("Bitte prüfen Sie die Monitoring-Angaben (ganze Zahlen ab 0)."))
         return redirect(antrag)
     try:
-        services.monitoring_melden(antrag=antrag, by=request.user, **form.cleaned_data)
+        services.monitoring_melden(
+            antrag=antrag, by=request.user, nach_status=form.nach_status(), **form.ohne_status()
+        )
     except ValidationError as exc:
         _fehler(request, exc)
     else:
@@ -516,7 +520,7 @@ class TeilhabeDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["fallzahlen"] = self.object.fallzahlen.all()
+        ctx["fallzahlen"] = self.object.fallzahlen.prefetch_related("nach_status__aufenthaltsstatus")
         ctx["darf_melden"] = self.request.user.has_perm("foerderung.add_teilhabefallzahl", self.object)
         ctx["fallzahl_form"] = forms.FallzahlForm()
         return ctx
@@ -544,7 +548,9 @@ def fallzahl_melden(request, pk):
         messages.error(request, _("Bitte prüfen Sie die Fallzahlen (ganze Zahlen ab 0)."))
         return redirect(stelle)
     try:
-        services.fallzahl_melden(stelle=stelle, by=request.user, **form.cleaned_data)
+        services.fallzahl_melden(
+            stelle=stelle, by=request.user, nach_status=form.nach_status(), **form.ohne_status()
+        )
     except ValidationError as exc:
         _fehler(request, exc)
     else:

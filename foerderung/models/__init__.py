@@ -7,6 +7,7 @@ from .antrag import (
     Kostenposition,
     Mittelabruf,
     MonitoringMeldung,
+    MonitoringStatuszahl,
     Statuswechsel,
     Verwendungsnachweis,
 )
@@ -19,7 +20,14 @@ from .programm import (
     Verteilung,
     Verteilungsanteil,
 )
-from .teilhabe import IDEE_UEBERGAENGE, IdeeStatus, Projektidee, TeilhabeFallzahl, TeilhabeStelle
+from .teilhabe import (
+    IDEE_UEBERGAENGE,
+    IdeeStatus,
+    Projektidee,
+    TeilhabeFallzahl,
+    TeilhabeFallzahlStatus,
+    TeilhabeStelle,
+)
 
 __all__ = [
     "BEANTRAGTE_STATUS",
@@ -37,10 +45,12 @@ __all__ = [
     "Kostenposition",
     "Mittelabruf",
     "MonitoringMeldung",
+    "MonitoringStatuszahl",
     "Projektidee",
     "RichtlinieStatus",
     "Statuswechsel",
     "TeilhabeFallzahl",
+    "TeilhabeFallzahlStatus",
     "TeilhabeStelle",
     "Verteilung",
     "Verteilungsanteil",

@@ -94,6 +94,9 @@ class Foerderantrag(SameBuendnisMixin, TimestampedModel):
     weitere_kommunen = models.ManyToManyField(
         Kommune, blank=True, related_name="foerderantraege_beteiligt", verbose_name=_("weitere Kommunen")
     )
+    angebote = models.ManyToManyField(
+        "angebote.Angebot", blank=True, related_name="foerderantraege", verbose_name=_("verknüpfte Angebote")
+    )
     titel = models.CharField(_("Titel"), max_length=200)
     beschreibung = models.TextField(_("Beschreibung"), blank=True)
     beginn = models.DateField(_("Beginn"))
@@ -122,7 +125,7 @@ class Foerderantrag(SameBuendnisMixin, TimestampedModel):
     version = models.PositiveIntegerField(_("Version"), default=1, editable=False)
 
     objects = FoerderantragQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[weitere_kommunen])
+    history = HistoricalRecords(m2m_fields=[weitere_kommunen, angebote])
 
     class Meta:
         verbose_name = _("Förderantrag")
@@ -387,3 +390,31 @@ class MonitoringMeldung(TimestampedModel):
             raise ValidationError(
                 _("Es können nicht mehr Übergänge gemeldet werden, als Teilnehmende ausgeschieden sind.")
             )
+
+
+class MonitoringStatuszahl(models.Model):
+    """Participants of one monitoring quarter with one Aufenthaltsstatus (aggregate count)."""
+
+    meldung = models.ForeignKey(
+        MonitoringMeldung, on_delete=models.CASCADE, related_name="nach_status", verbose_name=_("Meldung")
+    )
+    aufenthaltsstatus = models.ForeignKey(
+        "angebote.Aufenthaltsstatus",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Aufenthaltsstatus"),
+    )
+    anzahl = models.PositiveIntegerField(_("Teilnehmende"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Teilnehmende nach Aufenthaltsstatus")
+        verbose_name_plural = _("Teilnehmende nach Aufenthaltsstatus")
+        ordering = ["aufenthaltsstatus__reihenfolge"]
+        constraints = [
+            models.UniqueConstraint(fields=["meldung", "aufenthaltsstatus"], name="monitoring_status_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.meldung}: {self.aufenthaltsstatus} {self.anzahl}"

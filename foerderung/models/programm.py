@@ -94,6 +94,12 @@ class Foerderbaustein(TimestampedModel):
     durchfuehrung = models.CharField(_("Durchführung durch"), max_length=300, blank=True)
     alter_von = models.PositiveSmallIntegerField(_("Alter von"), null=True, blank=True)
     alter_bis = models.PositiveSmallIntegerField(_("Alter bis"), null=True, blank=True)
+    zugelassene_status = models.ManyToManyField(
+        "angebote.Aufenthaltsstatus",
+        blank=True,
+        related_name="+",
+        verbose_name=_("zugelassene Aufenthaltsstatus"),
+    )
     aufenthaltsstatus_hinweis = models.TextField(
         _("Teilnahmevoraussetzungen (Aufenthaltsstatus)"), blank=True
     )

@@ -185,3 +185,31 @@ class Projektidee(SameBuendnisMixin, TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("foerderung:idee-detail", args=[self.pk])
+
+
+class TeilhabeFallzahlStatus(models.Model):
+    """People advised in one quarter with one Aufenthaltsstatus (aggregate count)."""
+
+    fallzahl = models.ForeignKey(
+        TeilhabeFallzahl, on_delete=models.CASCADE, related_name="nach_status", verbose_name=_("Fallzahl")
+    )
+    aufenthaltsstatus = models.ForeignKey(
+        "angebote.Aufenthaltsstatus",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Aufenthaltsstatus"),
+    )
+    anzahl = models.PositiveIntegerField(_("beratene Personen"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Beratene nach Aufenthaltsstatus")
+        verbose_name_plural = _("Beratene nach Aufenthaltsstatus")
+        ordering = ["aufenthaltsstatus__reihenfolge"]
+        constraints = [
+            models.UniqueConstraint(fields=["fallzahl", "aufenthaltsstatus"], name="fallzahl_status_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.fallzahl}: {self.aufenthaltsstatus} {self.anzahl}"

@@ -351,3 +351,41 @@ def test_monitoring_only_for_approved_and_transitions_bounded(scenario, antrag):
         uebergang_ausbildung=1,
     )
     assert meldung.aktiv == 4
+
+
+def test_monitoring_by_aufenthaltsstatus_cannot_exceed_participants(scenario, antrag):
+    from angebote.models import Aufenthaltsstatus
+    from foerderung.selectors import teilnehmende_nach_status
+
+    koord = scenario.users["koordination"]
+    _bewilligt(scenario, antrag)
+    gestattung = Aufenthaltsstatus.objects.get(code="gestattung")
+    duldung = Aufenthaltsstatus.objects.get(code="duldung")
+    with pytest.raises(ValidationError, match="Nach Aufenthaltsstatus sind 6 Teilnehmende gemeldet"):
+        services.monitoring_melden(
+            antrag=antrag, jahr=2020, quartal=2, by=koord, aktiv=5, nach_status={gestattung: 4, duldung: 2}
+        )
+    assert not antrag.monitoring.exists()
+    services.monitoring_melden(
+        antrag=antrag, jahr=2020, quartal=2, by=koord, aktiv=5, nach_status={gestattung: 3, duldung: 2}
+    )
+    zeilen = {z["code"]: z["teilnehmende"] for z in teilnehmende_nach_status(scenario.users["auswertung"])}
+    assert zeilen == {"gestattung": 3, "duldung": 2}
+    assert teilnehmende_nach_status(scenario.users["koordination_b"]) == []
+
+
+def test_linked_offers_must_belong_to_the_same_buendnis(scenario, antrag):
+    from angebote.models import Angebot, Kategorie
+
+    deutsch = Kategorie.objects.get(code="deutsch")
+    fremd = Angebot.objects.create(
+        buendnis=scenario.b, kennung="B-1", titel="Kurs B", traeger=scenario.akteur_b, kategorie=deutsch
+    )
+    with pytest.raises(ValidationError, match="selben Bündnis"):
+        services.antrag_speichern(antrag=antrag, by=scenario.users["koordination"], angebote=[fremd])
+    assert not antrag.angebote.exists()
+    eigenes = Angebot.objects.create(
+        buendnis=scenario.a, kennung="A-1", titel="Kurs A", traeger=scenario.akteur_a, kategorie=deutsch
+    )
+    services.antrag_speichern(antrag=antrag, by=scenario.users["koordination"], angebote=[eigenes])
+    assert list(antrag.angebote.all()) == [eigenes]
