@@ -2,6 +2,8 @@
 passes through `bedarf.suppression`; a `kommune` user sees its own Kommune's row raw.
 
 `gap_analyse(user, erhebung)` and `erhebung_vergleich(user, a, b)` are the entry points other apps (reports) call.
+By default every figure is protected, even the viewer's own Kommune's (reports and exports leave the Kommune);
+pages pass `eigene_roh=True` so a `kommune` user sees its own row raw, protected against it all the same.
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ from buendnis.choices import Rolle
 from buendnis.models import Kommune, User
 
 
-def eigene_kommune_id(user: User) -> int | None:
+def eigene_kommune_id(user: User, eigene_roh: bool = True) -> int | None:
     """The Kommune whose raw figures this viewer may see (only `kommune` users have one)."""
-    if getattr(user, "rolle", "") == Rolle.KOMMUNE and user.kommune_id:
+    if eigene_roh and getattr(user, "rolle", "") == Rolle.KOMMUNE and user.kommune_id:
         return user.kommune_id
     return None
 
@@ -124,7 +126,7 @@ def _status_liste(codes: set[str]) -> list[Aufenthaltsstatus]:
     ]
 
 
-def geschuetzter_bedarf(user: User, erhebung: Erhebung) -> GeschuetzterBedarf:
+def geschuetzter_bedarf(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> GeschuetzterBedarf:
     """The protected need tables of a round for `user`. Four queries."""
     kommunen = list(Kommune.objects.filter(pk__in=_gemeldet(erhebung).values("kommune_id")).order_by("name"))
     zeilen = list(
@@ -145,7 +147,7 @@ def geschuetzter_bedarf(user: User, erhebung: Erhebung) -> GeschuetzterBedarf:
         if kommune_id in ki and merkmal in ji and code in si:
             sub[ji[merkmal]][ki[kommune_id]][si[code]] += anzahl
     haupt = [[sum(sub[j][i]) for j in range(len(kategorien))] for i in range(len(kommunen))]
-    eigene = eigene_kommune_id(user)
+    eigene = eigene_kommune_id(user, eigene_roh)
     eigene_index = ki.get(eigene) if eigene else None
     main, subs = suppression.schuetze_mit_aufschluesselung(
         haupt, sub, bekannt_zeilen=[eigene_index] if eigene_index is not None else [], teile=len(status)
@@ -198,11 +200,11 @@ def _plaetze_je_kategorie(buendnis_id: int, stichtag: datetime.date) -> dict[int
     }
 
 
-def gap_analyse(user: User, erhebung: Erhebung) -> Lueckenanalyse:
+def gap_analyse(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> Lueckenanalyse:
     """Angebotslücken: per Kommune x Bedarfskategorie the persons with the need against the places in published
     offers of the matching categories that run in (or for) the Kommune and are open to their status; broken
     down by Aufenthaltsstatus; plus the Bündnis total. Largest gaps first. Fixed number of queries."""
-    daten = geschuetzter_bedarf(user, erhebung)
+    daten = geschuetzter_bedarf(user, erhebung, eigene_roh=eigene_roh)
     buendnis_id = erhebung.buendnis_id
     stichtag = erhebung.stichtag
     p_kks = plaetze_nach_kommune_kategorie_status(buendnis_id, stichtag)
@@ -280,7 +282,7 @@ def gap_analyse(user: User, erhebung: Erhebung) -> Lueckenanalyse:
         summen=summen,
         k=daten.haupt.k,
         legende=suppression.legende(daten.haupt.k),
-        eigene_kommune_id=eigene_kommune_id(user),
+        eigene_kommune_id=eigene_kommune_id(user, eigene_roh),
     )
 
 
@@ -323,15 +325,17 @@ class Vergleich:
     legende: str
 
 
-def erhebung_vergleich(user: User, erhebung_a: Erhebung, erhebung_b: Erhebung) -> Vergleich:
+def erhebung_vergleich(
+    user: User, erhebung_a: Erhebung, erhebung_b: Erhebung, *, eigene_roh: bool = False
+) -> Vergleich:
     """Change of the need per Kommune and Bedarfskategorie between two rounds of the same Bündnis.
 
     Each round is protected exactly as in its gap analysis; a change is shown only when both figures are.
     """
     if erhebung_a.buendnis_id != erhebung_b.buendnis_id:
         raise ValueError("Rounds of different Bündnisse cannot be compared.")
-    da = geschuetzter_bedarf(user, erhebung_a)
-    db = geschuetzter_bedarf(user, erhebung_b)
+    da = geschuetzter_bedarf(user, erhebung_a, eigene_roh=eigene_roh)
+    db = geschuetzter_bedarf(user, erhebung_b, eigene_roh=eigene_roh)
     kategorien = list({k.code: k for k in da.kategorien + db.kategorien}.values())
     kategorien.sort(key=lambda k: (k.reihenfolge, k.name))
     kommunen = sorted({k.pk: k for k in da.kommunen + db.kommunen}.values(), key=lambda k: k.name)
@@ -388,7 +392,7 @@ class Ueberblick:
         return [(k, t.zellen[i], t.zeilensummen[i]) for i, k in enumerate(self.kommunen)]
 
 
-def ueberblick(user: User, erhebung: Erhebung) -> Ueberblick:
+def ueberblick(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> Ueberblick:
     """The target group of a round as anyone outside a Kommune may see it. Three queries.
 
     Bündnis-wide breakdowns are one figure per characteristic; for a `kommune` viewer its own contribution is a
@@ -406,7 +410,7 @@ def ueberblick(user: User, erhebung: Erhebung) -> Ueberblick:
     status = _status_liste({z[2] for z in zeilen if z[2]})
     ki = {k.pk: i for i, k in enumerate(kommunen)}
     si = {s.code: x for x, s in enumerate(status)}
-    eigene = eigene_kommune_id(user)
+    eigene = eigene_kommune_id(user, eigene_roh)
     eigene_index = ki.get(eigene) if eigene else None
     zg = [[0] * len(status) for _ in kommunen]
     # Per characteristic: [own Kommune, rest of the Bündnis]
@@ -421,8 +425,6 @@ def ueberblick(user: User, erhebung: Erhebung) -> Ueberblick:
             listen[(dim, f"{alter}|{geschlecht}")][teil] += n
         else:
             listen[(dim, merkmal)][teil] += n
-    tabelle = schuetze_zielgruppe(zg, eigene_index, len(status))
-    merkmale = []
     gruppen = [
         (
             Dimension.ZIELGRUPPE.label,
@@ -433,10 +435,21 @@ def ueberblick(user: User, erhebung: Erhebung) -> Ueberblick:
     gruppen += [
         (d.label, d, [(c.value, c.label) for c in choices]) for d, choices in AUFSCHLUESSELUNGEN.items()
     ]
-    for titel, dim, eintraege in gruppen:
-        teile = [listen[(dim, code)] for code, _label in eintraege]
-        werte, summe = schuetze_aufteilung(teile, eigene_index is not None)
-        merkmale.append((titel, [(label, w) for (_c, label), w in zip(eintraege, werte, strict=True)], summe))
+    # Every breakdown adds up to the same Bündnis total: hidden in one table means hidden in all of them.
+    g_gesperrt = False
+    while True:
+        tabelle = schuetze_zielgruppe(zg, eigene_index, len(status), g_gesperrt=g_gesperrt)
+        g_gesperrt = g_gesperrt or tabelle.gesamt.gesperrt
+        merkmale = []
+        for titel, dim, eintraege in gruppen:
+            teile = [listen[(dim, code)] for code, _label in eintraege]
+            werte, summe = schuetze_aufteilung(teile, eigene_index is not None, g_gesperrt=g_gesperrt)
+            merkmale.append(
+                (titel, [(label, w) for (_c, label), w in zip(eintraege, werte, strict=True)], summe)
+            )
+        if tabelle.gesamt.gesperrt or not any(m[2].gesperrt for m in merkmale):
+            break
+        g_gesperrt = True
     besondere = [listen[(Dimension.BESONDERE, b.value)] for b in BesondereGruppe]
     werte, _summe = schuetze_aufteilung(besondere, eigene_index is not None, mit_summe=False)
     merkmale.append(
@@ -454,18 +467,25 @@ def ueberblick(user: User, erhebung: Erhebung) -> Ueberblick:
 
 
 def schuetze_zielgruppe(
-    zg: list[list[int]], eigene_index: int | None, spalten: int
+    zg: list[list[int]], eigene_index: int | None, spalten: int, g_gesperrt: bool = False
 ) -> suppression.GeschuetzteTabelle:
     bekannt = [[i == eigene_index] * (len(zg[0]) if zg else 0) for i in range(len(zg))]
-    return suppression.schuetze_tabelle(zg, bekannt=bekannt, spalten=spalten)
+    return suppression.schuetze_tabelle(
+        zg, bekannt=bekannt, spalten=spalten, vorab_gesperrt=[("g",)] if g_gesperrt else []
+    )
 
 
 def schuetze_aufteilung(
-    teile: list[list[int]], eigener_teil: bool, mit_summe: bool = True
+    teile: list[list[int]], eigener_teil: bool, mit_summe: bool = True, g_gesperrt: bool = False
 ) -> tuple[list[Wert], Wert | None]:
-    """Bündnis-wide figures per characteristic; `teile` = [own part, rest] (own part 0 unless a kommune views)."""
+    """Bündnis-wide figures per characteristic; `teile` = [own part, rest] (own part 0 unless a kommune views).
+
+    For a `kommune` viewer its own part is a known constant: a Bündnis figure is hidden when the rest of the
+    Bündnis behind it is small, as subtracting its own part would reveal it."""
     if not eigener_teil:
-        return suppression.schuetze_liste([a + b for a, b in teile], summe=mit_summe)
+        return suppression.schuetze_liste(
+            [a + b for a, b in teile], summe=mit_summe, summe_gesperrt=g_gesperrt
+        )
     matrix = [[t[0] for t in teile], [t[1] for t in teile]]
     t = suppression.schuetze_tabelle(
         matrix,
@@ -473,6 +493,7 @@ def schuetze_aufteilung(
         spaltensummen=True,
         gesamtsumme=mit_summe,
         bekannt=[[True] * len(teile), [False] * len(teile)],
+        vorab_gesperrt=[("g",)] if g_gesperrt and mit_summe else [],
     )
     return t.spaltensummen, t.gesamt
 

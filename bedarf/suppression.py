@@ -294,11 +294,18 @@ def _component_without(bridge: Key, graph: dict[Key, tuple], start: tuple) -> se
 
 
 def schuetze_liste(
-    werte: list[int], *, k: int | None = None, summe: bool = True
+    werte: list[int], *, k: int | None = None, summe: bool = True, summe_gesperrt: bool = False
 ) -> tuple[list[Wert], Wert | None]:
-    """A single breakdown with its total (e.g. school qualifications of the whole Bündnis)."""
+    """A single breakdown with its total (e.g. school qualifications of the whole Bündnis).
+
+    `summe_gesperrt` hides the total (when another table hides the same total)."""
     tabelle = schuetze_tabelle(
-        [[v] for v in werte], k=k, zeilensummen=False, spaltensummen=summe, gesamtsumme=False
+        [[v] for v in werte],
+        k=k,
+        zeilensummen=False,
+        spaltensummen=summe,
+        gesamtsumme=False,
+        vorab_gesperrt=[("c", 0)] if summe_gesperrt else [],
     )
     return [row[0] for row in tabelle.zellen], (tabelle.spaltensummen[0] if summe else None)
 

@@ -98,7 +98,7 @@ def erhebung_detail(request, pk):
         ).first()
         ctx["darf_melden"] = True
     if ctx["darf_auswerten"]:
-        ctx["ueberblick"] = selectors.ueberblick(user, erhebung)
+        ctx["ueberblick"] = selectors.ueberblick(user, erhebung, eigene_roh=True)
     return render(request, "bedarf/erhebung_detail.html", ctx)
 
 
@@ -303,7 +303,7 @@ class MeldungImportView(ImportFlowView):
 @login_required
 def luecken(request, pk):
     erhebung = _erhebung(request, pk, "bedarf.auswerten_erhebung")
-    analyse = selectors.gap_analyse(request.user, erhebung)
+    analyse = selectors.gap_analyse(request.user, erhebung, eigene_roh=True)
     return render(
         request,
         "bedarf/luecken.html",
@@ -351,7 +351,7 @@ def vergleich(request):
         if a.buendnis_id != b.buendnis_id:
             messages.error(request, _("Nur Erhebungen desselben Bündnisses lassen sich vergleichen."))
         else:
-            ergebnis = selectors.erhebung_vergleich(request.user, a, b)
+            ergebnis = selectors.erhebung_vergleich(request.user, a, b, eigene_roh=True)
     return render(
         request,
         "bedarf/vergleich.html",

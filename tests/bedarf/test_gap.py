@@ -99,7 +99,7 @@ def test_small_counts_leave_the_kommune_only_protected(scenario, erhebung):
     deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("deutsch", "duldung"): 2})
     deliver(erhebung, scenario.a2, scenario.users["kommune_a2"], {"duldung": 9}, {("deutsch", "duldung"): 7})
     for role in ("auswertung", "koordination", "land", "kommune_a2"):
-        analyse = selectors.gap_analyse(scenario.users[role], erhebung)
+        analyse = selectors.gap_analyse(scenario.users[role], erhebung, eigene_roh=True)
         a1 = _row(analyse, scenario.a1, "deutsch")
         assert a1.bedarf.anzeige == "< 3" and a1.luecke is None and a1.quote is None
         # The other Kommune would reveal it through the total: one of them is hidden as well.
@@ -109,8 +109,11 @@ def test_small_counts_leave_the_kommune_only_protected(scenario, erhebung):
         if role == "kommune_a2":
             assert a2.bedarf.zahl == 7 and a2.roh  # its own figure, raw
             assert summe.bedarf.gesperrt  # else 2 = total - 7
-    own = selectors.gap_analyse(scenario.users["kommune"], erhebung)
+    own = selectors.gap_analyse(scenario.users["kommune"], erhebung, eigene_roh=True)
     assert _row(own, scenario.a1, "deutsch").bedarf.zahl == 2
+    # Reports (the default) protect the Kommune's own figure as well: they may be passed on.
+    bericht = selectors.gap_analyse(scenario.users["kommune"], erhebung)
+    assert _row(bericht, scenario.a1, "deutsch").bedarf.anzeige == "< 3"
 
 
 def test_comparison_between_two_rounds(scenario, erhebung):
@@ -177,7 +180,7 @@ def test_overview_protects_rest_of_buendnis_against_a_kommune_viewer(scenario, e
         )
 
     def abitur(role):
-        u = selectors.ueberblick(scenario.users[role], erhebung)
+        u = selectors.ueberblick(scenario.users[role], erhebung, eigene_roh=True)
         titel, eintraege, summe = next(m for m in u.merkmale if m[0] == Dimension.SCHULABSCHLUSS.label)
         return dict(eintraege)["(Fach-)Abitur"]
 
@@ -194,3 +197,12 @@ def figures_with(status: dict, merkmale: dict) -> dict:
         werte[(dim, "", code, "", "")] = n
         werte[(dim, "", "unbekannt", "", "")] -= n
     return werte
+
+
+def test_small_buendnis_total_is_hidden_in_every_breakdown(scenario, erhebung):
+    """All breakdowns add up to the same Bündnis total; hiding it in one table must hide it in all."""
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 1})
+    deliver(erhebung, scenario.a2, scenario.users["kommune_a2"], {"gestattung": 1})
+    u = selectors.ueberblick(scenario.users["auswertung"], erhebung)
+    assert u.zielgruppe.gesamt.anzeige == "< 3"
+    assert all(summe.gesperrt for _titel, _werte, summe in u.merkmale if summe is not None)

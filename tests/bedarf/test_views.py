@@ -89,6 +89,9 @@ def test_export_applies_small_number_protection_and_escapes_formulas(scenario, e
     text = response.content.decode("utf-8-sig")
     assert "Aheim,Deutschförderung,< 3" in text
     assert "Aheim,Deutschförderung,2" not in text
+    # The Kommune's own export is protected too: a file leaves the Kommune.
+    eigen = scenario.client("kommune").get(reverse("bedarf:export", args=[erhebung.pk, "csv"]))
+    assert "Aheim,Deutschförderung,< 3" in eigen.content.decode("utf-8-sig")
     xlsx = scenario.client("koordination").get(reverse("bedarf:export", args=[erhebung.pk, "xlsx"]))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert (
