@@ -1,8 +1,26 @@
-"""Data of the report panel on the dashboard; a fixed number of queries whatever the data size."""
+"""Data of the report panel on the dashboard; a fixed number of queries whatever the data size.
+
+Per role: everyone who reads reports gets the panel (latest reports, exports); the coordination, the evaluation
+and the Kommunen get the charts of their Bündnis (offers per Kategorie and Kommune, gaps, funds per
+Förderbaustein, change between survey rounds); the evaluation also gets figures across its Kommunen, and the
+state figures across Bündnisse, where needs figures are protected against small numbers.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from berichte import domaene
+from berichte import inhalt as i
 from berichte.models import Bericht, Exportauftrag
+from buendnis.choices import Rolle
+from buendnis.models import Buendnis, Kommune
 
 
 def panel(user) -> dict:
@@ -12,10 +30,288 @@ def panel(user) -> dict:
     darf_exportieren = user.has_perm("berichte.export_daten")
     if not (darf_lesen or darf_exportieren):
         return {"sichtbar": False}
-    return {
+    daten = {
         "sichtbar": True,
         "darf_erzeugen": user.has_perm("berichte.add_bericht"),
         "darf_exportieren": darf_exportieren,
         "berichte": list(Bericht.objects.visible_to(user).for_list()[:5]) if darf_lesen else [],
         "auftraege": list(Exportauftrag.objects.visible_to(user).for_list()[:3]) if darf_exportieren else [],
+        "diagramme": [],
+        "kommunen_tabelle": None,
+        "buendnisse_tabelle": None,
     }
+    if user.buendnis_id:
+        daten["diagramme"] = diagramme_buendnis(user, user.buendnis)
+        if user.rolle == Rolle.AUSWERTUNG or user.is_superuser:
+            daten["kommunen_tabelle"] = kommunen_tabelle(user, user.buendnis)
+    elif user.rolle == Rolle.LAND or user.is_superuser:
+        daten["buendnisse_tabelle"] = buendnisse_tabelle(user)
+        if domaene._foerderung_bereit():
+            daten["diagramme"] = [_diagramme(domaene.abschnitt_foerderung_alle(user))[0]]
+    for nr, d in enumerate(daten["diagramme"]):
+        d["dom_id"] = f"berichte-dashboard-diagramm-{nr}"
+    return daten
+
+
+def _diagramme(section: dict | None) -> list[dict]:
+    if not section:
+        return []
+    return [b for b in section["bloecke"] if b["typ"] == "diagramm"]
+
+
+def _kontext(user, buendnis):
+    from berichte.selectors import Kontext
+
+    return Kontext(buendnis=buendnis, von=datetime.date(1900, 1, 1), bis=timezone.localdate(), user=user)
+
+
+def diagramme_buendnis(user, buendnis) -> list[dict]:
+    k = _kontext(user, buendnis)
+    out = []
+    if domaene._angebote_bereit():
+        out.append(angebote_je_kategorie_und_kommune(buendnis.pk, timezone.localdate()))
+    if domaene._bedarf_bereit():
+        out += [
+            d for d in _diagramme(domaene.abschnitt_bedarf(k)) if not d["titel"].startswith(_("Bedarf und"))
+        ]
+    if domaene._foerderung_bereit():
+        out += _diagramme(domaene.abschnitt_foerderung(k))
+    return out
+
+
+def angebote_je_kategorie_und_kommune(buendnis_id: int, stichtag: datetime.date) -> dict:
+    """Published running offers per Kategorie, one series per Kommune (kreisweit ones as their own series)."""
+    from angebote.models import Angebot, Kategorie
+
+    laufend = Angebot.objects.for_buendnis(buendnis_id).veroeffentlicht().laufend_am(stichtag)
+    zellen = defaultdict(int)
+    for kat, kom, n in (
+        Angebot.kommunen.through.objects.filter(angebot__in=laufend, angebot__kreisweit=False)
+        .values_list("angebot__kategorie_id", "kommune_id")
+        .annotate(n=Count("angebot_id", distinct=True))
+    ):
+        zellen[(kat, kom)] = n
+    kreisweit = dict(
+        laufend.filter(kreisweit=True)
+        .values_list("kategorie_id")
+        .annotate(n=Count("id"))
+        .values_list("kategorie_id", "n")
+    )
+    kategorien = list(Kategorie.objects.aktiv())
+    kommunen = list(Kommune.objects.filter(buendnis_id=buendnis_id).order_by("name"))
+    reihen = [(k.name, [zellen[(kat.pk, k.pk)] for kat in kategorien]) for k in kommunen]
+    reihen.append((_("kreisweit"), [kreisweit.get(kat.pk, 0) for kat in kategorien]))
+    return i.diagramm(_("Angebote je Kategorie und Kommune"), [kat.bezeichnung for kat in kategorien], reihen)
+
+
+def kommunen_tabelle(user, buendnis) -> dict:
+    """Figures across the Kommunen of one Bündnis (for the evaluation); needs figures protected."""
+    heute = timezone.localdate()
+    kommunen = list(Kommune.objects.filter(buendnis=buendnis).order_by("name"))
+    spalten = [_("Kommune")]
+    werte: dict[int, list] = {k.pk: [] for k in kommunen}
+    rechts = [False]
+    if domaene._angebote_bereit():
+        from angebote.models import Angebot
+
+        laufend = Angebot.objects.for_buendnis(buendnis.pk).veroeffentlicht().laufend_am(heute)
+        vor_ort = dict(
+            Angebot.kommunen.through.objects.filter(angebot__in=laufend)
+            .values_list("kommune_id")
+            .annotate(n=Count("angebot_id", distinct=True))
+            .values_list("kommune_id", "n")
+        )
+        spalten.append(_("Angebote vor Ort"))
+        rechts.append(True)
+        for k in kommunen:
+            werte[k.pk].append(i.zahl(vor_ort.get(k.pk, 0)))
+    if domaene._bedarf_bereit():
+        from bedarf import selectors as bsel
+        from bedarf.models import Erhebung, ErhebungStatus
+
+        erhebung = (
+            Erhebung.objects.filter(buendnis=buendnis, status=ErhebungStatus.ABGESCHLOSSEN)
+            .order_by("-stichtag")
+            .first()
+        )
+        zielgruppe = {}
+        if erhebung is not None:
+            u = bsel.ueberblick(user, erhebung)
+            zielgruppe = {k.pk: u.zielgruppe.zeilensummen[idx].anzeige for idx, k in enumerate(u.kommunen)}
+            spalten.append(_("Zielgruppe (%(erhebung)s)") % {"erhebung": erhebung.titel})
+        else:
+            spalten.append(_("Zielgruppe"))
+        rechts.append(True)
+        for k in kommunen:
+            werte[k.pk].append(zielgruppe.get(k.pk, "–"))
+    if domaene._foerderung_bereit():
+        from foerderung import selectors as fsel
+
+        u = fsel.budgetuebersicht(user, buendnis_id=buendnis.pk)
+        je_kommune = {getattr(z.objekt, "pk", None): z for z in u.nach_kommune}
+        spalten += [_("bewilligt"), _("abgerufen")]
+        rechts += [True, True]
+        for k in kommunen:
+            z = je_kommune.get(k.pk)
+            werte[k.pk] += [i.euro(z.bewilligt if z else 0), i.euro(z.abgerufen if z else 0)]
+    if domaene._teilhabe_bereit():
+        from foerderung.models import TeilhabeStelle
+
+        vze = dict(
+            TeilhabeStelle.objects.filter(buendnis=buendnis)
+            .values_list("kommune_id")
+            .annotate(s=Sum("vze"))
+            .values_list("kommune_id", "s")
+        )
+        spalten.append(_("Teilhabemanagement (VZÄ)"))
+        rechts.append(True)
+        for k in kommunen:
+            werte[k.pk].append(i.zahl(vze.get(k.pk) or Decimal("0")))
+    return i.tabelle(
+        _("Kennzahlen je Kommune"), spalten, [[k.name, *werte[k.pk]] for k in kommunen], rechts=rechts
+    )
+
+
+def buendnisse_tabelle(user) -> dict:
+    """Figures across Bündnisse for the state: offers, target group of the latest closed round (protected),
+    funds, Teilhabemanagement. A fixed number of grouped queries, whatever the number of Bündnisse."""
+    heute = timezone.localdate()
+    buendnisse = list(
+        Buendnis.objects.visible_to(user).annotate(n_kommunen=Count("kommunen")).order_by("name")
+    )
+    spalten = [_("Bündnis"), _("Kommunen")]
+    rechts = [False, True]
+    werte: dict[int, list] = {b.pk: [i.zahl(b.n_kommunen)] for b in buendnisse}
+    if domaene._angebote_bereit():
+        from angebote.models import Angebot
+
+        angebote = {
+            bid: (n, p or 0)
+            for bid, n, p in Angebot.objects.veroeffentlicht()
+            .laufend_am(heute)
+            .values_list("buendnis_id")
+            .annotate(n=Count("id"), p=Sum("plaetze"))
+            .values_list("buendnis_id", "n", "p")
+        }
+        spalten += [_("Angebote"), _("Plätze")]
+        rechts += [True, True]
+        for b in buendnisse:
+            n, p = angebote.get(b.pk, (0, 0))
+            werte[b.pk] += [i.zahl(n), i.zahl(p)]
+    if domaene._bedarf_bereit():
+        anzeige = zielgruppe_je_buendnis([b.pk for b in buendnisse])
+        spalten.append(_("Zielgruppe (letzte abgeschlossene Erhebung)"))
+        rechts.append(True)
+        for b in buendnisse:
+            werte[b.pk].append(anzeige.get(b.pk, "–"))
+    if domaene._foerderung_bereit():
+        from foerderung.models import BEWILLIGTE_STATUS, Budget, Foerderantrag, Mittelabruf
+
+        zugewiesen = dict(
+            Budget.objects.values_list("buendnis_id")
+            .annotate(s=Sum("betrag"))
+            .values_list("buendnis_id", "s")
+        )
+        bewilligt = dict(
+            Foerderantrag.objects.filter(status__in=BEWILLIGTE_STATUS)
+            .values_list("buendnis_id")
+            .annotate(s=Sum("bewilligt_betrag"))
+            .values_list("buendnis_id", "s")
+        )
+        abgerufen = dict(
+            Mittelabruf.objects.values_list("antrag__buendnis_id")
+            .annotate(s=Sum("betrag"))
+            .values_list("antrag__buendnis_id", "s")
+        )
+        spalten += [_("zugewiesen"), _("bewilligt"), _("abgerufen")]
+        rechts += [True, True, True]
+        for b in buendnisse:
+            werte[b.pk] += [
+                i.euro(zugewiesen.get(b.pk) or 0),
+                i.euro(bewilligt.get(b.pk) or 0),
+                i.euro(abgerufen.get(b.pk) or 0),
+            ]
+    if domaene._teilhabe_bereit():
+        from foerderung.models import TeilhabeStelle
+
+        vze = dict(
+            TeilhabeStelle.objects.values_list("buendnis_id")
+            .annotate(s=Sum("vze"))
+            .values_list("buendnis_id", "s")
+        )
+        spalten.append(_("Teilhabemanagement (VZÄ)"))
+        rechts.append(True)
+        for b in buendnisse:
+            werte[b.pk].append(i.zahl(vze.get(b.pk) or Decimal("0")))
+    berichte = dict(
+        Bericht.objects.filter(art="sachstandsbericht")
+        .values_list("buendnis_id")
+        .annotate(n=Count("id", filter=Q(art="sachstandsbericht")))
+        .values_list("buendnis_id", "n")
+    )
+    spalten.append(_("Sachstandsberichte"))
+    rechts.append(True)
+    for b in buendnisse:
+        werte[b.pk].append(i.zahl(berichte.get(b.pk, 0)))
+    return i.tabelle(
+        _("Kennzahlen je Bündnis"), spalten, [[b.name, *werte[b.pk]] for b in buendnisse], rechts=rechts
+    )
+
+
+def zielgruppe_je_buendnis(buendnis_ids: list[int]) -> dict[int, str]:
+    """The target group of each Bündnis' latest closed round, for the state's overview; four queries.
+
+    Its needs pages protect every Bündnis table separately (`bedarf.selectors.ueberblick`), and may hide the
+    Bündnis total to protect a small part. Calling that per Bündnis would cost queries per Bündnis, so this
+    overview is conservative instead: the total is shown only when no figure behind it (Kommune x status, or any
+    Bündnis-wide breakdown) is small, so nothing is hidden anywhere and the total discloses nothing; a small
+    total shows as "< k", any other total with small parts as "x".
+    """
+    from bedarf.models import Bedarfsmeldung, Dimension, Erhebung, ErhebungStatus, Meldewert, MeldungStatus
+    from bedarf.suppression import ZEICHEN_SEKUNDAER, mindestanzahl
+
+    k = mindestanzahl()
+    letzte = (
+        Erhebung.objects.filter(buendnis=OuterRef("buendnis"), status=ErhebungStatus.ABGESCHLOSSEN)
+        .order_by("-stichtag")
+        .values("pk")[:1]
+    )
+    runden = Erhebung.objects.filter(
+        buendnis_id__in=buendnis_ids, status=ErhebungStatus.ABGESCHLOSSEN, pk=Subquery(letzte)
+    )
+    gemeldet = Bedarfsmeldung.objects.filter(erhebung__in=runden, status=MeldungStatus.ABGEGEBEN)
+    zellen: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    aufteilungen: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    mit_meldung = set(gemeldet.values_list("erhebung__buendnis_id", flat=True))
+    for bid, kid, dim, status, merkmal, alter, geschlecht, n in (
+        Meldewert.objects.filter(meldung__in=gemeldet)
+        .exclude(dimension__in=[Dimension.BEDARF, Dimension.BESONDERE])
+        .values_list(
+            "meldung__erhebung__buendnis_id",
+            "meldung__kommune_id",
+            "dimension",
+            "aufenthaltsstatus",
+            "merkmal",
+            "altersband",
+            "geschlecht",
+        )
+        .annotate(n=Sum("anzahl"))
+    ):
+        if dim == Dimension.ZIELGRUPPE:
+            zellen[bid][(kid, status)] += n
+            aufteilungen[bid][(dim, alter, geschlecht)] += n
+        else:
+            aufteilungen[bid][(dim, merkmal)] += n
+    out = {}
+    for bid in mit_meldung:
+        gesamt = sum(zellen[bid].values())
+        klein = any(0 < n < k for n in zellen[bid].values()) or any(
+            0 < n < k for n in aufteilungen[bid].values()
+        )
+        if 0 < gesamt < k:
+            out[bid] = f"< {k}"
+        elif klein:
+            out[bid] = ZEICHEN_SEKUNDAER
+        else:
+            out[bid] = i.zahl(gesamt)
+    return out

@@ -369,6 +369,20 @@ def abschnitt_foerderung(k) -> dict:
     from foerderung import selectors as fsel
 
     u = fsel.budgetuebersicht(k.user, buendnis_id=k.buendnis.pk)
+    return i.abschnitt("foerderung", _("Förderung je Förderbaustein"), foerderung_bloecke(u, k.stichtag))
+
+
+def abschnitt_foerderung_alle(user) -> dict:
+    """Funds per Förderbaustein across every Bündnis the user sees (the state's view)."""
+    from foerderung import selectors as fsel
+
+    u = fsel.budgetuebersicht(user)
+    return i.abschnitt(
+        "foerderung", _("Förderung je Förderbaustein"), foerderung_bloecke(u, timezone.localdate())
+    )
+
+
+def foerderung_bloecke(u, stichtag) -> list[dict]:
     zeilen = u.nach_baustein
     programme = {getattr(getattr(z.objekt, "programm", None), "pk", None) for z in zeilen}
 
@@ -401,7 +415,7 @@ def abschnitt_foerderung(k) -> dict:
             einheit="€",
         ),
         i.tabelle(
-            _("Mittel je Förderbaustein (alle Haushaltsjahre, Stand %(tag)s)") % {"tag": i.datum(k.stichtag)},
+            _("Mittel je Förderbaustein (alle Haushaltsjahre, Stand %(tag)s)") % {"tag": i.datum(stichtag)},
             [_("Förderbaustein"), *kopf],
             [[label(z), *werte(z)] for z in zeilen],
             rechts=[False] + [True] * 5,
@@ -426,7 +440,7 @@ def abschnitt_foerderung(k) -> dict:
             )
         )
     )
-    return i.abschnitt("foerderung", _("Förderung je Förderbaustein"), bloecke)
+    return bloecke
 
 
 def abschnitt_teilhabe(k) -> dict:
