@@ -103,11 +103,21 @@ def erhebung_detail(request, pk):
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def erhebung_abschliessen(request, pk):
+    """Closing is irreversible: a confirmation page names the Kommunen whose figures are still missing."""
     erhebung = _erhebung(request, pk, "bedarf.view_erhebung")
     if not request.user.has_perm("bedarf.add_erhebung", erhebung):
         _deny()
+    if request.method == "GET":
+        if not erhebung.ist_offen:
+            messages.info(request, _("Die Erhebung ist bereits abgeschlossen."))
+            return redirect(erhebung)
+        stand = selectors.lieferstand(erhebung)
+        fehlend = [z["kommune"] for z in stand if not z["meldung"] or z["meldung"].status != "abgegeben"]
+        return render(
+            request, "bedarf/erhebung_abschliessen.html", {"erhebung": erhebung, "fehlend": fehlend}
+        )
     try:
         services.erhebung_abschliessen(erhebung=erhebung, by=request.user)
     except ValidationError as exc:

@@ -283,3 +283,15 @@ def test_datenluecke_list_query_count_is_fixed(scenario, django_assert_max_num_q
     with django_assert_max_num_queries(len(wenig.captured_queries)):
         response = client.get(reverse("bedarf:datenluecke-list"))
     assert response.context["paginator"].count == 41 and len(response.context["object_list"]) == 25
+
+
+def test_closing_asks_for_confirmation_naming_missing_kommunen(scenario, erhebung):
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 5})
+    url = reverse("bedarf:erhebung-abschliessen", args=[erhebung.pk])
+    response = scenario.client("koordination").get(url)
+    assert response.status_code == 200
+    inhalt = response.content.decode()
+    assert "Adorf" in inhalt and "Aheim" not in inhalt.split("noch keine abgegebene Meldung")[1]
+    erhebung.refresh_from_db()
+    assert erhebung.status == ErhebungStatus.OFFEN  # a GET changes nothing
+    assert scenario.client("kommune").get(url).status_code == 403
