@@ -295,3 +295,10 @@ def test_closing_asks_for_confirmation_naming_missing_kommunen(scenario, erhebun
     erhebung.refresh_from_db()
     assert erhebung.status == ErhebungStatus.OFFEN  # a GET changes nothing
     assert scenario.client("kommune").get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/admin/bedarf/erhebung/", "/admin/bedarf/datenluecke/", "/admin/bedarf/bedarfskategorie/"])
+def test_admin_lists_open_for_koordination_and_scoped(scenario, erhebung, erhebung_b, url):
+    response = scenario.client("koordination").get(url)
+    assert response.status_code == 200
+    assert "Erhebung B" not in response.content.decode()
