@@ -9,6 +9,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+TIMEOUT_MS = 15_000
 
 
 def pytest_collection_modifyitems(items):
@@ -25,6 +26,9 @@ def browser():
         pytest.fail("Debian's Chromium is missing (/usr/bin/chromium); .ci/run installs it with apt-get.")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        from playwright.sync_api import expect
+
+        expect.set_options(timeout=TIMEOUT_MS)
         yield browser
         browser.close()
 
@@ -35,18 +39,44 @@ def page(browser):
         locale="de-DE", viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(TIMEOUT_MS)
     yield page
     context.close()
+
+
+_DEMO_SNAPSHOT = {}
+
+
+def _load_demo_data() -> None:
+    """Loads the demo data once per run; later tests get a byte-for-byte copy of that database back.
+
+    `demo_data` takes about ten seconds; SQLite's backup API restores its result in milliseconds, which keeps the
+    browser suite within a few minutes. Other databases load the data every time.
+    """
+    import sqlite3
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        call_command("demo_data", "--force", verbosity=0)
+        return
+    connection.ensure_connection()
+    snapshot = _DEMO_SNAPSHOT.get(connection.settings_dict["NAME"])
+    if snapshot is None:
+        call_command("demo_data", "--force", verbosity=0)
+        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(snapshot)
+        _DEMO_SNAPSHOT[connection.settings_dict["NAME"]] = snapshot
+    else:
+        snapshot.backup(connection.connection)
 
 
 @pytest.fixture
 def demo(django_db_serialized_rollback, transactional_db, settings):
     """The full demo data set, as `make run` loads it."""
-    from django.core.management import call_command
-
     settings.DEBUG = False
-    call_command("demo_data", "--force", verbosity=0)
+    _load_demo_data()
     return settings.DEMO_PASSWORD
 
 
@@ -63,11 +93,51 @@ def login(page, live_server, demo):
     return do_login
 
 
+@pytest.fixture
+def as_user(browser, live_server, demo):
+    """A fresh browser context per user, signed in: `page = as_user("koordination")`.
+
+    Separate contexts keep the sessions apart, so a journey can switch between people without signing out.
+    """
+    from playwright.sync_api import expect
+
+    contexts = []
+
+    def sign_in(username: str):
+        context = browser.new_context(
+            locale="de-DE", viewport={"width": 1280, "height": 900}, accept_downloads=True
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(f"{live_server.url}/anmelden/")
+        page.get_by_label("Benutzername").fill(username)
+        page.get_by_label("Passwort").fill(demo)
+        page.get_by_role("button", name="Anmelden").click()
+        expect(page).not_to_have_url(f"{live_server.url}/anmelden/")
+        expect(page.get_by_role("navigation", name="Hauptnavigation")).to_be_visible()
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()
+
+
+_AXE = []
+
+
 def axe_violations(page) -> list:
     """WCAG 2.1 A/AA violations on the current page (axe-core, shipped inside axe-playwright-python)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    if not _AXE:
+        _AXE.append(Axe())  # reads axe.min.js once
+    results = _AXE[0].run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+            # Only violations travel back to Python; passes and inapplicable rules are large and unused.
+            "resultTypes": ["violations"],
+        },
     )
     return results.response["violations"]

@@ -1,0 +1,182 @@
+"""Accessibility: every page a role reaches from the main navigation passes axe-core (WCAG 2.1 A/AA).
+
+The crawler follows the links of the main navigation (dropdown items included) and, on each page it reaches, the
+first link to a detail page (a path ending in a number). Violations are collected per page and reported together,
+so one run shows everything that is left to fix.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import axe_violations
+
+CRAWL_ROLES = ["koordination", "kommune-neuss", "mitglied", "auswertung", "land", "admin"]
+
+# A detail page: the path ends in an object id ("/angebote/12/", "/bedarf/erhebungen/3/").
+DETAIL_PATH = re.compile(r"/\d+/$")
+# Never follow links that change state or leave the application's own pages.
+SKIP_PATH = re.compile(r"^/(abmelden|admin|i18n|static|media)/|/(export|datei|download)")
+
+
+def _same_site_paths(page, selector: str, base: str) -> list[str]:
+    hrefs = page.locator(selector).evaluate_all("els => els.map(e => e.href)")
+    paths = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if f"{parts.scheme}://{parts.netloc}" != base or not parts.path:
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if path not in paths:
+            paths.append(path)
+    return paths
+
+
+def nav_paths(page, base: str) -> list[str]:
+    """All links of the main navigation, including the items of closed dropdowns."""
+    paths = _same_site_paths(page, "nav[aria-label=Hauptnavigation] a[href]:not([href='#'])", base)
+    return [p for p in paths if not SKIP_PATH.search(p)]
+
+
+def first_detail_path(page, base: str, seen: set[str]) -> str | None:
+    for path in _same_site_paths(page, "main a[href]", base):
+        if DETAIL_PATH.search(path) and not SKIP_PATH.search(path) and path not in seen:
+            return path
+    return None
+
+
+def describe(violations: list) -> list[tuple]:
+    return [
+        (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3], len(v["nodes"]))
+        for v in violations
+    ]
+
+
+def check_page(page, url: str, found: dict) -> None:
+    response = page.goto(url)
+    page.wait_for_load_state("load")
+    status = response.status if response else None
+    if status is not None and status >= 400:
+        found[url] = [("http-status", status)]
+        return
+    violations = axe_violations(page)
+    if violations:
+        found[url] = describe(violations)
+
+
+def format_report(found: dict) -> str:
+    lines = []
+    for url, items in found.items():
+        lines.append(url)
+        lines.extend(f"    {item}" for item in items)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("username", CRAWL_ROLES)
+def test_every_page_in_navigation_of_role_has_no_axe_violations(login, live_server, username):
+    page = login(username)
+    base = live_server.url
+    start = nav_paths(page, base)
+    assert start, "the main navigation offers no links"
+
+    found: dict = {}
+    seen: set[str] = set()
+    for path in start:
+        if path in seen:
+            continue
+        seen.add(path)
+        check_page(page, base + path, found)
+        detail = first_detail_path(page, base, seen)
+        if detail:
+            seen.add(detail)
+            check_page(page, base + detail, found)
+    assert found == {}, (
+        f"{username}: axe-core violations on {len(found)} of {len(seen)} pages\n" + format_report(found)
+    )
+
+
+def test_public_catalogue_and_its_detail_page_have_no_axe_violations(page, live_server, demo):
+    found: dict = {}
+    check_page(page, f"{live_server.url}/katalog/", found)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    detail = first_detail_path(page, live_server.url, set())
+    assert detail, "the public catalogue lists no offer"
+    check_page(page, live_server.url + detail, found)
+    assert found == {}, format_report(found)
+
+
+def test_login_page_has_no_axe_violations(page, live_server, demo):
+    found: dict = {}
+    check_page(page, f"{live_server.url}/anmelden/", found)
+    assert found == {}, format_report(found)
+
+
+# Keyboard use -------------------------------------------------------------------------------------------------
+
+
+def test_skip_link_is_first_tab_stop_and_moves_focus_to_main_content(login):
+    page = login("koordination")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Zum Inhalt springen")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()  # visually-hidden-focusable shows it while focused
+    page.keyboard.press("Enter")
+    expect(page.locator("main#inhalt")).to_be_focused()
+    # The next Tab stop lies inside the main content, not back in the navigation.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+@pytest.mark.parametrize("key", ["Enter", "Space"])
+def test_every_navbar_dropdown_opens_with_keyboard(login, key):
+    """Enter and Space open each dropdown of the main navigation; arrows move in, Escape closes it again."""
+    page = login("koordination")
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    toggles = nav.locator("[data-bs-toggle=dropdown]")
+    names = [t.inner_text().strip() for t in toggles.all()]
+    assert len(names) >= 4, names
+    closed_after_key = []
+    for name in names:
+        toggle = nav.get_by_role("button", name=name, exact=True)
+        toggle.focus()
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        page.keyboard.press(key)
+        try:
+            expect(toggle).to_have_attribute("aria-expanded", "true", timeout=2_000)
+        except AssertionError:
+            closed_after_key.append(name)
+            continue
+        menu = toggle.locator("xpath=following-sibling::ul[contains(@class, 'dropdown-menu')]")
+        expect(menu).to_be_visible()
+        page.keyboard.press("ArrowDown")
+        expect(menu.get_by_role("link").first).to_be_focused()
+        page.keyboard.press("Escape")
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        expect(toggle).to_be_focused()
+    assert closed_after_key == [], f"{key} does not open these dropdowns: {closed_after_key}"
+
+
+def test_focused_link_has_visible_focus_indicator(login):
+    page = login("koordination")
+    main = page.locator("main")
+    link = main.locator("a[href]").first
+    # Reach it by keyboard so :focus-visible applies, as for a real keyboard user.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(link).to_be_focused()
+    style = link.evaluate(
+        "el => { const s = getComputedStyle(el);"
+        " return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), shadow: s.boxShadow}; }"
+    )
+    assert style["style"] != "none" and style["width"] > 0, style
+    # The navigation (white on blue) gets its own visible indicator too.
+    nav_link = page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Übersicht")
+    nav_link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    expect(nav_link).to_be_focused()
+    outline = nav_link.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline != "none", outline
