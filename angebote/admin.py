@@ -1,9 +1,41 @@
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 
 from angebote.models import Angebot, Aufenthaltsstatus, Kategorie, Statuswechsel, Zugang
 from angebote.resources import AngebotResource
 from buendnis.admin_base import ScopedAdmin
+from buendnis.io import lade_dataset, lies_upload
+
+
+class GeprueftesCSV(CSV):
+    """CSV read like on the staff page: encoding and delimiter detected, headers trimmed, empty rows dropped."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream):
+        return lade_dataset(in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8"), "csv")
+
+
+class GeprueftesXLSX(XLSX):
+    def create_dataset(self, in_stream):
+        return lade_dataset(in_stream, "xlsx")
+
+
+class GepruefteImportForm(ImportForm):
+    """The admin upload passes the same checks as the staff page (size, type, zip bomb, encoding, rows)."""
+
+    def clean_import_file(self):
+        datei = self.cleaned_data["import_file"]
+        raw, fmt = lies_upload(datei)
+        lade_dataset(raw, fmt)
+        datei.seek(0)
+        return datei
 
 
 class ZugangInline(admin.TabularInline):
@@ -28,6 +60,9 @@ class AngebotAdmin(ImportExportMixin, ScopedAdmin):
     """Offers in the admin; import/export with the same resource (and scope checks) as the staff pages."""
 
     resource_classes = [AngebotResource]
+    import_form_class = GepruefteImportForm
+    import_formats = [GeprueftesXLSX, GeprueftesCSV]
+    export_formats = [XLSX, CSV]
     list_display = [
         "titel",
         "kennung",

@@ -100,3 +100,36 @@ def test_factory_smoke(scenario):
     assert AngebotFactory(buendnis=scenario.a, traeger=scenario.akteur_a, kreisweit=True).kennung.startswith(
         "T-"
     )
+
+
+def test_admin_import_dry_run_and_confirm_scoped_to_the_users_buendnis(scenario, traeger_a1):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = scenario.client("koordination")
+    inhalt = "Kennung;Titel;Träger;Kommunen;Kategorie;Zugang: Duldung\nAD-9;Admin-Kurs;VHS Aheim;Aheim;Deutschförderung;offen\n"
+    seite = client.get("/admin/angebote/angebot/import/").content.decode()
+    csv_index = re.search(r'<option value="(\d+)">csv</option>', seite).group(1)
+    antwort = client.post(
+        "/admin/angebote/angebot/import/",
+        {"import_file": SimpleUploadedFile("a.csv", inhalt.encode()), "format": csv_index, "resource": "0"},
+    )
+    assert antwort.status_code == 200
+    assert not Angebot.objects.filter(kennung="AD-9").exists()  # dry run only
+    confirm = antwort.context["confirm_form"]
+    daten = {k: v for k, v in confirm.initial.items() if v is not None}
+    client.post("/admin/angebote/angebot/process_import/", daten)
+    angebot = Angebot.objects.get(kennung="AD-9")
+    assert angebot.buendnis == scenario.a and angebot.status == "entwurf"
+
+
+def test_admin_import_refuses_a_file_that_is_not_csv_or_xlsx(scenario):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = scenario.client("koordination")
+    antwort = client.post(
+        "/admin/angebote/angebot/import/",
+        {"import_file": SimpleUploadedFile("a.xlsx", b"kein zip"), "format": "0", "resource": "0"},
+    )
+    assert "keine gültige XLSX-Datei" in antwort.content.decode()
