@@ -546,6 +546,9 @@ def _neuss(context, bausteine) -> dict:
             datetime.date(2020, 4, 1),
         ),
     ]
+    from angebote.models import Aufenthaltsstatus
+
+    status_tm = {s.code: s for s in Aufenthaltsstatus.objects.filter(code__in=["gestattung", "duldung"])}
     for bezeichnung, kommune, vze, arbeitgeber, seit in stellen:
         stelle, created = TeilhabeStelle.objects.get_or_create(
             buendnis=neuss,
@@ -561,13 +564,20 @@ def _neuss(context, bausteine) -> dict:
         )
         if created and seit:
             for quartal in range(1, 5):
+                beratene = int(vze * 20) + quartal * 3
+                # Teilhabemanagement serves people with Duldung or Gestattung (synthetic split).
+                nach_status = {}
+                if "gestattung" in status_tm and "duldung" in status_tm:
+                    nach_status = {status_tm["duldung"]: beratene * 3 // 5}
+                    nach_status[status_tm["gestattung"]] = beratene - nach_status[status_tm["duldung"]]
                 services.fallzahl_melden(
                     stelle=stelle,
                     jahr=2020,
                     quartal=quartal,
-                    beratene_personen=int(vze * 20) + quartal * 3,
+                    beratene_personen=beratene,
                     neue_faelle=quartal + 1,
                     by=koord,
+                    nach_status=nach_status,
                 )
     budget_tm = Budget.objects.filter(buendnis=neuss, baustein=f[Baustein.F6], jahr=2020).first()
     if budget_tm:

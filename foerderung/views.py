@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -22,9 +24,10 @@ from buendnis.generic import (
     ScopedMixin,
     ScopedUpdateView,
 )
+from buendnis.io import CONTENT_TYPES, ImportFlowView, dataset_response, export_response
 from buendnis.models import Buendnis
 
-from . import filters, forms, selectors, services
+from . import filters, forms, resources, selectors, services
 from .models import (
     AntragStatus,
     Budget,
@@ -182,6 +185,8 @@ class VerteilungDetailView(ScopedDetailView):
         ctx["summe_neu"] = sum(neu.values(), Decimal("0"))
         ctx["abweichungen"] = sum(1 for a in anteile if a.abweichung or (a.betrag is None and anteile))
         ctx["uebernahme_form"] = forms.BudgetUebernahmeForm(initial={"jahr": self.object.jahr})
+        ctx["export_url"] = reverse("foerderung:verteilung-export", args=[self.object.pk])
+        ctx["import_url"] = reverse("foerderung:verteilung-import", args=[self.object.pk])
         return ctx
 
 
@@ -612,3 +617,144 @@ def idee_status(request, pk):
     else:
         messages.success(request, _("Status der Projektidee geändert."))
     return redirect(reverse("foerderung:idee-detail", args=[idee.pk]))
+
+
+# Import and export -----------------------------------------------------------------------------------------------
+
+EXPORT_FORMATE = tuple(f for f in ("xlsx", "csv") if f in CONTENT_TYPES)
+
+
+def _format(request) -> str:
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in EXPORT_FORMATE:
+        raise Http404
+    return fmt
+
+
+@login_required
+def verteilung_export(request, pk):
+    """The distribution's inputs and result per Bündnis (the same columns the indicator import reads)."""
+    verteilung = get_object_or_404(Verteilung.objects.visible_to(request.user), pk=pk)
+    _require(request, "foerderung.view_verteilung", verteilung)
+    resource = resources.IndikatorResource(verteilung=verteilung, user=request.user)
+    return export_response(resource, resource.get_queryset(), _format(request), f"verteilung-{verteilung.pk}")
+
+
+@login_required
+def antrag_export(request):
+    """The applications of the current list (same filters), limited to the user's scope."""
+    _require(request, "foerderung.view_foerderantrag")
+    basis = Foerderantrag.objects.visible_to(request.user).for_export()
+    filterset = filters.FoerderantragFilter(request.GET, queryset=basis, request=request)
+    queryset = filterset.qs if filterset.is_valid() else basis
+    dateiname = f"foerderantraege-{timezone.localdate():%Y-%m-%d}"
+    return export_response(
+        resources.FoerderantragResource(user=request.user), queryset, _format(request), dateiname
+    )
+
+
+@login_required
+def mittelabruf_export(request):
+    _require(request, "foerderung.view_mittelabruf")
+    resource = resources.MittelabrufResource(user=request.user)
+    dateiname = f"mittelabrufe-{timezone.localdate():%Y-%m-%d}"
+    return export_response(resource, resource.get_queryset(), _format(request), dateiname)
+
+
+def _vorlage(request, resource, recht: str, name: str):
+    _require(request, recht)
+    dataset = resource.export(resource._meta.model.objects.none())
+    return dataset_response(dataset, _format(request), name)
+
+
+@login_required
+def antrag_vorlage(request):
+    return _vorlage(
+        request,
+        resources.FoerderantragResource(user=request.user),
+        "foerderung.add_foerderantrag",
+        "antraege-vorlage",
+    )
+
+
+@login_required
+def mittelabruf_vorlage(request):
+    return _vorlage(
+        request,
+        resources.MittelabrufResource(user=request.user),
+        "foerderung.import_export",
+        "mittelabrufe-vorlage",
+    )
+
+
+class AntragImportView(ImportFlowView):
+    """Drafts from a table: new rows (empty ID) become drafts, rows with an ID update the user's drafts."""
+
+    resource_class = resources.FoerderantragResource
+    permission_required = "foerderung.add_foerderantrag"
+    title = gettext_lazy("Förderanträge importieren")
+    template_url_name = "foerderung:antrag-vorlage"
+    hinweis = gettext_lazy(
+        "Zuerst läuft ein Probelauf; gespeichert wird erst nach Ihrer Bestätigung und nur, wenn keine Zeile "
+        "fehlerhaft ist. Zeilen ohne ID werden als Entwurf angelegt, Zeilen mit ID aktualisieren Ihren Entwurf "
+        "(der Kostenplan wird durch die Summen je Kategorie ersetzt). Beträge in EUR, Datum als TT.MM.JJJJ."
+    )
+
+    @property
+    def success_url(self):
+        return reverse("foerderung:antrag-list")
+
+    def get_resource(self):
+        return resources.FoerderantragResource(user=self.request.user)
+
+
+class MittelabrufImportView(ImportFlowView):
+    """Drawdowns from a table (e.g. the Träger's unit statements); each row is checked against the rest."""
+
+    resource_class = resources.MittelabrufResource
+    permission_required = "foerderung.import_export"
+    title = gettext_lazy("Mittelabrufe importieren")
+    template_url_name = "foerderung:mittelabruf-vorlage"
+    hinweis = gettext_lazy(
+        "Jede Zeile ist ein neuer Mittelabruf für einen bewilligten Antrag (Spalte Antrag-ID). Kein Abruf darf "
+        "die noch verfügbaren bewilligten Mittel übersteigen; bei einem Fehler wird nichts gespeichert."
+    )
+
+    @property
+    def success_url(self):
+        return reverse("foerderung:antrag-list")
+
+    def has_permission(self):
+        return self.request.user.has_perm("foerderung.add_mittelabruf") and super().has_permission()
+
+    def get_resource(self):
+        return resources.MittelabrufResource(user=self.request.user)
+
+
+class IndikatorImportView(ImportFlowView):
+    """Indicator values (and optional base amounts) of one distribution, by Kreisschlüssel."""
+
+    resource_class = resources.IndikatorResource
+    title = gettext_lazy("Indikatorwerte importieren")
+    hinweis = gettext_lazy(
+        "Spalten: Kreisschlüssel, Indikatorwert, optional Sockelbetrag (EUR). Der Export der Verteilung ist "
+        "zugleich die Vorlage. Nach dem Import muss die Verteilung neu berechnet werden."
+    )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.verteilung = get_object_or_404(Verteilung.objects.visible_to(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def has_permission(self):
+        return self.request.user.has_perm("foerderung.change_verteilung", self.verteilung)
+
+    def get_key(self) -> str:
+        return f"foerderung.indikatoren.{self.verteilung.pk}"
+
+    @property
+    def success_url(self):
+        return self.verteilung.get_absolute_url()
+
+    def get_resource(self):
+        return resources.IndikatorResource(verteilung=self.verteilung, user=self.request.user)

@@ -63,6 +63,14 @@ class FoerderantragQuerySet(BuendnisQuerySet):
     def bewilligt(self):
         return self.filter(status__in=BEWILLIGTE_STATUS)
 
+    def for_export(self):
+        return (
+            self.select_related("baustein", "kommune", "antragsteller_akteur", "buendnis")
+            .prefetch_related("kostenpositionen")
+            .annotate(summe_abgerufen=models.Sum("mittelabrufe__betrag"))
+            .order_by("buendnis__name", "pk")
+        )
+
 
 class Foerderantrag(SameBuendnisMixin, TimestampedModel):
     """An application for funds from one Förderbaustein, charged to the Bündnis budget of one budget year."""

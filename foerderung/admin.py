@@ -1,0 +1,214 @@
+"""Admin of the funding app: the state manages programme, modules and distributions; the coordination sees its
+Bündnis rows. Workflow fields are read-only here: approvals and drawdowns go through the staff pages (services)."""
+
+from django.contrib import admin
+
+from buendnis.admin_base import SafeExportAdminMixin, ScopedAdmin
+
+from .models import (
+    Budget,
+    BudgetKommune,
+    Foerderantrag,
+    Foerderbaustein,
+    Foerderprogramm,
+    Kostenposition,
+    Mittelabruf,
+    MonitoringMeldung,
+    Projektidee,
+    Statuswechsel,
+    TeilhabeFallzahl,
+    TeilhabeStelle,
+    Verteilung,
+    Verteilungsanteil,
+)
+from .resources import FoerderantragResource, MittelabrufResource
+
+
+class GlobalAdmin(ScopedAdmin):
+    owner_field = None
+
+
+class FoerderbausteinInline(admin.StackedInline):
+    model = Foerderbaustein
+    extra = 0
+    show_change_link = True
+    fields = [
+        "nummer",
+        "titel",
+        "foerderart",
+        "richtlinie_status",
+        "richtlinie_datum",
+        "gueltig_ab",
+        "gueltig_bis",
+    ]
+
+
+@admin.register(Foerderprogramm)
+class FoerderprogrammAdmin(GlobalAdmin):
+    list_display = ["name", "gesamtvolumen", "laufzeit_beginn", "laufzeit_ende"]
+    search_fields = ["name"]
+    inlines = [FoerderbausteinInline]
+
+
+@admin.register(Foerderbaustein)
+class FoerderbausteinAdmin(GlobalAdmin):
+    list_display = ["nummer", "titel", "programm", "foerderart", "richtlinie_status", "gueltig_bis"]
+    list_filter = ["programm", "richtlinie_status", "foerderart"]
+    list_select_related = ["programm"]
+    search_fields = ["titel", "zweck"]
+    filter_horizontal = ["zugelassene_status"]
+
+
+class VerteilungsanteilInline(admin.TabularInline):
+    model = Verteilungsanteil
+    extra = 0
+    fields = ["buendnis", "indikatorwert", "sockel", "betrag"]
+    readonly_fields = ["betrag"]
+    autocomplete_fields = ["buendnis"]
+
+
+@admin.register(Verteilung)
+class VerteilungAdmin(GlobalAdmin):
+    list_display = ["name", "programm", "baustein", "jahr", "gesamtbetrag", "berechnet_am"]
+    list_filter = ["programm", "baustein", "jahr"]
+    list_select_related = ["programm", "baustein"]
+    search_fields = ["name", "indikator"]
+    readonly_fields = ["berechnet_am"]
+    inlines = [VerteilungsanteilInline]
+
+
+class BudgetKommuneInline(admin.TabularInline):
+    model = BudgetKommune
+    extra = 0
+    autocomplete_fields = ["kommune"]
+
+
+@admin.register(Budget)
+class BudgetAdmin(ScopedAdmin):
+    list_display = ["buendnis", "baustein", "jahr", "betrag", "verteilung"]
+    list_filter = ["jahr", "baustein", "buendnis"]
+    list_select_related = ["buendnis", "baustein", "verteilung"]
+    search_fields = ["buendnis__name"]
+    autocomplete_fields = ["buendnis"]
+    inlines = [BudgetKommuneInline]
+    owner_field = None
+
+
+class KostenpositionInline(admin.TabularInline):
+    model = Kostenposition
+    extra = 0
+    fields = ["kategorie", "bezeichnung", "einheiten", "einheitssatz", "betrag"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class StatuswechselInline(admin.TabularInline):
+    model = Statuswechsel
+    extra = 0
+    can_delete = False
+    fields = ["zeitpunkt", "von", "nach", "durch", "kommentar"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Foerderantrag)
+class FoerderantragAdmin(SafeExportAdminMixin, ScopedAdmin):
+    """Read and export in the admin; the workflow runs on the staff pages."""
+
+    resource_classes = [FoerderantragResource]
+    list_display = [
+        "titel",
+        "baustein",
+        "kommune",
+        "haushaltsjahr",
+        "status",
+        "beantragt",
+        "bewilligt_betrag",
+        "buendnis",
+    ]
+    list_filter = ["status", "baustein", "haushaltsjahr", "buendnis"]
+    list_select_related = ["baustein", "kommune", "buendnis"]
+    search_fields = ["titel", "bescheid_nummer"]
+    autocomplete_fields = ["kommune", "antragsteller_akteur", "weitere_kommunen"]
+    readonly_fields = [
+        "status",
+        "gesamtkosten",
+        "beantragt",
+        "bewilligt_betrag",
+        "bescheid_datum",
+        "bescheid_nummer",
+        "ablehnungsgrund",
+        "budget_ueberschreitung_begruendung",
+        "version",
+    ]
+    inlines = [KostenpositionInline, StatuswechselInline]
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        kwargs = super().get_resource_kwargs(request, *args, **kwargs)
+        kwargs["user"] = request.user
+        return kwargs
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).for_export()
+
+    def has_change_permission(self, request, obj=None):
+        # Edits go through the service (optimistic locking, sums); the admin only reads.
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Mittelabruf)
+class MittelabrufAdmin(SafeExportAdminMixin, ScopedAdmin):
+    resource_classes = [MittelabrufResource]
+    list_display = ["antrag", "datum", "betrag", "einheiten", "erfasst_von"]
+    list_select_related = ["antrag", "erfasst_von"]
+    search_fields = ["antrag__titel"]
+    list_filter = ["datum"]
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        kwargs = super().get_resource_kwargs(request, *args, **kwargs)
+        kwargs["user"] = request.user
+        return kwargs
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MonitoringMeldung)
+class MonitoringMeldungAdmin(ScopedAdmin):
+    list_display = ["antrag", "jahr", "quartal", "eingetreten", "aktiv", "vorzeitig_beendet", "abgeschlossen"]
+    list_select_related = ["antrag"]
+    list_filter = ["jahr", "quartal"]
+    search_fields = ["antrag__titel"]
+
+
+class FallzahlInline(admin.TabularInline):
+    model = TeilhabeFallzahl
+    extra = 0
+
+
+@admin.register(TeilhabeStelle)
+class TeilhabeStelleAdmin(ScopedAdmin):
+    list_display = ["bezeichnung", "kommune", "vze", "arbeitgeber", "besetzt_seit", "buendnis"]
+    list_select_related = ["kommune", "buendnis"]
+    list_filter = ["buendnis"]
+    search_fields = ["bezeichnung", "arbeitgeber"]
+    autocomplete_fields = ["kommune"]
+    inlines = [FallzahlInline]
+
+
+@admin.register(Projektidee)
+class ProjektideeAdmin(ScopedAdmin):
+    list_display = ["titel", "einreicher", "status", "frist", "buendnis"]
+    list_select_related = ["buendnis"]
+    list_filter = ["status", "buendnis"]
+    search_fields = ["titel", "skizze", "einreicher"]

@@ -1,0 +1,546 @@
+"""Import/export of the funding app (django-import-export): indicator values of a distribution, applications and
+drawdowns, with German headers. Imports run through the services, so every rule of the pages applies per row;
+the shared flow in `buendnis.io` writes nothing when any row fails.
+"""
+
+from __future__ import annotations
+
+import datetime
+import numbers
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources
+
+from buendnis.io import SafeExportMixin, pruefe_spalten
+from buendnis.models import Akteur, Buendnis, Kommune
+
+from . import services
+from .models import (
+    AntragStatus,
+    Foerderantrag,
+    Foerderbaustein,
+    Kostenkategorie,
+    Mittelabruf,
+    Verteilung,
+    Verteilungsanteil,
+)
+
+CENT = Decimal("0.01")
+ROEMISCH = {"I": "f1", "II": "f2", "III": "f3", "IV": "f4", "V": "f5", "VI": "f6"}
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(value)
+    return str(value).strip()
+
+
+def parse_zahl(value, *, stellen: int = 2) -> Decimal | None:
+    """A number from a cell: XLSX numbers as they are, text in German (1.234,56) or plain (1234.56) notation.
+    Never goes through binary floating point arithmetic; more decimal places than allowed are refused."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(_("„%(wert)s“ ist keine Zahl.") % {"wert": value})
+    if isinstance(value, numbers.Number):
+        text = str(value)
+    else:
+        text = str(value).strip().replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+    if text == "":
+        return None
+    try:
+        zahl = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("„%(wert)s“ ist keine gültige Zahl.") % {"wert": str(value)[:40]}) from None
+    if not zahl.is_finite():
+        raise ValueError(_("„%(wert)s“ ist keine gültige Zahl.") % {"wert": str(value)[:40]})
+    quant = Decimal(1).scaleb(-stellen)
+    if zahl != zahl.quantize(quant):
+        raise ValueError(
+            _("„%(wert)s“ hat mehr als %(n)d Nachkommastellen.") % {"wert": str(value)[:40], "n": stellen}
+        )
+    if zahl < 0:
+        raise ValueError(_("„%(wert)s“ darf nicht negativ sein.") % {"wert": str(value)[:40]})
+    return zahl.quantize(quant)
+
+
+def parse_datum(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("„%(wert)s“ ist kein gültiges Datum (TT.MM.JJJJ).") % {"wert": text[:40]})
+
+
+def parse_ganzzahl(value) -> int | None:
+    zahl = parse_zahl(value, stellen=0)
+    return None if zahl is None else int(zahl)
+
+
+class SpaltenMixin:
+    """Columns declared once as (key, German header); rows are parsed by hand with errors per column."""
+
+    SPALTEN: list[tuple[str, str]] = []
+    PFLICHT: list[str] = []
+    recht = ""
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        for key, header in self.SPALTEN:
+            self.fields[key] = fields.Field(
+                column_name=header, attribute=None, dehydrate_method=getattr(self, f"dehydrate_{key}", None)
+            )
+
+    def get_export_order(self):
+        return tuple(self.fields)
+
+    def get_import_id_fields(self):
+        return []
+
+    def _user_of(self, kwargs):
+        user = kwargs.get("user") or self.user
+        if user is None and kwargs.get("request") is not None:
+            user = kwargs["request"].user
+        return user
+
+    def before_import(self, dataset, **kwargs):
+        self.user = user = self._user_of(kwargs)
+        if user is None or not user.is_authenticated or not self.darf_importieren(user):
+            raise ValidationError(_("Dafür fehlt Ihnen die Berechtigung."))
+        pruefe_spalten(dataset, self.PFLICHT)
+        bekannt = {h for _k, h in self.SPALTEN}
+        unbekannt = [h for h in dataset.headers or [] if h and h not in bekannt]
+        if unbekannt:
+            raise ValidationError(
+                _("Unbekannte Spalten: %(spalten)s. Bitte verwenden Sie die Vorlage.")
+                % {"spalten": ", ".join(unbekannt)}
+            )
+
+    def darf_importieren(self, user) -> bool:
+        return user.has_perm(self.recht)
+
+    @staticmethod
+    def _lies(row, header, parser, errors, pflicht=False):
+        try:
+            wert = parser(row.get(header)) if header in row else None
+        except ValueError as exc:
+            errors[header] = str(exc)
+            return None
+        if pflicht and wert in (None, ""):
+            errors[header] = _("Pflichtangabe fehlt.")
+        return wert
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Model validation runs in the service that saves the row.
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+
+
+# Indicator values of a distribution ------------------------------------------------------------------------------
+
+
+class IndikatorResource(SpaltenMixin, SafeExportMixin, resources.ModelResource):
+    """Indicator value (and optional base amount) per Bündnis, keyed by Kreisschlüssel; export adds the result."""
+
+    SPALTEN = [
+        ("kreisschluessel", "Kreisschlüssel"),
+        ("buendnis", "Bündnis"),
+        ("indikatorwert", "Indikatorwert"),
+        ("sockel", "Sockelbetrag (EUR)"),
+        ("betrag", "Anteil (EUR)"),
+    ]
+    PFLICHT = ["Kreisschlüssel", "Indikatorwert"]
+
+    class Meta:
+        model = Verteilungsanteil
+        fields = ()
+        import_id_fields = ()
+        skip_diff = True
+        use_transactions = True
+
+    def __init__(self, verteilung: Verteilung | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.verteilung = verteilung
+
+    def get_queryset(self):
+        if self.verteilung is None:
+            return Verteilungsanteil.objects.none()
+        return self.verteilung.anteile.select_related("buendnis").order_by("buendnis__kreisschluessel")
+
+    def dehydrate_kreisschluessel(self, a):
+        return a.buendnis.kreisschluessel
+
+    def dehydrate_buendnis(self, a):
+        return a.buendnis.name
+
+    def dehydrate_indikatorwert(self, a):
+        return (
+            a.indikatorwert.normalize()
+            if a.indikatorwert == a.indikatorwert.to_integral()
+            else a.indikatorwert
+        )
+
+    def dehydrate_sockel(self, a):
+        return a.sockel
+
+    def dehydrate_betrag(self, a):
+        return a.betrag
+
+    def darf_importieren(self, user) -> bool:
+        return self.verteilung is not None and user.has_perm("foerderung.change_verteilung", self.verteilung)
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.buendnisse = {b.kreisschluessel: b for b in Buendnis.objects.all()}
+        self.gesehen: dict[str, int] = {}
+
+    def get_or_init_instance(self, instance_loader, row):
+        schluessel = _text(row.get("Kreisschlüssel")).zfill(5)
+        buendnis = self.buendnisse.get(schluessel)
+        if buendnis is None:
+            raise ValidationError(
+                {"Kreisschlüssel": _("Kein Bündnis mit dem Kreisschlüssel „%(k)s“.") % {"k": schluessel}}
+            )
+        if schluessel in self.gesehen:
+            raise ValidationError(
+                {
+                    "Kreisschlüssel": _("Der Kreisschlüssel „%(k)s“ steht mehrfach in der Datei.")
+                    % {"k": schluessel}
+                }
+            )
+        self.gesehen[schluessel] = 1
+        vorhanden = Verteilungsanteil.objects.filter(verteilung=self.verteilung, buendnis=buendnis).first()
+        return (
+            vorhanden or Verteilungsanteil(verteilung=self.verteilung, buendnis=buendnis)
+        ), vorhanden is None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict[str, str] = {}
+        instance._indikator = self._lies(
+            row, "Indikatorwert", lambda v: parse_zahl(v, stellen=6), errors, True
+        )
+        instance._sockel = self._lies(row, "Sockelbetrag (EUR)", parse_zahl, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        services.verteilung_indikator_setzen(
+            verteilung=self.verteilung,
+            buendnis=instance.buendnis,
+            indikatorwert=instance._indikator,
+            sockel=instance._sockel,
+            by=self.user,
+        )
+
+
+# Applications ---------------------------------------------------------------------------------------------------
+
+KOSTEN_SPALTEN = [
+    (Kostenkategorie.PERSONAL, "Personalkosten (EUR)"),
+    (Kostenkategorie.SACH, "Sachkosten (EUR)"),
+    (Kostenkategorie.HONORAR, "Honorare (EUR)"),
+    (Kostenkategorie.VERWALTUNG, "Verwaltungskosten (EUR)"),
+    (Kostenkategorie.SONSTIGE, "sonstige Kosten (EUR)"),
+]
+
+
+class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResource):
+    """Applications with their cost plan summed per category. Import creates drafts (empty ID) or updates
+    drafts the user may edit (ID given); the cost plan of an updated draft is replaced by the file's sums."""
+
+    SPALTEN = [
+        ("id", "ID"),
+        ("buendnis", "Bündnis"),
+        ("baustein", "Förderbaustein"),
+        ("titel", "Titel"),
+        ("kommune", "Kommune"),
+        ("antragsteller", "Antragsteller (Akteur)"),
+        ("beginn", "Beginn"),
+        ("ende", "Ende"),
+        ("haushaltsjahr", "Haushaltsjahr"),
+        *[(f"kosten_{k}", h) for k, h in KOSTEN_SPALTEN],
+        ("eigenanteil", "Eigenanteil (EUR)"),
+        ("drittmittel", "Drittmittel (EUR)"),
+        ("teilnehmende", "geplante Teilnehmende"),
+        ("beantragt", "beantragt (EUR)"),
+        ("status", "Status"),
+        ("bewilligt", "bewilligt (EUR)"),
+        ("bescheid", "Bescheidnummer"),
+        ("abgerufen", "abgerufen (EUR)"),
+    ]
+    PFLICHT = ["ID", "Förderbaustein", "Titel", "Beginn", "Ende", "Haushaltsjahr"]
+    recht = "foerderung.add_foerderantrag"
+
+    class Meta:
+        model = Foerderantrag
+        fields = ()
+        import_id_fields = ()
+        skip_diff = True
+        use_transactions = True
+
+    def get_queryset(self):
+        if self.user is None:
+            return Foerderantrag.objects.none()
+        return Foerderantrag.objects.visible_to(self.user).for_export()
+
+    def dehydrate_id(self, a):
+        return a.pk
+
+    def dehydrate_buendnis(self, a):
+        return a.buendnis.name
+
+    def dehydrate_baustein(self, a):
+        return a.baustein.roemisch
+
+    def dehydrate_titel(self, a):
+        return a.titel
+
+    def dehydrate_kommune(self, a):
+        return a.kommune.name if a.kommune_id else ""
+
+    def dehydrate_antragsteller(self, a):
+        return a.antragsteller_akteur.name if a.antragsteller_akteur_id else ""
+
+    def dehydrate_beginn(self, a):
+        return a.beginn
+
+    def dehydrate_ende(self, a):
+        return a.ende
+
+    def dehydrate_haushaltsjahr(self, a):
+        return a.haushaltsjahr
+
+    def dehydrate_eigenanteil(self, a):
+        return a.eigenanteil
+
+    def dehydrate_drittmittel(self, a):
+        return a.drittmittel
+
+    def dehydrate_teilnehmende(self, a):
+        return a.teilnehmende_geplant
+
+    def dehydrate_beantragt(self, a):
+        return a.beantragt
+
+    def dehydrate_status(self, a):
+        return a.get_status_display()
+
+    def dehydrate_bewilligt(self, a):
+        return a.bewilligt_betrag
+
+    def dehydrate_bescheid(self, a):
+        return a.bescheid_nummer
+
+    def dehydrate_abgerufen(self, a):
+        return a.summe_abgerufen
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(user=user, **kwargs)
+        for kategorie, _header in KOSTEN_SPALTEN:
+            self.fields[f"kosten_{kategorie}"].dehydrate_method = self._kosten_dehydrator(kategorie)
+
+    @staticmethod
+    def _kosten_dehydrator(kategorie):
+        def dehydrate(antrag):
+            return sum(
+                (k.betrag for k in antrag.kostenpositionen.all() if k.kategorie == kategorie), Decimal("0.00")
+            )
+
+        return dehydrate
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        user = self.user
+        if not user.buendnis_id:
+            raise ValidationError(_("Importieren kann nur, wer einem Bündnis zugeordnet ist."))
+        self.bausteine = {}
+        for b in Foerderbaustein.objects.all():
+            self.bausteine[b.nummer] = b
+            self.bausteine[b.roemisch.upper()] = b
+            self.bausteine[str(b.get_nummer_display()).casefold()] = b
+        self.kommunen = {k.name.casefold(): k for k in Kommune.objects.filter(buendnis_id=user.buendnis_id)}
+        self.akteure = {a.name.casefold(): a for a in Akteur.objects.filter(buendnis_id=user.buendnis_id)}
+
+    def get_or_init_instance(self, instance_loader, row):
+        kennung = _text(row.get("ID"))
+        if not kennung:
+            return Foerderantrag(buendnis_id=self.user.buendnis_id), True
+        try:
+            pk = int(parse_zahl(kennung, stellen=0))
+        except (ValueError, TypeError):
+            raise ValidationError({"ID": _("„%(id)s“ ist keine gültige ID.") % {"id": kennung}}) from None
+        antrag = Foerderantrag.objects.visible_to(self.user).filter(pk=pk).first()
+        if antrag is None:
+            raise ValidationError(
+                {"ID": _("Einen Antrag mit der ID %(id)s gibt es in Ihrem Bündnis nicht.") % {"id": pk}}
+            )
+        if antrag.status != AntragStatus.ENTWURF or not self.user.has_perm(
+            "foerderung.change_foerderantrag", antrag
+        ):
+            raise ValidationError(
+                {
+                    "ID": _("Der Antrag %(id)s („%(s)s“) kann von Ihnen per Import nicht geändert werden.")
+                    % {"id": pk, "s": antrag.get_status_display()}
+                }
+            )
+        return antrag, False
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict[str, str] = {}
+        baustein_text = _text(row.get("Förderbaustein"))
+        baustein = self.bausteine.get(baustein_text.lower()) or self.bausteine.get(baustein_text.upper())
+        baustein = baustein or self.bausteine.get(baustein_text.casefold())
+        if baustein is None:
+            errors["Förderbaustein"] = _("„%(w)s“ ist kein Förderbaustein (I–VI oder f1–f6).") % {
+                "w": baustein_text
+            }
+        else:
+            instance.baustein = baustein
+        instance.titel = _text(row.get("Titel"))
+        if not instance.titel:
+            errors["Titel"] = _("Pflichtangabe fehlt.")
+        kommune_text = _text(row.get("Kommune"))
+        instance.kommune = None
+        if (
+            kommune_text
+            and self.user.rolle == "kommune"
+            and kommune_text.casefold() != self.user.kommune.name.casefold()
+        ):
+            errors["Kommune"] = _("Sie können nur Anträge Ihrer eigenen Kommune importieren.")
+        elif kommune_text:
+            instance.kommune = self.kommunen.get(kommune_text.casefold())
+            if instance.kommune is None:
+                errors["Kommune"] = _("Die Kommune „%(k)s“ gehört nicht zu Ihrem Bündnis.") % {
+                    "k": kommune_text
+                }
+        akteur_text = _text(row.get("Antragsteller (Akteur)"))
+        instance.antragsteller_akteur = None
+        if akteur_text:
+            instance.antragsteller_akteur = self.akteure.get(akteur_text.casefold())
+            if instance.antragsteller_akteur is None:
+                errors["Antragsteller (Akteur)"] = _("Den Akteur „%(a)s“ gibt es in Ihrem Bündnis nicht.") % {
+                    "a": akteur_text
+                }
+        instance.beginn = self._lies(row, "Beginn", parse_datum, errors, True)
+        instance.ende = self._lies(row, "Ende", parse_datum, errors, True)
+        instance.haushaltsjahr = self._lies(row, "Haushaltsjahr", parse_ganzzahl, errors, True)
+        instance.eigenanteil = self._lies(row, "Eigenanteil (EUR)", parse_zahl, errors) or Decimal("0.00")
+        instance.drittmittel = self._lies(row, "Drittmittel (EUR)", parse_zahl, errors) or Decimal("0.00")
+        instance.teilnehmende_geplant = self._lies(row, "geplante Teilnehmende", parse_ganzzahl, errors) or 0
+        instance._kostenplan = []
+        for kategorie, header in KOSTEN_SPALTEN:
+            betrag = self._lies(row, header, parse_zahl, errors)
+            if betrag:
+                instance._kostenplan.append(
+                    services.KostenpositionDaten(kategorie, str(Kostenkategorie(kategorie).label), betrag)
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        services.antrag_speichern(antrag=instance, by=self.user, kostenplan=instance._kostenplan)
+
+
+# Drawdowns ------------------------------------------------------------------------------------------------------
+
+
+class MittelabrufResource(SpaltenMixin, SafeExportMixin, resources.ModelResource):
+    """Drawdowns. Import only adds new drawdowns (each checked against what remains approved, in file order)."""
+
+    SPALTEN = [
+        ("antrag_id", "Antrag-ID"),
+        ("antrag", "Antrag"),
+        ("kommune", "Kommune"),
+        ("baustein", "Förderbaustein"),
+        ("datum", "Abrufdatum"),
+        ("betrag", "Betrag (EUR)"),
+        ("einheiten", "nachgewiesene Einheiten"),
+        ("bemerkung", "Bemerkung"),
+    ]
+    PFLICHT = ["Antrag-ID", "Abrufdatum", "Betrag (EUR)"]
+    recht = "foerderung.import_export"
+
+    class Meta:
+        model = Mittelabruf
+        fields = ()
+        import_id_fields = ()
+        skip_diff = True
+        use_transactions = True
+
+    def get_queryset(self):
+        if self.user is None:
+            return Mittelabruf.objects.none()
+        return Mittelabruf.objects.visible_to(self.user).for_list().order_by("antrag_id", "datum", "pk")
+
+    def dehydrate_antrag_id(self, m):
+        return m.antrag_id
+
+    def dehydrate_antrag(self, m):
+        return m.antrag.titel
+
+    def dehydrate_kommune(self, m):
+        return m.antrag.kommune.name if m.antrag.kommune_id else ""
+
+    def dehydrate_baustein(self, m):
+        return m.antrag.baustein.roemisch
+
+    def dehydrate_datum(self, m):
+        return m.datum
+
+    def dehydrate_betrag(self, m):
+        return m.betrag
+
+    def dehydrate_einheiten(self, m):
+        return m.einheiten
+
+    def dehydrate_bemerkung(self, m):
+        return m.bemerkung
+
+    def get_or_init_instance(self, instance_loader, row):
+        errors: dict[str, str] = {}
+        pk = self._lies(row, "Antrag-ID", parse_ganzzahl, errors, True)
+        if errors:
+            raise ValidationError(errors)
+        antrag = Foerderantrag.objects.visible_to(self.user).filter(pk=pk).first()
+        if antrag is None:
+            raise ValidationError(
+                {
+                    "Antrag-ID": _("Einen Antrag mit der ID %(id)s gibt es in Ihrem Bündnis nicht.")
+                    % {"id": pk}
+                }
+            )
+        return Mittelabruf(antrag=antrag), True
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict[str, str] = {}
+        instance.datum = self._lies(row, "Abrufdatum", parse_datum, errors, True)
+        instance.betrag = self._lies(row, "Betrag (EUR)", parse_zahl, errors, True)
+        instance.einheiten = self._lies(row, "nachgewiesene Einheiten", parse_zahl, errors)
+        instance.bemerkung = _text(row.get("Bemerkung"))[:300]
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        services.mittelabruf_erfassen(
+            antrag=instance.antrag,
+            betrag=instance.betrag,
+            datum=instance.datum,
+            einheiten=instance.einheiten,
+            bemerkung=instance.bemerkung,
+            by=self.user,
+        )

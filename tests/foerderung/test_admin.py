@@ -1,0 +1,45 @@
+"""Admin pages open for the roles that manage funding; workflow fields stay read-only there."""
+
+import pytest
+from django.urls import reverse
+
+from .factories import FoerderantragFactory, TeilhabeStelleFactory, VerteilungFactory
+
+MODELLE = [
+    "foerderprogramm",
+    "foerderbaustein",
+    "verteilung",
+    "budget",
+    "foerderantrag",
+    "mittelabruf",
+    "monitoringmeldung",
+    "teilhabestelle",
+    "projektidee",
+]
+
+
+@pytest.mark.parametrize("rolle", ["admin", "land", "koordination"])
+def test_admin_changelists_open(scenario, f1, budget_a, rolle):
+    FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1)
+    TeilhabeStelleFactory(buendnis=scenario.a, kommune=scenario.a1)
+    VerteilungFactory(programm=f1.programm)
+    client = scenario.client(rolle)
+    for modell in MODELLE:
+        response = client.get(reverse(f"admin:foerderung_{modell}_changelist"))
+        assert response.status_code == 200, modell
+
+
+def test_koordination_cannot_edit_programme_in_admin(scenario, programm):
+    url = reverse("admin:foerderung_foerderprogramm_change", args=[programm.pk])
+    response = scenario.client("koordination").post(url, {"name": "geändert"})
+    assert response.status_code in (302, 403)
+    programm.refresh_from_db()
+    assert programm.name == "Durchstarten in Ausbildung und Arbeit"
+
+
+def test_antrag_in_admin_is_read_only(scenario, f1):
+    antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, titel="Alt")
+    url = reverse("admin:foerderung_foerderantrag_change", args=[antrag.pk])
+    scenario.client("admin").post(url, {"titel": "Neu"})
+    antrag.refresh_from_db()
+    assert antrag.titel == "Alt"
