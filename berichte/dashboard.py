@@ -101,7 +101,12 @@ def angebote_je_kategorie_und_kommune(buendnis_id: int, stichtag: datetime.date)
     kommunen = list(Kommune.objects.filter(buendnis_id=buendnis_id).order_by("name"))
     reihen = [(k.name, [zellen[(kat.pk, k.pk)] for kat in kategorien]) for k in kommunen]
     reihen.append((_("kreisweit"), [kreisweit.get(kat.pk, 0) for kat in kategorien]))
-    return i.diagramm(_("Angebote je Kategorie und Kommune"), [kat.bezeichnung for kat in kategorien], reihen)
+    return i.diagramm(
+        _("Angebote je Kategorie und Kommune"),
+        [kat.bezeichnung for kat in kategorien],
+        reihen,
+        gestapelt=True,
+    )
 
 
 def kommunen_tabelle(user, buendnis) -> dict:

@@ -93,9 +93,12 @@ def tabelle(titel: str, kopf, zeilen, rechts=None, fuss=None) -> dict:
     }
 
 
-def diagramm(titel: str, labels, reihen: list[tuple[str, list]], einheit: str = "") -> dict:
+def diagramm(
+    titel: str, labels, reihen: list[tuple[str, list]], einheit: str = "", gestapelt: bool = False
+) -> dict:
     """A bar chart; `reihen` are (name, values) with int/Decimal values (None counts as hidden/0)."""
     return {
+        "gestapelt": gestapelt,
         "typ": "diagramm",
         "titel": str(titel),
         "labels": [str(label) for label in labels],

@@ -24,6 +24,7 @@ def diagramme(inhalt: dict) -> list[dict]:
                         "labels": block["labels"],
                         "reihen": block["reihen"],
                         "einheit": block.get("einheit", ""),
+                        "gestapelt": block.get("gestapelt", False),
                     }
                 )
     return out

@@ -209,7 +209,7 @@ def abschnitt_foren(k: Kontext) -> dict:
                 _("Bündnisforen"),
                 [
                     _("Forum"),
-                    _("Format"),
+                    _("Arbeitsform"),
                     _("Status"),
                     _("Leitung"),
                     _("eingerichtet am"),

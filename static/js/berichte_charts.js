@@ -12,7 +12,8 @@
 
   function zeichnen(canvas, d) {
     if (!d) { return; }
-    var horizontal = d.labels.length > 6;
+    var horizontal = d.labels.length > 6 || d.labels.some(function (l) { return l.length > 20; });
+    var gestapelt = Boolean(d.gestapelt);
     new Chart(canvas, {
       type: "bar",
       data: {
@@ -30,6 +31,12 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
+        scales: (function () {
+          var achse = {};
+          achse[horizontal ? "x" : "y"] = { beginAtZero: true, stacked: gestapelt, ticks: { precision: d.einheit === "€" ? undefined : 0 } };
+          achse[horizontal ? "y" : "x"] = { stacked: gestapelt };
+          return achse;
+        })(),
         plugins: {
           legend: { display: d.reihen.length > 1 },
           tooltip: {

@@ -241,3 +241,14 @@ def test_failed_job_records_german_message(
     auftrag.refresh_from_db()
     assert auftrag.status == ExportStatus.FEHLER
     assert "fehlgeschlagen" in auftrag.fehler
+
+
+def test_export_links_tag_respects_permission(scenario, rf):
+    from django.template import Context, Template
+
+    template = Template('{% load berichte_tags %}{% export_links "buendnis" "aufgabe" %}')
+    for role, sichtbar in (("koordination", True), ("mitglied", False)):
+        request = rf.get("/")
+        request.user = scenario.users[role]
+        html = template.render(Context({"request": request}))
+        assert (url(format="csv") in html) is sichtbar
