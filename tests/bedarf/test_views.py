@@ -297,8 +297,35 @@ def test_closing_asks_for_confirmation_naming_missing_kommunen(scenario, erhebun
     assert scenario.client("kommune").get(url).status_code == 403
 
 
-@pytest.mark.parametrize("url", ["/admin/bedarf/erhebung/", "/admin/bedarf/datenluecke/", "/admin/bedarf/bedarfskategorie/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/bedarf/erhebung/", "/admin/bedarf/datenluecke/", "/admin/bedarf/bedarfskategorie/"]
+)
 def test_admin_lists_open_for_koordination_and_scoped(scenario, erhebung, erhebung_b, url):
     response = scenario.client("koordination").get(url)
     assert response.status_code == 200
     assert "Erhebung B" not in response.content.decode()
+
+
+def test_kommune_of_other_buendnis_gets_404_on_grid_by_get_and_post(scenario, erhebung):
+    client = scenario.client("kommune_b1")
+    url = reverse("bedarf:meldung-bearbeiten", args=[erhebung.pk])
+    assert client.get(url).status_code == 404
+    data = {"version": 0, "gesamt": 7, "abgeben": "1"}
+    for key, n in figures({"duldung": 7}).items():
+        data["w__" + "__".join(key)] = n
+    assert client.post(url, data).status_code == 404
+    assert not Bedarfsmeldung.objects.exists()
+
+
+def test_anonymous_is_sent_to_login_everywhere(scenario, erhebung):
+    client = scenario.client("anonym")
+    for name in (
+        "meldung-bearbeiten",
+        "luecken",
+        "meldung-vorlage",
+        "meldung-import",
+        "erhebung-abschliessen",
+    ):
+        assert _login_redirect(client.get(reverse(f"bedarf:{name}", args=[erhebung.pk])))
+    assert _login_redirect(client.get(reverse("bedarf:export", args=[erhebung.pk, "csv"])))
+    assert _login_redirect(client.get(reverse("bedarf:vergleich")))
