@@ -94,6 +94,18 @@ class BudgetAdmin(ScopedAdmin):
     owner_field = None
 
 
+@admin.register(BudgetKommune)
+class BudgetKommuneAdmin(ScopedAdmin):
+    """The coordination earmarks parts of its Bündnis budget for member Kommunen (sum checked in clean())."""
+
+    list_display = ["budget", "kommune", "betrag"]
+    list_select_related = ["budget__buendnis", "budget__baustein", "kommune"]
+    list_filter = ["budget__jahr", "budget__baustein"]
+    search_fields = ["kommune__name"]
+    autocomplete_fields = ["budget", "kommune"]
+    owner_field = None
+
+
 class KostenpositionInline(admin.TabularInline):
     model = Kostenposition
     extra = 0

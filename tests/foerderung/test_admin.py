@@ -10,6 +10,7 @@ MODELLE = [
     "foerderbaustein",
     "verteilung",
     "budget",
+    "budgetkommune",
     "foerderantrag",
     "mittelabruf",
     "monitoringmeldung",
@@ -43,3 +44,22 @@ def test_antrag_in_admin_is_read_only(scenario, f1):
     scenario.client("admin").post(url, {"titel": "Neu"})
     antrag.refresh_from_db()
     assert antrag.titel == "Alt"
+
+
+def test_koordination_earmarks_kommune_budget_within_the_buendnis_budget(scenario, budget_a):
+    from decimal import Decimal
+
+    from foerderung.models import BudgetKommune
+
+    client = scenario.client("koordination")
+    url = reverse("admin:foerderung_budgetkommune_add")
+    zu_viel = client.post(url, {"budget": budget_a.pk, "kommune": scenario.a1.pk, "betrag": "100000.01"})
+    assert zu_viel.status_code == 200
+    assert "übersteigen zusammen das Budget" in zu_viel.content.decode()
+    client.post(url, {"budget": budget_a.pk, "kommune": scenario.a1.pk, "betrag": "40000.00"})
+    assert BudgetKommune.objects.get().betrag == Decimal("40000.00")
+    fremd = scenario.client("koordination_b").post(
+        url, {"budget": budget_a.pk, "kommune": scenario.a2.pk, "betrag": "1.00"}
+    )
+    assert fremd.status_code == 200  # the other Bündnis's budget is not a valid choice
+    assert BudgetKommune.objects.count() == 1

@@ -163,3 +163,26 @@ def test_import_date_is_read_german(scenario, f1):
     text = ANTRAG_KOPF + ";f1;TM;Aheim;2020-02-01;31.12.2020;2020;1000;0\n"
     _hochladen_und_bestaetigen(client, reverse("foerderung:antrag-import"), text)
     assert Foerderantrag.objects.get().beginn == datetime.date(2020, 2, 1)
+
+
+def test_indicator_import_reads_xlsx_numbers_without_float_rounding(scenario, verteilung):
+    import io
+
+    from openpyxl import Workbook
+
+    buch = Workbook()
+    blatt = buch.active
+    blatt.append(["Kreisschlüssel", "Indikatorwert", "Sockelbetrag (EUR)"])
+    blatt.append(["05162", 1234.5, 100])
+    blatt.append([5111, 765, "100,00"])
+    puffer = io.BytesIO()
+    buch.save(puffer)
+    datei = SimpleUploadedFile("werte.xlsx", puffer.getvalue())
+    client = scenario.client("land")
+    url = reverse("foerderung:verteilung-import", args=[verteilung.pk])
+    vorschau = client.post(url, {"datei": datei})
+    assert vorschau.status_code == 200, vorschau.content.decode()[:2000]
+    client.post(url, {"bestaetigen": "1", "vorgang": vorschau.context["vorgang"].pk})
+    werte = dict(Verteilungsanteil.objects.values_list("buendnis__kreisschluessel", "indikatorwert"))
+    assert werte == {"05162": D("1234.5"), "05111": D("765")}
+    assert set(Verteilungsanteil.objects.values_list("sockel", flat=True)) == {D("100.00")}

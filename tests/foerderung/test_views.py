@@ -268,3 +268,65 @@ def test_dashboard_panel_for_every_role(role_client, role, antrag):
         return
     assert response.status_code == 200
     assert ("Fördermittel nach Förderbaustein" in response.content.decode()) == (role != "mitglied")
+
+
+def test_dashboard_panel_query_count_is_fixed(scenario, f1, budget_a, rf, django_assert_num_queries):
+    from foerderung.templatetags.foerderung_tags import foerderung_dashboard
+
+    for rolle, erwartet in (("koordination", 6), ("kommune", 8)):
+        request = rf.get("/")
+        request.user = scenario.users[rolle]
+        FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, bewilligt=True)
+        with django_assert_num_queries(erwartet):
+            foerderung_dashboard({"request": request})
+        for i in range(10):
+            k = Kommune.objects.create(buendnis=scenario.a, name=f"{rolle}{i}")
+            antrag = FoerderantragFactory(buendnis=scenario.a, kommune=k, baustein=f1, bewilligt=True)
+            FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1)
+            Mittelabruf.objects.create(
+                antrag=antrag,
+                betrag=D("1.00"),
+                datum=datetime.date(2020, 5, 1),
+                erfasst_von=scenario.users[rolle],
+            )
+        with django_assert_num_queries(erwartet):
+            daten = foerderung_dashboard({"request": request})
+        assert daten["summe"].zugewiesen == D("100000.00")
+
+
+def test_land_creates_distribution_on_page(scenario, programm, f1):
+    client = scenario.client("land")
+    response = client.post(
+        reverse("foerderung:verteilung-create"),
+        {
+            "programm": programm.pk,
+            "baustein": f1.pk,
+            "name": "Coaching 2021",
+            "jahr": "2021",
+            "gesamtbetrag": "4000000.00",
+            "sockelbetrag": "20000.00",
+            "indikator": "FlüAG-Schlüssel",
+        },
+    )
+    assert response.status_code == 302
+    assert Verteilung.objects.get().sockelbetrag == D("20000.00")
+    assert scenario.client("koordination").get(reverse("foerderung:verteilung-create")).status_code == 403
+
+
+def test_land_updates_baustein_rules(scenario, f1):
+    url = reverse("foerderung:baustein-update", args=[f1.pk])
+    assert scenario.client("koordination").get(url).status_code == 403
+    response = scenario.client("land").post(
+        url,
+        {
+            "titel": "Coaching",
+            "foerderart": "pauschale_einheit",
+            "pauschalbetrag": "",
+            "eigenanteil_prozent": "20",
+            "richtlinie_status": "erlassen",
+        },
+    )
+    assert response.status_code == 200
+    assert "fehlt der Betrag" in response.content.decode()
+    f1.refresh_from_db()
+    assert f1.foerderart == "budget"
