@@ -109,7 +109,9 @@ class AngebotFilter(ScopedFilterSetMixin, KatalogFilterBase):
     buendnis = django_filters.ModelChoiceFilter(
         label=_("Bündnis"), queryset=Buendnis.objects.all(), field_name="buendnis"
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=AngebotStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=AngebotStatus.choices, empty_label=_("alle außer archivierten")
+    )
     laufend = django_filters.BooleanFilter(
         label=_("nur heute laufende"), method="filter_laufend", widget=forms.CheckboxInput
     )
@@ -135,6 +137,14 @@ class AngebotFilter(ScopedFilterSetMixin, KatalogFilterBase):
 
     def filter_oeffnung(self, qs, name, value):
         return qs.oeffnung_moeglich_fuer(value.pk) if value else qs
+
+    @property
+    def qs(self):
+        # Archived offers only appear when asked for by status.
+        qs = super().qs
+        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("status"):
+            return qs
+        return qs.exclude(status=AngebotStatus.ARCHIVIERT)
 
     def filter_laufend(self, qs, name, value):
         return qs.laufend_am(timezone.localdate()) if value else qs

@@ -1,7 +1,10 @@
 from django import template
 
 from angebote import selectors
+from angebote.models import Angebot
 from buendnis.choices import Rolle
+from buendnis.models import Kommune
+from buendnis.templatetags.buendnis_tags import aenderungsverlauf
 
 register = template.Library()
 
@@ -13,4 +16,37 @@ def angebote_dashboard(context):
     daten = selectors.dashboard(user)
     daten["zeigt_pruefung"] = user.is_superuser or user.rolle in (Rolle.KOORDINATION, Rolle.LAND)
     daten["zeigt_eigene"] = user.rolle == Rolle.KOMMUNE
+    return daten
+
+
+@register.inclusion_tag("includes/history.html")
+def angebot_verlauf(angebot, limit: int = 20):
+    """The shared change history, with Kommunen and Anschlussangebote shown by name instead of row ids."""
+    daten = aenderungsverlauf(angebot, limit)
+    m2m = {
+        str(Angebot._meta.get_field("kommunen").verbose_name): ("kommune", Kommune),
+        str(Angebot._meta.get_field("anschlussangebote").verbose_name): ("to_angebot", Angebot),
+    }
+    ids: dict[type, set[int]] = {Kommune: set(), Angebot: set()}
+    for eintrag in daten["eintraege"]:
+        for change in eintrag["changes"]:
+            if change["feld"] in m2m:
+                key, model = m2m[change["feld"]]
+                for wert in (change["alt"], change["neu"]):
+                    ids[model].update(row.get(key) for row in wert or [] if isinstance(row, dict))
+    namen = {
+        Kommune: dict(Kommune.objects.filter(pk__in=ids[Kommune]).values_list("pk", "name")),
+        Angebot: dict(Angebot.objects.filter(pk__in=ids[Angebot]).values_list("pk", "titel")),
+    }
+    for eintrag in daten["eintraege"]:
+        for change in eintrag["changes"]:
+            if change["feld"] in m2m:
+                key, model = m2m[change["feld"]]
+                for seite in ("alt", "neu"):
+                    werte = change[seite] or []
+                    change[seite] = ", ".join(
+                        str(namen[model].get(row.get(key), row.get(key)))
+                        for row in werte
+                        if isinstance(row, dict)
+                    )
     return daten

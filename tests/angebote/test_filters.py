@@ -165,3 +165,26 @@ def test_stale_offers_are_flagged_in_the_list(scenario, katalog):
     text = response.content.decode()
     assert text.count("badge badge-stale") == 1
     assert Angebot.objects.filter(buendnis=scenario.a).veraltet().get() == katalog["schule_a2"]
+
+
+def test_archived_offers_appear_only_when_asked_for(scenario, katalog):
+    archiviert = AngebotFactory(
+        buendnis=scenario.a, titel="Alter Kurs", traeger=scenario.akteur_a, kreisweit=True, archiviert=True
+    )
+    assert archiviert.titel not in _titel(scenario, {})
+    assert _titel(scenario, {"status": "archiviert"}) == {"Alter Kurs"}
+
+
+def test_history_shows_kommunen_by_name(scenario, katalog):
+    from angebote import services
+
+    angebot = katalog["entwurf_a1"]
+    services.angebot_update(
+        angebot=Angebot.objects.get(pk=angebot.pk),
+        kommunen=[scenario.a1, scenario.a2],
+        version=1,
+        by=scenario.users["koordination"],
+    )
+    text = scenario.client("koordination").get(angebot.get_absolute_url()).content.decode()
+    assert "Aheim, Adorf" in text or "Adorf, Aheim" in text
+    assert "'kommune'" not in text
