@@ -117,6 +117,9 @@ class Command(BaseCommand):
             raise CommandError(f"pg_dump ist fehlgeschlagen: {result.stderr.strip()}")
 
     def dump_sqlite(self, connection, target: Path) -> None:
+        if connection.in_atomic_block:
+            # SQLite would wait forever for our own write lock.
+            raise CommandError("Sicherung innerhalb einer offenen Transaktion ist nicht möglich.")
         connection.ensure_connection()
         destination = sqlite3.connect(target)
         try:

@@ -1,0 +1,111 @@
+"""A row of every alliance model in Bündnis a and in Bündnis b, for the hostile-input tests."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import models
+from django.utils import timezone
+
+from buendnis.models import (
+    Ansprechperson,
+    Beschluss,
+    Mitgliedschaft,
+    Prioritaet,
+    Tagesordnungspunkt,
+    Vereinbarungsdokument,
+)
+from tests.factories import AufgabeFactory, GremiumFactory, SitzungFactory, VereinbarungFactory
+
+
+def baue_bestand(scenario) -> dict:
+    """{"a": {Model: obj}, "b": {Model: obj}}: one row per model and Bündnis."""
+    bestand = {}
+    for key, buendnis, kommune, akteur in (
+        ("a", scenario.a, scenario.a1, scenario.akteur_a),
+        ("b", scenario.b, scenario.b1, scenario.akteur_b),
+    ):
+        koordination = scenario.users["koordination" if key == "a" else "koordination_b"]
+        person = Ansprechperson.objects.create(akteur=akteur, name=f"Person {key}", funktion="Leitung")
+        gremium = GremiumFactory(buendnis=buendnis, name=f"Forum {key}", leitung=akteur, thema="Sprache")
+        mitgliedschaft = Mitgliedschaft.objects.create(gremium=gremium, akteur=akteur, person=person)
+        sitzung = SitzungFactory(gremium=gremium, titel=f"Sitzung {key}", ort="Rathaus", protokoll="Notizen")
+        top = Tagesordnungspunkt.objects.create(sitzung=sitzung, position=1, titel=f"TOP {key}")
+        beschluss = Beschluss.objects.create(
+            buendnis=buendnis,
+            gremium=gremium,
+            sitzung=sitzung,
+            tagesordnungspunkt=top,
+            text=f"Beschluss {key}",
+        )
+        prioritaet = Prioritaet.objects.create(buendnis=buendnis, rang=1, titel=f"Priorität {key}")
+        vereinbarung = VereinbarungFactory(
+            buendnis=buendnis, titel=f"Vereinbarung {key}", gegenstand="Übergang"
+        )
+        vereinbarung.parteien.add(akteur)
+        aufgabe = AufgabeFactory(
+            buendnis=buendnis,
+            gremium=gremium,
+            sitzung=sitzung,
+            beschluss=beschluss,
+            akteur=akteur,
+            zustaendig=koordination,
+            prioritaet=prioritaet,
+            verfahrensvereinbarung=vereinbarung,
+            titel=f"Aufgabe {key}",
+            faellig_am=timezone.localdate() + datetime.timedelta(days=3),
+        )
+        dokument = Vereinbarungsdokument(
+            vereinbarung=vereinbarung, version=1, kommentar="erste Fassung", hochgeladen_von=koordination
+        )
+        dokument.datei.save("fassung.txt", ContentFile(b"Text der Vereinbarung"), save=False)
+        dokument.save()
+        rows = [
+            buendnis,
+            kommune,
+            akteur,
+            person,
+            gremium,
+            mitgliedschaft,
+            sitzung,
+            top,
+            beschluss,
+            prioritaet,
+            vereinbarung,
+            aufgabe,
+            dokument,
+        ]
+        bestand[key] = {type(row): row for row in rows}
+    return bestand
+
+
+@pytest.fixture
+def bestand(scenario) -> dict:
+    return baue_bestand(scenario)
+
+
+_zaehler = itertools.count(1)
+
+
+def text_fields(model):
+    for field in model._meta.concrete_fields:
+        if isinstance(field, (models.CharField, models.TextField)) and not field.choices:
+            if field.name in ("password",):
+                continue
+            yield field
+
+
+def vergifte(obj, payload: str) -> list[str]:
+    """Writes the payload into every free-text field of `obj` (bypassing form validation, as an import or
+    an old record could). Returns the field names written."""
+    values = {}
+    for field in text_fields(type(obj)):
+        value = f"{payload} {next(_zaehler)}"
+        if field.max_length and len(value) > field.max_length:
+            continue
+        values[field.attname] = value
+    type(obj)._default_manager.filter(pk=obj.pk).update(**values)
+    return sorted(values)

@@ -1,0 +1,81 @@
+"""Sessions end after 30 minutes without a request and 12 hours after sign-in at the latest."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from buendnis.middleware import AUTH_STARTED_SESSION_KEY
+
+
+def login(client, username="koord"):
+    response = client.post("/anmelden/", {"username": username, "password": "test-passwort-123"})
+    assert response.status_code == 302
+    return response
+
+
+def test_session_settings_are_30_minutes_idle_and_12_hours_absolute():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_MAX_AGE_ABSOLUTE == 12 * 60 * 60
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert "buendnis.middleware.SessionAbsoluteTimeoutMiddleware" in settings.MIDDLEWARE
+
+
+def test_session_cookie_is_httponly_samesite_lax_and_renewed_on_every_request(scenario, client):
+    response = login(client)
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert int(cookie["max-age"]) == 30 * 60
+    response = client.get("/")
+    # Every request pushes the idle limit 30 minutes further.
+    assert int(response.cookies[settings.SESSION_COOKIE_NAME]["max-age"]) == 30 * 60
+
+
+def test_session_idle_for_more_than_30_minutes_has_ended(scenario, client):
+    login(client)
+    assert client.get("/").status_code == 200
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    # 31 minutes without a request: the stored expiry lies in the past.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(minutes=1))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/anmelden/")
+
+
+def test_active_session_is_ended_12_hours_after_sign_in(scenario, client):
+    login(client)
+    user = scenario.users["koordination"]
+    session = client.session
+    session[AUTH_STARTED_SESSION_KEY] = [user.pk, int(time.time()) - 12 * 3600 - 5]
+    session.save()
+    response = client.get("/aufgaben/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/anmelden/?next=%2Faufgaben%2F&grund=abgelaufen")
+    # Signed out for good: the next request is anonymous too.
+    assert client.get("/").status_code == 302
+    page = client.get(response["Location"])
+    assert "Ihre Sitzung ist abgelaufen" in page.content.decode()
+
+
+def test_session_younger_than_12_hours_stays(scenario, client):
+    login(client)
+    user = scenario.users["koordination"]
+    session = client.session
+    session[AUTH_STARTED_SESSION_KEY] = [user.pk, int(time.time()) - 11 * 3600 - 59 * 60]
+    session.save()
+    assert client.get("/").status_code == 200
+
+
+def test_sign_in_starts_the_12_hour_clock(scenario, client):
+    before = int(time.time())
+    login(client)
+    client.get("/")
+    user_pk, started = client.session[AUTH_STARTED_SESSION_KEY]
+    assert user_pk == scenario.users["koordination"].pk
+    assert started >= before
