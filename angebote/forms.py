@@ -82,7 +82,9 @@ class AngebotForm(forms.ModelForm):
         if user.rolle == Rolle.KOMMUNE and not user.is_superuser:
             self.fields["kommunen"].queryset = Kommune.objects.filter(pk=user.kommune_id)
         if self.instance.pk:
+            # The version the user saw: a save based on an older one is refused (optimistic locking).
             self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -302,7 +302,7 @@ def _speichere_zugaenge(angebot: Angebot, zugaenge: list[ZugangDaten]) -> None:
 
 def aenderungen_seit(angebot: Angebot, version: int) -> list[str]:
     """Human-readable list of what changed on an offer since `version` (from its history)."""
-    records = list(angebot.history.order_by("history_date", "history_id"))
+    records = list(angebot.history.filter(version__gte=version).order_by("history_date", "history_id"))
     basis = None
     for record in records:
         if record.version == version:
@@ -337,7 +337,9 @@ def aenderungen_seit(angebot: Angebot, version: int) -> list[str]:
 
 
 def _pruefe_version(current: Angebot, version: int | None) -> None:
-    if version is None or version == current.version:
+    if version is None:
+        raise ValidationError(_("Die Version des Angebots fehlt; bitte laden Sie das Formular neu."))
+    if version == current.version:
         return
     letzte = current.history.select_related("history_user").order_by("-history_date", "-history_id").first()
     wer = ""
@@ -400,7 +402,7 @@ def angebot_update(
     kommunen: list[Kommune],
     anschlussangebote: list[Angebot] = (),
     zugaenge: list[ZugangDaten] = (),
-    version: int | None,
+    version: int,
     by: User,
 ) -> Angebot:
     """Saves an edited offer; refused when the stored version moved on since the form was loaded.

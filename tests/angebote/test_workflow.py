@@ -221,3 +221,14 @@ def test_transition_in_between_also_makes_an_edit_stale(scenario, angebot):
     assert "Status" in response.content.decode()
     angebot.refresh_from_db()
     assert angebot.titel == "Kurs"
+
+
+def test_edit_without_version_is_refused(scenario, angebot):
+    daten = form_daten(angebot, titel="Ohne Version")
+    daten.pop("version")
+    response = scenario.client("koordination").post(
+        reverse("angebote:angebot-update", args=[angebot.pk]), daten
+    )
+    assert response.status_code == 200
+    angebot.refresh_from_db()
+    assert angebot.titel == "Kurs"
