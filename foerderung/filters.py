@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from buendnis.generic import ScopedFilterSetMixin
 from buendnis.models import Kommune
 
-from .models import AntragStatus, Foerderantrag, Foerderbaustein
+from .models import AntragStatus, Foerderantrag, Foerderbaustein, TeilhabeStelle
 
 
 class FoerderantragFilter(ScopedFilterSetMixin, django_filters.FilterSet):
@@ -22,3 +22,14 @@ class FoerderantragFilter(ScopedFilterSetMixin, django_filters.FilterSet):
     class Meta:
         model = Foerderantrag
         fields = ["titel", "status", "baustein", "kommune", "haushaltsjahr", "kreisweit"]
+
+
+class TeilhabeStelleFilter(ScopedFilterSetMixin, django_filters.FilterSet):
+    kommune = django_filters.ModelChoiceFilter(label=_("Kommune"), queryset=Kommune.objects.all())
+    unbesetzt = django_filters.BooleanFilter(
+        label=_("nur unbesetzte Stellen"), field_name="besetzt_seit", lookup_expr="isnull"
+    )
+
+    class Meta:
+        model = TeilhabeStelle
+        fields = ["kommune", "unbesetzt"]

@@ -75,7 +75,17 @@ class BudgetuebersichtView(ScopedMixin, TemplateView):
         user = self.request.user
         jahr = _int_param(self.request, "jahr")
         buendnis_id = _int_param(self.request, "buendnis") if user.sieht_alle_buendnisse else None
-        ctx["uebersicht"] = selectors.budgetuebersicht(user, jahr=jahr, buendnis_id=buendnis_id)
+        ctx["uebersicht"] = uebersicht = selectors.budgetuebersicht(user, jahr=jahr, buendnis_id=buendnis_id)
+        zeilen = uebersicht.nach_baustein
+        # Decimal as text: JSON carries no binary floating point; the script converts for drawing only.
+        ctx["diagramm"] = {
+            "labels": [z.objekt.roemisch for z in zeilen],
+            "reihen": [
+                {"label": str(_("zugewiesen")), "werte": [str(z.zugewiesen) for z in zeilen]},
+                {"label": str(_("bewilligt")), "werte": [str(z.bewilligt) for z in zeilen]},
+                {"label": str(_("abgerufen")), "werte": [str(z.abgerufen) for z in zeilen]},
+            ],
+        }
         ctx["jahr"] = jahr
         ctx["jahre"] = sorted(set(Budget.objects.visible_to(user).values_list("jahr", flat=True)))
         ctx["buendnis_id"] = buendnis_id
@@ -504,7 +514,7 @@ class TeilhabeListView(ScopedListView):
     permission_required = "foerderung.view_teilhabestelle"
     create_url_name = "foerderung:teilhabe-create"
     template_name = "foerderung/teilhabestelle_list.html"
-    filterset_fields = ["kommune"]
+    filterset_class = filters.TeilhabeStelleFilter
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

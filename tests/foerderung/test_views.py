@@ -330,3 +330,10 @@ def test_land_updates_baustein_rules(scenario, f1):
     assert "fehlt der Betrag" in response.content.decode()
     f1.refresh_from_db()
     assert f1.foerderart == "budget"
+
+
+def test_filter_choices_do_not_show_kommunen_of_other_buendnisse(scenario, f1):
+    for url in (reverse("foerderung:teilhabe-list"), reverse("foerderung:antrag-list")):
+        text = scenario.client("koordination").get(url).content.decode()
+        assert "Aheim" in text
+        assert "Bheim" not in text
