@@ -17,6 +17,7 @@ import random
 import sys
 import time
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -359,6 +360,7 @@ def build_akteure(
 # The offer catalogue ---------------------------------------------------------------------------------------------
 
 ANGEBOTE_NRW = 50_000
+ANTRAEGE_NRW = 10_000
 # Title patterns per Kategorie code and the access profile (angebote.demo.PROFILE) they usually have.
 ANGEBOT_MUSTER = {
     "deutsch": (
@@ -751,10 +753,362 @@ def build_bedarf(
     return Bedarfsmeldung.objects.count()
 
 
-def _count(app_label: str, model_name: str) -> int:
+# Funding --------------------------------------------------------------------------------------------------------
+
+ANTRAG_STATUS_GEWICHTE = {
+    "entwurf": 10,
+    "eingereicht": 8,
+    "in_pruefung": 8,
+    "bewilligt": 34,
+    "abgelehnt": 6,
+    "zurueckgezogen": 4,
+    "vn_eingereicht": 10,
+    "vn_geprueft": 6,
+    "abgeschlossen": 14,
+}
+# The path of each final state through the workflow (foerderung.services.UEBERGAENGE).
+ANTRAG_PFAD = {
+    "entwurf": ["entwurf"],
+    "eingereicht": ["entwurf", "eingereicht"],
+    "in_pruefung": ["entwurf", "eingereicht", "in_pruefung"],
+    "bewilligt": ["entwurf", "eingereicht", "in_pruefung", "bewilligt"],
+    "abgelehnt": ["entwurf", "eingereicht", "in_pruefung", "abgelehnt"],
+    "zurueckgezogen": ["entwurf", "eingereicht", "zurueckgezogen"],
+    "vn_eingereicht": ["entwurf", "eingereicht", "in_pruefung", "bewilligt", "vn_eingereicht"],
+    "vn_geprueft": ["entwurf", "eingereicht", "in_pruefung", "bewilligt", "vn_eingereicht", "vn_geprueft"],
+    "abgeschlossen": [
+        "entwurf",
+        "eingereicht",
+        "in_pruefung",
+        "bewilligt",
+        "vn_eingereicht",
+        "vn_geprueft",
+        "abgeschlossen",
+    ],
+}
+BEWILLIGT_ODER_SPAETER = {"bewilligt", "vn_eingereicht", "vn_geprueft", "abgeschlossen"}
+CENT = Decimal("0.01")
+
+
+def _geld(wert) -> Decimal:
+    return Decimal(wert).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def build_benutzer(buendnisse: list[Buendnis], fortschritt: Fortschritt) -> None:
+    """A coordination account (Geschäftsführende Stelle) for every Bündnis that has none; it signs the
+    workflow steps of the generated data. No password: nobody signs in with it."""
+    from buendnis.choices import Rolle
+    from buendnis.models import User
+
+    mit = set(User.objects.filter(rolle=Rolle.KOORDINATION).values_list("buendnis_id", flat=True))
+    neu = []
+    for buendnis in buendnisse:
+        if buendnis.pk in mit:
+            continue
+        user = User(
+            username=f"koordination-{buendnis.kreisschluessel}",
+            rolle=Rolle.KOORDINATION,
+            buendnis=buendnis,
+            first_name="Geschäftsführende Stelle",
+            last_name=buendnis.name[:150],
+        )
+        user.set_unusable_password()
+        neu.append(user)
+    with fortschritt.bar(len(neu), "Koordinationskonten") as bar:
+        User.objects.bulk_create(neu, batch_size=BATCH)
+        bar.update(len(neu))
+
+
+def build_foerderung(
+    buendnisse: list[Buendnis],
+    kommunen: dict[int, list[Kommune]],
+    akteure: dict[int, list[Akteur]],
+    rng: random.Random,
+    fortschritt: Fortschritt,
+    *,
+    total: int = ANTRAEGE_NRW,
+) -> int:
+    """Applications up to `total` over every Bündnis budget (Bündnis × Förderbaustein × year), each with its
+    cost plan, its workflow steps and history, and for approved ones drawdowns and proof of use.
+
+    Invariants of the services hold: the period lies in the programme's term and contains the budget year;
+    gesamtkosten is the sum of the cost lines (units × rate for flat rates), beantragt = gesamtkosten −
+    Eigenanteil − Drittmittel; approvals never exceed the request nor, summed up, the budget of their module and
+    year; drawdowns are positive and never exceed the approval; a Kommune or an Akteur applies.
+    """
+    from foerderung.models import (
+        Budget,
+        Foerderantrag,
+        Foerderart,
+        Kostenposition,
+        Mittelabruf,
+        Statuswechsel,
+        Verwendungsnachweis,
+    )
+
+    vorhanden = Foerderantrag.objects.count()
+    fehlend = total - vorhanden
+    budgets = list(
+        Budget.objects.filter(buendnis__in=buendnisse)
+        .select_related("baustein__programm")
+        .order_by("buendnis_id", "baustein__nummer", "jahr")
+    )
+    if fehlend <= 0 or not budgets:
+        return vorhanden
+    bewilligt_bisher = defaultdict(Decimal)
+    for b_id, baustein_id, jahr, betrag in Foerderantrag.objects.filter(
+        status__in=BEWILLIGT_ODER_SPAETER, bewilligt_betrag__isnull=False
+    ).values_list("buendnis_id", "baustein_id", "haushaltsjahr", "bewilligt_betrag"):
+        bewilligt_bisher[(b_id, baustein_id, jahr)] += betrag
+    koordination = _koordination_je_buendnis()
+    t_antrag, t_position, t_wechsel = Tabelle(Foerderantrag), Tabelle(Kostenposition), Tabelle(Statuswechsel)
+    t_abruf, t_nachweis = Tabelle(Mittelabruf), Tabelle(Verwendungsnachweis)
+    zustaende = list(ANTRAG_STATUS_GEWICHTE)
+    gewichte = list(ANTRAG_STATUS_GEWICHTE.values())
+    buendnis_je_id = {b.pk: b for b in buendnisse}
+    anteile = _verteile(fehlend, len(budgets), rng)
+    nummer = vorhanden
+    with fortschritt.bar(fehlend, "Förderanträge") as bar:
+        for start in range(0, len(budgets), 40):
+            antraege, positionen, wechsel, abrufe, nachweise, hist = [], [], [], [], [], []
+            for budget, anzahl in zip(budgets[start : start + 40], anteile[start : start + 40], strict=True):
+                buendnis = buendnis_je_id[budget.buendnis_id]
+                user_id = koordination.get(buendnis.pk)
+                orte = kommunen.get(buendnis.pk, [])
+                traeger = [a for a in akteure.get(buendnis.pk, []) if a.kommune_id is None]
+                if user_id is None or (not orte and not traeger):
+                    bar.update(anzahl)
+                    continue
+                baustein, programm = budget.baustein, budget.baustein.programm
+                schluessel = (buendnis.pk, baustein.pk, budget.jahr)
+                rest = budget.betrag - bewilligt_bisher[schluessel]
+                beginn_jahr = max(datetime.date(budget.jahr, 1, 1), programm.laufzeit_beginn)
+                ende_jahr = min(datetime.date(budget.jahr, 12, 31), programm.laufzeit_ende)
+                if beginn_jahr > ende_jahr:
+                    bar.update(anzahl)
+                    continue
+                for _i in range(anzahl):
+                    nummer += 1
+                    zustand = rng.choices(zustaende, gewichte)[0]
+                    beginn = beginn_jahr + datetime.timedelta(days=rng.randrange(0, 60))
+                    beginn = min(beginn, ende_jahr)
+                    ende = ende_jahr
+                    ziel = budget.betrag / 8 * Decimal(rng.uniform(0.4, 1.4))
+                    zeilen = []
+                    if baustein.foerderart == Foerderart.PAUSCHALE_EINHEIT and baustein.pauschalbetrag:
+                        stunden = max(1, int(ziel / baustein.pauschalbetrag))
+                        zeilen.append(
+                            (
+                                "honorar",
+                                "Unterrichtsstunden",
+                                Decimal(stunden),
+                                baustein.pauschalbetrag,
+                                _geld(stunden * baustein.pauschalbetrag),
+                            )
+                        )
+                        zeilen.append(
+                            ("sonstige", "Prüfungsgebühren", None, None, _geld(rng.randrange(0, 800)))
+                        )
+                    else:
+                        personal = _geld(ziel * Decimal("0.8"))
+                        zeilen.append(("personal", "Personalkosten", None, None, personal))
+                        zeilen.append(("sach", "Sachkosten", None, None, _geld(ziel - personal)))
+                    gesamt = sum((z[4] for z in zeilen), Decimal("0.00"))
+                    eigen = _geld(gesamt * Decimal("0.2")) if rng.random() < 0.3 else Decimal("0.00")
+                    beantragt = gesamt - eigen
+                    if baustein.hoechstbetrag is not None and beantragt > baustein.hoechstbetrag:
+                        eigen = gesamt - baustein.hoechstbetrag
+                        beantragt = baustein.hoechstbetrag
+                    bewilligt = None
+                    if zustand in BEWILLIGT_ODER_SPAETER:
+                        bewilligt = min(beantragt, _geld(beantragt * Decimal(rng.uniform(0.8, 1.0))), rest)
+                        if bewilligt < Decimal("100"):
+                            zustand, bewilligt = "in_pruefung", None
+                        else:
+                            rest -= bewilligt
+                            bewilligt_bisher[schluessel] += bewilligt
+                    pfad = ANTRAG_PFAD[zustand]
+                    kommune = rng.choice(orte) if orte and (not traeger or rng.random() < 0.8) else None
+                    angelegt = _zeitpunkt(beginn - datetime.timedelta(days=90), 9, rng)
+                    bescheid = beginn - datetime.timedelta(days=10)
+                    antrag = {
+                        "created_at": angelegt,
+                        "updated_at": angelegt,
+                        "buendnis_id": buendnis.pk,
+                        "baustein_id": baustein.pk,
+                        "kommune_id": kommune.pk if kommune else None,
+                        "antragsteller_akteur_id": None if kommune else rng.choice(traeger).pk,
+                        "titel": f"{baustein.get_nummer_display()[:60]} {budget.jahr} – Antrag {nummer}",
+                        "beschreibung": "Maßnahme für junge Geflüchtete im Rahmen von „Durchstarten“.",
+                        "beginn": beginn,
+                        "ende": ende,
+                        "haushaltsjahr": budget.jahr,
+                        "eigenanteil": eigen,
+                        "drittmittel": Decimal("0.00"),
+                        "gesamtkosten": gesamt,
+                        "beantragt": beantragt,
+                        "teilnehmende_geplant": rng.randrange(5, 40),
+                        "status": zustand,
+                        "eingereicht_am": (beginn - datetime.timedelta(days=45)) if len(pfad) > 1 else None,
+                        "bewilligt_betrag": bewilligt,
+                        "bescheid_datum": bescheid if bewilligt is not None else None,
+                        "bescheid_nummer": f"BR-{budget.jahr}-{nummer:06d}" if bewilligt is not None else "",
+                        "ablehnungsgrund": "Fördervoraussetzungen nicht erfüllt."
+                        if zustand == "abgelehnt"
+                        else "",
+                        "version": len(pfad),
+                    }
+                    antrag["id"] = None
+                    antraege.append(antrag)
+                    antrag["_zeilen"] = zeilen
+                    antrag["_pfad"] = pfad
+                    antrag["_user"] = user_id
+            t_antrag.schreiben(antraege)
+            for antrag in antraege:
+                user_id = antrag["_user"]
+                for kategorie, bezeichnung, einheiten, satz, betrag in antrag["_zeilen"]:
+                    positionen.append(
+                        {
+                            "_datum": antrag["created_at"],
+                            "antrag_id": antrag["id"],
+                            "kategorie": kategorie,
+                            "bezeichnung": bezeichnung,
+                            "einheiten": einheiten,
+                            "einheitssatz": satz,
+                            "betrag": betrag,
+                        }
+                    )
+                zeitpunkt = antrag["created_at"]
+                von = ""
+                for schritt, nach in enumerate(antrag["_pfad"], 1):
+                    if schritt > 1:
+                        zeitpunkt += datetime.timedelta(days=rng.randrange(3, 25))
+                    wechsel.append(
+                        {
+                            "antrag_id": antrag["id"],
+                            "von": von,
+                            "nach": nach,
+                            "kommentar": "Antrag angelegt" if schritt == 1 else "",
+                            "durch_id": user_id,
+                            "zeitpunkt": zeitpunkt,
+                        }
+                    )
+                    # The services save the application at every step: one history row each.
+                    hist.append(
+                        {
+                            **{k: v for k, v in antrag.items() if not k.startswith("_")},
+                            "status": nach,
+                            "version": schritt,
+                            "history_date": zeitpunkt,
+                            "history_type": "+" if schritt == 1 else "~",
+                            "history_change_reason": None,
+                            "history_user_id": user_id,
+                        }
+                    )
+                    von = nach
+                bewilligt = antrag["bewilligt_betrag"]
+                if bewilligt is not None:
+                    anteil = (
+                        bewilligt
+                        if antrag["status"] == "abgeschlossen"
+                        else _geld(bewilligt * Decimal("0.7"))
+                    )
+                    raten = rng.randrange(1, 5)
+                    summe = Decimal("0.00")
+                    for rate in range(raten):
+                        betrag = _geld(anteil / raten) if rate < raten - 1 else anteil - summe
+                        if betrag <= 0:
+                            continue
+                        summe += betrag
+                        datum = min(
+                            antrag["beginn"] + datetime.timedelta(days=60 * (rate + 1)), antrag["ende"]
+                        )
+                        abrufe.append(
+                            {
+                                "_datum": _zeitpunkt(datum, 10, rng),
+                                "antrag_id": antrag["id"],
+                                "datum": datum,
+                                "betrag": betrag,
+                                "bemerkung": f"{rate + 1}. Abruf",
+                                "erfasst_von_id": user_id,
+                                "erfasst_am": _zeitpunkt(datum, 10, rng),
+                            }
+                        )
+                    if antrag["status"] in ("vn_eingereicht", "vn_geprueft", "abgeschlossen"):
+                        eingereicht = antrag["ende"] + datetime.timedelta(days=60)
+                        geprueft = antrag["status"] != "vn_eingereicht"
+                        nachweise.append(
+                            {
+                                "_datum": _zeitpunkt(eingereicht, 12, rng),
+                                "created_at": _zeitpunkt(eingereicht, 12, rng),
+                                "antrag_id": antrag["id"],
+                                "eingereicht_am": eingereicht,
+                                "sachbericht": "Sachbericht: Ziele erreicht, Teilnehmende begleitet.",
+                                "ausgaben_ist": summe,
+                                "pruefvermerk": "Ohne Beanstandung." if geprueft else "",
+                                "geprueft_am": eingereicht + datetime.timedelta(days=30)
+                                if geprueft
+                                else None,
+                            }
+                        )
+            t_antrag.hist.schreiben(hist)
+            t_position.schreiben(positionen, historie="_datum", user_id=None)
+            t_wechsel.schreiben(wechsel, historie="zeitpunkt", user_id=None)
+            t_abruf.schreiben(abrufe, historie="_datum", user_id=None)
+            t_nachweis.schreiben(nachweise, historie="_datum", user_id=None)
+            bar.update(len(antraege))
+    return Foerderantrag.objects.count()
+
+
+def _count(app_label: str, model_name: str) -> int | None:
     from django.apps import apps
 
-    return apps.get_model(app_label, model_name).objects.count()
+    try:
+        return apps.get_model(app_label, model_name).objects.count()
+    except LookupError:
+        return None
+
+
+BESTAND_LABEL = {
+    "buendnisse": "Bündnisse",
+    "kommunen": "Kommunen",
+    "akteure": "Akteure",
+    "angebote": "Angebote",
+    "zugaenge": "Zugänge",
+    "erhebungen": "Erhebungen",
+    "bedarfsmeldungen": "Bedarfsmeldungen",
+    "meldewerte": "Meldewerte",
+    "foerderantraege": "Förderanträge",
+    "mittelabrufe": "Mittelabrufe",
+}
+
+
+def bestand() -> dict[str, int | None]:
+    """How many rows of the scaled entities exist (for the final line and the benchmark's JSON)."""
+    return {
+        "buendnisse": Buendnis.objects.count(),
+        "kommunen": Kommune.objects.count(),
+        "akteure": Akteur.objects.count(),
+        "angebote": _count("angebote", "Angebot"),
+        "zugaenge": _count("angebote", "Zugang"),
+        "erhebungen": _count("bedarf", "Erhebung"),
+        "bedarfsmeldungen": _count("bedarf", "Bedarfsmeldung"),
+        "meldewerte": _count("bedarf", "Meldewert"),
+        "foerderantraege": _count("foerderung", "Foerderantrag"),
+        "mittelabrufe": _count("foerderung", "Mittelabruf"),
+    }
+
+
+def fehlt_etwas() -> bool:
+    """Whether the NRW data set is (still) incomplete, so `build_nrw` has something to do."""
+    zahlen = bestand()
+    return (
+        zahlen["buendnisse"] < 53
+        or zahlen["kommunen"] < KOMMUNEN_NRW
+        or (zahlen["angebote"] or 0) < ANGEBOTE_NRW
+        or (zahlen["bedarfsmeldungen"] or 0) < KOMMUNEN_NRW * 2
+        or (zahlen["foerderantraege"] or 0) < ANTRAEGE_NRW
+    )
 
 
 def build_nrw(stdout=None, *, seed: int = 2019, angebote: int = ANGEBOTE_NRW) -> dict:
@@ -766,23 +1120,19 @@ def build_nrw(stdout=None, *, seed: int = 2019, angebote: int = ANGEBOTE_NRW) ->
         buendnisse = build_buendnisse(fortschritt)
         kommunen = build_kommunen(buendnisse, fortschritt)
         akteure = build_akteure(buendnisse, kommunen, fortschritt)
+        build_benutzer(buendnisse, fortschritt)
     with transaction.atomic():
         build_angebote(buendnisse, kommunen, akteure, rng, fortschritt, total=angebote)
     with transaction.atomic():
         build_bedarf(buendnisse, kommunen, rng, fortschritt)
+    with transaction.atomic():
+        build_foerderung(buendnisse, kommunen, akteure, rng, fortschritt)
     dauer = time.monotonic() - fortschritt.start
-    ergebnis = {
-        "buendnisse": Buendnis.objects.count(),
-        "kommunen": Kommune.objects.count(),
-        "akteure": Akteur.objects.count(),
-        "angebote": _count("angebote", "Angebot"),
-        "zugaenge": _count("angebote", "Zugang"),
-        "erhebungen": _count("bedarf", "Erhebung"),
-        "bedarfsmeldungen": _count("bedarf", "Bedarfsmeldung"),
-        "meldewerte": _count("bedarf", "Meldewert"),
-    }
+    ergebnis = bestand()
     fortschritt.line(
         f"NRW-Skalierungsdaten fertig in {dauer:.0f} s: "
-        + ", ".join(f"{anzahl} {name}" for name, anzahl in ergebnis.items())
+        + ", ".join(
+            f"{anzahl} {BESTAND_LABEL[name]}" for name, anzahl in ergebnis.items() if anzahl is not None
+        )
     )
     return ergebnis
