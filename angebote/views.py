@@ -17,7 +17,7 @@ from django_filters.views import FilterView
 
 from angebote import forms, selectors, services
 from angebote.filters import AngebotFilter, OeffentlicherKatalogFilter
-from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus, ZugangArt
+from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus
 from angebote.resources import AngebotResource, vorlage_dataset
 from buendnis.generic import (
     ScopedCreateView,
@@ -409,12 +409,9 @@ class KatalogDetailView(DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         angebot = self.object
-        ctx["zugangstabelle"] = [
-            (status, zugang) for status, zugang in _zugangstabelle(angebot, Aufenthaltsstatus.objects.aktiv())
-        ]
+        ctx["zugangstabelle"] = _zugangstabelle(angebot, Aufenthaltsstatus.objects.aktiv())
         ctx["anschluesse"] = angebot.anschlussangebote.oeffentlich().order_by("titel")
         ctx["kontakt"] = (
             angebot.ansprechperson if angebot.ansprechperson and angebot.ansprechperson.oeffentlich else None
         )
-        ctx["ZugangArt"] = ZugangArt
         return ctx
