@@ -169,7 +169,7 @@ def abschnitt_angebote(k) -> dict:
                     [kat.bezeichnung]
                     + [
                         f"{i.zahl(c.angebote)} / {i.zahl(c.plaetze)}"
-                        + (f" ({_('Öffnung möglich')}: {c.oeffnung_moeglich})" if c.oeffnung_moeglich else "")
+                        + (f" (Ö {c.oeffnung_moeglich})" if c.oeffnung_moeglich else "")
                         for c in zellen
                     ]
                     for kat, zellen in matrix.zeilen
@@ -181,8 +181,9 @@ def abschnitt_angebote(k) -> dict:
         bloecke.append(
             i.hinweis(
                 _(
-                    "Zugänglich heißt: offen oder mit Einschränkung. „Öffnung möglich“: Angebote, die für diesen "
-                    "Status (noch) nicht offen sind, bei denen das Bündnis eine Öffnung für möglich hält."
+                    "Zelle: zugängliche Angebote / ihre Plätze; zugänglich heißt offen oder mit Einschränkung. "
+                    "„Ö n“: bei n Angeboten, die für diesen Status (noch) nicht offen sind, hält das Bündnis eine "
+                    "Öffnung für möglich."
                 )
             )
         )

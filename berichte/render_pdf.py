@@ -135,31 +135,72 @@ def _block(pdf: BerichtPDF, block: dict):
         _tabelle(pdf, None, alt["kopf"], alt["zeilen"], alt["rechts"])
 
 
-def _spaltenbreiten(kopf, zeilen) -> list[float]:
-    laengen = []
-    for idx in range(len(kopf)):
-        werte = [len(str(kopf[idx]))] + [len(str(z[idx])) for z in zeilen[:200] if idx < len(z)]
-        laengen.append(min(max(max(werte), 4), 45))
-    return laengen
+def _spaltenbreiten(pdf: BerichtPDF, kopf, zeilen, verfuegbar: float, fuss=None) -> list[float]:
+    """Column widths from the text actually printed: short columns (dates, figures) keep their natural
+    width, long text columns share the rest (water-filling), none narrower than its longest word."""
+    n = len(kopf)
+    natuerlich = [0.0] * n
+    minimum = [0.0] * n
+    pdf.set_font(pdf.familie, "B", pdf.font_size_pt)
+    for idx, text in enumerate(fuss or []):
+        natuerlich[idx] = max(natuerlich[idx], pdf.get_string_width(pdf.t(text)))
+    for idx, text in enumerate(kopf):
+        t = pdf.t(text)
+        natuerlich[idx] = max(natuerlich[idx], pdf.get_string_width(t))
+        minimum[idx] = max((pdf.get_string_width(w) for w in t.split()), default=0)
+    pdf.set_font(pdf.familie, "", pdf.font_size_pt)
+    for zeile in zeilen[:200]:
+        for idx, text in enumerate(zeile[:n]):
+            t = pdf.t(text)
+            natuerlich[idx] = max(natuerlich[idx], pdf.get_string_width(t))
+            minimum[idx] = max(minimum[idx], max((pdf.get_string_width(w) for w in t.split()), default=0))
+    rand = 3.0
+    natuerlich = [w + rand for w in natuerlich]
+    minimum = [min(w + rand, 40.0) for w in minimum]
+    if sum(natuerlich) <= verfuegbar:
+        return natuerlich
+    breiten = list(natuerlich)
+    offen = set(range(n))
+    rest = verfuegbar
+    while offen:
+        anteil = rest / len(offen)
+        schmal = [idx for idx in offen if natuerlich[idx] <= anteil]
+        if not schmal:
+            break
+        for idx in schmal:
+            breiten[idx] = natuerlich[idx]
+            rest -= natuerlich[idx]
+            offen.discard(idx)
+    if offen:
+        summe = sum(natuerlich[idx] for idx in offen)
+        for idx in offen:
+            breiten[idx] = max(minimum[idx], rest * natuerlich[idx] / summe)
+    return breiten
 
 
 def _tabelle(pdf, titel, kopf, zeilen, rechts, fuss=None, kopf_zeigen=True):
+    if pdf.get_y() > pdf.h - pdf.b_margin - 30:
+        pdf.add_page()  # keep a table's title and first rows together
     if titel:
         pdf.set_font(pdf.familie, "B", 10)
         pdf.multi_cell(0, 6, pdf.t(titel), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(pdf.familie, "", 8)
     alle = list(zeilen) + ([fuss] if fuss else [])
     if not alle:
         return
+    pdf.set_font(pdf.familie, "", 8 if len(kopf) <= 7 else 6.5)
+    pdf.set_fill_color(255, 255, 255)
     ausrichtung = tuple("RIGHT" if r else "LEFT" for r in rechts)
+    breiten = _spaltenbreiten(pdf, kopf if kopf_zeigen else [""] * len(kopf), zeilen, pdf.epw, fuss)
     with pdf.table(
-        col_widths=_spaltenbreiten(kopf, alle),
+        col_widths=breiten,
         text_align=ausrichtung,
         first_row_as_headings=kopf_zeigen,
         headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230)),
-        line_height=4.5,
+        line_height=4.5 if len(kopf) <= 7 else 3.8,
         padding=1,
-        width=pdf.epw,
+        width=min(pdf.epw, sum(breiten)),
+        align="LEFT",
+        cell_fill_mode="NONE",
     ) as table:
         if kopf_zeigen:
             row = table.row()
@@ -224,4 +265,5 @@ def _diagramm(pdf: BerichtPDF, block: dict):
             pdf.cell(pdf.get_string_width(name) + 2, 4, name)
             x += pdf.get_string_width(name) + 10
         y += 6
+    pdf.set_fill_color(255, 255, 255)
     pdf.set_xy(pdf.l_margin, y + 2)
