@@ -337,3 +337,37 @@ def test_filter_choices_do_not_show_kommunen_of_other_buendnisse(scenario, f1):
         text = scenario.client("koordination").get(url).content.decode()
         assert "Aheim" in text
         assert "Bheim" not in text
+
+
+def test_projektidee_moves_idee_antrag_gefoerdert_and_refuses_jumps(scenario):
+    from foerderung.models import IdeeStatus, Projektidee
+
+    from .factories import ProjektideeFactory
+
+    idee = ProjektideeFactory(buendnis=scenario.a)
+    url = reverse("foerderung:idee-status", args=[idee.pk])
+    assert scenario.client("kommune").post(url, {"status": "antrag"}).status_code == 403
+    assert scenario.client("koordination_b").post(url, {"status": "antrag"}).status_code == 404
+    koord = scenario.client("koordination")
+    antwort = koord.post(url, {"status": "gefoerdert"}, follow=True)
+    assert "„Idee“ kann nicht in den Status „gefördert“ wechseln" in antwort.content.decode()
+    koord.post(url, {"status": "antrag"})
+    koord.post(url, {"status": "gefoerdert"})
+    assert Projektidee.objects.get().status == IdeeStatus.GEFOERDERT
+
+
+def test_kommune_may_propose_idea_but_not_create_teilhabe_position(scenario):
+    client = scenario.client("kommune")
+    assert client.get(reverse("foerderung:teilhabe-create")).status_code == 403
+    response = client.post(
+        reverse("foerderung:idee-create"),
+        {"titel": "Mentoring", "skizze": "Idee", "einreicher": "Stadt Aheim"},
+    )
+    assert response.status_code == 302
+
+
+def test_teilhabe_detail_of_other_buendnis_is_404(scenario):
+    stelle = TeilhabeStelleFactory(buendnis=scenario.a, kommune=scenario.a1)
+    assert scenario.client("koordination_b").get(stelle.get_absolute_url()).status_code == 404
+    assert scenario.client("kommune_b1").get(stelle.get_absolute_url()).status_code == 404
+    assert scenario.client("land").get(stelle.get_absolute_url()).status_code == 200
