@@ -25,7 +25,7 @@ class Route:
 
     @property
     def full_name(self) -> str:
-        return f"{self.namespace}:{self.name}"
+        return f"{self.namespace}:{self.name}" if self.namespace else self.name
 
     @property
     def view_class(self):
@@ -41,20 +41,44 @@ def _pattern_text(pattern) -> str:
 
 def routes(namespace: str) -> list[Route]:
     """Every named URL pattern of a namespace (mounted in config/urls.py), nested includes flattened."""
+    return [r for r in all_routes() if r.namespace == namespace]
+
+
+def all_routes(exclude_prefixes=("admin/", "i18n/")) -> list[Route]:
+    """Every named URL pattern of the project outside the admin; `namespace` is "" for un-namespaced ones."""
     found: list[Route] = []
 
-    def walk(patterns, prefix: str, inside: bool):
+    def walk(patterns, prefix: str, namespace: str):
         for entry in patterns:
+            text = prefix + _pattern_text(entry)
+            if text.startswith(exclude_prefixes):
+                continue
             if isinstance(entry, URLResolver):
-                ns = entry.namespace
-                walk(entry.url_patterns, prefix + _pattern_text(entry), inside or ns == namespace)
-            elif isinstance(entry, URLPattern) and inside and entry.name:
-                text = prefix + _pattern_text(entry)
+                walk(entry.url_patterns, text, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
                 params = re.findall(r"<(?:\w+:)?(\w+)>", text)
                 found.append(Route(namespace, entry.name, text, entry.callback, params))
 
-    walk(get_resolver().url_patterns, "", False)
+    walk(get_resolver().url_patterns, "", "")
     return found
+
+
+DUMMY_BY_CONVERTER = {
+    "int": 999999,
+    "str": "x",
+    "slug": "x",
+    "path": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
+
+
+def dummy_url(route: Route) -> str:
+    """The route with placeholder values (enough for checks that run before the view, like CSRF)."""
+    from django.urls import reverse
+
+    converters = dict((name, conv or "str") for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", route.route))
+    kwargs = {param: DUMMY_BY_CONVERTER.get(converters.get(param, "str"), "x") for param in route.params}
+    return reverse(route.full_name, kwargs=kwargs)
 
 
 def concrete_models(app_labels=PROJECT_APPS):
