@@ -128,7 +128,7 @@ def exportauftrag_ausfuehren(auftrag_id: int) -> None:
     """Produces the file of a queued export and records progress; failures end in status `fehler`."""
     auftrag = Exportauftrag.objects.select_related("erstellt_von", "buendnis").get(pk=auftrag_id)
     user = auftrag.erstellt_von
-    Exportauftrag.objects.filter(pk=auftrag.pk).update(status=ExportStatus.LAEUFT)
+    Exportauftrag.objects.filter(pk=auftrag.pk).update(status=ExportStatus.LAEUFT, updated_at=timezone.now())
     try:
         if auftrag.art == DATENPAKET:
             gesamt = exporte.datenpaket_anzahl(user, auftrag.buendnis_id)
@@ -147,7 +147,10 @@ def exportauftrag_ausfuehren(auftrag_id: int) -> None:
 
         def fortschritt(n: int) -> None:
             prozent = min(99, int(n * 100 / gesamt)) if gesamt else 99
-            Exportauftrag.objects.filter(pk=auftrag.pk).update(fortschritt=prozent, zeilen=n)
+            # updated_at doubles as the heartbeat that `exporte_aufraeumen` checks.
+            Exportauftrag.objects.filter(pk=auftrag.pk).update(
+                fortschritt=prozent, zeilen=n, updated_at=timezone.now()
+            )
 
         if auftrag.format == "xlsx":
             datei = exporte.xlsx_datei(blaetter, fortschritt)
