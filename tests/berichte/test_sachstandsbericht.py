@@ -268,3 +268,44 @@ def test_report_list_never_shows_other_buendnis(scenario, bericht):
     response = scenario.client("koordination_b").get(reverse("berichte:bericht-list"))
     assert response.status_code == 200
     assert bericht.titel not in response.content.decode()
+
+
+def test_pdf_falls_back_to_core_font_without_dejavu(monkeypatch):
+    from pathlib import Path
+
+    from berichte import inhalt as i
+    from berichte import render_pdf
+
+    monkeypatch.setattr(render_pdf, "FONT_REGULAR", Path("/nicht/da.ttf"))
+    inhalt = {
+        "titel": "Sachstandsbericht Jüchen – „Test“",
+        "untertitel": "Zeitraum",
+        "stichtag": "01.01.2020",
+        "einleitung": "Größe € ☺",
+        "abschnitte": [
+            i.abschnitt(
+                "x",
+                "Übersicht",
+                [i.tabelle("T", ["a", "b"], [["Ä", "1"]]), i.diagramm("D", ["Köln"], [("n", [3])])],
+            )
+        ],
+    }
+    text = pdf_text(render_pdf.render_pdf(inhalt))
+    assert "Sachstandsbericht Jüchen" in text
+    assert "EUR" in text  # characters outside Latin-1 are replaced, umlauts stay
+
+
+def test_user_text_is_escaped_in_html_and_page(scenario, daten):
+    bericht = services.bericht_erzeugen(
+        buendnis=scenario.a,
+        von=VON,
+        bis=BIS,
+        abschnitte=["buendnis"],
+        einleitung="<script>alert(1)</script>",
+        by=scenario.users["koordination"],
+    )
+    html = bericht.datei_html.read().decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    page = scenario.client("koordination").get(bericht.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in page
