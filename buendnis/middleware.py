@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 
@@ -68,6 +70,14 @@ class SecurityHeadersMiddleware:
 def _login_redirect(request, reason: str) -> HttpResponseRedirect:
     query = {"next": request.get_full_path(), "grund": reason}
     return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{urlencode(query)}")
+
+
+@receiver(user_logged_in, dispatch_uid="buendnis_session_clock")
+def start_session_clock(sender, request, user, **kwargs):
+    """Every sign-in starts the 12-hour clock afresh (the session key is rotated, its data kept)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[AUTH_STARTED_SESSION_KEY] = [user.pk, int(time.time())]
 
 
 class SessionAbsoluteTimeoutMiddleware:

@@ -79,3 +79,12 @@ def test_sign_in_starts_the_12_hour_clock(scenario, client):
     user_pk, started = client.session[AUTH_STARTED_SESSION_KEY]
     assert user_pk == scenario.users["koordination"].pk
     assert started >= before
+
+
+def test_the_clock_starts_at_sign_in_itself(scenario, client):
+    before = int(time.time())
+    login(client)
+    # Set by the sign-in (user_logged_in), before any further request.
+    user_pk, started = client.session[AUTH_STARTED_SESSION_KEY]
+    assert user_pk == scenario.users["koordination"].pk
+    assert before <= started <= int(time.time())
