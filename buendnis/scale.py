@@ -1111,8 +1111,13 @@ def fehlt_etwas() -> bool:
     )
 
 
-def build_nrw(stdout=None, *, seed: int = 2019, angebote: int = ANGEBOTE_NRW) -> dict:
-    """Builds (or tops up) the NRW-wide data set; returns counts of what exists afterwards."""
+def build_nrw(
+    stdout=None, *, seed: int = 2019, angebote: int = ANGEBOTE_NRW, antraege: int = ANTRAEGE_NRW
+) -> dict:
+    """Builds (or tops up) the NRW-wide data set; returns counts of what exists afterwards.
+
+    `angebote` and `antraege` are the totals to reach (smaller ones let the tests build a miniature).
+    """
     fortschritt = Fortschritt(stdout)
     rng = random.Random(seed)
     fortschritt.line("NRW-Skalierungsdaten: 53 Bündnisse, 396 Kommunen, Jahre an Daten …")
@@ -1126,7 +1131,7 @@ def build_nrw(stdout=None, *, seed: int = 2019, angebote: int = ANGEBOTE_NRW) ->
     with transaction.atomic():
         build_bedarf(buendnisse, kommunen, rng, fortschritt)
     with transaction.atomic():
-        build_foerderung(buendnisse, kommunen, akteure, rng, fortschritt)
+        build_foerderung(buendnisse, kommunen, akteure, rng, fortschritt, total=antraege)
     dauer = time.monotonic() - fortschritt.start
     ergebnis = bestand()
     fortschritt.line(
