@@ -54,6 +54,32 @@ class HealthzMiddleware:
         return self.get_response(request)
 
 
+class RequestSizeLimitMiddleware:
+    """Refuses request bodies over settings.MAX_REQUEST_BYTES before Django spools them to disk.
+
+    Django limits form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but not uploaded files; the per-purpose limits
+    (documents 10 MB, imports 5 MB) are checked later, this cap keeps a huge upload from filling the disk."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            from django.http import HttpResponse
+
+            limit_mb = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            return HttpResponse(
+                f"Die Anfrage ist zu groß (höchstens {limit_mb} MB).",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     permissions_policy = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 

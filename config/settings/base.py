@@ -45,6 +45,7 @@ MIDDLEWARE = [
     # First: answers the load balancer before host validation and the HTTPS redirect.
     "buendnis.middleware.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "buendnis.middleware.RequestSizeLimitMiddleware",
     "buendnis.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -184,6 +185,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 10_000
 DOKUMENT_MAX_BYTES = 10 * 1024 * 1024
+# Whole request body (buendnis.middleware.RequestSizeLimitMiddleware): the largest upload plus form overhead.
+MAX_REQUEST_BYTES = 12 * 1024 * 1024
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -182,3 +182,15 @@ def test_import_over_size_limit_is_refused(settings):
     settings.IMPORT_MAX_BYTES = 100
     with pytest.raises(ValidationError, match="zu groß"):
         pruefe_upload(SimpleUploadedFile("liste.csv", b"name\n" + b"x\n" * 100))
+
+
+def test_request_body_over_the_global_cap_is_refused_before_any_view(scenario, vereinbarung, settings):
+    settings.MAX_REQUEST_BYTES = 2048
+    client = scenario.client("koordination")
+    response = client.post(
+        f"/vereinbarungen/{vereinbarung.pk}/dokumente/neu/",
+        {"datei": SimpleUploadedFile("gross.pdf", PDF + b"0" * 4096)},
+    )
+    assert response.status_code == 413
+    assert "Die Anfrage ist zu groß" in response.content.decode()
+    assert not Vereinbarungsdokument.objects.exists()
