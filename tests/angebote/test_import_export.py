@@ -365,3 +365,17 @@ def test_xlsx_export_neutralises_formulas_and_keeps_numbers(scenario, export_dat
     for row in blatt.iter_rows(min_row=2):
         for cell in row:
             assert cell.data_type != "f"
+
+
+def test_import_cannot_reach_into_another_buendnis(scenario, kommune_client):
+    importiere(kommune_client, csv_datei(GUT))
+    vorher = stand()
+    fremd = scenario.client("kommune_b1")
+    antwort = fremd.post(
+        URL, {"datei": csv_datei(GUT)}
+    )  # Kommune "Aheim" and Träger "VHS Aheim" are not in b
+    assert antwort.status_code == 400
+    text = antwort.content.decode()
+    assert "Unbekannte Kommune „Aheim“" in text
+    assert "Der Träger „VHS Aheim“ ist im Bündnis nicht bekannt" in text
+    assert stand() == vorher
