@@ -3,6 +3,8 @@ Never sees the request."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -45,10 +47,11 @@ def _aenderungen_seit(meldung: Bedarfsmeldung, version: int, raster: grid.Raster
         stand = {}
         alt_gesamt, alt_notizen = None, ""
     else:
-        stand = {
-            w.schluessel: w.anzahl
-            for w in Meldewert.history.as_of(alt.history_date).filter(meldung_id=meldung.pk)
-        }
+        # The cells of a version are written right after its Meldung row, so the state of version v is the one
+        # just before the Meldung row of version v+1 was saved.
+        naechste = meldung.history.filter(version=version + 1).order_by("history_date").first()
+        bis = (naechste.history_date if naechste else timezone.now()) - datetime.timedelta(microseconds=1)
+        stand = {w.schluessel: w.anzahl for w in Meldewert.history.as_of(bis).filter(meldung_id=meldung.pk)}
         alt_gesamt, alt_notizen = alt.gesamt, alt.notizen
     jetzt = grid.werte_laden(meldung)
     zeilen = []

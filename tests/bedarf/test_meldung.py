@@ -109,6 +109,7 @@ def test_stale_save_is_refused_with_what_changed(scenario, erhebung):
         )
     text = " ".join(exc.value.messages)
     assert "inzwischen" in text and "Zielgruppe insgesamt: 5 → 6" in text
+    assert "Schulabschluss: unbekannt: 5 → 6" in text
     assert exc.value.aktuelle_version == 2
     assert Bedarfsmeldung.objects.get().gesamt == 6
 
