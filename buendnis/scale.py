@@ -1132,6 +1132,10 @@ def build_nrw(
         build_bedarf(buendnisse, kommunen, rng, fortschritt)
     with transaction.atomic():
         build_foerderung(buendnisse, kommunen, akteure, rng, fortschritt, total=antraege)
+    if connection.vendor == "postgresql":
+        # Fresh planner statistics: right after a bulk load they still describe the empty tables.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     dauer = time.monotonic() - fortschritt.start
     ergebnis = bestand()
     fortschritt.line(
