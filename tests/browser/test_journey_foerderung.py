@@ -46,7 +46,7 @@ def test_funding_application_goes_from_draft_to_approved_with_drawdown(as_user, 
     assert antrag.status == AntragStatus.ENTWURF
 
     kommune.get_by_role("button", name="Status: eingereicht").click()
-    expect(kommune.get_by_text("eingereicht", exact=True).first).to_be_visible()
+    expect(kommune.get_by_role("status").filter(has_text="Status geändert")).to_contain_text("eingereicht")
     antrag.refresh_from_db()
     assert antrag.status == AntragStatus.EINGEREICHT
 
@@ -56,6 +56,9 @@ def test_funding_application_goes_from_draft_to_approved_with_drawdown(as_user, 
     koordination.get_by_role("link", name=TITEL).click()
     expect(koordination.get_by_role("heading", level=1)).to_have_text(TITEL)
     koordination.get_by_role("button", name="Status: in Prüfung").click()
+    expect(koordination.get_by_role("status").filter(has_text="Status geändert")).to_contain_text(
+        "in Prüfung"
+    )
     expect(koordination.get_by_role("link", name="Bewilligen (Bescheid erfassen)")).to_be_visible()
     antrag.refresh_from_db()
     assert antrag.status == AntragStatus.IN_PRUEFUNG

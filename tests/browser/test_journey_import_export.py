@@ -7,6 +7,8 @@ import re
 import openpyxl
 from playwright.sync_api import expect
 
+from tests.browser.conftest import axe_violations
+
 GUT = {
     "Kennung": "BT-IMPORT-1",
     "Titel": "Bewerbungstraining Neuss (Import)",
@@ -70,6 +72,7 @@ def test_koordination_imports_offers_with_error_fixes_file_imports_and_exports(a
     expect(fehler.get_by_role("row").nth(1)).to_contain_text(re.compile(r"Plätze|ganze Zahl"))
     assert not Angebot.objects.filter(kennung__in=kennungen).exists()
     assert Angebot.objects.count() == anzahl_vorher
+    assert axe_violations(page) == []  # the error report itself is accessible
 
     # Second attempt with the fixed file: dry run, then confirmation.
     datei = fill_template(vorlage, tmp_path / "angebote.xlsx", [GUT, {**FEHLERHAFT, "Plätze": 8}])
@@ -77,6 +80,7 @@ def test_koordination_imports_offers_with_error_fixes_file_imports_and_exports(a
     page.get_by_role("button", name="Datei prüfen (Probelauf)").click()
     vorschau = page.get_by_role("status").filter(has_text="Probelauf ohne Fehler")
     expect(vorschau).to_contain_text("2 neu")
+    assert axe_violations(page) == []
     assert not Angebot.objects.filter(kennung__in=kennungen).exists()
     page.get_by_role("button", name="Import bestätigen").click()
     expect(page).to_have_url(re.compile(r"/angebote/$"))
