@@ -2,11 +2,14 @@
 
 - `HealthzMiddleware`: answers `/healthz` before host validation and the HTTPS redirect, so a load balancer
   that probes by internal IP over plain HTTP gets the real answer.
+- `RequestSizeLimitMiddleware`: refuses request bodies over MAX_REQUEST_BYTES (HTTP 413) before they are read.
 - `SecurityHeadersMiddleware`: headers Django does not set (Permissions-Policy, Cross-Origin-Resource-Policy).
 - `SessionAbsoluteTimeoutMiddleware`: a session ends 12 hours after sign-in however active it is
   (the 30 minutes idle limit is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST).
 - `OTPRequiredMiddleware`: a user who has set up a confirmed TOTP device must enter a code after signing in
   before any other page answers. Users without a device are not forced.
+- `client_ip`: the client address for django-axes (AXES_CLIENT_IP_CALLABLE), X-Forwarded-For only from
+  TRUSTED_PROXY_COUNT trusted proxies.
 """
 
 from __future__ import annotations
