@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
+from tests.browser.known_issues import fail_or_xfail
 
 CRAWL_ROLES = ["koordination", "kommune-neuss", "mitglied", "auswertung", "land", "admin"]
 
@@ -109,8 +110,10 @@ def test_every_page_in_navigation_of_role_has_no_axe_violations(login, live_serv
         if detail:
             seen.add(detail)
             check_page(page, base + detail, found)
-    assert found == {}, (
-        f"{username}: axe-core violations on {len(found)} of {len(seen)} pages\n" + format_report(found)
+    fail_or_xfail(
+        {urlsplit(url).path: items for url, items in found.items()},
+        f"{username}: axe-core violations on {len(found)} of {len(seen)} pages",
+        format_report,
     )
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.browser.conftest import axe_violations
+from tests.browser.known_issues import fail_or_xfail
 
 DEMO_USERS = [
     "koordination",
@@ -22,7 +23,13 @@ def test_demo_user_logs_in_and_sees_dashboard(login, username):
     assert page.get_by_role("heading", level=1).first.inner_text().endswith("Übersicht")
     assert page.get_by_role("navigation", name="Hauptnavigation").is_visible()
     violations = axe_violations(page)
-    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    fail_or_xfail(
+        {"/": [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]}
+        if violations
+        else {},
+        f"{username}: axe-core violations on the dashboard",
+        lambda found: "\n".join(f"{p}: {vs}" for p, vs in found.items()),
+    )
 
 
 def test_login_page_is_accessible_and_rejects_wrong_password(page, live_server, demo):
