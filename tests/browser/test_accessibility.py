@@ -200,3 +200,19 @@ def test_focused_link_has_visible_focus_indicator(login):
     expect(nav_link).to_be_focused()
     outline = nav_link.evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline != "none", outline
+
+
+def test_collapsed_navigation_on_small_screens_opens_with_keyboard(page, login):
+    """On a phone-sized screen the navigation collapses behind a labelled toggle that works with the keyboard."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    login("kommune-neuss")
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    toggler = nav.get_by_role("button", name="Menü umschalten")
+    uebersicht = nav.get_by_role("link", name="Übersicht", exact=True)
+    expect(uebersicht).to_be_hidden()
+    toggler.focus()
+    page.keyboard.press("Enter")
+    expect(toggler).to_have_attribute("aria-expanded", "true")
+    expect(uebersicht).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(uebersicht).to_be_focused()
