@@ -87,10 +87,19 @@ def login(page, live_server, demo):
         page.get_by_label("Benutzername").fill(username)
         page.get_by_label("Passwort").fill(demo)
         page.get_by_role("button", name="Anmelden").click()
-        page.wait_for_load_state("networkidle")
+        _wait_until_signed_in(page, live_server.url)
         return page
 
     return do_login
+
+
+def _wait_until_signed_in(page, base_url: str) -> None:
+    """The click only starts the navigation; wait until the signed-in page has replaced the login form."""
+    from playwright.sync_api import expect
+
+    expect(page).not_to_have_url(f"{base_url}/anmelden/")
+    expect(page.get_by_role("button", name="Abmelden")).to_be_attached()
+    page.wait_for_load_state("load")
 
 
 @pytest.fixture
@@ -99,8 +108,6 @@ def as_user(browser, live_server, demo):
 
     Separate contexts keep the sessions apart, so a journey can switch between people without signing out.
     """
-    from playwright.sync_api import expect
-
     contexts = []
 
     def sign_in(username: str):
@@ -114,8 +121,7 @@ def as_user(browser, live_server, demo):
         page.get_by_label("Benutzername").fill(username)
         page.get_by_label("Passwort").fill(demo)
         page.get_by_role("button", name="Anmelden").click()
-        expect(page).not_to_have_url(f"{live_server.url}/anmelden/")
-        expect(page.get_by_role("navigation", name="Hauptnavigation")).to_be_visible()
+        _wait_until_signed_in(page, live_server.url)
         return page
 
     yield sign_in

@@ -1,6 +1,9 @@
 """Every demo user signs in and reaches a dashboard for its role; the pages pass axe-core."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 from tests.browser.known_issues import fail_or_xfail
@@ -20,8 +23,8 @@ DEMO_USERS = [
 @pytest.mark.parametrize("username", DEMO_USERS)
 def test_demo_user_logs_in_and_sees_dashboard(login, username):
     page = login(username)
-    assert page.get_by_role("heading", level=1).first.inner_text().endswith("Übersicht")
-    assert page.get_by_role("navigation", name="Hauptnavigation").is_visible()
+    expect(page.get_by_role("heading", level=1).first).to_have_text(re.compile(r"Übersicht$"))
+    expect(page.get_by_role("navigation", name="Hauptnavigation")).to_be_visible()
     violations = axe_violations(page)
     fail_or_xfail(
         {"/": [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]}
@@ -38,5 +41,6 @@ def test_login_page_is_accessible_and_rejects_wrong_password(page, live_server, 
     page.get_by_label("Benutzername").fill("koordination")
     page.get_by_label("Passwort").fill("falsch")
     page.get_by_role("button", name="Anmelden").click()
-    assert page.get_by_role("alert").is_visible()
-    assert "/anmelden/" in page.url
+    expect(page.get_by_role("alert")).to_be_visible()  # waits for the answer to the POST
+    expect(page).to_have_url(re.compile(r"/anmelden/"))
+    expect(page.get_by_label("Benutzername")).to_have_value("koordination")
