@@ -216,3 +216,19 @@ def test_collapsed_navigation_on_small_screens_opens_with_keyboard(page, login):
     expect(uebersicht).to_be_visible()
     page.keyboard.press("Tab")
     expect(uebersicht).to_be_focused()
+
+
+def test_refused_form_announces_the_error_and_keeps_it_accessible(login, live_server):
+    """A form sent back by the server (shared generic form) says so in an alert and marks the field invalid."""
+    page = login("koordination")
+    page.goto(f"{live_server.url}/aufgaben/neu/")
+    titel = page.get_by_label(re.compile(r"^\s*Titel\*?\s*$"))
+    titel.fill("   ")  # passes the browser's `required`, fails Django's check on the server
+    page.get_by_label(re.compile(r"^\s*Beschreibung\s*$")).fill("Einladung zur Kerngruppe vorbereiten")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("alert")).to_contain_text("Ihre Eingaben sind erhalten geblieben")
+    expect(titel).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label(re.compile(r"^\s*Beschreibung\s*$"))).to_have_value(
+        "Einladung zur Kerngruppe vorbereiten"
+    )
+    assert axe_violations(page) == []
