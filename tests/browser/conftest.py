@@ -98,7 +98,7 @@ def _wait_until_signed_in(page, base_url: str) -> None:
     from playwright.sync_api import expect
 
     expect(page).not_to_have_url(f"{base_url}/anmelden/")
-    expect(page.get_by_role("button", name="Abmelden")).to_be_attached()
+    expect(page.get_by_role("button", name="Abmelden", include_hidden=True)).to_be_attached()
     page.wait_for_load_state("load")
 
 
