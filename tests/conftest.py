@@ -18,6 +18,26 @@ from tests.factories import AkteurFactory, BuendnisFactory, KommuneFactory, User
 ROLES = ["anonym", "koordination", "kommune", "mitglied", "auswertung", "land", "admin"]
 
 
+@pytest.fixture
+def referenzdaten(transactional_db):
+    """Reference rows from data migrations, for transactional tests.
+
+    pytest-django runs transactional tests last; each one ends with a flush that also removes the rows the
+    data migrations wrote (Bereiche, Aufenthaltsstatus, Kategorien, Bedarfskategorien), so the next one
+    seeds them again. serialized_rollback is no help: after a plain flush the content types carry new ids
+    and the serialized copy no longer fits."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in (
+        "buendnis.migrations.0002_bereiche",
+        "angebote.migrations.0002_stammdaten",
+        "bedarf.migrations.0002_bedarfskategorien",
+    ):
+        import_module(module).seed(apps, None)
+
+
 @dataclass
 class Scenario:
     a: object

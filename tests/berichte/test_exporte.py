@@ -197,7 +197,7 @@ def test_background_datenpaket(scenario, daten, settings, django_capture_on_comm
     assert rows
 
 
-def test_background_thread_finishes(scenario, daten, transactional_db):
+def test_background_thread_finishes(referenzdaten, scenario, daten):
     """The real thread (no test transaction around it): the job ends with a file."""
     import time
 

@@ -15,7 +15,8 @@ from .factories import BudgetFactory, FoerderantragFactory
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks (PostgreSQL)"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("referenzdaten"),
 ]
 
 

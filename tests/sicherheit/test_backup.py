@@ -75,20 +75,6 @@ def assert_every_row_restored(restored: dict[str, list]):
     assert original["buendnis_historicalaufgabe"]
 
 
-@pytest.fixture
-def referenzdaten():
-    """Reference rows from data migrations; another transactional test may have flushed them.
-
-    (serialized_rollback is no help here: after such a flush the content types carry new ids and the
-    serialized copy no longer fits.)"""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module in ("buendnis.migrations.0002_bereiche", "angebote.migrations.0002_stammdaten"):
-        import_module(module).seed(apps, None)
-
-
 # SQLite ------------------------------------------------------------------------------------------------------
 
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="runs on SQLite")
