@@ -96,6 +96,8 @@ class ScopedListView(ScopedMixin, FilterView):
         ctx["title"] = self.title or self.model._meta.verbose_name_plural
         ctx["columns"] = self.columns
         ctx["create_url_name"] = self.create_url_name if self.request.user.has_perm(perm) else None
+        # Export buttons (berichte registry) for the model of the list, shown when the user may export it.
+        ctx["export_app"], ctx["export_model"] = self.model._meta.app_label, self.model._meta.model_name
         return ctx
 
 

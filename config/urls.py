@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 
 from buendnis.views import healthz
@@ -12,6 +14,8 @@ admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin): send them to the static icon.
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static_url("img/favicon.svg"))),
     path("anmelden/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -21,6 +25,7 @@ urlpatterns = [
     path("bedarf/", include("bedarf.urls")),
     path("foerderung/", include("foerderung.urls")),
     path("berichte/", include("berichte.urls")),
+    path("konto/", include("buendnis.otp_urls")),
     path("", include("buendnis.urls")),
 ]
 

@@ -24,22 +24,7 @@ class KnownViolation:
         return f"{self.rule} in {self.template}: {self.fix}"
 
 
-KNOWN_VIOLATIONS = [
-    KnownViolation(
-        re.compile(r"^/berichte/\d+/$"),
-        "scrollable-region-focusable",
-        "templates/berichte/_tabelle.html (report tables wider than the page)",
-        'give the wrapper <div class="table-responsive"> tabindex="0" role="region" and an aria-label '
-        "(e.g. the table title + ', waagerecht scrollbar'), as bedarf does",
-    ),
-    KnownViolation(
-        re.compile(r"^/$"),
-        "scrollable-region-focusable",
-        "templates/berichte/_dashboard_panel.html → berichte/_tabelle.html ('Kennzahlen je Kommune/Bündnis' "
-        "on the dashboard of land/admin/auswertung)",
-        'same fix in _tabelle.html: tabindex="0" role="region" aria-label on the .table-responsive wrapper',
-    ),
-]
+KNOWN_VIOLATIONS: list[KnownViolation] = []
 
 
 def known(path: str, rule: str) -> KnownViolation | None:

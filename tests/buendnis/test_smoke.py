@@ -16,3 +16,23 @@ def test_dashboard_for_every_role(role_client, role):
     else:
         assert response.status_code == 200
         assert "Aufgaben der Bündniskerngruppe".encode() in response.content
+
+
+@pytest.mark.parametrize(
+    ("role", "sieht_export"),
+    [("koordination", True), ("auswertung", True), ("land", True), ("kommune", True), ("mitglied", False)],
+)
+def test_staff_lists_offer_export_buttons_only_to_roles_that_may_export(scenario, role, sieht_export):
+    """Generic lists (Akteure) and the task list link the berichte export of their model for exporting roles."""
+    client = scenario.client(role)
+    for url, app_model in (("/akteure/", "buendnis/akteur"), ("/aufgaben/", "buendnis/aufgabe")):
+        response = client.get(url)
+        assert response.status_code == 200
+        export_url = f"/berichte/exporte/{app_model}/?format=xlsx"
+        assert (export_url in response.content.decode()) is sieht_export, (url, role)
+
+
+def test_favicon_is_served_from_static(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

@@ -9,8 +9,6 @@ from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-pytestmark = pytest.mark.urls("tests.sicherheit.urls_konto")
-
 PASSWORT = "test-passwort-123"
 SETUP = "/konto/zwei-faktor/"
 VERIFY = "/konto/zwei-faktor/bestaetigen/"
