@@ -60,10 +60,14 @@ def bericht_erzeugen(
             raise ValidationError(_("Bitte wählen Sie mindestens einen Abschnitt aus."))
     kontext = selectors.Kontext(buendnis=buendnis, von=von, bis=bis, user=by)
     inhalt = selectors.sachstandsbericht_inhalt(kontext, abschnitte=abschnitte, einleitung=einleitung)
+    titel = (titel or "").strip()
+    if titel:
+        # The chosen title heads the document and its files, not only the list of reports.
+        inhalt["titel"] = titel
     bericht = Bericht(
         buendnis=buendnis,
         art=BerichtArt.SACHSTANDSBERICHT,
-        titel=titel or inhalt["titel"],
+        titel=inhalt["titel"],
         zeitraum_von=von,
         zeitraum_bis=bis,
         abschnitte=[a["key"] for a in inhalt["abschnitte"]],

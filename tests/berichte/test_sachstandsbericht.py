@@ -309,3 +309,29 @@ def test_user_text_is_escaped_in_html_and_page(scenario, daten):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     page = scenario.client("koordination").get(bericht.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in page
+
+
+def test_custom_title_heads_the_document_and_all_its_files(scenario, daten):
+    titel = "Sachstand für den <b>Sozialausschuss</b>"
+    response = scenario.client("koordination").post(
+        reverse("berichte:bericht-create"), post_daten(titel=f"  {titel} ")
+    )
+    bericht = Bericht.objects.get()
+    assert response["Location"] == bericht.get_absolute_url()
+    assert bericht.titel == titel
+    assert bericht.inhalt["titel"] == titel
+    page = scenario.client("koordination").get(bericht.get_absolute_url()).content.decode()
+    assert '<h1 class="h2">Sachstand für den &lt;b&gt;Sozialausschuss&lt;/b&gt;</h1>' in page
+    assert "<b>Sozialausschuss</b>" not in page
+    html = bericht.datei_html.read().decode()
+    assert "<title>Sachstand für den &lt;b&gt;Sozialausschuss&lt;/b&gt;</title>" in html
+    assert "Sachstandsbericht Rhein-Kreis Test" not in html
+    assert titel in pdf_text(bericht.datei_pdf.read())
+    assert titel in docx_text(bericht.datei_docx.read())
+
+
+def test_empty_title_keeps_the_default_title(scenario, daten):
+    bericht = services.bericht_erzeugen(
+        buendnis=scenario.a, von=VON, bis=BIS, abschnitte=None, titel="   ", by=scenario.users["koordination"]
+    )
+    assert bericht.titel == bericht.inhalt["titel"] == "Sachstandsbericht Rhein-Kreis Test"
