@@ -293,7 +293,7 @@ class AngebotQuerySet(BuendnisQuerySet):
         return (
             self.select_related("traeger", "kategorie", "ansprechperson", "buendnis")
             .prefetch_related("kommunen", "anschlussangebote", "zugaenge__status")
-            .order_by("kennung", "pk")
+            .order_by("titel", "pk")
         )
 
     def for_public(self):
@@ -438,7 +438,11 @@ class Angebot(TimestampedModel):
                 name="angebot_ende_nach_beginn",
             ),
         ]
-        indexes = [models.Index(fields=["buendnis", "status"], name="angebot_buendnis_status_idx")]
+        indexes = [
+            models.Index(fields=["buendnis", "status"], name="angebot_buendnis_status_idx"),
+            # The catalogue and the export read offers in this order (a server-side cursor needs no sort).
+            models.Index(fields=["titel", "id"], name="angebote_titel_id_idx"),
+        ]
         permissions = [
             ("submit_angebot", _("Angebot zur Prüfung einreichen")),
             ("publish_angebot", _("Angebot veröffentlichen")),

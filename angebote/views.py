@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from angebote import forms, selectors, services
+from angebote import exporte, forms, selectors, services
 from angebote.filters import AngebotFilter, OeffentlicherKatalogFilter
 from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus
 from angebote.resources import AngebotResource, vorlage_dataset
@@ -26,7 +26,7 @@ from buendnis.generic import (
     ScopedMixin,
     ScopedUpdateView,
 )
-from buendnis.io import CONTENT_TYPES, ImportFlowView, dataset_response, export_response
+from buendnis.io import CONTENT_TYPES, ImportFlowView, dataset_response
 from buendnis.models import Buendnis, Kommune
 
 EXPORT_FORMATE = ("xlsx", "csv")
@@ -336,7 +336,7 @@ def angebot_export(request):
     filterset = AngebotFilter(request.GET, queryset=basis, request=request)
     queryset = filterset.qs if filterset.is_valid() else basis
     dateiname = f"angebote-{timezone.localdate():%Y-%m-%d}"
-    return export_response(AngebotResource(user=request.user), queryset, fmt, dateiname)
+    return exporte.export_response(queryset, fmt, dateiname)
 
 
 @login_required

@@ -61,6 +61,11 @@ def xlsx_datei(rows, name="angebote.xlsx"):
     return SimpleUploadedFile(name, data.export("xlsx"), content_type="application/octet-stream")
 
 
+def inhalt(response) -> bytes:
+    """The body of a download, streamed or not."""
+    return response.getvalue() if response.streaming else response.content
+
+
 def stand():
     """Everything an import could touch, to prove "database unchanged"."""
     return (
@@ -270,7 +275,7 @@ def test_exported_file_can_be_imported_again_unchanged(scenario, traeger_a1):
     importiere(client, csv_datei(GUT))
     export = client.get(reverse("angebote:angebot-export"), {"format": "xlsx"})
     vorher = stand()
-    vorschau, antwort = importiere(client, SimpleUploadedFile("export.xlsx", export.content))
+    vorschau, antwort = importiere(client, SimpleUploadedFile("export.xlsx", inhalt(export)))
     assert vorschau.context["vorschau"]["unveraendert"] == 2, vorschau.context.get("fehler")
     assert stand() == vorher
 
@@ -309,7 +314,7 @@ def export_daten(scenario, angebote):
 def test_export_respects_the_users_scope(scenario, angebote):
     antwort = scenario.client("kommune").get(reverse("angebote:angebot-export"), {"format": "csv"})
     assert antwort.status_code == 200
-    zeilen = list(csv.DictReader(io.StringIO(antwort.content.decode("utf-8-sig"))))
+    zeilen = list(csv.DictReader(io.StringIO(inhalt(antwort).decode("utf-8-sig"))))
     assert {z["Titel"] for z in zeilen} == {
         "Entwurf Aheim",
         "Kurs Aheim",
@@ -323,7 +328,7 @@ def test_export_applies_the_list_filters(scenario, angebote):
     antwort = scenario.client("koordination").get(
         reverse("angebote:angebot-export"), {"format": "csv", "status": "veroeffentlicht"}
     )
-    zeilen = list(csv.DictReader(io.StringIO(antwort.content.decode("utf-8-sig"))))
+    zeilen = list(csv.DictReader(io.StringIO(inhalt(antwort).decode("utf-8-sig"))))
     assert {z["Titel"] for z in zeilen} == {"Kurs Aheim", "Kurs Adorf"}
 
 
@@ -339,7 +344,7 @@ def test_export_role_matrix(scenario, rolle, erwartet):
 
 def test_csv_export_neutralises_formula_cells(scenario, export_daten):
     antwort = scenario.client("koordination").get(reverse("angebote:angebot-export"), {"format": "csv"})
-    text = antwort.content.decode("utf-8-sig")
+    text = inhalt(antwort).decode("utf-8-sig")
     zeilen = list(csv.DictReader(io.StringIO(text)))
     zeile = next(z for z in zeilen if z["Kennung"] == "'@SUMME")
     assert zeile["Titel"] == '\'=HYPERLINK("http://x")'
@@ -353,7 +358,7 @@ def test_csv_export_neutralises_formula_cells(scenario, export_daten):
 
 def test_xlsx_export_neutralises_formulas_and_keeps_numbers(scenario, export_daten):
     antwort = scenario.client("koordination").get(reverse("angebote:angebot-export"), {"format": "xlsx"})
-    blatt = openpyxl.load_workbook(io.BytesIO(antwort.content)).active
+    blatt = openpyxl.load_workbook(io.BytesIO(inhalt(antwort))).active
     kopf = [c.value for c in blatt[1]]
     zeilen = [dict(zip(kopf, [c.value for c in r], strict=True)) for r in blatt.iter_rows(min_row=2)]
     zeile = next(z for z in zeilen if z["Kennung"] == "'@SUMME")
