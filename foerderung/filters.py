@@ -2,12 +2,13 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from buendnis.generic import ScopedFilterSetMixin
-from buendnis.models import Kommune
+from buendnis.models import Buendnis, Kommune
 
 from .models import AntragStatus, Foerderantrag, Foerderbaustein, TeilhabeStelle
 
 
 class FoerderantragFilter(ScopedFilterSetMixin, django_filters.FilterSet):
+    buendnis = django_filters.ModelChoiceFilter(label=_("Bündnis"), queryset=Buendnis.objects.all())
     titel = django_filters.CharFilter(label=_("Titel enthält"), lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AntragStatus.choices)
     baustein = django_filters.ModelChoiceFilter(
@@ -21,7 +22,14 @@ class FoerderantragFilter(ScopedFilterSetMixin, django_filters.FilterSet):
 
     class Meta:
         model = Foerderantrag
-        fields = ["titel", "status", "baustein", "kommune", "haushaltsjahr", "kreisweit"]
+        fields = ["buendnis", "titel", "status", "baustein", "kommune", "haushaltsjahr", "kreisweit"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # Only who sees several Bündnisse (the state) needs to pick one, e.g. in a drill-down from the overview.
+        if request is None or not request.user.sieht_alle_buendnisse:
+            del self.filters["buendnis"]
+            del self.form.fields["buendnis"]
 
 
 class TeilhabeStelleFilter(ScopedFilterSetMixin, django_filters.FilterSet):

@@ -31,7 +31,8 @@ from .models import (
 NULL = Decimal("0.00")
 
 
-def _summe(feld: str, **filter_kwargs):
+def summe(feld: str, **filter_kwargs):
+    """A money sum that is 0.00 (not None) over no rows; `filter_kwargs` restrict the summed rows."""
     expr = Sum(feld, filter=Q(**filter_kwargs)) if filter_kwargs else Sum(feld)
     return Coalesce(expr, Value(NULL), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -107,19 +108,19 @@ def budgetuebersicht(user: User, jahr: int | None = None, buendnis_id: int | Non
         abrufe = abrufe.filter(antrag__buendnis_id=buendnis_id)
         kommune_budgets = kommune_budgets.filter(budget__buendnis_id=buendnis_id)
 
-    zugewiesen_b = dict(budgets.values_list("baustein").annotate(s=_summe("betrag")).order_by())
+    zugewiesen_b = dict(budgets.values_list("baustein").annotate(s=summe("betrag")).order_by())
     antrag_werte = list(
         antraege.values("baustein_id", "kommune_id")
         .annotate(
-            beantragt=_summe("beantragt", status__in=BEANTRAGTE_STATUS),
-            bewilligt=_summe("bewilligt_betrag", status__in=BEWILLIGTE_STATUS),
+            beantragt=summe("beantragt", status__in=BEANTRAGTE_STATUS),
+            bewilligt=summe("bewilligt_betrag", status__in=BEWILLIGTE_STATUS),
         )
         .order_by()
     )
     abruf_werte = list(
-        abrufe.values("antrag__baustein_id", "antrag__kommune_id").annotate(s=_summe("betrag")).order_by()
+        abrufe.values("antrag__baustein_id", "antrag__kommune_id").annotate(s=summe("betrag")).order_by()
     )
-    zugewiesen_k = dict(kommune_budgets.values_list("kommune").annotate(s=_summe("betrag")).order_by())
+    zugewiesen_k = dict(kommune_budgets.values_list("kommune").annotate(s=summe("betrag")).order_by())
 
     bausteine = {b.pk: b for b in Foerderbaustein.objects.select_related("programm")}
     nach_baustein = {

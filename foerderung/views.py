@@ -29,11 +29,14 @@ from buendnis.models import Buendnis
 
 from . import filters, forms, resources, selectors, services
 from .models import (
+    BEANTRAGTE_STATUS,
+    BEWILLIGTE_STATUS,
     AntragStatus,
     Budget,
     Foerderantrag,
     Foerderbaustein,
     Foerderprogramm,
+    Mittelabruf,
     Projektidee,
     TeilhabeStelle,
     Verteilung,
@@ -246,11 +249,15 @@ class AntragListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["summen"] = (
-            ctx["filter"]
-            .qs.order_by()
-            .aggregate(beantragt=Sum("beantragt"), bewilligt=Sum("bewilligt_betrag"))
+        # Same definitions as the budget overview, so a drill-down from there shows the same figures.
+        qs = ctx["filter"].qs.order_by()
+        ctx["summen"] = qs.aggregate(
+            beantragt=selectors.summe("beantragt", status__in=BEANTRAGTE_STATUS),
+            bewilligt=selectors.summe("bewilligt_betrag", status__in=BEWILLIGTE_STATUS),
         )
+        ctx["summen"]["abgerufen"] = Mittelabruf.objects.filter(antrag__in=qs.values("pk")).aggregate(
+            s=selectors.summe("betrag")
+        )["s"]
         ctx["darf_exportieren"] = self.request.user.has_perm("foerderung.import_export")
         return ctx
 

@@ -3,66 +3,12 @@
 import datetime
 from decimal import Decimal
 
-import pytest
-
 from buendnis.models import Kommune
-from foerderung.models import AntragStatus, BudgetKommune
 from foerderung.selectors import budgetuebersicht, faelliges_fuer_kommune, teilhabemanagement_stellen
 
-from .factories import BudgetFactory, FoerderantragFactory, MittelabrufFactory, TeilhabeStelleFactory
+from .factories import FoerderantragFactory, MittelabrufFactory, TeilhabeStelleFactory
 
 D = Decimal
-
-
-@pytest.fixture
-def haushalt(scenario, f1, f6, budget_a):
-    a, b = scenario.a, scenario.b
-    BudgetFactory(buendnis=a, baustein=f6, jahr=2020, betrag=D("50000.00"))
-    BudgetKommune.objects.create(budget=budget_a, kommune=scenario.a1, betrag=D("40000.00"))
-    eins = FoerderantragFactory(
-        buendnis=a,
-        baustein=f1,
-        kommune=scenario.a1,
-        beantragt=D("30000.00"),
-        gesamtkosten=D("30000.00"),
-        bewilligt=True,
-        bewilligt_betrag=D("25000.00"),
-    )
-    MittelabrufFactory(antrag=eins, betrag=D("10000.00"))
-    MittelabrufFactory(antrag=eins, betrag=D("2500.50"))
-    FoerderantragFactory(
-        buendnis=a, baustein=f1, kommune=scenario.a2, beantragt=D("12345.67"), eingereicht=True
-    )
-    drei = FoerderantragFactory(
-        buendnis=a,
-        baustein=f6,
-        kommune=None,
-        antragsteller_akteur=scenario.akteur_a,
-        beantragt=D("20000.00"),
-        bewilligt=True,
-    )
-    MittelabrufFactory(antrag=drei, betrag=D("5000.00"))
-    FoerderantragFactory(buendnis=a, baustein=f1, kommune=scenario.a1, beantragt=D("9999.99"))  # Entwurf
-    FoerderantragFactory(
-        buendnis=a, baustein=f1, kommune=scenario.a2, beantragt=D("1000.00"), status=AntragStatus.ABGELEHNT
-    )
-    # Other year and other Bündnis: must not show up for a in 2020.
-    BudgetFactory(buendnis=a, baustein=f1, jahr=2021, betrag=D("5000.00"))
-    FoerderantragFactory(
-        buendnis=a,
-        baustein=f1,
-        kommune=scenario.a1,
-        beantragt=D("1000.00"),
-        eingereicht=True,
-        beginn=datetime.date(2021, 1, 1),
-        ende=datetime.date(2021, 12, 31),
-        haushaltsjahr=2021,
-    )
-    BudgetFactory(buendnis=b, baustein=f1, jahr=2020, betrag=D("77777.77"))
-    fremd = FoerderantragFactory(
-        buendnis=b, baustein=f1, kommune=scenario.b1, beantragt=D("11111.11"), bewilligt=True
-    )
-    MittelabrufFactory(antrag=fremd, betrag=D("0.01"))
 
 
 def _werte(zeile):

@@ -371,3 +371,63 @@ def test_teilhabe_detail_of_other_buendnis_is_404(scenario):
     assert scenario.client("koordination_b").get(stelle.get_absolute_url()).status_code == 404
     assert scenario.client("kommune_b1").get(stelle.get_absolute_url()).status_code == 404
     assert scenario.client("land").get(stelle.get_absolute_url()).status_code == 200
+
+
+def test_antrag_list_counts_all_matching_rows_not_the_page(scenario, f1):
+    for _ in range(27):
+        FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1)
+    FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a2, baustein=f1)
+    client = scenario.client("koordination")
+    text = client.get(reverse("foerderung:antrag-list")).content.decode()
+    assert "28 Anträge" in text  # 25 on this page, 28 in all
+    assert "Seite 1 von 2" in text
+    seite2 = client.get(reverse("foerderung:antrag-list") + "?page=2").content.decode()
+    assert "28 Anträge" in seite2
+    gefiltert = client.get(reverse("foerderung:antrag-list") + f"?kommune={scenario.a2.pk}")
+    assert "1 Antrag ·" in gefiltert.content.decode()
+
+
+def _listensummen(client, query: str) -> str:
+    import re
+
+    text = client.get(reverse("foerderung:antrag-list") + query).content.decode()
+    treffer = re.search(
+        r"(?:Antrag|Anträge) · beantragt ([^·]+) · bewilligt ([^·]+) · abgerufen ([^<]+)</p>", text
+    )
+    return tuple(wert.strip() for wert in treffer.groups())
+
+
+def test_drill_down_from_overview_shows_the_same_figures(scenario, haushalt, f1, f6):
+    # Overview (hand-computed in test_selectors): f1 requested 42,345.67, approved 25,000.00, drawn 12,500.50.
+    client = scenario.client("koordination")
+    assert _listensummen(client, f"?baustein={f1.pk}&haushaltsjahr=2020") == (
+        "42.345,67 EUR",
+        "25.000,00 EUR",
+        "12.500,50 EUR",
+    )
+    assert _listensummen(client, "?kreisweit=true&haushaltsjahr=2020") == (
+        "20.000,00 EUR",
+        "20.000,00 EUR",
+        "5.000,00 EUR",
+    )
+    # The state drills down into one Bündnis; the overview link carries it.
+    land = scenario.client("land")
+    uebersicht = land.get(reverse("foerderung:uebersicht") + f"?jahr=2020&buendnis={scenario.b.pk}")
+    link = f"?baustein={f1.pk}&amp;haushaltsjahr=2020&amp;buendnis={scenario.b.pk}"
+    assert link in uebersicht.content.decode()
+    assert _listensummen(land, link.replace("&amp;", "&")) == (
+        "11.111,11 EUR",
+        "11.111,11 EUR",
+        "0,01 EUR",
+    )
+
+
+def test_buendnis_filter_only_for_who_sees_all_buendnisse(scenario, f1):
+    FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, titel="A-Antrag")
+    FoerderantragFactory(buendnis=scenario.b, kommune=scenario.b1, baustein=f1, titel="B-Antrag")
+    url = reverse("foerderung:antrag-list") + f"?buendnis={scenario.b.pk}"
+    text = scenario.client("land").get(url).content.decode()
+    assert "B-Antrag" in text and "A-Antrag" not in text
+    koord = scenario.client("koordination").get(url).content.decode()
+    assert 'name="buendnis"' not in koord
+    assert "A-Antrag" in koord and "B-Antrag" not in koord
