@@ -1,0 +1,73 @@
+"""`manage.py demo_data`: the alliance part of the demo (issue 2), idempotent, refused without DEBUG."""
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from buendnis.models import Bereich, Buendnis, Gremium, Kommune, Sitzung, User
+from buendnis.models.gremien import GremiumArt, GremiumStatus
+
+NEUSS_KOMMUNEN = {
+    "Neuss",
+    "Dormagen",
+    "Grevenbroich",
+    "Meerbusch",
+    "Kaarst",
+    "Korschenbroich",
+    "Jüchen",
+    "Rommerskirchen",
+}
+DEMO_USERS = {
+    "koordination": ("koordination", "Rhein-Kreis Neuss"),
+    "kommune-neuss": ("kommune", "Rhein-Kreis Neuss"),
+    "kommune-dormagen": ("kommune", "Rhein-Kreis Neuss"),
+    "mitglied": ("mitglied", "Rhein-Kreis Neuss"),
+    "auswertung": ("auswertung", "Rhein-Kreis Neuss"),
+    "koordination-duesseldorf": ("koordination", "Stadt Düsseldorf"),
+    "land": ("land", None),
+}
+
+
+def counts():
+    return {
+        m.__name__: m.objects.count() for m in (Buendnis, Kommune, Bereich, Gremium, Sitzung, User)
+    }
+
+
+@pytest.mark.django_db
+def test_demo_data_builds_the_neuss_alliance_and_duesseldorf_and_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("demo_data", verbosity=0)
+    neuss = Buendnis.objects.get(name="Rhein-Kreis Neuss")
+    assert set(neuss.kommunen.values_list("name", flat=True)) == NEUSS_KOMMUNEN
+    assert Bereich.objects.count() == 4
+    duesseldorf = Buendnis.objects.get(name="Stadt Düsseldorf")
+    assert duesseldorf.kommunen.exists()
+
+    tage = {s.beginn.date() for s in Sitzung.objects.filter(gremium__buendnis=neuss)}
+    assert {datetime.date(2019, 3, 13), datetime.date(2019, 6, 27)} <= tage
+    foren = Gremium.objects.filter(buendnis=neuss, art=GremiumArt.FORUM)
+    assert foren.filter(status=GremiumStatus.EINGERICHTET).count() == 3
+    assert foren.filter(status=GremiumStatus.IN_DISKUSSION).count() == 2
+    assert Gremium.objects.filter(buendnis=neuss, art=GremiumArt.KERNGRUPPE).count() == 1
+
+    for username, (rolle, buendnis) in DEMO_USERS.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(settings.DEMO_PASSWORD), username
+        assert user.rolle == rolle
+        assert (user.buendnis.name if user.buendnis else None) == buendnis
+    assert User.objects.get(username="kommune-dormagen").kommune.name == "Dormagen"
+    assert User.objects.get(username="admin").is_superuser
+
+    vorher = counts()
+    call_command("demo_data", verbosity=0)
+    assert counts() == vorher
+
+
+@pytest.mark.django_db
+def test_demo_data_refuses_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="nur mit DEBUG=True oder mit --force"):
+        call_command("demo_data", verbosity=0)
+    assert not Buendnis.objects.exists()
