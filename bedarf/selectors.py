@@ -2,8 +2,10 @@
 passes through `bedarf.suppression`; a `kommune` user sees its own Kommune's row raw.
 
 `gap_analyse(user, erhebung)` and `erhebung_vergleich(user, a, b)` are the entry points other apps (reports) call.
+The protection pattern does not depend on the viewer: it holds against a reader who knows nothing and against
+every Kommune knowing its own figures, so pages and files of different viewers cannot be combined against it.
 By default every figure is protected, even the viewer's own Kommune's (reports and exports leave the Kommune);
-pages pass `eigene_roh=True` so a `kommune` user sees its own row raw, protected against it all the same.
+pages pass `eigene_roh=True` so a `kommune` user sees its own row raw (display only).
 """
 
 from __future__ import annotations
@@ -395,8 +397,8 @@ class Ueberblick:
 def ueberblick(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> Ueberblick:
     """The target group of a round as anyone outside a Kommune may see it. Three queries.
 
-    Bündnis-wide breakdowns are one figure per characteristic; for a `kommune` viewer its own contribution is a
-    known part of it, so the rest of the Bündnis is protected against it as well.
+    Bündnis-wide breakdowns are one figure per characteristic; every Kommune knows its own part of it, so a
+    figure is hidden when the rest of the Bündnis behind it is small for any of them.
     """
     kommunen = list(Kommune.objects.filter(pk__in=_gemeldet(erhebung).values("kommune_id")).order_by("name"))
     zeilen = list(
@@ -413,18 +415,18 @@ def ueberblick(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> U
     eigene = eigene_kommune_id(user, eigene_roh)
     eigene_index = ki.get(eigene) if eigene else None
     zg = [[0] * len(status) for _ in kommunen]
-    # Per characteristic: [own Kommune, rest of the Bündnis]
-    listen: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    # Per characteristic: each Kommune's part (a Kommune knows its own part of every Bündnis figure).
+    listen: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(kommunen))
     for kommune_id, dim, code, merkmal, alter, geschlecht, n in zeilen:
         if kommune_id not in ki:
             continue
-        teil = 0 if ki[kommune_id] == eigene_index else 1
+        i = ki[kommune_id]
         if dim == Dimension.ZIELGRUPPE:
             if code in si:
-                zg[ki[kommune_id]][si[code]] += n
-            listen[(dim, f"{alter}|{geschlecht}")][teil] += n
+                zg[i][si[code]] += n
+            listen[(dim, f"{alter}|{geschlecht}")][i] += n
         else:
-            listen[(dim, merkmal)][teil] += n
+            listen[(dim, merkmal)][i] += n
     gruppen = [
         (
             Dimension.ZIELGRUPPE.label,
@@ -435,6 +437,10 @@ def ueberblick(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> U
     gruppen += [
         (d.label, d, [(c.value, c.label) for c in choices]) for d, choices in AUFSCHLUESSELUNGEN.items()
     ]
+
+    def je_kommune(eintraege: list[str]) -> list[list[int]]:
+        return [[listen[e][i] for e in eintraege] for i in range(len(kommunen))]
+
     # Every breakdown adds up to the same Bündnis total: hidden in one table means hidden in all of them.
     g_gesperrt = False
     while True:
@@ -442,16 +448,22 @@ def ueberblick(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> U
         g_gesperrt = g_gesperrt or tabelle.gesamt.gesperrt
         merkmale = []
         for titel, dim, eintraege in gruppen:
-            teile = [listen[(dim, code)] for code, _label in eintraege]
-            werte, summe = schuetze_aufteilung(teile, eigene_index is not None, g_gesperrt=g_gesperrt)
+            werte, summe = suppression.schuetze_buendnisweit(
+                je_kommune([(dim, code) for code, _label in eintraege]),
+                merkmale=len(eintraege),
+                summe_gesperrt=g_gesperrt,
+            )
             merkmale.append(
                 (titel, [(label, w) for (_c, label), w in zip(eintraege, werte, strict=True)], summe)
             )
         if tabelle.gesamt.gesperrt or not any(m[2].gesperrt for m in merkmale):
             break
         g_gesperrt = True
-    besondere = [listen[(Dimension.BESONDERE, b.value)] for b in BesondereGruppe]
-    werte, _summe = schuetze_aufteilung(besondere, eigene_index is not None, mit_summe=False)
+    werte, _summe = suppression.schuetze_buendnisweit(
+        je_kommune([(Dimension.BESONDERE, b.value) for b in BesondereGruppe]),
+        merkmale=len(BesondereGruppe),
+        mit_summe=False,
+    )
     merkmale.append(
         (Dimension.BESONDERE.label, [(b.label, w) for b, w in zip(BesondereGruppe, werte, strict=True)], None)
     )
@@ -469,33 +481,15 @@ def ueberblick(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> U
 def schuetze_zielgruppe(
     zg: list[list[int]], eigene_index: int | None, spalten: int, g_gesperrt: bool = False
 ) -> suppression.GeschuetzteTabelle:
-    bekannt = [[i == eigene_index] * (len(zg[0]) if zg else 0) for i in range(len(zg))]
+    """Kommune x Aufenthaltsstatus with all margins; the viewer's own row raw (display only)."""
+    bekannt = [[i == eigene_index] * spalten for i in range(len(zg))]
     return suppression.schuetze_tabelle(
-        zg, bekannt=bekannt, spalten=spalten, vorab_gesperrt=[("g",)] if g_gesperrt else []
+        zg,
+        bekannt=bekannt,
+        spalten=spalten,
+        vorab_gesperrt=[("g",)] if g_gesperrt else [],
+        meldende_zeilen=True,
     )
-
-
-def schuetze_aufteilung(
-    teile: list[list[int]], eigener_teil: bool, mit_summe: bool = True, g_gesperrt: bool = False
-) -> tuple[list[Wert], Wert | None]:
-    """Bündnis-wide figures per characteristic; `teile` = [own part, rest] (own part 0 unless a kommune views).
-
-    For a `kommune` viewer its own part is a known constant: a Bündnis figure is hidden when the rest of the
-    Bündnis behind it is small, as subtracting its own part would reveal it."""
-    if not eigener_teil:
-        return suppression.schuetze_liste(
-            [a + b for a, b in teile], summe=mit_summe, summe_gesperrt=g_gesperrt
-        )
-    matrix = [[t[0] for t in teile], [t[1] for t in teile]]
-    t = suppression.schuetze_tabelle(
-        matrix,
-        zeilensummen=False,
-        spaltensummen=True,
-        gesamtsumme=mit_summe,
-        bekannt=[[True] * len(teile), [False] * len(teile)],
-        vorab_gesperrt=[("g",)] if g_gesperrt and mit_summe else [],
-    )
-    return t.spaltensummen, t.gesamt
 
 
 # Delivery status and dashboard ----------------------------------------------------------------------------------

@@ -17,8 +17,10 @@ The rule, as in German official labour-market statistics:
 * Zeros stay visible: a zero discloses nobody, and hiding zeros would blank out most small tables. A zero is only
   hidden as a last resort when no non-zero figure can protect a hidden one.
 * Secondarily hidden figures show as "x" (they are not small, so "< k" would be wrong); the legend explains both.
-* Figures the viewer already knows (a `kommune` user sees the raw figures of its own Kommune) are shown raw and
-  treated as known constants, so protection still holds against that viewer.
+* Every Kommune knows its own figures. Where rows are Kommunen, the pattern holds against a reader who knows
+  nothing AND against each Kommune knowing its own row (subtracting its own figures from a shown total must not
+  reveal another Kommune's hidden figure). The pattern is the same for every viewer; a `kommune` user merely
+  sees its own row raw, so pages, exports and reports of different viewers cannot be combined against it.
 
 Derived figures (coverage ratio, gap, change between rounds) are only shown when every count they derive from is
 visible; `abgeleitet()` does that.
@@ -111,11 +113,17 @@ def schuetze_tabelle(
     bekannt: list[list[bool]] | None = None,
     vorab_gesperrt: Iterable[Key] = (),
     spalten: int | None = None,
+    meldende_zeilen: bool = False,
 ) -> GeschuetzteTabelle:
     """Protects a table of counts with the margins that will be shown next to it.
 
-    `bekannt[i][j]` marks cells the viewer may see raw (its own Kommune); `vorab_gesperrt` forces entries hidden
-    (used to keep linked tables consistent, see `schuetze_mit_aufschluesselung`).
+    `meldende_zeilen`: every row belongs to one respondent (a Kommune) who knows its own row. The pattern then
+    holds against a reader who knows nothing and against each row's owner knowing its row (a hidden figure of
+    another Kommune cannot be worked out by subtracting one's own figures from a total); the pattern does not
+    depend on the viewer, so pages, exports and reports of different viewers cannot be combined against it.
+    `bekannt[i][j]` marks cells this viewer sees raw (its own Kommune's row); with `meldende_zeilen` it only
+    changes the display, without it the cells count as known to the reader of this table.
+    `vorab_gesperrt` forces entries hidden (used to keep linked tables consistent).
     """
     k = mindestanzahl() if k is None else k
     m, n = _check_rectangular(werte, spalten)
@@ -124,23 +132,33 @@ def schuetze_tabelle(
     bekannt = bekannt or [[False] * n for _ in range(m)]
 
     value: dict[Key, int] = {}
-    known: dict[Key, bool] = {}
     edges: dict[Key, tuple] = {}  # entry -> (relation a, relation b); "ground" for a missing relation
     for i in range(m):
         for j in range(n):
             value[("z", i, j)] = werte[i][j]
-            known[("z", i, j)] = bool(bekannt[i][j])
     if zeilensummen:
         for i in range(m):
             value[("r", i)] = sum(werte[i])
-            known[("r", i)] = all(bekannt[i]) if n else True
     if spaltensummen:
         for j in range(n):
             value[("c", j)] = sum(werte[i][j] for i in range(m))
-            known[("c", j)] = all(bekannt[i][j] for i in range(m)) if m else True
     if gesamtsumme:
         value[("g",)] = sum(map(sum, werte))
-        known[("g",)] = all(all(row) for row in bekannt)
+
+    def known_for(rows: list[list[bool]]) -> dict[Key, bool]:
+        known: dict[Key, bool] = {}
+        for i in range(m):
+            for j in range(n):
+                known[("z", i, j)] = bool(rows[i][j])
+        if zeilensummen:
+            for i in range(m):
+                known[("r", i)] = all(rows[i]) if n else True
+        if spaltensummen:
+            for j in range(n):
+                known[("c", j)] = all(rows[i][j] for i in range(m)) if m else True
+        if gesamtsumme:
+            known[("g",)] = all(all(row) for row in rows)
+        return known
 
     # Relations: each shown total ties its parts to it.
     ground = ("ground",)
@@ -174,13 +192,54 @@ def schuetze_tabelle(
             if rel != ground:
                 relations.setdefault(rel, []).append(key)
 
-    hidden: dict[Key, str] = {}
+    if meldende_zeilen:
+        # The reader who knows nothing, then each respondent knowing its own row.
+        szenarien = [known_for([[False] * n for _ in range(m)])]
+        szenarien += [known_for([[i == own] * n for i in range(m)]) for own in range(m)]
+    else:
+        szenarien = [known_for(bekannt)]
+    hidden: set[Key] = set()
+    forced = {key for key in vorab_gesperrt if key in value}
+    stable = False
+    while not stable:
+        stable = True
+        for known in szenarien:
+            start = {key for key in hidden | forced if not known[key]}
+            neu = _sperren(value, known, edges, relations, start, k) - hidden
+            if neu:
+                hidden |= neu
+                stable = False
+
+    anzeige_roh = known_for(bekannt)
+
+    def show(key: Key) -> Wert:
+        if key in hidden and not (meldende_zeilen and anzeige_roh[key]):
+            return _gesperrt(PRIMAER if 1 <= value[key] < k else SEKUNDAER, k)
+        return offen(value[key])
+
+    return GeschuetzteTabelle(
+        zellen=[[show(("z", i, j)) for j in range(n)] for i in range(m)],
+        zeilensummen=[show(("r", i)) for i in range(m)] if zeilensummen else None,
+        spaltensummen=[show(("c", j)) for j in range(n)] if spaltensummen else None,
+        gesamt=show(("g",)) if gesamtsumme else None,
+        k=k,
+        gesperrte=hidden,
+    )
+
+
+def _sperren(
+    value: dict[Key, int],
+    known: dict[Key, bool],
+    edges: dict[Key, tuple],
+    relations: dict[tuple, list[Key]],
+    start: set[Key],
+    k: int,
+) -> set[Key]:
+    """The entries to hide for one reader (`known`: entries it knows), starting from `start` (none known)."""
+    hidden: set[Key] = set(start)
     for key, v in value.items():
         if not known[key] and 1 <= v < k:
-            hidden[key] = PRIMAER
-    for key in vorab_gesperrt:
-        if key in value and not known[key] and key not in hidden:
-            hidden[key] = SEKUNDAER
+            hidden.add(key)
 
     def pick(candidates: list[Key]) -> Key | None:
         # Interior cells before margins, smallest non-zero first, zeros only as the last resort.
@@ -200,13 +259,13 @@ def schuetze_tabelle(
                 if sum(1 for e in entries if e in hidden) == 1:
                     choice = pick(entries)
                     if choice is not None:
-                        hidden[choice] = SEKUNDAER
+                        hidden.add(choice)
                         stable = False
                         changed = True
         # (2) The linear rule: no hidden entry is a bridge of the relation graph.
-        bridge = _first_bridge({e: edges[e] for e in hidden})
+        graph = {e: edges[e] for e in hidden}
+        bridge = _first_bridge(graph)
         if bridge is not None:
-            graph = {e: edges[e] for e in hidden}
             side_a = _component_without(bridge, graph, edges[bridge][0])
             side_b = _component_without(bridge, graph, edges[bridge][1])
             # An entry joining both sides puts the bridge on a cycle; else widen the search.
@@ -215,22 +274,9 @@ def schuetze_tabelle(
             if choice is None:
                 choice = pick(crossing + [e for e, (a, b) in edges.items() if (a in side_b) != (b in side_b)])
             if choice is not None:
-                hidden[choice] = SEKUNDAER
+                hidden.add(choice)
                 changed = True
-
-    def show(key: Key) -> Wert:
-        if key in hidden:
-            return _gesperrt(hidden[key], k)
-        return offen(value[key])
-
-    return GeschuetzteTabelle(
-        zellen=[[show(("z", i, j)) for j in range(n)] for i in range(m)],
-        zeilensummen=[show(("r", i)) for i in range(m)] if zeilensummen else None,
-        spaltensummen=[show(("c", j)) for j in range(n)] if spaltensummen else None,
-        gesamt=show(("g",)) if gesamtsumme else None,
-        k=k,
-        gesperrte=set(hidden),
-    )
+    return hidden
 
 
 def _first_bridge(graph: dict[Key, tuple]) -> Key | None:
@@ -321,9 +367,10 @@ def schuetze_mit_aufschluesselung(
     """Linked tables: `haupt` (rows x columns, with column totals) and for every column j a breakdown
     (rows x parts, with row and column totals) whose row totals are column j of `haupt`.
 
-    Used for need per Kommune x Bedarfskategorie and, per category, Kommune x Aufenthaltsstatus. A figure hidden
+    Used for need per Kommune x Bedarfskategorie and, per category, Kommune x Aufenthaltsstatus. Rows are
+    Kommunen (`meldende_zeilen`): the pattern holds against each Kommune knowing its own figures. A figure hidden
     in one table is hidden in the other, iterated until both agree, so the breakdown cannot undo the main table.
-    `bekannt_zeilen` are rows the viewer may see raw (its own Kommune).
+    `bekannt_zeilen` are rows the viewer sees raw (its own Kommune); they do not change the pattern.
     """
     k = mindestanzahl() if k is None else k
     m, n = _check_rectangular(haupt, len(aufschluesselungen))
@@ -345,6 +392,7 @@ def schuetze_mit_aufschluesselung(
             bekannt=bekannt_h,
             vorab_gesperrt=forced_h,
             spalten=n,
+            meldende_zeilen=True,
         )
         subs = []
         for j, sub in enumerate(aufschluesselungen):
@@ -354,7 +402,13 @@ def schuetze_mit_aufschluesselung(
             if ("c", j) in main.gesperrte:
                 forced.add(("g",))
             subs.append(
-                schuetze_tabelle(sub, k=k, bekannt=[[i in own] * s for i in range(m)], vorab_gesperrt=forced)
+                schuetze_tabelle(
+                    sub,
+                    k=k,
+                    bekannt=[[i in own] * s for i in range(m)],
+                    vorab_gesperrt=forced,
+                    meldende_zeilen=True,
+                )
             )
             forced_sub[j] = forced
         new_h = set(forced_h)
@@ -365,6 +419,54 @@ def schuetze_mit_aufschluesselung(
         if new_h <= main.gesperrte:
             return main, subs
         forced_h = new_h | main.gesperrte
+
+
+def schuetze_buendnisweit(
+    teile: list[list[int]],
+    *,
+    k: int | None = None,
+    merkmale: int | None = None,
+    mit_summe: bool = True,
+    summe_gesperrt: bool = False,
+) -> tuple[list[Wert], Wert | None]:
+    """Bündnis-wide figures of one breakdown (e.g. school qualifications), only the Bündnis row is shown.
+
+    `teile[i][c]` is Kommune i's part of characteristic c. Each Kommune knows its own parts, so a Bündnis figure
+    is also hidden when the rest of the Bündnis behind it is small for any Kommune (subtracting its own part
+    would reveal it), and the total (`mit_summe`) must not give a hidden figure back to any of them. Each reader
+    is a two-row table [own parts (known), rest of the Bündnis]; iterated until all readers agree.
+    `summe_gesperrt` hides the total (when another table hides the same total).
+    """
+    k = mindestanzahl() if k is None else k
+    m, n = _check_rectangular(teile, merkmale)
+    figures = [sum(teile[i][c] for i in range(m)) for c in range(n)]
+    hidden: set[Key] = {("g",)} if mit_summe and summe_gesperrt else set()
+    readers = [[0] * n] + [list(row) for row in teile]
+    stable = False
+    while not stable:
+        stable = True
+        for own in readers:
+            t = schuetze_tabelle(
+                [own, [f - o for f, o in zip(figures, own, strict=True)]],
+                k=k,
+                zeilensummen=mit_summe,
+                spaltensummen=True,
+                gesamtsumme=mit_summe,
+                bekannt=[[True] * n, [False] * n],
+                vorab_gesperrt=hidden,
+            )
+            neu = {key for key in t.gesperrte if key[0] in ("c", "g")} - hidden
+            if neu:
+                hidden |= neu
+                stable = False
+
+    def show(key: Key, v: int) -> Wert:
+        if key in hidden:
+            return _gesperrt(PRIMAER if 1 <= v < k else SEKUNDAER, k)
+        return offen(v)
+
+    werte = [show(("c", c), v) for c, v in enumerate(figures)]
+    return werte, (show(("g",), sum(figures)) if mit_summe else None)
 
 
 def abgeleitet(werte: Iterable[Wert], rechnung: Callable[..., object]) -> object | None:

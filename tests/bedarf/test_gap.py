@@ -184,9 +184,9 @@ def test_overview_protects_rest_of_buendnis_against_a_kommune_viewer(scenario, e
         titel, eintraege, summe = next(m for m in u.merkmale if m[0] == Dimension.SCHULABSCHLUSS.label)
         return dict(eintraege)["(Fach-)Abitur"]
 
-    assert abitur("auswertung").zahl == 4
-    assert abitur("kommune").gesperrt  # 4 - 3 would reveal the 1 in a2
-    assert abitur("kommune_a2").zahl == 4  # 4 - 1 = 3 in the rest of the Bündnis: not small, so shown
+    # 4 - 3 would reveal the 1 in a2 to a1: hidden for every viewer, as any page or file may reach a1.
+    for role in ("auswertung", "koordination", "land", "kommune", "kommune_a2"):
+        assert abitur(role).gesperrt, role
 
 
 def figures_with(status: dict, merkmale: dict) -> dict:
@@ -206,3 +206,39 @@ def test_small_buendnis_total_is_hidden_in_every_breakdown(scenario, erhebung):
     u = selectors.ueberblick(scenario.users["auswertung"], erhebung)
     assert u.zielgruppe.gesamt.anzeige == "< 3"
     assert all(summe.gesperrt for _titel, _werte, summe in u.merkmale if summe is not None)
+
+
+def test_no_kommune_recomputes_another_small_need_by_subtracting_its_own(scenario, erhebung):
+    """a1 5, a2 2 (small), a3 4 persons needing Deutschförderung. Hiding a3's 4 beside a2's "< 3" protects a2
+    against an outsider, but a3 knows its own 4: 11 - 5 - 4 = 2. Every page and export must hold against that."""
+    from tests.factories import KommuneFactory, UserFactory
+
+    a3 = KommuneFactory(buendnis=scenario.a, name="Azell")
+    u3 = UserFactory(rolle="kommune", buendnis=scenario.a, kommune=a3)
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("deutsch", "duldung"): 5})
+    deliver(erhebung, scenario.a2, scenario.users["kommune_a2"], {"duldung": 9}, {("deutsch", "duldung"): 2})
+    deliver(erhebung, a3, u3, {"duldung": 8}, {("deutsch", "duldung"): 4})
+    viewers = [scenario.users[r] for r in ("auswertung", "koordination", "land", "kommune", "kommune_a2")]
+    for user in [*viewers, u3]:
+        for eigene_roh in (False, True):
+            analyse = selectors.gap_analyse(user, erhebung, eigene_roh=eigene_roh)
+            a2 = _row(analyse, scenario.a2, "deutsch")
+            assert a2.bedarf.zahl is None or user == scenario.users["kommune_a2"]
+            shown = {z.kommune: z.bedarf for z in analyse.zeilen if z.kategorie.code == "deutsch"}
+            summe = next(z for z in analyse.summen if z.kategorie.code == "deutsch").bedarf
+            # a3's view of the column: its own 4 is a constant, so a1 and the total must not both be visible.
+            own_a1 = eigene_roh and user == scenario.users["kommune"]
+            assert summe.gesperrt or shown[scenario.a1].gesperrt or own_a1, user
+            # Same for a1 subtracting its own 5.
+            assert summe.gesperrt or shown[a3].gesperrt or eigene_roh and user == u3, user
+    # The CSV export of a3 (and of anybody) leaves the Kommune: the same pattern, a2 never as a number.
+    from django.urls import reverse
+
+    client = scenario.client("auswertung")
+    text = client.get(reverse("bedarf:export", args=[erhebung.pk, "csv"])).content.decode("utf-8-sig")
+    assert "Adorf,Deutschförderung,< 3" in text
+    zeile_a1 = next(line for line in text.splitlines() if line.startswith("Bedarf,Aheim,Deutschförderung"))
+    zeile_summe = next(
+        line for line in text.splitlines() if line.startswith("Bedarf,Bündnis,Deutschförderung")
+    )
+    assert zeile_a1.endswith(",x") or zeile_summe.endswith(",x")

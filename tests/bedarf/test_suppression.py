@@ -12,6 +12,7 @@ from bedarf.suppression import (
     PRIMAER,
     SEKUNDAER,
     abgeleitet,
+    schuetze_buendnisweit,
     schuetze_liste,
     schuetze_mit_aufschluesselung,
     schuetze_tabelle,
@@ -177,6 +178,90 @@ def test_status_breakdown_cannot_undo_main_table(data):
         assert _determined(hidden, rels) == []
         for w in shown.values():
             assert w.gesperrt or not (1 <= w.zahl < K)
+
+
+def _row_known(own, m, n, zeilen=True, spalten=True, gesamt=True):
+    """The entries a Kommune owning row `own` knows: its cells, its row total, and (alone) everything."""
+    known = {("z", own, j) for j in range(n)}
+    if zeilen:
+        known.add(("r", own))
+    if m == 1:
+        known |= {("c", j) for j in range(n)} | {("g",)}
+    return known
+
+
+@settings(max_examples=250, deadline=None)
+@given(werte=tables, flags=st.sampled_from([(True, True), (False, True)]))
+def test_no_kommune_can_recompute_another_kommunes_hidden_value_from_its_own_row(werte, flags):
+    """Rows are Kommunen; each knows its own row. Subtracting it from a shown total must reveal nothing."""
+    zeilen, spalten = flags
+    m, n = len(werte), len(werte[0])
+    t = schuetze_tabelle(werte, k=K, zeilensummen=zeilen, spaltensummen=spalten, meldende_zeilen=True)
+    shown = _entries(t, m, n)
+    raw = _raw(werte, m, n)
+    rels = _relations(m, n, zeilen, spalten, True)
+    for key, w in shown.items():
+        assert w.zahl == raw[key] if not w.gesperrt else (w.grund == PRIMAER) == (1 <= raw[key] < K)
+    for own in [None, *range(m)]:
+        known = _row_known(own, m, n, zeilen, spalten) if own is not None else set()
+        hidden = [key for key, w in shown.items() if w.gesperrt and key not in known]
+        # Known entries are constants: they drop out of the relations.
+        assert _determined(hidden, rels) == [], own
+
+
+@settings(max_examples=150, deadline=None)
+@given(werte=tables, own=st.integers(min_value=0, max_value=4))
+def test_own_row_shown_raw_does_not_change_the_pattern_for_others(werte, own):
+    m, n = len(werte), len(werte[0])
+    own = own % m
+    allgemein = schuetze_tabelle(werte, k=K, meldende_zeilen=True)
+    eigen = schuetze_tabelle(werte, k=K, meldende_zeilen=True, bekannt=[[i == own] * n for i in range(m)])
+    assert [w.zahl for w in eigen.zellen[own]] == werte[own]
+    assert eigen.gesperrte == allgemein.gesperrte
+    for i in range(m):
+        if i != own:
+            assert eigen.zellen[i] == allgemein.zellen[i]
+    if m > 1:  # alone, the Kommune's own figures are the Bündnis totals
+        assert eigen.spaltensummen == allgemein.spaltensummen and eigen.gesamt == allgemein.gesamt
+
+
+def test_third_kommune_cannot_subtract_its_own_figure_from_the_total():
+    # a2 has 2 (small). Hiding a3's 4 next to it protects against an outsider, but not against a3 itself:
+    # 11 - 5 - 4 = 2. The total (or a1's 5) must go as well.
+    t = schuetze_tabelle([[5], [2], [4]], k=K, zeilensummen=False, meldende_zeilen=True)
+    assert t.zellen[1][0].anzeige == "< 3"
+    assert t.spaltensummen[0].gesperrt or t.zellen[0][0].gesperrt
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    teile=st.integers(min_value=1, max_value=4).flatmap(
+        lambda m: st.integers(min_value=1, max_value=5).flatmap(
+            lambda n: st.lists(
+                st.lists(st.integers(min_value=0, max_value=9), min_size=n, max_size=n),
+                min_size=m,
+                max_size=m,
+            )
+        )
+    ),
+    mit_summe=st.booleans(),
+)
+def test_buendnis_wide_figures_reveal_no_small_rest_to_any_kommune(teile, mit_summe):
+    n = len(teile[0])
+    figures = [sum(row[c] for row in teile) for c in range(n)]
+    werte, summe = schuetze_buendnisweit(teile, k=K, mit_summe=mit_summe)
+    for c, w in enumerate(werte):
+        assert w.gesperrt or w.zahl == figures[c]
+        assert w.gesperrt or not (1 <= figures[c] < K)
+    for own in [[0] * n, *teile]:
+        rest = [f - o for f, o in zip(figures, own, strict=True)]
+        for c, w in enumerate(werte):
+            # What a Kommune learns about the rest of the Bündnis from a shown figure is never small.
+            assert w.gesperrt or not (1 <= rest[c] < K)
+        if mit_summe and not summe.gesperrt:
+            assert not (1 <= sum(rest) < K)
+            # The total gives back a hidden figure only when at least two are hidden.
+            assert sum(1 for w in werte if w.gesperrt) != 1
 
 
 def test_single_small_cell_pulls_next_smallest_non_zero_cell_in_row_and_column():
