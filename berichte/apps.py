@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class BerichteConfig(AppConfig):
     name = "berichte"
     verbose_name = _("Berichte und Exporte")
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+        from berichte import dashboard
+
+        # Cache invalidation of the dashboard figures, not domain logic: any write outdates them.
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(dashboard.bei_aenderung, dispatch_uid=f"berichte-dashboard-{id(signal)}")
+        post_migrate.connect(dashboard.nach_migration, dispatch_uid="berichte-dashboard-migrate")

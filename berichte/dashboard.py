@@ -4,16 +4,26 @@ Per role: everyone who reads reports gets the panel (latest reports, exports); t
 and the Kommunen get the charts of their Bündnis (offers per Kategorie and Kommune, gaps, funds per
 Förderbaustein, change between survey rounds); the evaluation also gets figures across its Kommunen, and the
 state figures across Bündnisse, where needs figures are protected against small numbers.
+
+The figures and charts aggregate a whole Bündnis (for the state: all of them), which at NRW scale costs a few
+hundred milliseconds. They are cached per scope (role, Bündnis, Kommune, language) for
+`BERICHTE_DASHBOARD_CACHE_SEKUNDEN` (default 300, 0 switches the cache off). Every committed write to the domain
+apps changes a shared version stamp, so the next dashboard recomputes; the time limit covers writes that bypass
+model signals (bulk imports, `QuerySet.update`). The lists of reports and export jobs are always read live.
 """
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from berichte import domaene
@@ -30,15 +40,34 @@ def panel(user) -> dict:
     darf_exportieren = user.has_perm("berichte.export_daten")
     if not (darf_lesen or darf_exportieren):
         return {"sichtbar": False}
-    daten = {
+    return {
         "sichtbar": True,
         "darf_erzeugen": user.has_perm("berichte.add_bericht"),
         "darf_exportieren": darf_exportieren,
         "berichte": list(Bericht.objects.visible_to(user).for_list()[:5]) if darf_lesen else [],
         "auftraege": list(Exportauftrag.objects.visible_to(user).for_list()[:3]) if darf_exportieren else [],
+        **kennzahlen(user),
+    }
+
+
+def kennzahlen(user) -> dict:
+    """The figures and charts of the panel for the user's scope, from the cache when it holds them."""
+    if not _cache_erlaubt():
+        return kennzahlen_berechnen(user)
+    schluessel = cache_schluessel(user)
+    daten = cache.get(schluessel)
+    if daten is None:
+        daten = kennzahlen_berechnen(user)
+        cache.set(schluessel, daten, cache_sekunden())
+    return daten
+
+
+def kennzahlen_berechnen(user) -> dict:
+    daten = {
         "diagramme": [],
         "kommunen_tabelle": None,
         "buendnisse_tabelle": None,
+        "stand": timezone.localtime(),
     }
     if user.buendnis_id:
         daten["diagramme"] = diagramme_buendnis(user, user.buendnis)
@@ -51,6 +80,65 @@ def panel(user) -> dict:
     for nr, d in enumerate(daten["diagramme"]):
         d["dom_id"] = f"berichte-dashboard-diagramm-{nr}"
     return daten
+
+
+# The cache of the figures -------------------------------------------------------------------------------------------
+
+VERSION_KEY = "berichte:dashboard:version"
+# Writes to these apps change figures shown on the panel; users' logins and export progress do not.
+DATEN_APPS = frozenset({"buendnis", "angebote", "bedarf", "foerderung", "berichte"})
+OHNE_WIRKUNG = frozenset({"buendnis.user", "berichte.exportauftrag"})
+
+
+def cache_sekunden() -> int:
+    return int(getattr(settings, "BERICHTE_DASHBOARD_CACHE_SEKUNDEN", 300))
+
+
+def _cache_erlaubt() -> bool:
+    # Figures read inside an open transaction may include writes that are rolled back later (a failed import,
+    # a test case); they must never reach other requests through the cache.
+    return cache_sekunden() > 0 and not connection.in_atomic_block
+
+
+def datenstand() -> str:
+    """The version stamp of the data behind the cached figures."""
+    stand = cache.get(VERSION_KEY)
+    if stand is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        stand = cache.get(VERSION_KEY) or ""
+    return stand
+
+
+def datenstand_erneuern() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def cache_schluessel(user) -> str:
+    """One entry per scope: whatever the panel shows depends only on these (and the data)."""
+    teile = [
+        "berichte:dashboard",
+        datenstand(),
+        "admin" if user.is_superuser else str(user.rolle),
+        str(user.buendnis_id or "alle"),
+        str(user.kommune_id or "-"),
+        translation.get_language() or "-",
+    ]
+    return ":".join(teile)
+
+
+def bei_aenderung(sender, **kwargs) -> None:
+    """Receiver of post_save, post_delete and m2m_changed: after the commit, cached figures are outdated."""
+    meta = getattr(sender, "_meta", None)
+    if meta is None or meta.app_label not in DATEN_APPS or meta.label_lower in OHNE_WIRKUNG:
+        return
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed fires before and after; the post_ action is enough
+    transaction.on_commit(datenstand_erneuern, using=kwargs.get("using"))
+
+
+def nach_migration(**kwargs) -> None:
+    """A flushed or migrated database (tests, deployments) starts with a fresh stamp."""
+    datenstand_erneuern()
 
 
 def _diagramme(section: dict | None) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from berichte import services
@@ -126,3 +127,140 @@ def test_land_total_with_small_parts_is_not_shown(scenario):
     Erhebung.objects.filter(pk=e.pk).update(status=ErhebungStatus.ABGESCHLOSSEN)
     # 11 in total, but C1's 2 could be worked out of it: the total is not shown.
     assert zielgruppe_je_buendnis([c.pk]) == {c.pk: "x"}
+
+
+# Bounded queries and the cache of the figures (issue 8) ------------------------------------------------------
+
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import translation  # noqa: E402
+
+from angebote.models import ZugangArt  # noqa: E402
+from berichte import dashboard  # noqa: E402
+from buendnis.models import User  # noqa: E402
+from tests.berichte.test_domaene import angebot  # noqa: E402
+from tests.foerderung.factories import BudgetFactory, FoerderbausteinFactory  # noqa: E402
+
+
+def _panel_queries(user) -> tuple[int, dict]:
+    user = User.objects.get(pk=user.pk)  # fresh: no permission cache carried over
+    with CaptureQueriesContext(connection) as queries:
+        daten = dashboard.panel(user)
+    return len(queries.captured_queries), daten
+
+
+def _mehr_kommunen_und_buendnisse(scenario, n: int) -> None:
+    baustein = FoerderbausteinFactory()
+    for nr in range(n):
+        kommune = KommuneFactory(buendnis=scenario.a, name=f"Zusatzkommune {nr}")
+        angebot(
+            scenario.a, scenario.akteur_a, f"Z{nr}", "deutsch", 3, {"duldung": ZugangArt.OFFEN}, [kommune]
+        )
+        b = BuendnisFactory(name=f"Zusatzkreis {nr}")
+        KommuneFactory(buendnis=b, name=f"Kommune im Zusatzkreis {nr}")
+        BudgetFactory(buendnis=b, baustein=baustein)
+
+
+@pytest.mark.parametrize("rolle", ["koordination", "kommune", "auswertung", "land", "admin"])
+def test_panel_queries_do_not_grow_with_kommunen_and_buendnisse(scenario, domaene, rolle):  # noqa: F811
+    user = scenario.users[rolle]
+    wenige, vorher = _panel_queries(user)
+    _mehr_kommunen_und_buendnisse(scenario, 12)
+    viele, nachher = _panel_queries(user)
+    assert viele == wenige, f"{rolle}: {wenige} queries before, {viele} with 12 more Kommunen and Bündnisse"
+    if rolle in ("koordination", "kommune", "auswertung"):
+        diagramm = next(d for d in nachher["diagramme"] if d["titel"] == "Angebote je Kategorie und Kommune")
+        assert "Zusatzkommune 11" in [r["name"] for r in diagramm["reihen"]]
+    if rolle == "land":
+        assert "Zusatzkreis 11" in [z[0] for z in nachher["buendnisse_tabelle"]["zeilen"]]
+
+
+@pytest.fixture
+def mit_cache(monkeypatch, settings):
+    """The figures' cache as outside a transaction (tests run inside one, where it stays off)."""
+    settings.BERICHTE_DASHBOARD_CACHE_SEKUNDEN = 300
+    monkeypatch.setattr(dashboard, "_cache_erlaubt", lambda: True)
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_cached_panel_reads_only_the_live_lists(scenario, domaene, mit_cache):  # noqa: F811
+    user = scenario.users["koordination"]
+    erste, vorher = _panel_queries(user)
+    zweite, nachher = _panel_queries(user)
+    assert erste > 20
+    # Only the latest reports and the user's export jobs are read again.
+    assert zweite == 2
+    assert nachher["diagramme"] == vorher["diagramme"]
+    assert "Größte Angebotslücken (fehlende Plätze)" in [d["titel"] for d in nachher["diagramme"]]
+
+
+def test_committed_write_outdates_the_cached_figures(
+    scenario,
+    domaene,  # noqa: F811
+    mit_cache,
+    django_capture_on_commit_callbacks,
+):
+    user = scenario.users["koordination"]
+    _n, vorher = _panel_queries(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        KommuneFactory(buendnis=scenario.a, name="Neue Kommune")
+    n, nachher = _panel_queries(user)
+    assert n > 2  # recomputed
+    diagramm = next(d for d in nachher["diagramme"] if d["titel"] == "Angebote je Kategorie und Kommune")
+    assert "Neue Kommune" in [r["name"] for r in diagramm["reihen"]]
+
+
+def test_uncommitted_writes_are_never_cached(scenario, domaene, settings):  # noqa: F811
+    settings.BERICHTE_DASHBOARD_CACHE_SEKUNDEN = 300
+    cache.clear()
+    user = scenario.users["koordination"]
+    assert connection.in_atomic_block  # the test's transaction, as in a rolled-back import
+    dashboard.panel(user)
+    assert cache.get(dashboard.cache_schluessel(user)) is None
+    zweite, _daten = _panel_queries(user)
+    assert zweite > 2
+
+
+def test_cache_is_off_with_zero_seconds(scenario, domaene, mit_cache, settings, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(dashboard, "_cache_erlaubt", lambda: dashboard.cache_sekunden() > 0)
+    settings.BERICHTE_DASHBOARD_CACHE_SEKUNDEN = 0
+    user = scenario.users["koordination"]
+    erste, _ = _panel_queries(user)
+    zweite, _ = _panel_queries(user)
+    assert zweite == erste
+
+
+def test_cache_entries_are_kept_apart_by_scope_and_language(scenario, domaene, mit_cache):  # noqa: F811
+    schluessel = {
+        rolle: dashboard.cache_schluessel(scenario.users[rolle])
+        for rolle in (
+            "koordination",
+            "koordination_b",
+            "kommune",
+            "kommune_a2",
+            "auswertung",
+            "land",
+            "admin",
+        )
+    }
+    assert len(set(schluessel.values())) == len(schluessel)
+    with translation.override("en"):
+        assert dashboard.cache_schluessel(scenario.users["koordination"]) != schluessel["koordination"]
+    # A Bündnis never gets the figures cached for another: b's coordination sees b's Kommunen only.
+    _panel_queries(scenario.users["koordination"])
+    _n, daten_b = _panel_queries(scenario.users["koordination_b"])
+    diagramm = next(d for d in daten_b["diagramme"] if d["titel"] == "Angebote je Kategorie und Kommune")
+    namen = [r["name"] for r in diagramm["reihen"]]
+    assert scenario.b1.name in namen
+    assert scenario.a1.name not in namen and scenario.a2.name not in namen
+
+
+def test_cached_dashboard_in_english_stays_english(scenario, domaene, mit_cache):  # noqa: F811
+    client = scenario.client("koordination")
+    assert "Angebote je Kategorie und Kommune" in client.get(reverse("buendnis:dashboard")).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(reverse("buendnis:dashboard")).content.decode()
+    assert "Angebote je Kategorie und Kommune" not in page
