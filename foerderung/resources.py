@@ -61,6 +61,8 @@ def parse_zahl(value, *, stellen: int = 2) -> Decimal | None:
     if not zahl.is_finite():
         raise ValueError(_("„%(wert)s“ ist keine gültige Zahl.") % {"wert": str(value)[:40]})
     quant = Decimal(1).scaleb(-stellen)
+    if zahl.adjusted() > 15:  # far beyond any amount or count the fields hold (and beyond exact quantizing)
+        raise ValueError(_("„%(wert)s“ ist zu groß.") % {"wert": str(value)[:40]})
     if zahl != zahl.quantize(quant):
         raise ValueError(
             _("„%(wert)s“ hat mehr als %(n)d Nachkommastellen.") % {"wert": str(value)[:40], "n": stellen}
@@ -145,6 +147,17 @@ class SpaltenMixin:
             errors[header] = _("Pflichtangabe fehlt.")
         return wert
 
+    # Model field -> column header, so a refusal from the service names the column of the file.
+    FELD_SPALTE: dict[str, str] = {}
+
+    def _mit_spalten(self, exc: ValidationError) -> ValidationError:
+        if not hasattr(exc, "error_dict"):
+            return exc
+        fehler: dict[str, list] = {}
+        for feld, meldungen in exc.error_dict.items():
+            fehler.setdefault(self.FELD_SPALTE.get(feld, feld), []).extend(meldungen)
+        return ValidationError(fehler)
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # Model validation runs in the service that saves the row.
         if import_validation_errors:
@@ -165,6 +178,11 @@ class IndikatorResource(SpaltenMixin, SafeExportMixin, resources.ModelResource):
         ("betrag", "Anteil (EUR)"),
     ]
     PFLICHT = ["Kreisschlüssel", "Indikatorwert"]
+    FELD_SPALTE = {
+        "indikatorwert": "Indikatorwert",
+        "sockel": "Sockelbetrag (EUR)",
+        "betrag": "Sockelbetrag (EUR)",
+    }
 
     class Meta:
         model = Verteilungsanteil
@@ -239,13 +257,16 @@ class IndikatorResource(SpaltenMixin, SafeExportMixin, resources.ModelResource):
             raise ValidationError(errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        services.verteilung_indikator_setzen(
-            verteilung=self.verteilung,
-            buendnis=instance.buendnis,
-            indikatorwert=instance._indikator,
-            sockel=instance._sockel,
-            by=self.user,
-        )
+        try:
+            services.verteilung_indikator_setzen(
+                verteilung=self.verteilung,
+                buendnis=instance.buendnis,
+                indikatorwert=instance._indikator,
+                sockel=instance._sockel,
+                by=self.user,
+            )
+        except ValidationError as exc:
+            raise self._mit_spalten(exc) from None
 
 
 # Applications ---------------------------------------------------------------------------------------------------
@@ -284,6 +305,21 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
         ("abgerufen", "abgerufen (EUR)"),
     ]
     PFLICHT = ["ID", "Förderbaustein", "Titel", "Beginn", "Ende", "Haushaltsjahr"]
+    FELD_SPALTE = {
+        "baustein": "Förderbaustein",
+        "titel": "Titel",
+        "kommune": "Kommune",
+        "antragsteller_akteur": "Antragsteller (Akteur)",
+        "beginn": "Beginn",
+        "ende": "Ende",
+        "haushaltsjahr": "Haushaltsjahr",
+        "eigenanteil": "Eigenanteil (EUR)",
+        "drittmittel": "Drittmittel (EUR)",
+        "teilnehmende_geplant": "geplante Teilnehmende",
+        # Errors of a cost line (one per category column).
+        "betrag": "Kosten (EUR)",
+        "bezeichnung": "Kosten (EUR)",
+    }
     recht = "foerderung.add_foerderantrag"
 
     class Meta:
@@ -416,6 +452,9 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
             errors["Titel"] = _("Pflichtangabe fehlt.")
         kommune_text = _text(row.get("Kommune"))
         instance.kommune = None
+        if not kommune_text and self.user.rolle == "kommune":
+            # A Kommune applies for itself; an empty cell means its own Kommune.
+            kommune_text = self.user.kommune.name
         if (
             kommune_text
             and self.user.rolle == "kommune"
@@ -453,7 +492,10 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
             raise ValidationError(errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        services.antrag_speichern(antrag=instance, by=self.user, kostenplan=instance._kostenplan)
+        try:
+            services.antrag_speichern(antrag=instance, by=self.user, kostenplan=instance._kostenplan)
+        except ValidationError as exc:
+            raise self._mit_spalten(exc) from None
 
 
 # Drawdowns ------------------------------------------------------------------------------------------------------
@@ -473,6 +515,12 @@ class MittelabrufResource(SpaltenMixin, SafeExportMixin, resources.ModelResource
         ("bemerkung", "Bemerkung"),
     ]
     PFLICHT = ["Antrag-ID", "Abrufdatum", "Betrag (EUR)"]
+    FELD_SPALTE = {
+        "betrag": "Betrag (EUR)",
+        "datum": "Abrufdatum",
+        "einheiten": "nachgewiesene Einheiten",
+        "bemerkung": "Bemerkung",
+    }
     recht = "foerderung.import_export"
 
     class Meta:
@@ -536,11 +584,14 @@ class MittelabrufResource(SpaltenMixin, SafeExportMixin, resources.ModelResource
             raise ValidationError(errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        services.mittelabruf_erfassen(
-            antrag=instance.antrag,
-            betrag=instance.betrag,
-            datum=instance.datum,
-            einheiten=instance.einheiten,
-            bemerkung=instance.bemerkung,
-            by=self.user,
-        )
+        try:
+            services.mittelabruf_erfassen(
+                antrag=instance.antrag,
+                betrag=instance.betrag,
+                datum=instance.datum,
+                einheiten=instance.einheiten,
+                bemerkung=instance.bemerkung,
+                by=self.user,
+            )
+        except ValidationError as exc:
+            raise self._mit_spalten(exc) from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -35,6 +35,7 @@ from .models import (
     Verteilungsanteil,
     Verwendungsnachweis,
 )
+from .models.programm import auf_cent, eur
 from .verteilung import verteile
 
 NULL = Decimal("0.00")
@@ -72,15 +73,16 @@ def _require(user: User, perm: str, obj=None) -> None:
 
 
 def _geld(betrag) -> Decimal:
+    """A money amount as entered: Decimal with at most whole cents (never silently rounded)."""
     if not isinstance(betrag, Decimal):
         raise TypeError("Geldbeträge müssen Decimal sein.")
+    if not betrag.is_finite() or betrag.adjusted() > 11:  # 14 digits, two of them cents
+        raise ValidationError({"betrag": _("Der Betrag ist zu groß oder keine Zahl.")})
+    if betrag != betrag.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
+        raise ValidationError(
+            {"betrag": _("Beträge dürfen höchstens zwei Nachkommastellen haben (ganze Cent).")}
+        )
     return betrag.quantize(Decimal("0.01"))
-
-
-def eur(betrag: Decimal) -> str:
-    """German money format for messages: 10.000,00 EUR."""
-    text = f"{betrag:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    return f"{text} EUR"
 
 
 def erlaubte_uebergaenge(antrag: Foerderantrag, user: User) -> list[str]:
@@ -195,7 +197,7 @@ def antrag_speichern(
         for daten in kostenplan:
             betrag = daten.betrag
             if betrag is None and daten.einheiten is not None and daten.einheitssatz is not None:
-                betrag = (daten.einheiten * daten.einheitssatz).quantize(Decimal("0.01"))
+                betrag = auf_cent(daten.einheiten * daten.einheitssatz)
             pos = Kostenposition(
                 antrag=antrag,
                 kategorie=daten.kategorie,
@@ -522,24 +524,49 @@ def verteilung_indikator_setzen(
 
 @transaction.atomic
 def verteilung_in_budgets_uebernehmen(*, verteilung: Verteilung, jahr: int, by: User) -> list[Budget]:
-    """Allocates the computed shares of a module's distribution as the Bündnis budgets for one year."""
+    """Allocates the computed shares of a module's distribution as the Bündnis budgets for one year.
+
+    Only a result that still matches its inputs is taken over (a changed total or indicator value needs a
+    recomputation first), so the budgets add up exactly to the distributed total. All or nothing: if one
+    Bündnis's budget cannot take its new amount, no budget changes."""
     _require(by, "foerderung.add_budget")
+    verteilung = Verteilung.objects.select_for_update().get(pk=verteilung.pk)
     if verteilung.baustein_id is None:
         raise ValidationError(
             _("Nur die Verteilung eines Förderbausteins kann als Budget übernommen werden.")
         )
-    anteile = list(verteilung.anteile.all())
+    anteile = list(verteilung.anteile.select_related("buendnis"))
     if not anteile or any(a.betrag is None for a in anteile):
         raise ValidationError(_("Die Verteilung ist noch nicht berechnet."))
-    budgets = []
-    for anteil in anteile:
-        budget, _created = Budget.objects.update_or_create(
-            buendnis_id=anteil.buendnis_id,
-            baustein_id=verteilung.baustein_id,
-            jahr=jahr,
-            defaults={"betrag": anteil.betrag, "verteilung": verteilung},
+    neu = verteilung_neu_berechnen(verteilung)
+    if any(neu[a.buendnis_id] != a.betrag for a in anteile):
+        raise ValidationError(
+            _(
+                "Das gespeicherte Ergebnis passt nicht mehr zu den Eingaben der Verteilung (Betrag, Sockel oder "
+                "Indikatorwerte wurden geändert). Bitte berechnen Sie die Verteilung neu, bevor Sie sie "
+                "übernehmen."
+            )
         )
+    vorhanden = {
+        b.buendnis_id: b
+        for b in Budget.objects.select_for_update().filter(baustein_id=verteilung.baustein_id, jahr=jahr)
+    }
+    budgets, fehler = [], []
+    for anteil in anteile:
+        budget = vorhanden.get(anteil.buendnis_id) or Budget(
+            buendnis=anteil.buendnis, baustein_id=verteilung.baustein_id, jahr=jahr
+        )
+        budget.betrag, budget.verteilung = anteil.betrag, verteilung
+        try:
+            budget.full_clean()
+        except ValidationError as exc:
+            fehler.extend(exc.messages)
         budgets.append(budget)
+    if fehler:
+        raise ValidationError(fehler)
+    for budget in budgets:
+        budget._history_user = by
+        budget.save()
     return budgets
 
 

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from buendnis.choices import Rolle
 from buendnis.models import Akteur, Buendnis, BuendnisQuerySet, Kommune, SameBuendnisMixin, TimestampedModel
 
-from .programm import Foerderbaustein, geld
+from .programm import Foerderbaustein, auf_cent, geld
 
 CENT = Decimal("0.01")
 
@@ -240,7 +240,7 @@ class Kostenposition(models.Model):
     def clean(self):
         super().clean()
         if self.einheiten is not None and self.einheitssatz is not None:
-            erwartet = (self.einheiten * self.einheitssatz).quantize(CENT)
+            erwartet = auf_cent(self.einheiten * self.einheitssatz)
             if self.betrag is None:
                 self.betrag = erwartet
             elif self.betrag != erwartet:

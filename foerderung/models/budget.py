@@ -13,7 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from buendnis.models import Buendnis, BuendnisQuerySet, Kommune, SameBuendnisMixin, TimestampedModel
 
-from .programm import Foerderbaustein, Verteilung, geld
+from .antrag import BEWILLIGTE_STATUS, Foerderantrag
+from .programm import Foerderbaustein, Verteilung, eur, geld
 
 
 class BudgetQuerySet(BuendnisQuerySet):
@@ -61,6 +62,41 @@ class Budget(SameBuendnisMixin, TimestampedModel):
 
     def __str__(self):
         return f"{self.buendnis} – {self.baustein} – {self.jahr}"
+
+    def clean(self):
+        """An allocation never drops below what the coordination has earmarked for its Kommunen, nor is it cut
+        below what is already approved from it (approved ≤ allocated, unless an override already exceeds it)."""
+        super().clean()
+        if self.betrag is None or not self.pk:
+            return
+        zugeteilt = self.kommunen.aggregate(s=Sum("betrag"))["s"] or Decimal("0")
+        if zugeteilt > self.betrag:
+            raise ValidationError(
+                {
+                    "betrag": _(
+                        "%(budget)s: Den Kommunen sind bereits %(z)s zugeteilt; das Budget kann nicht "
+                        "kleiner werden."
+                    )
+                    % {"budget": self, "z": eur(zugeteilt)}
+                }
+            )
+        bisher = Budget.objects.filter(pk=self.pk).values_list("betrag", flat=True).first()
+        bewilligt = Foerderantrag.objects.filter(
+            buendnis_id=self.buendnis_id,
+            baustein_id=self.baustein_id,
+            haushaltsjahr=self.jahr,
+            status__in=BEWILLIGTE_STATUS,
+        ).aggregate(s=Sum("bewilligt_betrag"))["s"] or Decimal("0")
+        if bisher is not None and self.betrag < bisher and self.betrag < bewilligt:
+            raise ValidationError(
+                {
+                    "betrag": _(
+                        "%(budget)s: Daraus sind bereits %(b)s bewilligt; das Budget kann nicht darunter "
+                        "gekürzt werden."
+                    )
+                    % {"budget": self, "b": eur(bewilligt)}
+                }
+            )
 
 
 class BudgetKommuneQuerySet(BuendnisQuerySet):

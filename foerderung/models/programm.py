@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,6 +20,21 @@ PROZENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 def geld(verbose_name, **kwargs) -> models.DecimalField:
     """Money: always 14 digits with two decimal places, never float."""
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
+CENT = Decimal("0.01")
+
+
+def auf_cent(betrag: Decimal) -> Decimal:
+    """The one rounding of computed money (units × rate): to the cent, half up as in commercial rounding
+    (0.005 → 0.01), not Python's default half-to-even."""
+    return betrag.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def eur(betrag: Decimal) -> str:
+    """German money format for messages: 10.000,00 EUR."""
+    text = f"{betrag:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return f"{text} EUR"
 
 
 class GlobalQuerySet(models.QuerySet):

@@ -63,3 +63,28 @@ def test_koordination_earmarks_kommune_budget_within_the_buendnis_budget(scenari
     )
     assert fremd.status_code == 200  # the other Bündnis's budget is not a valid choice
     assert BudgetKommune.objects.count() == 1
+
+
+def test_land_cannot_cut_budget_below_kommune_earmarks_in_admin(scenario, budget_a):
+    from decimal import Decimal
+
+    from foerderung.models import BudgetKommune
+
+    BudgetKommune.objects.create(budget=budget_a, kommune=scenario.a1, betrag=Decimal("40000.00"))
+    url = reverse("admin:foerderung_budget_change", args=[budget_a.pk])
+    response = scenario.client("land").post(
+        url,
+        {
+            "buendnis": scenario.a.pk,
+            "baustein": budget_a.baustein_id,
+            "jahr": "2020",
+            "betrag": "39999.99",
+            "bemerkung": "",
+            "kommunen-TOTAL_FORMS": "0",
+            "kommunen-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "bereits 40.000,00 EUR zugeteilt" in response.content.decode()
+    budget_a.refresh_from_db()
+    assert budget_a.betrag == Decimal("100000.00")

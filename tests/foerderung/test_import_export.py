@@ -186,3 +186,80 @@ def test_indicator_import_reads_xlsx_numbers_without_float_rounding(scenario, ve
     werte = dict(Verteilungsanteil.objects.values_list("buendnis__kreisschluessel", "indikatorwert"))
     assert werte == {"05162": D("1234.5"), "05111": D("765")}
     assert set(Verteilungsanteil.objects.values_list("sockel", flat=True)) == {D("100.00")}
+
+
+def _fehlertext(response) -> str:
+    import html
+    import re
+
+    text = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return html.unescape(re.sub(r"\s+", " ", text))
+
+
+@pytest.mark.parametrize(
+    ("zeile", "meldung"),
+    [
+        # Absurd numbers get a German message naming the value, not a technical exception.
+        (";I;X;Aheim;01.03.2020;30.11.2020;2020;1e999999;0;1", "„1e999999“ ist zu groß"),
+        (";I;X;Aheim;01.03.2020;30.11.2020;2020;100;0;1e999999", "„1e999999“ ist zu groß"),
+        (";I;X;Aheim;01.03.2020;30.11.2020;2020;NaN;0;1", "„NaN“ ist keine gültige Zahl"),
+        # Refusals of the model name the column of the file.
+        (
+            ";I;X;Aheim;01.03.2020;30.11.2020;2021;100;0;1",
+            "Haushaltsjahr: Das Haushaltsjahr muss im Förderzeitraum",
+        ),
+        (";I;X;Aheim;01.03.2020;30.11.2020;2020;10000000000000;0;1", "Kosten (EUR): "),
+        (";I;X;Aheim;01.03.2020;30.11.2020;2020;100;200;1", "Eigenanteil (EUR): Eigenanteil und Drittmittel"),
+        (";I;X;Aheim;31.02.2020;30.11.2020;2020;100;0;1", "Beginn: „31.02.2020“ ist kein gültiges Datum"),
+    ],
+)
+def test_antrag_import_refuses_hostile_values_in_german_and_writes_nothing(scenario, f1, zeile, meldung):
+    kopf = ANTRAG_KOPF.rstrip("\n") + ";geplante Teilnehmende\n"
+    gut = ";I;Gut;Aheim;01.03.2020;30.11.2020;2020;100;0;1\n"
+    response = scenario.client("koordination").post(
+        reverse("foerderung:antrag-import"), {"datei": _csv(kopf + gut + zeile + "\n")}
+    )
+    assert response.status_code == 400
+    text = _fehlertext(response)
+    assert "Es wurde nichts gespeichert" in text
+    assert meldung in text
+    assert "InvalidOperation" not in text and "Ungültiger Wert" not in text
+    assert not Foerderantrag.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "inhalt", "meldung"),
+    [
+        ("kaputt.xlsx", b"PK\x03\x04kein zip", "Die XLSX-Datei ist beschädigt"),
+        ("falsch.csv", b"Titel;Farbe\nX;blau\n", "Es fehlen Pflichtspalten: ID, Förderbaustein"),
+    ],
+)
+def test_broken_import_files_get_a_german_message(scenario, f1, name, inhalt, meldung):
+    datei = SimpleUploadedFile(name, inhalt, content_type="application/octet-stream")
+    response = scenario.client("koordination").post(reverse("foerderung:antrag-import"), {"datei": datei})
+    assert response.status_code == 400
+    assert meldung in _fehlertext(response)
+    assert not Foerderantrag.objects.exists()
+
+
+def test_kommune_updates_own_draft_by_import_with_empty_kommune_cell(scenario, f1):
+    entwurf = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, titel="Alt")
+    text = ANTRAG_KOPF + f"{entwurf.pk};I;Neu;;01.03.2020;30.11.2020;2020;500;0\n"
+    response = _hochladen_und_bestaetigen(
+        scenario.client("kommune"), reverse("foerderung:antrag-import"), text
+    )
+    assert response.status_code == 302
+    entwurf.refresh_from_db()
+    assert (entwurf.titel, entwurf.kommune, entwurf.beantragt) == ("Neu", scenario.a1, D("500.00"))
+
+
+def test_drawdown_import_names_the_column_of_a_refusal(scenario, f1, budget_a):
+    antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, bewilligt=True)
+    kopf = "Antrag-ID;Abrufdatum;Betrag (EUR)\n"
+    response = scenario.client("koordination").post(
+        reverse("foerderung:mittelabruf-import"),
+        {"datei": _csv(kopf + f"{antrag.pk};01.04.2020;10.000,01\n")},
+    )
+    assert response.status_code == 400
+    assert "Betrag (EUR): Der Abruf von 10.000,01 EUR übersteigt" in _fehlertext(response)
+    assert not Mittelabruf.objects.exists()

@@ -389,3 +389,102 @@ def test_linked_offers_must_belong_to_the_same_buendnis(scenario, antrag):
     )
     services.antrag_speichern(antrag=antrag, by=scenario.users["koordination"], angebote=[eigenes])
     assert list(antrag.angebote.all()) == [eigenes]
+
+
+def _berechnete_verteilung(scenario, f1, gesamt):
+    from foerderung.models import Verteilung
+
+    land = scenario.users["land"]
+    verteilung = Verteilung.objects.create(
+        programm=f1.programm, baustein=f1, name="F1 2020", gesamtbetrag=gesamt, indikator="Geduldete"
+    )
+    services.verteilung_indikator_setzen(
+        verteilung=verteilung, buendnis=scenario.a, indikatorwert=D(1), by=land
+    )
+    services.verteilung_indikator_setzen(
+        verteilung=verteilung, buendnis=scenario.b, indikatorwert=D(2), by=land
+    )
+    return services.verteilung_berechnen(verteilung=verteilung, by=land)
+
+
+def test_budgets_from_distribution_add_up_to_its_total(scenario, f1):
+    from foerderung.models import Budget
+
+    verteilung = _berechnete_verteilung(scenario, f1, D("100.00"))
+    services.verteilung_in_budgets_uebernehmen(verteilung=verteilung, jahr=2021, by=scenario.users["land"])
+    betraege = dict(Budget.objects.filter(jahr=2021).values_list("buendnis__name", "betrag"))
+    assert betraege == {"Rhein-Kreis Test": D("33.33"), "Stadt Anderswo": D("66.67")}
+    assert sum(betraege.values()) == verteilung.gesamtbetrag
+
+
+def test_stale_distribution_result_is_not_taken_over_as_budgets(scenario, f1):
+    from foerderung.models import Budget, Verteilung
+
+    verteilung = _berechnete_verteilung(scenario, f1, D("100000.00"))
+    # The total is raised after the computation: the saved shares no longer add up to it.
+    Verteilung.objects.filter(pk=verteilung.pk).update(gesamtbetrag=D("200000.00"))
+    with pytest.raises(ValidationError, match="Bitte berechnen Sie die Verteilung neu"):
+        services.verteilung_in_budgets_uebernehmen(
+            verteilung=verteilung, jahr=2021, by=scenario.users["land"]
+        )
+    assert not Budget.objects.exists()
+
+
+def test_distribution_cannot_cut_a_budget_below_earmarks_or_approvals_and_changes_nothing(
+    scenario, f1, budget_a
+):
+    from foerderung.models import Budget, BudgetKommune
+
+    land = scenario.users["land"]
+    verteilung = _berechnete_verteilung(scenario, f1, D("60000.00"))  # a gets 20,000.00, b 40,000.00
+    BudgetKommune.objects.create(budget=budget_a, kommune=scenario.a1, betrag=D("30000.00"))
+    with pytest.raises(ValidationError, match="bereits 30.000,00 EUR zugeteilt"):
+        services.verteilung_in_budgets_uebernehmen(verteilung=verteilung, jahr=2020, by=land)
+    BudgetKommune.objects.all().delete()
+    FoerderantragFactory(
+        buendnis=scenario.a, kommune=scenario.a1, baustein=f1, beantragt=D("25000.00"), bewilligt=True
+    )
+    with pytest.raises(ValidationError, match="bereits 25.000,00 EUR bewilligt"):
+        services.verteilung_in_budgets_uebernehmen(verteilung=verteilung, jahr=2020, by=land)
+    # Nothing half-written: a keeps its budget, b got none.
+    assert list(Budget.objects.values_list("buendnis__name", "betrag")) == [
+        ("Rhein-Kreis Test", D("100000.00"))
+    ]
+    # Raising a budget is always possible.
+    groesser = _berechnete_verteilung(scenario, f1, D("600000.00"))
+    services.verteilung_in_budgets_uebernehmen(verteilung=groesser, jahr=2020, by=land)
+    budget_a.refresh_from_db()
+    assert budget_a.betrag == D("200000.00")
+
+
+def test_units_times_rate_is_rounded_half_up_to_the_cent(scenario, f1):
+    antrag = Foerderantrag(
+        baustein=f1,
+        kommune=scenario.a1,
+        titel="Kurs",
+        beginn=datetime.date(2020, 1, 1),
+        ende=datetime.date(2020, 6, 30),
+        haushaltsjahr=2020,
+    )
+    # 0.5 × 0.05 = 0.025 and 2.5 × 0.01 = 0.025: half up gives 0.03 each (half-to-even would give 0.02).
+    antrag = services.antrag_speichern(
+        antrag=antrag,
+        by=scenario.users["koordination"],
+        kostenplan=[
+            KostenpositionDaten("honorar", "a", einheiten=D("0.5"), einheitssatz=D("0.05")),
+            KostenpositionDaten("sach", "b", einheiten=D("2.5"), einheitssatz=D("0.01")),
+            KostenpositionDaten("sach", "c", betrag=D("0.03"), einheiten=D("0.5"), einheitssatz=D("0.05")),
+        ],
+    )
+    assert list(antrag.kostenpositionen.values_list("betrag", flat=True)) == [D("0.03")] * 3
+    assert antrag.gesamtkosten == antrag.beantragt == D("0.09")
+
+
+@pytest.mark.parametrize("betrag", [D("0.005"), D("100.001"), D("1E+20"), D("NaN")])
+def test_amounts_are_never_silently_rounded(scenario, antrag, betrag):
+    koord = scenario.users["koordination"]
+    _bewilligt(scenario, antrag, D("1000.00"))
+    with pytest.raises(ValidationError) as exc:
+        services.mittelabruf_erfassen(antrag=antrag, betrag=betrag, datum=datetime.date(2020, 4, 1), by=koord)
+    assert "Nachkommastellen" in str(exc.value) or "zu groß" in str(exc.value)
+    assert not Mittelabruf.objects.exists()
