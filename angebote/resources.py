@@ -9,13 +9,15 @@ offers instead of creating new ones. Every problem of a row is reported in Germa
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 from collections import Counter, defaultdict
-from copy import deepcopy
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
@@ -26,12 +28,13 @@ from angebote.models import (
     Finanzierung,
     Kategorie,
     Sprachniveau,
+    Zugang,
     ZugangArt,
 )
-from angebote.services import ZugangDaten, _speichere_zugaenge
+from angebote.services import ZugangDaten
 from buendnis.choices import Baustein, Rolle
-from buendnis.io import SafeExportMixin
-from buendnis.models import Akteur, Kommune
+from buendnis.io import FORMULA_PREFIXES, SafeExportMixin
+from buendnis.models import Akteur, Ansprechperson, Kommune
 
 KREISWEIT = "kreisweit"
 JA = {"ja", "j", "x", "1", "true", "wahr", "yes"}
@@ -70,6 +73,38 @@ HEADER = {key: header for key, header, _attr in SPALTEN}
 ATTR_TO_HEADER = {attr: header for _key, header, attr in SPALTEN}
 HEADER_TO_ATTR = {header: attr for _key, header, attr in SPALTEN}
 PFLICHTSPALTEN = ["Kennung", "Titel", "Träger", "Kommunen", "Kategorie"]
+# Lookups with an IN list are split so SQLite's limit of bound parameters is never reached.
+IN_LISTE_MAX = 900
+BATCH = 1000
+# Fields an import row may change (the workflow fields never come from a file).
+IMPORT_FELDER = [
+    "titel",
+    "beschreibung",
+    "traeger",
+    "kreisweit",
+    "adresse",
+    "kategorie",
+    "foerderbaustein",
+    "finanzierung",
+    "alter_von",
+    "alter_bis",
+    "deutsch_voraussetzung",
+    "deutsch_ziel",
+    "plaetze",
+    "freie_plaetze",
+    "beginn",
+    "ende",
+    "laufend",
+    "stunden_pro_woche",
+    "kosten",
+    "kinderbetreuung",
+    "ansprechperson",
+    "version",
+    "updated_at",
+]
+# Foreign keys an import row fills from lookups loaded in `before_import`, so they need no existence query.
+GELADENE_FKS = {"buendnis", "traeger", "kategorie", "ansprechperson", "erstellt_von", "pruefung_durch"}
+ZUGANG_TEXT_MAX = 500
 
 
 def zugang_header(status: Aufenthaltsstatus) -> str:
@@ -77,11 +112,20 @@ def zugang_header(status: Aufenthaltsstatus) -> str:
 
 
 def _text(value) -> str:
+    """A cell as trimmed text; undoes the export's formula escape ("'=..." back to "=...")."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value)
+    if text[:1] == "'" and text[1:].startswith(FORMULA_PREFIXES):
+        text = text[1:]
+    return text.strip()
+
+
+def _chunks(werte: list, groesse: int = IN_LISTE_MAX):
+    for i in range(0, len(werte), groesse):
+        yield werte[i : i + groesse]
 
 
 def _fold(value: str) -> str:
@@ -229,6 +273,8 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         skip_diff = True
         clean_model_instances = True
         use_transactions = True
+        # Rows are checked one by one but written together at the end (`_schreiben`): no savepoint per row.
+        use_bulk = True
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -345,6 +391,12 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
             user = kwargs["request"].user
         return user
 
+    def import_data(self, dataset, dry_run=False, *args, **kwargs):
+        self._dry_run = dry_run
+        self._neu: list[Angebot] = []
+        self._geaendert: list[Angebot] = []
+        return super().import_data(dataset, dry_run, *args, **kwargs)
+
     def before_import(self, dataset, **kwargs):
         """Checks the columns and loads every lookup once (names → rows of the user's Bündnis)."""
         self.user = user = self._user_of(kwargs)
@@ -374,15 +426,37 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         for k in Kategorie.objects.aktiv():
             self.kategorien[_fold(k.bezeichnung)] = k
             self.kategorien[_fold(k.code)] = k
+        self.personen: dict[tuple[int, str], Ansprechperson] = {}
+        for person in (
+            Ansprechperson.objects.filter(akteur__buendnis_id=buendnis_id)
+            .select_related("akteur")
+            .order_by("pk")
+        ):
+            self.personen.setdefault((person.akteur_id, _fold(person.name)), person)
         bestehend = Angebot.objects.filter(buendnis_id=buendnis_id)
-        self.bestehend = {a.kennung: a.pk for a in bestehend.only("pk", "kennung")}
-        self.editierbar = set(
-            Angebot.objects.editable_by(user).filter(buendnis_id=buendnis_id).values_list("pk", flat=True)
-        )
-        self.titel_traeger = {
-            (_fold(t), tr): k for k, t, tr in bestehend.values_list("kennung", "titel", "traeger_id")
-        }
+        self.bestehend = {}
+        self.titel_traeger = {}
+        for pk, k, t, tr in bestehend.values_list("pk", "kennung", "titel", "traeger_id"):
+            self.bestehend[k] = pk
+            self.titel_traeger[(_fold(t), tr)] = k
         kennungen = [_text(r) for r in dataset["Kennung"]]
+        # The offers the file updates, with what comparing and the permission rules need, in a few queries.
+        treffer = sorted({self.bestehend[k] for k in kennungen if k in self.bestehend})
+        self.geladen: dict[str, Angebot] = {}
+        self.editierbar: set[int] = set()
+        for teil in _chunks(treffer):
+            laden = (
+                Angebot.objects.filter(pk__in=teil)
+                .select_related("traeger")
+                .prefetch_related("kommunen", "zugaenge", "anschlussangebote")
+            )
+            if not self._dry_run:
+                # Nobody changes these offers between the check and the write.
+                laden = laden.select_for_update(of=("self",))
+            self.geladen.update((a.kennung, a) for a in laden)
+            self.editierbar.update(
+                Angebot.objects.editable_by(user).filter(pk__in=teil).values_list("pk", flat=True)
+            )
         self.zeilen_je_kennung = defaultdict(list)
         for nummer, kennung in enumerate(kennungen, 1):
             if kennung:
@@ -391,7 +465,6 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         traeger = [_fold(_text(r)) for r in dataset["Träger"]]
         titel = [_fold(_text(r)) for r in dataset["Titel"]]
         self.datei_titel_traeger = Counter(zip(titel, traeger, strict=True))
-        self.anschluss_offen: dict[int, list[str]] = {}
 
     def get_or_init_instance(self, instance_loader, row):
         kennung = _text(row.get("Kennung"))
@@ -411,7 +484,7 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
             )
         pk = self.bestehend.get(kennung)
         if pk is not None:
-            if pk not in self.editierbar:
+            if pk not in self.editierbar or kennung not in self.geladen:
                 raise ValidationError(
                     {
                         "Kennung": _(
@@ -420,12 +493,10 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
                         % {"k": kennung}
                     }
                 )
-            instance = (
-                Angebot.objects.select_related("traeger")
-                .prefetch_related("kommunen", "zugaenge", "anschlussangebote")
-                .get(pk=pk)
-            )
-            instance._original = deepcopy(instance)
+            original = self.geladen[kennung]
+            # A shallow copy is enough: rows only set plain fields; the related rows stay the original's.
+            instance = copy.copy(original)
+            instance._original = original
             return instance, False
         return Angebot(buendnis_id=self.buendnis_id, kennung=kennung), True
 
@@ -445,11 +516,12 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         titel = _text(row.get("Titel"))
         if not titel:
             errors["Titel"] = _("Der Titel fehlt.")
-        instance.titel = titel[:200]
+        # Too long texts are refused by the model validation (German message), never cut off silently.
+        instance.titel = titel
         if "Beschreibung" in row:
             instance.beschreibung = _text(row.get("Beschreibung"))
         if "Adresse" in row:
-            instance.adresse = _text(row.get("Adresse"))[:300]
+            instance.adresse = _text(row.get("Adresse"))
 
         traeger_name = _text(row.get("Träger"))
         traeger = self.akteure.get(_fold(traeger_name))
@@ -544,7 +616,7 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         person_name = _text(row.get(HEADER["ansprechperson"]))
         instance.ansprechperson = None
         if person_name and traeger is not None:
-            person = traeger.ansprechpersonen.filter(name__iexact=person_name).first()
+            person = self.personen.get((traeger.pk, _fold(person_name)))
             if person is None:
                 errors[HEADER["ansprechperson"]] = _(
                     "Die Ansprechperson „%(p)s“ ist beim Träger nicht eingetragen."
@@ -579,6 +651,15 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
             except ValueError as exc:
                 errors[header] = str(exc)
                 continue
+            if art != ZugangArt.EINGESCHRAENKT:
+                bedingung = ""  # only a restricted access has a condition (the export writes none else)
+            zu_lang = [t for t in (bedingung, hinweis) if len(t) > ZUGANG_TEXT_MAX]
+            if zu_lang:
+                errors[header] = _(
+                    "Bedingung und Hinweis zur Öffnung dürfen höchstens %(max)d Zeichen lang sein "
+                    "(hier %(n)d)."
+                ) % {"max": ZUGANG_TEXT_MAX, "n": max(len(t) for t in zu_lang)}
+                continue
             zugaenge.append(ZugangDaten(status, art, bedingung, oeffnung, hinweis))
         instance._import_zugaenge = zugaenge
 
@@ -602,9 +683,12 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
             key: list(value) if isinstance(value, list) else [value]
             for key, value in (import_validation_errors or {}).items()
         }
-        exclude = {HEADER_TO_ATTR.get(key, key) for key in errors}
+        exclude = {HEADER_TO_ATTR.get(key, key) for key in errors} | GELADENE_FKS
         try:
-            instance.full_clean(exclude=exclude, validate_unique=validate_unique)
+            # Uniqueness of the Kennung is settled by the lookups in `before_import` (an existing Kennung
+            # updates, a repeated one is a row error) and the check constraints are mirrored in `clean()`,
+            # so no row needs a query here.
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for key, meldungen in exc.message_dict.items():
                 errors.setdefault(ATTR_TO_HEADER.get(key, key), []).extend(meldungen)
@@ -665,27 +749,166 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         else:
             instance.version += 1
 
-    def after_save_instance(self, instance, row, **kwargs):
-        neue_kommunen = {k.pk for k in instance._import_kommunen}
-        if neue_kommunen != set(instance.kommunen.values_list("pk", flat=True)):
-            instance.kommunen.set(instance._import_kommunen)
-        _speichere_zugaenge(instance, instance._import_zugaenge)
-        self.anschluss_offen[instance.pk] = instance._import_anschluss
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Collects the checked row; `after_import` writes all rows at once, and only when none failed."""
+        self.before_save_instance(instance, row, **kwargs)
+        (self._neu if is_create else self._geaendert).append(instance)
 
     def after_import(self, dataset, result, **kwargs):
-        """Links Anschlussangebote once every row exists (a row may point to a later row of the file)."""
         super().after_import(dataset, result, **kwargs)
-        if result.has_errors() or result.has_validation_errors() or not self.anschluss_offen:
+        if self._dry_run or result.has_errors() or result.has_validation_errors():
             return
-        pks = dict(Angebot.objects.filter(buendnis_id=self.buendnis_id).values_list("kennung", "pk"))
-        through = Angebot.anschlussangebote.through
-        for angebot_pk, kennungen in self.anschluss_offen.items():
-            soll = {pks[k] for k in kennungen if k in pks}
-            ist = set(
-                through.objects.filter(from_angebot_id=angebot_pk).values_list("to_angebot_id", flat=True)
+        if self._neu or self._geaendert:
+            try:
+                self._schreiben()
+            except IntegrityError as exc:
+                raise ValidationError(
+                    _(
+                        "Die Angebote wurden während des Imports von anderer Seite geändert. Es wurde nichts "
+                        "gespeichert; bitte laden Sie die Datei erneut hoch."
+                    )
+                ) from exc
+
+    def _schreiben(self) -> None:
+        """Writes every checked row in bulk: offers, Kommunen, access rows and Anschlussangebote, each with
+        its history rows (as the single-row services would write them)."""
+        jetzt = timezone.now()
+        user = self.user
+        neu, geaendert = self._neu, self._geaendert
+        for angebot in neu:
+            angebot.created_at = angebot.updated_at = jetzt
+        for angebot in geaendert:
+            angebot.updated_at = jetzt  # bulk_update does not apply auto_now
+        history_id: dict[int, int] = {}
+        if neu:
+            angelegt = Angebot.objects.bulk_create(neu, batch_size=BATCH)
+            historie = Angebot.history.bulk_history_create(
+                angelegt, batch_size=BATCH, default_user=user, default_date=jetzt
             )
-            if soll != ist:
-                Angebot.objects.get(pk=angebot_pk).anschlussangebote.set(soll)
+            history_id.update((a.pk, h.history_id) for a, h in zip(angelegt, historie, strict=True))
+        if geaendert:
+            Angebot.objects.bulk_update(geaendert, IMPORT_FELDER, batch_size=BATCH)
+            historie = Angebot.history.bulk_history_create(
+                geaendert, batch_size=BATCH, update=True, default_user=user, default_date=jetzt
+            )
+            history_id.update((a.pk, h.history_id) for a, h in zip(geaendert, historie, strict=True))
+
+        # Kommunen and Anschlussangebote: new offers get theirs; changed lists are replaced.
+        orte = Angebot.kommunen.through
+        orte_neu = [
+            *neu,
+            *(
+                a
+                for a in geaendert
+                if {k.pk for k in a._import_kommunen} != {k.pk for k in a._original.kommunen.all()}
+            ),
+        ]
+        for teil in _chunks([a.pk for a in orte_neu[len(neu) :]]):
+            orte.objects.filter(angebot_id__in=teil).delete()
+        orte.objects.bulk_create(
+            [
+                orte(angebot_id=a.pk, kommune_id=k.pk)
+                for a in orte_neu
+                for k in dict.fromkeys(a._import_kommunen)
+            ],
+            batch_size=BATCH,
+        )
+        benoetigt = sorted({k for a in (*neu, *geaendert) for k in a._import_anschluss})
+        pks: dict[str, int] = {}
+        for teil in _chunks(benoetigt):
+            pks.update(
+                Angebot.objects.filter(buendnis_id=self.buendnis_id, kennung__in=teil).values_list(
+                    "kennung", "pk"
+                )
+            )
+        kanten = Angebot.anschlussangebote.through
+        kanten_neu = [
+            *neu,
+            *(
+                a
+                for a in geaendert
+                if set(a._import_anschluss) != {x.kennung for x in a._original.anschlussangebote.all()}
+            ),
+        ]
+        for teil in _chunks([a.pk for a in kanten_neu[len(neu) :]]):
+            kanten.objects.filter(from_angebot_id__in=teil).delete()
+        kanten.objects.bulk_create(
+            [
+                kanten(from_angebot_id=a.pk, to_angebot_id=pks[k])
+                for a in kanten_neu
+                for k in dict.fromkeys(a._import_anschluss)
+                if k in pks
+            ],
+            batch_size=BATCH,
+        )
+
+        # History of the m2m fields: each new history row lists the offer's Kommunen and Anschlussangebote.
+        for through, hist_name, feld in (
+            (orte, "HistoricalAngebot_kommunen", "angebot_id"),
+            (kanten, "HistoricalAngebot_anschlussangebote", "from_angebot_id"),
+        ):
+            hist_model = Angebot._meta.apps.get_model("angebote", hist_name)
+            spalten = [f.attname for f in through._meta.concrete_fields]
+            hist_rows = []
+            for teil in _chunks(list(history_id)):
+                for row in through.objects.filter(**{f"{feld}__in": teil}).values(*spalten):
+                    hist_rows.append(hist_model(history_id=history_id[row[feld]], **row))
+            hist_model.objects.bulk_create(hist_rows, batch_size=BATCH)
+
+        self._schreibe_zugaenge(user, jetzt)
+
+    def _schreibe_zugaenge(self, user, jetzt) -> None:
+        """Access rows: created, changed or removed as the status columns of each written row say."""
+        anlegen: list[Zugang] = []
+        aendern: list[Zugang] = []
+        loeschen: list[int] = []
+        for angebot in (*self._neu, *self._geaendert):
+            original = getattr(angebot, "_original", None)
+            bestehend = {z.status_id: z for z in original.zugaenge.all()} if original is not None else {}
+            for daten in angebot._import_zugaenge:
+                vorhanden = bestehend.get(daten.status.pk)
+                if not daten.art:
+                    if vorhanden is not None:
+                        loeschen.append(vorhanden.pk)
+                    continue
+                werte = (
+                    daten.art,
+                    daten.bedingung.strip(),
+                    daten.oeffnung_moeglich,
+                    daten.oeffnung_hinweis.strip(),
+                )
+                if vorhanden is None:
+                    zugang = Zugang(angebot_id=angebot.pk, status_id=daten.status.pk)
+                    anlegen.append(zugang)
+                elif (
+                    vorhanden.art,
+                    vorhanden.bedingung,
+                    vorhanden.oeffnung_moeglich,
+                    vorhanden.oeffnung_hinweis,
+                ) == werte:
+                    continue
+                else:
+                    zugang = vorhanden
+                    aendern.append(zugang)
+                zugang.art, zugang.bedingung, zugang.oeffnung_moeglich, zugang.oeffnung_hinweis = werte
+        if anlegen:
+            Zugang.history.bulk_history_create(
+                Zugang.objects.bulk_create(anlegen, batch_size=BATCH),
+                batch_size=BATCH,
+                default_user=user,
+                default_date=jetzt,
+            )
+        if aendern:
+            Zugang.objects.bulk_update(
+                aendern, ["art", "bedingung", "oeffnung_moeglich", "oeffnung_hinweis"], batch_size=BATCH
+            )
+            Zugang.history.bulk_history_create(
+                aendern, batch_size=BATCH, update=True, default_user=user, default_date=jetzt
+            )
+        for teil in _chunks(loeschen):
+            # One by one through the ORM, so each removal leaves its history row.
+            for zugang in Zugang.objects.filter(pk__in=teil):
+                zugang.delete()
 
 
 def vorlage_dataset(user) -> list:
