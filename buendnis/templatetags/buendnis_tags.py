@@ -4,6 +4,7 @@ import datetime
 
 from django import template
 from django.utils import formats
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -21,7 +22,7 @@ def feld(obj, path: str):
     if hasattr(value, "all"):
         return ", ".join(str(v) for v in value.all())
     if isinstance(value, bool):
-        return "ja" if value else "nein"
+        return gettext("ja") if value else gettext("nein")
     if isinstance(value, datetime.datetime | datetime.date):
         return formats.localize(value)
     return "" if value is None else value
@@ -35,9 +36,29 @@ def url_mit_seite(context, seite: int) -> str:
     return "?" + query.urlencode()
 
 
+def _anzeige(field, value) -> str:
+    """A history value as a reader knows it: names of related objects, choice labels, ja/nein, dates."""
+    if value is None or value == "":
+        return ""
+    if getattr(field, "many_to_many", False):
+        from simple_history.utils import get_m2m_reverse_field_name
+
+        ziel = get_m2m_reverse_field_name(field)
+        return ", ".join(str(row.get(ziel, "")) for row in value) if isinstance(value, list) else str(value)
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("ja") if value else gettext("nein")
+    if isinstance(value, datetime.datetime | datetime.date):
+        return formats.localize(value)
+    return str(value)
+
+
 @register.inclusion_tag("includes/history.html")
 def aenderungsverlauf(obj, limit: int = 20):
-    """Who changed what and when (django-simple-history), newest first, with the changed fields."""
+    """Who changed what and when (django-simple-history), newest first, with the changed fields.
+
+    Related objects (foreign keys and tracked many-to-many fields) show by name, choices by their label."""
     records = list(
         obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
@@ -46,14 +67,14 @@ def aenderungsverlauf(obj, limit: int = 20):
         older = records[i + 1] if i + 1 < len(records) else None
         changes = []
         if older is not None and record.history_type == "~":
-            delta = record.diff_against(older)
+            delta = record.diff_against(older, foreign_keys_are_objs=True)
             for change in delta.changes:
                 field = record.instance._meta.get_field(change.field)
                 changes.append(
                     {
                         "feld": str(getattr(field, "verbose_name", change.field)),
-                        "alt": change.old,
-                        "neu": change.new,
+                        "alt": _anzeige(field, change.old),
+                        "neu": _anzeige(field, change.new),
                     }
                 )
         eintraege.append({"record": record, "changes": changes})
