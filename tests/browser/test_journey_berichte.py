@@ -4,7 +4,6 @@ import re
 
 import docx
 import pypdf
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import field
@@ -69,12 +68,6 @@ def test_koordination_generates_status_report_and_downloads_html_pdf_docx(as_use
     assert dokument.tables, "the DOCX report has no tables"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="berichte/services.py bericht_erzeugen stores the custom title only on Bericht.titel; the rendered "
-    "document (inhalt['titel'], h1 of templates/berichte/_inhalt.html) and the HTML/PDF/DOCX files keep the "
-    "default 'Sachstandsbericht <Bündnis>'. Fix: set inhalt['titel'] = titel before rendering when one is given.",
-)
 def test_custom_report_title_heads_the_document_and_its_files(as_user, tmp_path):
     """The optional title replaces the default one everywhere, not only in the list of reports."""
     page = as_user("koordination")
