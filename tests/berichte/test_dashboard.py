@@ -264,3 +264,13 @@ def test_cached_dashboard_in_english_stays_english(scenario, domaene, mit_cache)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(reverse("buendnis:dashboard")).content.decode()
     assert "Angebote je Kategorie und Kommune" not in page
+
+
+def test_page_from_the_cache_shows_charts_and_tables(scenario, domaene, mit_cache):  # noqa: F811
+    client = scenario.client("auswertung")
+    erste = client.get(reverse("buendnis:dashboard")).content.decode()
+    zweite = client.get(reverse("buendnis:dashboard")).content.decode()
+    for page in (erste, zweite):
+        assert 'id="berichte-dashboard-diagramm-0" type="application/json"' in page
+        assert "<caption>Kennzahlen je Kommune</caption>" in page
+        assert "&lt;caption&gt;" not in page
