@@ -25,10 +25,12 @@ class MeldungForm(forms.Form):
     gesamt = forms.IntegerField(
         label=_("Zielgruppe insgesamt"),
         min_value=0,
+        max_value=grid.HOECHSTANZAHL,
         required=False,
         help_text=_("Alle 18- bis 27-jährigen Geflüchteten der Kommune am Stichtag."),
         error_messages={
             "min_value": _("Bitte eine ganze Zahl ab 0 eingeben."),
+            "max_value": _("Bitte eine Zahl bis höchstens 999.999 eingeben."),
             "invalid": _("Bitte eine ganze Zahl eingeben."),
         },
     )
@@ -47,10 +49,12 @@ class MeldungForm(forms.Form):
             self.fields[name] = forms.IntegerField(
                 label=label,
                 min_value=0,
+                max_value=grid.HOECHSTANZAHL,
                 required=False,
                 initial=werte.get(key) or None,
                 error_messages={
                     "min_value": _("Bitte eine ganze Zahl ab 0 eingeben."),
+                    "max_value": _("Bitte eine Zahl bis höchstens 999.999 eingeben."),
                     "invalid": _("Bitte eine ganze Zahl eingeben."),
                 },
                 widget=forms.NumberInput(

@@ -21,6 +21,10 @@ from bedarf.models import (
     Meldewert,
 )
 
+# Upper bound of one count: no Kommune reports a million 18- to 27-year-old refugees, so anything larger is a typing
+# error (or an attack); it also keeps every count and sum far inside the database's integer range.
+HOECHSTANZAHL = 999_999
+
 # (dimension, aufenthaltsstatus code, merkmal code, altersband, geschlecht)
 Schluessel = tuple[str, str, str, str, str]
 SEP = "__"
@@ -112,6 +116,12 @@ def pruefe_form(raster: Raster, werte: dict[Schluessel, int]) -> list[str]:
     negativ = [raster.label(k) for k, v in werte.items() if v is None or v < 0]
     if negativ:
         fehler.append(_("Nur ganze Zahlen ab 0 sind erlaubt: %(f)s.") % {"f": ", ".join(negativ[:5])})
+    zu_gross = [raster.label(k) for k, v in werte.items() if v is not None and v > HOECHSTANZAHL]
+    if zu_gross:
+        fehler.append(
+            _("Höchstens %(max)s Personen je Feld sind möglich: %(f)s.")
+            % {"max": "999.999", "f": ", ".join(zu_gross[:5])}
+        )
     return fehler
 
 

@@ -108,6 +108,11 @@ class MeldungImport:
                 fehler.append(_("Der Schlüssel „%(s)s“ kommt mehrfach vor.") % {"s": schluessel})
             if anzahl is None:
                 fehler.append(_("„%(w)s“ ist keine ganze Zahl ab 0.") % {"w": zeile.get(SPALTE_ANZAHL)})
+            elif anzahl > grid.HOECHSTANZAHL and key != VERSION:
+                fehler.append(
+                    _("%(w)s ist zu groß: höchstens %(max)s Personen je Zeile.")
+                    % {"w": anzahl, "max": "999.999"}
+                )
             if fehler:
                 result.append_invalid_row(nummer, zeile, ValidationError({SPALTE_ANZAHL: fehler}))
                 continue

@@ -105,6 +105,16 @@ def bedarfsmeldung_speichern(
         )
     raster = grid.raster_fuer(erhebung, werte)
     aktuelle_version = meldung.version if meldung else 0
+    if version > aktuelle_version or version < 0:
+        # Not a version this Meldung ever had (a tampered form or template): nothing to compare against.
+        raise VeralteteMeldung(
+            _(
+                "Die Versionsangabe %(alt)d passt nicht zur Meldung (aktuell Version %(v)d). Ihre Eingaben wurden "
+                "nicht gespeichert, sind aber unten erhalten. Bitte prüfen Sie die Werte und speichern Sie erneut."
+            )
+            % {"alt": version, "v": aktuelle_version},
+            aktuelle_version=aktuelle_version,
+        )
     if version != aktuelle_version:
         wer = (
             meldung.geaendert_von.get_full_name() or meldung.geaendert_von.username
@@ -128,8 +138,10 @@ def bedarfsmeldung_speichern(
             },
             aktuelle_version=aktuelle_version,
         )
-    if gesamt is not None and gesamt < 0:
-        raise ValidationError(_("Die Zielgruppe insgesamt muss eine ganze Zahl ab 0 sein."))
+    if gesamt is not None and not 0 <= gesamt <= grid.HOECHSTANZAHL:
+        raise ValidationError(
+            _("Die Zielgruppe insgesamt muss eine ganze Zahl von 0 bis %(max)s sein.") % {"max": "999.999"}
+        )
     bereits_abgegeben = meldung is not None and meldung.status == MeldungStatus.ABGEGEBEN
     if abgeben or bereits_abgegeben:
         fehler = grid.pruefe(raster, gesamt, werte)

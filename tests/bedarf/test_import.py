@@ -97,3 +97,100 @@ def test_no_import_into_closed_round_or_other_buendnis(scenario, erhebung, erheb
     erhebung.status = "abgeschlossen"
     erhebung.save()
     assert client.get(reverse("bedarf:meldung-import", args=[erhebung.pk])).status_code == 403
+
+
+def _csv(client, erhebung, aendern) -> SimpleUploadedFile:
+    """The CSV template filled consistently (6 Geduldete), then changed by `aendern(rows)`."""
+    daten = _vorlage(client, erhebung)
+    werte = figures({"duldung": 6})
+    rows = []
+    for row in daten.dict:
+        key = row["Schlüssel"]
+        if key == "gesamt":
+            row["Anzahl"] = 6
+        elif key != "version":
+            row["Anzahl"] = werte.get(tuple(key.split("__")), 0)
+        rows.append(row)
+    aendern(rows)
+    neu = tablib.Dataset(headers=daten.headers)
+    for row in rows:
+        neu.append([row[h] for h in daten.headers])
+    return SimpleUploadedFile("meldung.csv", neu.export("csv").encode("utf-8"))
+
+
+def _setze(schluessel, wert):
+    def aendern(rows):
+        next(r for r in rows if r["Schlüssel"] == schluessel)["Anzahl"] = wert
+
+    return aendern
+
+
+@pytest.mark.parametrize(
+    "aendern, text",
+    [
+        (_setze("schulabschluss____unbekannt____", 10**9), "zu groß"),
+        (_setze("schulabschluss____unbekannt____", "=6+0"), "keine ganze Zahl"),
+        (_setze("schulabschluss____unbekannt____", '=HYPERLINK("http://x")'), "keine ganze Zahl"),
+        (_setze("schulabschluss____unbekannt____", "-6"), "keine ganze Zahl ab 0"),
+        (_setze("schulabschluss____unbekannt____", "6,5"), "keine ganze Zahl"),
+        (_setze("gesamt", "1e3"), "keine ganze Zahl"),
+        (lambda rows: rows[1].update({"Schlüssel": "=cmd|' /C calc'!A0"}), "Unbekannter Schlüssel"),
+        (_setze("version", 10**12), "passt nicht zur Meldung"),
+    ],
+)
+def test_hostile_values_in_the_file_are_refused_in_german_and_nothing_is_written(
+    scenario, erhebung, aendern, text
+):
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-import", args=[erhebung.pk])
+    response = client.post(url, {"datei": _csv(client, erhebung, aendern)})
+    assert response.status_code == 400
+    assert text in response.content.decode()
+    assert not Bedarfsmeldung.objects.exists() and not Meldewert.objects.exists()
+
+
+def test_consistent_csv_template_passes_the_dry_run(scenario, erhebung):
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-import", args=[erhebung.pk])
+    response = client.post(url, {"datei": _csv(client, erhebung, lambda rows: None)})
+    assert response.status_code == 200 and "Probelauf ohne Fehler" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name, inhalt, text",
+    [
+        ("meldung.pdf", b"%PDF-1.4", "Nur CSV- oder XLSX-Dateien"),
+        ("meldung.xlsx", b"Schl\xfcssel;Anzahl\n", "keine gültige XLSX-Datei"),
+        ("meldung.xlsx", b"PK\x03\x04kaputt", "beschädigt"),
+        ("meldung.csv", "Schlüssel;Anzahl\ngesamt;3\n".encode("utf-16"), "UTF-16"),
+        ("meldung.csv", b"", "leer"),
+        ("meldung.csv", b"Bereich;Merkmal\nx;y\n", "Pflichtspalten"),
+    ],
+)
+def test_broken_files_get_a_german_message_and_nothing_is_written(scenario, erhebung, name, inhalt, text):
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-import", args=[erhebung.pk])
+    response = client.post(url, {"datei": SimpleUploadedFile(name, inhalt)})
+    assert response.status_code == 400
+    assert text in response.content.decode()
+    assert not Bedarfsmeldung.objects.exists()
+
+
+def test_file_over_the_size_limit_is_refused(scenario, erhebung, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-import", args=[erhebung.pk])
+    response = client.post(url, {"datei": SimpleUploadedFile("meldung.csv", b"a;b\n" * 2000)})
+    assert response.status_code == 400 and "zu groß" in response.content.decode()
+    assert not Bedarfsmeldung.objects.exists()
+
+
+def test_kommune_cannot_confirm_an_import_of_another_user(scenario, erhebung):
+    """The stored upload of one Kommune's user cannot be confirmed by another (a guessed id is a 404)."""
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-import", args=[erhebung.pk])
+    response = client.post(url, {"datei": _csv(client, erhebung, lambda rows: None)})
+    vorgang = response.context["vorgang"]
+    other = scenario.client("kommune_a2")
+    assert other.post(url, {"bestaetigen": "1", "vorgang": vorgang.pk}).status_code == 404
+    assert not Bedarfsmeldung.objects.exists()

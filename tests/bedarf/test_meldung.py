@@ -163,3 +163,43 @@ def test_only_one_open_round_per_buendnis(scenario, erhebung):
 
     with pytest.raises(ValidationError, match="offene Erhebung"):
         ErhebungFactory.build(buendnis=scenario.a, titel="Zweite").full_clean()
+
+
+def test_absurdly_large_counts_are_refused_before_they_reach_the_database(scenario, erhebung):
+    werte = figures({"duldung": 5})
+    werte[("schulabschluss", "", "keiner", "", "")] = 10**20
+    with pytest.raises(ValidationError) as exc:
+        services.bedarfsmeldung_speichern(
+            erhebung=erhebung,
+            kommune=scenario.a1,
+            gesamt=5,
+            werte=werte,
+            version=0,
+            by=scenario.users["kommune"],
+        )
+    assert any("Höchstens 999.999 Personen je Feld" in m for m in exc.value.messages)
+    with pytest.raises(ValidationError, match="von 0 bis 999.999"):
+        services.bedarfsmeldung_speichern(
+            erhebung=erhebung,
+            kommune=scenario.a1,
+            gesamt=10**12,
+            werte={},
+            version=0,
+            by=scenario.users["kommune"],
+        )
+    assert not Bedarfsmeldung.objects.exists() and not Meldewert.objects.exists()
+
+
+@pytest.mark.parametrize("version", [1, 7, 10**30, -1])
+def test_a_version_the_meldung_never_had_is_refused_not_a_crash(scenario, erhebung, version):
+    with pytest.raises(services.VeralteteMeldung) as exc:
+        services.bedarfsmeldung_speichern(
+            erhebung=erhebung,
+            kommune=scenario.a1,
+            gesamt=5,
+            werte=figures({"duldung": 5}),
+            version=version,
+            by=scenario.users["kommune"],
+        )
+    assert "passt nicht zur Meldung" in " ".join(exc.value.messages) and exc.value.aktuelle_version == 0
+    assert not Bedarfsmeldung.objects.exists()

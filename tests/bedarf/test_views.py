@@ -329,3 +329,41 @@ def test_anonymous_is_sent_to_login_everywhere(scenario, erhebung):
         assert _login_redirect(client.get(reverse(f"bedarf:{name}", args=[erhebung.pk])))
     assert _login_redirect(client.get(reverse("bedarf:export", args=[erhebung.pk, "csv"])))
     assert _login_redirect(client.get(reverse("bedarf:vergleich")))
+
+
+@pytest.mark.parametrize(
+    "feld, wert, text",
+    [
+        ("w__schulabschluss____keiner____", str(10**20), "bis höchstens 999.999"),
+        ("gesamt", "99999999999", "bis höchstens 999.999"),
+        ("w__deutsch____a1____", "-4", "ab 0"),
+        ("w__deutsch____a1____", "=1+2", "ganze Zahl"),
+        ("w__deutsch____a1____", "<script>alert(1)</script>", "ganze Zahl"),
+    ],
+)
+def test_hostile_numbers_on_entry_page_get_a_german_message_and_nothing_is_written(
+    scenario, erhebung, feld, wert, text
+):
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-bearbeiten", args=[erhebung.pk])
+    data = {"version": 0, "gesamt": "", "notizen": "Notiz bleibt", "zwischenspeichern": "1", feld: wert}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    inhalt = response.content.decode()
+    assert text in inhalt and "Notiz bleibt" in inhalt
+    assert "<script>alert(1)</script>" not in inhalt
+    assert not Bedarfsmeldung.objects.exists()
+
+
+def test_tampered_version_on_entry_page_keeps_values_and_offers_current_version(scenario, erhebung):
+    client = scenario.client("kommune")
+    url = reverse("bedarf:meldung-bearbeiten", args=[erhebung.pk])
+    data = {"version": 5, "gesamt": 7, "notizen": "meine Notiz", "abgeben": "1"}
+    for key, n in figures({"duldung": 7}).items():
+        data["w__" + "__".join(key)] = n
+    response = client.post(url, data)
+    assert response.status_code == 200
+    inhalt = response.content.decode()
+    assert "passt nicht zur Meldung" in inhalt and "meine Notiz" in inhalt
+    assert 'name="version" value="0"' in inhalt
+    assert not Bedarfsmeldung.objects.exists()
