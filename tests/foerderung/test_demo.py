@@ -1,13 +1,17 @@
 """Demo data: the programme, six modules, a distribution across all 53 Bündnisse, Neuss in every state."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.db.models import Sum
 
 from buendnis import demo as buendnis_demo
 from foerderung import demo
 from foerderung.models import (
+    BEWILLIGTE_STATUS,
     AntragStatus,
+    Budget,
     Foerderantrag,
     Foerderbaustein,
     Foerderprogramm,
@@ -56,3 +60,28 @@ def test_demo_seed_is_complete_and_idempotent():
     )
     assert Mittelabruf.objects.filter(antrag__buendnis=neuss).exists()
     assert TeilhabeStelle.objects.filter(buendnis=neuss).values("kommune").distinct().count() >= 3
+    assert MonitoringMeldung.objects.filter(antrag__buendnis=neuss).exists()
+    assert (programm.laufzeit_beginn, programm.laufzeit_ende) == (
+        datetime.date(2019, 10, 1),
+        datetime.date(2022, 6, 30),
+    )
+
+    # The sums reconcile: each year's budgets of a module are exactly its distribution, approvals stay within
+    # the budget (or carry the coordination's reason), drawdowns within the approval.
+    for verteilung in Verteilung.objects.exclude(baustein=None):
+        for jahr in (2020, 2021, 2022):
+            budgets = Budget.objects.filter(baustein=verteilung.baustein, jahr=jahr, verteilung=verteilung)
+            assert budgets.count() == 53
+            assert budgets.aggregate(s=Sum("betrag"))["s"] == verteilung.gesamtbetrag
+    for budget in Budget.objects.all():
+        bewilligt = Foerderantrag.objects.filter(
+            buendnis=budget.buendnis,
+            baustein=budget.baustein,
+            haushaltsjahr=budget.jahr,
+            status__in=BEWILLIGTE_STATUS,
+        )
+        summe = bewilligt.aggregate(s=Sum("bewilligt_betrag"))["s"] or Decimal("0")
+        assert summe <= budget.betrag or all(a.budget_ueberschreitung_begruendung for a in bewilligt)
+    for antrag in Foerderantrag.objects.filter(status__in=BEWILLIGTE_STATUS):
+        abgerufen = antrag.mittelabrufe.aggregate(s=Sum("betrag"))["s"] or Decimal("0")
+        assert abgerufen <= antrag.bewilligt_betrag <= antrag.beantragt

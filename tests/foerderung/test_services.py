@@ -7,7 +7,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from foerderung import services
-from foerderung.models import AntragStatus, Foerderantrag, Kostenkategorie, Mittelabruf, Statuswechsel
+from foerderung.models import (
+    AntragStatus,
+    Foerderantrag,
+    Kostenkategorie,
+    Mittelabruf,
+    Statuswechsel,
+    Verwendungsnachweis,
+)
 from foerderung.services import KostenpositionDaten
 
 from .factories import FoerderantragFactory
@@ -487,4 +494,59 @@ def test_amounts_are_never_silently_rounded(scenario, antrag, betrag):
     with pytest.raises(ValidationError) as exc:
         services.mittelabruf_erfassen(antrag=antrag, betrag=betrag, datum=datetime.date(2020, 4, 1), by=koord)
     assert "Nachkommastellen" in str(exc.value) or "zu groß" in str(exc.value)
+    assert not Mittelabruf.objects.exists()
+
+
+ALLE_PAARE = [(von, nach) for von in A for nach in A]
+
+
+@pytest.mark.parametrize(("von", "nach"), [(v, n) for v, n in ALLE_PAARE if n not in services.UEBERGAENGE[v]])
+def test_every_transition_outside_the_table_is_refused(scenario, antrag, von, nach):
+    """Exhaustive: each pair of states not in the workflow table (71 of 81) is refused with a German message
+    and nothing written; the dedicated services refuse their step from every other state too."""
+    Foerderantrag.objects.filter(pk=antrag.pk).update(status=von, bewilligt_betrag=None)
+    koord = scenario.users["koordination"]
+    with pytest.raises(ValidationError) as exc:
+        services.antrag_statuswechsel(antrag=antrag, nach=nach, by=koord)
+    assert any(
+        text in " ".join(exc.value.messages)
+        for text in ("kann nicht in den Status", "weitere Angaben nötig", "Verwendungsnachweis")
+    )
+    if nach == A.BEWILLIGT:
+        with pytest.raises(ValidationError, match="kann nicht in den Status „bewilligt“"):
+            services.antrag_bewilligen(
+                antrag=antrag,
+                betrag=D("1.00"),
+                bescheid_datum=datetime.date(2020, 2, 1),
+                bescheid_nummer="X",
+                by=koord,
+            )
+    if nach == A.ABGELEHNT:
+        with pytest.raises(ValidationError, match="kann nicht in den Status „abgelehnt“"):
+            services.antrag_ablehnen(antrag=antrag, grund="Grund", by=koord)
+    if nach == A.VN_EINGEREICHT:
+        with pytest.raises(ValidationError, match="kann nicht in den Status"):
+            services.verwendungsnachweis_einreichen(
+                antrag=antrag,
+                eingereicht_am=datetime.date(2021, 1, 1),
+                sachbericht="x",
+                ausgaben_ist=D("1.00"),
+                by=koord,
+            )
+    antrag.refresh_from_db()
+    assert (antrag.status, antrag.bewilligt_betrag) == (von, None)
+    assert not Statuswechsel.objects.filter(antrag=antrag).exists()
+    assert not Verwendungsnachweis.objects.filter(antrag=antrag).exists()
+
+
+@pytest.mark.parametrize("von", [s for s in A if s != A.BEWILLIGT])
+def test_drawdown_is_refused_in_every_state_but_bewilligt(scenario, antrag, von):
+    Foerderantrag.objects.filter(pk=antrag.pk).update(status=von, bewilligt_betrag=D("10000.00"))
+    with pytest.raises(ValidationError, match="nur für bewilligte Anträge"):
+        services.mittelabruf_erfassen(
+            antrag=antrag,
+            betrag=D("1.00"),
+            datum=datetime.date(2020, 4, 1),
+            by=scenario.users["koordination"],
+        )
     assert not Mittelabruf.objects.exists()
