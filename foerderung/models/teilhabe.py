@@ -83,6 +83,16 @@ class TeilhabeStelle(SameBuendnisMixin, TimestampedModel):
         super().clean()
         if self.antrag_id and self.antrag.baustein.nummer != Baustein.F6:
             raise ValidationError({"antrag": _("Teilhabemanagement wird aus Förderbaustein VI gefördert.")})
+        # A Kommune's application funds its own positions; a kreisweit one (no Kommune) those of any member.
+        if (
+            self.antrag_id
+            and self.kommune_id
+            and self.antrag.kommune_id not in (None, self.kommune_id)
+            and not self.antrag.weitere_kommunen.filter(pk=self.kommune_id).exists()
+        ):
+            raise ValidationError(
+                {"antrag": _("Der Förderantrag gilt nicht für die Kommune %(k)s.") % {"k": self.kommune}}
+            )
 
     @property
     def ist_besetzt(self) -> bool:

@@ -431,3 +431,31 @@ def test_buendnis_filter_only_for_who_sees_all_buendnisse(scenario, f1):
     koord = scenario.client("koordination").get(url).content.decode()
     assert 'name="buendnis"' not in koord
     assert "A-Antrag" in koord and "B-Antrag" not in koord
+
+
+def test_teilhabe_position_cannot_be_funded_by_another_kommunes_application(scenario, f6):
+    fremd = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a2, baustein=f6, titel="TM Adorf")
+    kreisweit = FoerderantragFactory(
+        buendnis=scenario.a, kommune=None, antragsteller_akteur=scenario.akteur_a, baustein=f6
+    )
+    stelle = TeilhabeStelleFactory(buendnis=scenario.a, kommune=scenario.a1)
+    url = reverse("foerderung:teilhabe-update", args=[stelle.pk])
+    daten = {
+        "kommune": scenario.a1.pk,
+        "bezeichnung": stelle.bezeichnung,
+        "vze": "1.00",
+        "arbeitgeber": "Stadt Aheim",
+        "foerderquote_prozent": "80",
+    }
+    client = scenario.client("kommune")
+    response = client.post(url, {**daten, "antrag": fremd.pk})
+    assert response.status_code == 200
+    assert "gilt nicht für die Kommune Aheim" in response.content.decode()
+    stelle.refresh_from_db()
+    assert stelle.antrag is None
+    assert client.post(url, {**daten, "antrag": kreisweit.pk}).status_code == 302
+    stelle.refresh_from_db()
+    assert stelle.antrag == kreisweit
+    # Named as a further Kommune of the application, the position may draw on it.
+    fremd.weitere_kommunen.add(scenario.a1)
+    assert client.post(url, {**daten, "antrag": fremd.pk}).status_code == 302
