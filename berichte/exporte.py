@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from berichte import domaene
+from berichte.inhalt import ohne_steuerzeichen
 from berichte.registry import ExportEintrag, registry, spaltenbedeutung
 from buendnis.io import escape_formula
 
@@ -79,12 +80,14 @@ def json_stream(headers, rows) -> Iterator[str]:
 
 
 def xlsx_wert(value):
-    """openpyxl refuses time-zone-aware datetimes and unknown types; numbers stay numbers."""
+    """openpyxl refuses time-zone-aware datetimes, unknown types and control characters; numbers stay numbers."""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
-    if value is None or isinstance(value, int | float | Decimal | str | datetime.date | bool):
+    if isinstance(value, str):
+        return ohne_steuerzeichen(value)
+    if value is None or isinstance(value, int | float | Decimal | datetime.date | bool):
         return value
-    return str(value)
+    return ohne_steuerzeichen(str(value))
 
 
 def xlsx_datei(blaetter, fortschritt: Callable[[int], None] | None = None):
@@ -93,7 +96,7 @@ def xlsx_datei(blaetter, fortschritt: Callable[[int], None] | None = None):
     gezaehlt = 0
     for titel, headers, rows in blaetter:
         ws = wb.create_sheet(title=_blattname(titel))
-        ws.append([escape_formula(h) for h in headers])
+        ws.append([xlsx_wert(escape_formula(h)) for h in headers])
         for row in rows:
             ws.append([xlsx_wert(v) for v in row])
             gezaehlt += 1

@@ -14,9 +14,28 @@ web chart, the PDF bars and the table alternative come from the same data.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+# Control characters XML 1.0 forbids (DOCX and XLSX are XML); text pasted from word processors can carry them.
+STEUERZEICHEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def ohne_steuerzeichen(value: str) -> str:
+    """Text without the control characters that would break a DOCX or XLSX file (each becomes a space)."""
+    return STEUERZEICHEN.sub(" ", value)
+
+
+def bereinigt(value):
+    """A report structure (or any part of it) with every text free of control characters."""
+    if isinstance(value, str):
+        return ohne_steuerzeichen(value)
+    if isinstance(value, dict):
+        return {k: bereinigt(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [bereinigt(v) for v in value]
+    return value
 
 
 def zahl(value) -> str:

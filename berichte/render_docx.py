@@ -16,10 +16,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from berichte.inhalt import diagramm_als_tabelle
+from berichte.inhalt import bereinigt, diagramm_als_tabelle
 
 
 def render_docx(inhalt: dict) -> bytes:
+    inhalt = bereinigt(inhalt)
     doc = Document()
     doc.core_properties.title = inhalt.get("titel", "")
     doc.core_properties.author = "Bündnis-Koordination"

@@ -12,7 +12,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from berichte.inhalt import diagramm_als_tabelle, euro, zahl
+from berichte.inhalt import bereinigt, diagramm_als_tabelle, euro, zahl
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -76,6 +76,7 @@ class BerichtPDF(FPDF):
 
 
 def render_pdf(inhalt: dict) -> bytes:
+    inhalt = bereinigt(inhalt)  # no font has glyphs for control characters
     pdf = BerichtPDF(kopfzeile=f"{inhalt.get('titel', '')} – {inhalt.get('untertitel', '')}")
     pdf.set_title(pdf.t(inhalt.get("titel", "")))
     pdf.set_creator("Bündnis-Koordination")
