@@ -81,6 +81,28 @@ def test_too_long_text_is_refused_not_cut_off(scenario, kommune_client, aenderun
     assert stand() == vorher
 
 
+@pytest.mark.parametrize(
+    ("aenderung", "meldung"),
+    [
+        ({"Plätze": "Infinity"}, "„Infinity“ ist keine ganze Zahl"),
+        ({"Plätze": "NaN"}, "„NaN“ ist keine ganze Zahl"),
+        ({"Kosten (EUR)": "NaN"}, "„NaN“ ist keine gültige Zahl"),
+        ({"Kosten (EUR)": "-Infinity"}, "„-Infinity“ ist keine gültige Zahl"),
+        ({"Kosten (EUR)": "-5"}, "„-5“ darf nicht negativ sein"),
+        ({"Plätze": "99999999999"}, "„99999999999“ ist zu groß (höchstens 2.147.483.647)"),
+        ({"Stunden pro Woche": "61"}, "Stunden pro Woche"),
+    ],
+)
+def test_odd_numbers_get_a_german_row_message(scenario, kommune_client, aenderung, meldung):
+    vorher = stand()
+    antwort = kommune_client.post(URL, {"datei": csv_datei(_mit(0, **aenderung))})
+    assert antwort.status_code == 400
+    text = antwort.content.decode()
+    assert meldung in text
+    assert "Ungültiger Wert" not in text and "konnte nicht verarbeitet werden" not in text
+    assert stand() == vorher
+
+
 def test_unknown_contact_person_is_a_row_error(scenario, kommune_client):
     antwort = kommune_client.post(URL, {"datei": csv_datei(_mit(0, Ansprechperson="Frau Niemand"))})
     assert antwort.status_code == 400
