@@ -102,3 +102,61 @@ def test_verteilung_detail_query_count_does_not_depend_on_the_buendnisse(scenari
     wenige = _zaehle(client, verteilung.get_absolute_url())
     anteile(51)
     assert _zaehle(client, verteilung.get_absolute_url()) == wenige
+
+
+def test_antrag_detail_query_count_does_not_depend_on_drawdowns_monitoring_or_steps(scenario, f1, budget_a):
+    from angebote.models import Aufenthaltsstatus
+    from foerderung import services
+
+    koord = scenario.users["koordination"]
+    antrag = FoerderantragFactory(
+        buendnis=scenario.a, kommune=scenario.a1, baustein=f1, bewilligt=True, beantragt=D("100000.00")
+    )
+    status = list(Aufenthaltsstatus.objects.all()[:3])
+    client = scenario.client("koordination")
+
+    def mehr(n, jahr):
+        for i in range(n):
+            services.mittelabruf_erfassen(
+                antrag=antrag, betrag=D("1.00"), datum=datetime.date(2020, 5, 1), by=koord
+            )
+            services.monitoring_melden(
+                antrag=antrag,
+                jahr=jahr + i // 4,
+                quartal=i % 4 + 1,
+                by=koord,
+                aktiv=5,
+                nach_status={s: 1 for s in status},
+            )
+
+    mehr(1, 2020)
+    wenige = _zaehle(client, antrag.get_absolute_url())
+    mehr(12, 2030)
+    assert _zaehle(client, antrag.get_absolute_url()) == wenige
+
+
+def test_teilhabe_detail_query_count_does_not_depend_on_quarters(scenario):
+    from angebote.models import Aufenthaltsstatus
+    from foerderung import services
+
+    stelle = TeilhabeStelleFactory(buendnis=scenario.a, kommune=scenario.a1)
+    status = list(Aufenthaltsstatus.objects.all()[:3])
+    client = scenario.client("kommune")
+
+    def quartale(jahre):
+        for jahr in jahre:
+            for quartal in range(1, 5):
+                services.fallzahl_melden(
+                    stelle=stelle,
+                    jahr=jahr,
+                    quartal=quartal,
+                    beratene_personen=9,
+                    neue_faelle=1,
+                    by=scenario.users["kommune"],
+                    nach_status={s: 3 for s in status},
+                )
+
+    quartale([2020])
+    wenige = _zaehle(client, stelle.get_absolute_url())
+    quartale([2021, 2022, 2023])
+    assert _zaehle(client, stelle.get_absolute_url()) == wenige

@@ -24,6 +24,9 @@ def _werte(zeile):
 
 def test_budget_overview_per_baustein_matches_hand_computed_figures(scenario, haushalt):
     u = budgetuebersicht(scenario.users["koordination"], jahr=2020)
+    for zeile in [*u.nach_baustein, *u.nach_kommune, u.summe]:
+        # Decimal, not float: 100000.0 == Decimal("100000.00") would hide a float below.
+        assert all(type(wert) is Decimal for wert in _werte(zeile)), zeile
     zeilen = {z.objekt.nummer: _werte(z) for z in u.nach_baustein}
     assert zeilen["f1"] == (
         D("100000.00"),

@@ -84,3 +84,33 @@ def test_float_input_is_rejected():
 def test_negative_indicator_is_refused():
     with pytest.raises(ValidationError, match="nicht negativ"):
         verteile(Decimal("10.00"), {"a": -1, "b": 2})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    daten=st.lists(
+        st.tuples(
+            st.decimals(
+                min_value=0, max_value=Decimal("100000"), places=3, allow_nan=False, allow_infinity=False
+            ),
+            st.decimals(
+                min_value=0, max_value=Decimal("5000"), places=2, allow_nan=False, allow_infinity=False
+            ),
+        ),
+        min_size=1,
+        max_size=60,
+    ).filter(lambda d: sum(w for w, _s in d) > 0),
+    rest=betraege,
+)
+def test_distribution_with_a_base_amount_per_recipient_sums_exactly(daten, rest):
+    """The service passes one stored base amount per Bündnis; the parts still add up and stay within a cent."""
+    werte = {i: w for i, (w, _s) in enumerate(daten)}
+    sockel = {i: s for i, (_w, s) in enumerate(daten)}
+    total = sum(sockel.values(), Decimal("0")) + rest
+    ergebnis = verteile(total, werte, sockel)
+    assert sum(ergebnis.values()) == total
+    summe = sum((Fraction(w) for w in werte.values()), Fraction(0))
+    for key, teil in ergebnis.items():
+        assert isinstance(teil, Decimal) and teil >= sockel[key]
+        exakt = Fraction(sockel[key]) + Fraction(rest) * Fraction(werte[key]) / summe
+        assert abs(Fraction(teil) - exakt) < Fraction(1, 100)

@@ -459,3 +459,34 @@ def test_teilhabe_position_cannot_be_funded_by_another_kommunes_application(scen
     # Named as a further Kommune of the application, the position may draw on it.
     fremd.weitere_kommunen.add(scenario.a1)
     assert client.post(url, {**daten, "antrag": fremd.pk}).status_code == 302
+
+
+BOESE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_hostile_text_is_shown_escaped_everywhere(scenario, f1, budget_a):
+    antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, titel=BOESE)
+    kommune, koord = scenario.client("kommune"), scenario.client("koordination")
+    status_url = reverse("foerderung:antrag-status", args=[antrag.pk])
+    kommune.post(status_url, {"nach": "eingereicht", "kommentar": BOESE})
+    koord.post(status_url, {"nach": "in_pruefung", "kommentar": BOESE})
+    koord.post(reverse("foerderung:antrag-ablehnen", args=[antrag.pk]), {"grund": BOESE})
+    antrag.refresh_from_db()
+    assert antrag.status == AntragStatus.ABGELEHNT and antrag.ablehnungsgrund == BOESE
+    # A stale edit quotes the changed title back in its message.
+    Foerderantrag.objects.filter(pk=antrag.pk).update(status=AntragStatus.ENTWURF)
+    url = reverse("foerderung:antrag-update", args=[antrag.pk])
+    kommune.post(url, _formdaten(f1, titel=BOESE + "2", version=str(antrag.version)))
+    veraltet = koord.post(url, _formdaten(f1, titel="x", kommune=scenario.a1.pk, version=str(antrag.version)))
+    assert veraltet.status_code == 400
+    seiten = [
+        koord.get(antrag.get_absolute_url()),
+        koord.get(reverse("foerderung:antrag-list")),
+        koord.get("/"),
+        veraltet,
+    ]
+    for seite in seiten:
+        text = seite.content.decode()
+        assert "<script>alert(" not in text and "<img src=x" not in text
+    assert "&lt;script&gt;alert(" in seiten[0].content.decode()
+    assert "&lt;script&gt;alert(" in veraltet.content.decode()
