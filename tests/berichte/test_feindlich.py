@@ -167,3 +167,37 @@ def test_markup_in_names_is_escaped_in_dashboard_charts_and_report(scenario, dat
         assert SKRIPT not in html
         assert "<img src=x" not in html
         assert "&lt;/script&gt;&lt;script&gt;alert(" in html
+
+
+def _admin_exporte(user):
+    """(model label, CSV text) of every admin changelist export the user may run, as the admin builds it."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+    from import_export.admin import ExportMixin
+
+    out = []
+    for model, model_admin in admin.site._registry.items():
+        if not isinstance(model_admin, ExportMixin):
+            continue
+        request = RequestFactory().get("/admin/")
+        request.user = user
+        if not (model_admin.has_view_permission(request) and model_admin.has_export_permission(request)):
+            continue
+        queryset = model_admin.get_export_queryset(request)
+        resource = model_admin.get_export_resource_classes(request)[0](
+            **model_admin.get_export_resource_kwargs(request)
+        )
+        out.append((model._meta.label, resource.export(queryset=queryset).csv))
+    return out
+
+
+@pytest.mark.parametrize("rolle", ["koordination", "koordination_b"])
+def test_no_admin_export_holds_another_buendnis_rows_or_raw_formulas(scenario, daten, domaene, rolle):  # noqa: F811
+    Angebot.objects.filter(kennung="O1").update(titel="=1+1")
+    exporte = _admin_exporte(scenario.users[rolle])
+    assert len(exporte) >= 10
+    for label, text in exporte:
+        for fremd in FREMD[rolle]:
+            assert fremd not in text, f"admin export {label} as {rolle} shows {fremd!r}"
+        zellen = {c for r in csv.reader(io.StringIO(text)) for c in r}
+        assert "=1+1" not in zellen and '=HYPERLINK("http://x")' not in zellen, label
