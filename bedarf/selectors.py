@@ -15,10 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from angebote.models import ZUGAENGLICH, Angebot, Aufenthaltsstatus, Zugang
-from angebote.selectors import plaetze_nach_kategorie_status, plaetze_nach_kommune_kategorie_status
 from bedarf import suppression
 from bedarf.models import (
     AUFSCHLUESSELUNGEN,
@@ -113,6 +112,7 @@ class GeschuetzterBedarf:
     haupt: suppression.GeschuetzteTabelle
     nach_status: list[suppression.GeschuetzteTabelle]
     eigene_index: int | None
+    alle_kommunen: list[Kommune] = field(default_factory=list)  # of the Bündnis, delivered or not
 
 
 def _gemeldet(erhebung: Erhebung):
@@ -129,8 +129,13 @@ def _status_liste(codes: set[str]) -> list[Aufenthaltsstatus]:
 
 
 def geschuetzter_bedarf(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> GeschuetzterBedarf:
-    """The protected need tables of a round for `user`. Four queries."""
-    kommunen = list(Kommune.objects.filter(pk__in=_gemeldet(erhebung).values("kommune_id")).order_by("name"))
+    """The protected need tables of a round for `user`. Five queries."""
+    alle = list(
+        Kommune.objects.filter(buendnis_id=erhebung.buendnis_id)
+        .annotate(gemeldet=Exists(_gemeldet(erhebung).filter(kommune_id=OuterRef("pk"))))
+        .order_by("name")
+    )
+    kommunen = [k for k in alle if k.gemeldet]
     zeilen = list(
         Meldewert.objects.filter(meldung__in=_gemeldet(erhebung), dimension=Dimension.BEDARF).values_list(
             "meldung__kommune_id", "merkmal", "aufenthaltsstatus", "anzahl"
@@ -162,57 +167,62 @@ def geschuetzter_bedarf(user: User, erhebung: Erhebung, *, eigene_roh: bool = Fa
         haupt=main,
         nach_status=subs,
         eigene_index=eigene_index,
+        alle_kommunen=alle,
     )
 
 
-def _plaetze_je_kommune_kategorie(buendnis_id: int, stichtag: datetime.date) -> dict[tuple[int, int], int]:
-    """Places per (kommune_id, angebote Kategorie id) in offers open to at least one status, each offer once.
+@dataclass
+class Plaetze:
+    """Places in published offers running on the Stichtag, by the counting rule of `angebote.selectors`
+    (`plaetze_nach_kommune_kategorie_status`): kreisweit offers count for every Kommune of the Bündnis. Keys are
+    angebote Kategorie ids, Kommune ids and Aufenthaltsstatus ids."""
 
-    Same counting rule as `angebote.selectors` (published, running on the Stichtag, kreisweit counts for every
-    Kommune); the per-status selector cannot be summed over statuses without counting an offer twice.
-    """
+    kommune_kategorie_status: dict[tuple[int, int, int], int]  # open to that status
+    kategorie_status: dict[tuple[int, int], int]  # Bündnis-wide, each offer once
+    kommune_kategorie: dict[tuple[int, int], int]  # open to at least one status, each offer once
+    kategorie: dict[int, int]  # Bündnis-wide, open to at least one status, each offer once
+
+
+def plaetze_im_buendnis(buendnis_id: int, stichtag: datetime.date, alle_kommunen: list[int]) -> Plaetze:
+    """All place figures of the gap analysis in two queries (a per-status figure cannot be summed over
+    statuses without counting an offer twice, so the "any status" figures are counted per offer)."""
     angebote = Angebot.objects.for_buendnis(buendnis_id).veroeffentlicht().laufend_am(stichtag)
-    offen = set(
-        Zugang.objects.filter(angebot__in=angebote, art__in=ZUGAENGLICH).values_list("angebot_id", flat=True)
+    zeilen = list(
+        Zugang.objects.filter(angebot__in=angebote, art__in=ZUGAENGLICH).values_list(
+            "angebot_id", "angebot__kategorie_id", "status_id", "angebot__plaetze", "angebot__kreisweit"
+        )
     )
-    alle = list(Kommune.objects.filter(buendnis_id=buendnis_id).values_list("pk", flat=True))
     orte: dict[int, list[int]] = defaultdict(list)
     for angebot_id, kommune_id in Angebot.kommunen.through.objects.filter(angebot__in=angebote).values_list(
         "angebot_id", "kommune_id"
     ):
         orte[angebot_id].append(kommune_id)
-    result: dict[tuple[int, int], int] = defaultdict(int)
-    for angebot_id, kategorie_id, plaetze, kreisweit in angebote.values_list(
-        "pk", "kategorie_id", "plaetze", "kreisweit"
-    ):
-        if angebot_id not in offen:
-            continue
-        for kommune_id in alle if kreisweit else orte.get(angebot_id, []):
-            result[(kommune_id, kategorie_id)] += plaetze or 0
-    return result
-
-
-def _plaetze_je_kategorie(buendnis_id: int, stichtag: datetime.date) -> dict[int, int]:
-    """Bündnis-wide places per angebote Kategorie id in offers open to at least one status, each offer once."""
-    angebote = Angebot.objects.for_buendnis(buendnis_id).veroeffentlicht().laufend_am(stichtag)
-    offen = Zugang.objects.filter(angebot__in=angebote, art__in=ZUGAENGLICH).values("angebot_id")
-    return {
-        k: n or 0
-        for k, n in angebote.filter(pk__in=offen).values_list("kategorie_id").annotate(n=Sum("plaetze"))
-    }
+    kks: dict[tuple[int, int, int], int] = defaultdict(int)
+    ks: dict[tuple[int, int], int] = defaultdict(int)
+    kk: dict[tuple[int, int], int] = defaultdict(int)
+    k: dict[int, int] = defaultdict(int)
+    gezaehlt: set[int] = set()
+    for angebot_id, kategorie_id, status_id, anzahl, kreisweit in zeilen:
+        anzahl = anzahl or 0
+        wo = alle_kommunen if kreisweit else orte.get(angebot_id, [])
+        ks[(kategorie_id, status_id)] += anzahl
+        for kommune_id in wo:
+            kks[(kommune_id, kategorie_id, status_id)] += anzahl
+        if angebot_id not in gezaehlt:
+            gezaehlt.add(angebot_id)
+            k[kategorie_id] += anzahl
+            for kommune_id in wo:
+                kk[(kommune_id, kategorie_id)] += anzahl
+    return Plaetze(dict(kks), dict(ks), dict(kk), dict(k))
 
 
 def gap_analyse(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> Lueckenanalyse:
     """Angebotslücken: per Kommune x Bedarfskategorie the persons with the need against the places in published
     offers of the matching categories that run in (or for) the Kommune and are open to their status; broken
-    down by Aufenthaltsstatus; plus the Bündnis total. Largest gaps first. Fixed number of queries."""
+    down by Aufenthaltsstatus; plus the Bündnis total. Largest gaps first. Seven queries."""
     daten = geschuetzter_bedarf(user, erhebung, eigene_roh=eigene_roh)
-    buendnis_id = erhebung.buendnis_id
-    stichtag = erhebung.stichtag
-    p_kks = plaetze_nach_kommune_kategorie_status(buendnis_id, stichtag)
-    p_ks = plaetze_nach_kategorie_status(buendnis_id, stichtag)
-    p_kk = _plaetze_je_kommune_kategorie(buendnis_id, stichtag)
-    p_k = _plaetze_je_kategorie(buendnis_id, stichtag)
+    p = plaetze_im_buendnis(erhebung.buendnis_id, erhebung.stichtag, [k.pk for k in daten.alle_kommunen])
+    p_kks, p_ks, p_kk, p_k = p.kommune_kategorie_status, p.kategorie_status, p.kommune_kategorie, p.kategorie
     kat_ids = {bk.pk: [k.pk for k in bk.kategorien.all()] for bk in daten.kategorien}
 
     zeilen: list[Lueckenzeile] = []
@@ -270,10 +280,7 @@ def gap_analyse(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> 
         summen.append(summe)
     zeilen.sort(key=lambda z: z.sortierschluessel)
     summen.sort(key=lambda z: (z.luecke is None, -(z.luecke or 0), z.kategorie.reihenfolge))
-    gemeldet = {k.pk for k in daten.kommunen}
-    ohne = [
-        k for k in Kommune.objects.filter(buendnis_id=buendnis_id).order_by("name") if k.pk not in gemeldet
-    ]
+    ohne = [k for k in daten.alle_kommunen if not k.gemeldet]
     return Lueckenanalyse(
         erhebung=erhebung,
         kategorien=daten.kategorien,

@@ -145,20 +145,15 @@ def schuetze_tabelle(
     if gesamtsumme:
         value[("g",)] = sum(map(sum, werte))
 
-    def known_for(rows: list[list[bool]]) -> dict[Key, bool]:
-        known: dict[Key, bool] = {}
-        for i in range(m):
-            for j in range(n):
-                known[("z", i, j)] = bool(rows[i][j])
+    def known_for(rows: list[list[bool]]) -> frozenset[Key]:
+        known: set[Key] = {("z", i, j) for i in range(m) for j in range(n) if rows[i][j]}
         if zeilensummen:
-            for i in range(m):
-                known[("r", i)] = all(rows[i]) if n else True
+            known |= {("r", i) for i in range(m) if all(rows[i])}
         if spaltensummen:
-            for j in range(n):
-                known[("c", j)] = all(rows[i][j] for i in range(m)) if m else True
-        if gesamtsumme:
-            known[("g",)] = all(all(row) for row in rows)
-        return known
+            known |= {("c", j) for j in range(n) if all(rows[i][j] for i in range(m))}
+        if gesamtsumme and all(all(row) for row in rows):
+            known.add(("g",))
+        return frozenset(known)
 
     # Relations: each shown total ties its parts to it.
     ground = ("ground",)
@@ -192,28 +187,44 @@ def schuetze_tabelle(
             if rel != ground:
                 relations.setdefault(rel, []).append(key)
 
-    if meldende_zeilen:
-        # The reader who knows nothing, then each respondent knowing its own row.
-        szenarien = [known_for([[False] * n for _ in range(m)])]
-        szenarien += [known_for([[i == own] * n for i in range(m)]) for own in range(m)]
-    else:
-        szenarien = [known_for(bekannt)]
+    # Readers: the one who knows nothing, then (meldende_zeilen) each respondent knowing its own row.
+    szenarien: list[int | None] = [None, *range(m)] if meldende_zeilen else [None]
+    known_cache: dict[int | None, frozenset[Key]] = {}
+
+    def known_of(own: int | None) -> frozenset[Key]:
+        if own not in known_cache:
+            rows = bekannt if own is None and not meldende_zeilen else [[i == own] * n for i in range(m)]
+            known_cache[own] = known_for(rows)
+        return known_cache[own]
+
+    def own_entries(own: int) -> list[Key]:
+        return [("z", own, j) for j in range(n)] + ([("r", own)] if zeilensummen else [])
+
     hidden: set[Key] = set()
     forced = {key for key in vorab_gesperrt if key in value}
+    checked: dict[int | None, int] = {}  # reader -> size of the hidden set it was last found safe with
     stable = False
     while not stable:
         stable = True
-        for known in szenarien:
-            start = {key for key in hidden | forced if not known[key]}
+        for own in szenarien:
+            # Knowing one's own visible figures tells nothing new: only a row with hidden entries is a reader
+            # of its own; and a reader already found safe stays safe while the hidden set does not change.
+            if own is not None and m > 1 and not any(key in hidden for key in own_entries(own)):
+                continue
+            if checked.get(own) == len(hidden):
+                continue
+            known = known_of(own)
+            start = {key for key in hidden | forced if key not in known}
             neu = _sperren(value, known, edges, relations, start, k) - hidden
             if neu:
                 hidden |= neu
                 stable = False
+            checked[own] = len(hidden)
 
     anzeige_roh = known_for(bekannt)
 
     def show(key: Key) -> Wert:
-        if key in hidden and not (meldende_zeilen and anzeige_roh[key]):
+        if key in hidden and not (meldende_zeilen and key in anzeige_roh):
             return _gesperrt(PRIMAER if 1 <= value[key] < k else SEKUNDAER, k)
         return offen(value[key])
 
@@ -229,7 +240,7 @@ def schuetze_tabelle(
 
 def _sperren(
     value: dict[Key, int],
-    known: dict[Key, bool],
+    known: frozenset[Key],
     edges: dict[Key, tuple],
     relations: dict[tuple, list[Key]],
     start: set[Key],
@@ -238,12 +249,12 @@ def _sperren(
     """The entries to hide for one reader (`known`: entries it knows), starting from `start` (none known)."""
     hidden: set[Key] = set(start)
     for key, v in value.items():
-        if not known[key] and 1 <= v < k:
+        if key not in known and 1 <= v < k:
             hidden.add(key)
 
     def pick(candidates: list[Key]) -> Key | None:
         # Interior cells before margins, smallest non-zero first, zeros only as the last resort.
-        free = [c for c in candidates if not known[c] and c not in hidden]
+        free = [c for c in candidates if c not in known and c not in hidden]
         if not free:
             return None
         return min(free, key=lambda c: (value[c] == 0, c[0] != "z", value[c], c))

@@ -242,3 +242,29 @@ def test_no_kommune_recomputes_another_small_need_by_subtracting_its_own(scenari
         line for line in text.splitlines() if line.startswith("Bedarf,Bündnis,Deutschförderung")
     )
     assert zeile_a1.endswith(",x") or zeile_summe.endswith(",x")
+
+
+def test_place_figures_follow_the_counting_rule_of_the_offer_catalogue(scenario, fixture):
+    """The gap analysis counts places in one pass; per status it must agree with `angebote.selectors`."""
+    from angebote.selectors import plaetze_nach_kategorie_status, plaetze_nach_kommune_kategorie_status
+
+    alle = [scenario.a1.pk, scenario.a2.pk]
+    p = selectors.plaetze_im_buendnis(scenario.a.pk, fixture.stichtag, alle)
+    assert p.kommune_kategorie_status == plaetze_nach_kommune_kategorie_status(
+        scenario.a.pk, fixture.stichtag
+    )
+    assert p.kategorie_status == plaetze_nach_kategorie_status(scenario.a.pk, fixture.stichtag)
+    deutsch = Kategorie.objects.get(code="deutsch").pk
+    # Any status: each offer once (O1 is open to two statuses, its 10 places count once).
+    assert p.kommune_kategorie[(scenario.a1.pk, deutsch)] == 15
+    assert p.kommune_kategorie[(scenario.a2.pk, deutsch)] == 5
+    assert p.kategorie[deutsch] == 15
+
+
+def test_gap_analysis_lists_kommunen_without_delivery(scenario, fixture):
+    from tests.factories import KommuneFactory
+
+    KommuneFactory(buendnis=scenario.a, name="Aspät")
+    analyse = selectors.gap_analyse(scenario.users["auswertung"], fixture)
+    assert [k.name for k in analyse.ohne_meldung] == ["Aspät"]
+    assert [k.name for k in analyse.kommunen] == ["Adorf", "Aheim"]
