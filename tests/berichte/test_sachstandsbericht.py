@@ -335,3 +335,31 @@ def test_empty_title_keeps_the_default_title(scenario, daten):
         buendnis=scenario.a, von=VON, bis=BIS, abschnitte=None, titel="   ", by=scenario.users["koordination"]
     )
     assert bericht.titel == bericht.inhalt["titel"] == "Sachstandsbericht Rhein-Kreis Test"
+
+
+def test_pdf_draws_charts_as_bars_proportional_to_the_values():
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from berichte import inhalt as i
+    from berichte import render_pdf
+
+    inhalt = {
+        "titel": "Diagrammtest",
+        "untertitel": "",
+        "stichtag": "",
+        "einleitung": "",
+        "abschnitte": [
+            i.abschnitt(
+                "x", "Abschnitt", [i.diagramm("Angebote je Kommune", ["Aheim", "Adorf"], [("n", [10, 5])])]
+            )
+        ],
+    }
+    reader = PdfReader(io.BytesIO(render_pdf.render_pdf(inhalt)))
+    inhalt_seite = "".join(page.get_contents().get_data().decode("latin-1") for page in reader.pages)
+    breiten = [float(w) for w in re.findall(r"[\d.]+ [\d.]+ ([\d.]+) -?[\d.]+ re f", inhalt_seite)]
+    assert len(breiten) == 2
+    assert breiten[0] == pytest.approx(2 * breiten[1], rel=0.01)
+    assert "Diagramm: Angebote je Kommune" in pdf_text(render_pdf.render_pdf(inhalt))
