@@ -369,6 +369,13 @@ def mittelabruf_erfassen(
         )
     if betrag <= 0:
         raise ValidationError({"betrag": _("Der Abruf muss größer als 0 EUR sein.")})
+    if antrag.bescheid_datum and datum < antrag.bescheid_datum:
+        raise ValidationError(
+            {
+                "datum": _("Ein Mittelabruf kann nicht vor dem Bescheid vom %(d)s liegen.")
+                % {"d": antrag.bescheid_datum.strftime("%d.%m.%Y")}
+            }
+        )
     bisher = antrag.mittelabrufe.aggregate(s=Sum("betrag"))["s"] or NULL
     rest = antrag.bewilligt_betrag - bisher
     if betrag > rest:
@@ -485,6 +492,31 @@ def verteilung_neu_berechnen(verteilung: Verteilung) -> dict[int, Decimal]:
         {a.buendnis_id: a.indikatorwert for a in anteile},
         {a.buendnis_id: a.sockel for a in anteile},
     )
+
+
+@transaction.atomic
+def verteilung_speichern(*, verteilung: Verteilung, by: User) -> Verteilung:
+    """Saves the settings of a distribution (as edited by the state). A new base amount replaces it for every
+    Bündnis that still had the old one (individually imported amounts stay); after a change of the total or
+    the base amount the saved result is cleared, so it cannot be taken over before a recomputation."""
+    _require(by, "foerderung.change_verteilung", verteilung)
+    alt = Verteilung.objects.select_for_update().get(pk=verteilung.pk)
+    neuer_sockel = alt.sockelbetrag != verteilung.sockelbetrag
+    ungueltig = neuer_sockel or alt.gesamtbetrag != verteilung.gesamtbetrag
+    if ungueltig:
+        verteilung.berechnet_am = None
+    verteilung.full_clean()
+    verteilung._history_user = by
+    verteilung.save()
+    if ungueltig:
+        # Row by row, so each change stays in the history.
+        for anteil in verteilung.anteile.all():
+            if neuer_sockel and anteil.sockel == alt.sockelbetrag:
+                anteil.sockel = verteilung.sockelbetrag
+            anteil.betrag = None
+            anteil._history_user = by
+            anteil.save(update_fields=["sockel", "betrag"])
+    return verteilung
 
 
 @transaction.atomic

@@ -167,6 +167,9 @@ class VerteilungUpdateView(ScopedUpdateView):
     form_class = forms.VerteilungForm
     permission_required = "foerderung.change_verteilung"
 
+    def save(self, form):
+        return services.verteilung_speichern(verteilung=form.save(commit=False), by=self.request.user)
+
 
 class VerteilungDetailView(ScopedDetailView):
     """The inputs and the saved result, side by side with a fresh recomputation from the same inputs."""

@@ -490,3 +490,63 @@ def test_hostile_text_is_shown_escaped_everywhere(scenario, f1, budget_a):
         assert "<script>alert(" not in text and "<img src=x" not in text
     assert "&lt;script&gt;alert(" in seiten[0].content.decode()
     assert "&lt;script&gt;alert(" in veraltet.content.decode()
+
+
+def _verteilung_formdaten(verteilung, **extra):
+    daten = {
+        "programm": verteilung.programm_id,
+        "baustein": verteilung.baustein_id or "",
+        "name": verteilung.name,
+        "jahr": verteilung.jahr or "",
+        "gesamtbetrag": str(verteilung.gesamtbetrag),
+        "sockelbetrag": str(verteilung.sockelbetrag),
+        "indikator": verteilung.indikator,
+    }
+    daten.update(extra)
+    return daten
+
+
+def test_changing_a_distributions_total_or_base_clears_its_result_until_recomputed(scenario, programm, f1):
+    from foerderung import services
+    from foerderung.models import Budget
+
+    land = scenario.users["land"]
+    verteilung = VerteilungFactory(programm=programm, baustein=f1, gesamtbetrag=D("1000.00"), jahr=2020)
+    services.verteilung_indikator_setzen(
+        verteilung=verteilung, buendnis=scenario.a, indikatorwert=D(1), by=land
+    )
+    services.verteilung_indikator_setzen(
+        verteilung=verteilung, buendnis=scenario.b, indikatorwert=D(1), sockel=D("50.00"), by=land
+    )
+    services.verteilung_berechnen(verteilung=verteilung, by=land)
+    client = scenario.client("land")
+    url = reverse("foerderung:verteilung-update", args=[verteilung.pk])
+    response = client.post(url, _verteilung_formdaten(verteilung, sockelbetrag="100.00"))
+    assert response.status_code == 302
+    anteile = {a.buendnis: a for a in Verteilungsanteil.objects.all()}
+    # The default base amount replaces the old default; the individually imported 50.00 stays.
+    assert (anteile[scenario.a].sockel, anteile[scenario.b].sockel) == (D("100.00"), D("50.00"))
+    assert all(a.betrag is None for a in anteile.values())
+    assert "noch nicht berechnet" in client.get(verteilung.get_absolute_url()).content.decode()
+    antwort = client.post(
+        reverse("foerderung:verteilung-uebernehmen", args=[verteilung.pk]), {"jahr": "2020"}, follow=True
+    )
+    assert "Die Verteilung ist noch nicht berechnet." in antwort.content.decode()
+    assert not Budget.objects.exists()
+    client.post(reverse("foerderung:verteilung-berechnen", args=[verteilung.pk]))
+    betraege = dict(Verteilungsanteil.objects.values_list("buendnis__name", "betrag"))
+    assert betraege == {"Rhein-Kreis Test": D("525.00"), "Stadt Anderswo": D("475.00")}
+    # A change of the title alone keeps the result.
+    client.post(url, _verteilung_formdaten(verteilung, name="umbenannt", sockelbetrag="100.00"))
+    assert not Verteilungsanteil.objects.filter(betrag=None).exists()
+    assert scenario.client("koordination").post(url, _verteilung_formdaten(verteilung)).status_code == 403
+
+
+def test_drawdown_before_the_bescheid_is_refused(scenario, f1, budget_a):
+    antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, bewilligt=True)
+    url = reverse("foerderung:antrag-mittelabruf", args=[antrag.pk])
+    antwort = scenario.client("koordination").post(
+        url, {"datum": "2020-01-31", "betrag": "10.00"}, follow=True
+    )
+    assert "nicht vor dem Bescheid vom 01.02.2020" in antwort.content.decode()
+    assert not Mittelabruf.objects.exists()
