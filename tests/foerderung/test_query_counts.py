@@ -160,3 +160,42 @@ def test_teilhabe_detail_query_count_does_not_depend_on_quarters(scenario):
     wenige = _zaehle(client, stelle.get_absolute_url())
     quartale([2021, 2022, 2023])
     assert _zaehle(client, stelle.get_absolute_url()) == wenige
+
+
+ADMIN_LISTEN = [
+    "foerderprogramm",
+    "foerderbaustein",
+    "verteilung",
+    "budget",
+    "budgetkommune",
+    "foerderantrag",
+    "mittelabruf",
+    "monitoringmeldung",
+    "teilhabestelle",
+    "projektidee",
+]
+
+
+def _je_einmal(scenario, f1, n, start):
+    from foerderung.models import Budget, BudgetKommune, MonitoringMeldung
+
+    for i in range(start, start + n):
+        kommune = Kommune.objects.create(buendnis=scenario.a, name=f"Adminort {i}")
+        antrag = FoerderantragFactory(buendnis=scenario.a, kommune=kommune, baustein=f1, bewilligt=True)
+        MittelabrufFactory(antrag=antrag, betrag=D("1.00"), erfasst_von=scenario.users["koordination"])
+        MonitoringMeldung.objects.create(antrag=antrag, jahr=2020, quartal=1, aktiv=1)
+        TeilhabeStelleFactory(buendnis=scenario.a, kommune=kommune)
+        ProjektideeFactory(buendnis=scenario.a, akteur=scenario.akteur_a, antrag=antrag)
+        budget = Budget.objects.create(buendnis=scenario.a, baustein=f1, jahr=2100 + i, betrag=D("10.00"))
+        BudgetKommune.objects.create(budget=budget, kommune=kommune, betrag=D("5.00"))
+        VerteilungFactory(programm=f1.programm, baustein=f1, name=f"Admin {i}")
+
+
+@pytest.mark.parametrize("rolle", ["admin", "koordination"])
+def test_admin_changelists_query_count_does_not_depend_on_the_rows(scenario, f1, rolle):
+    client = scenario.client(rolle)
+    urls = [reverse(f"admin:foerderung_{modell}_changelist") for modell in ADMIN_LISTEN]
+    _je_einmal(scenario, f1, 2, 0)
+    wenige = [_zaehle(client, url) for url in urls]
+    _je_einmal(scenario, f1, 30, 2)
+    assert [_zaehle(client, url) for url in urls] == wenige
