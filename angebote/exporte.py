@@ -83,8 +83,12 @@ def _ordnung(queryset) -> list:
     return ordnung
 
 
-def export_zeilen(queryset, status_liste: list[Aufenthaltsstatus] | None = None) -> Iterator[list]:
+def export_zeilen(
+    queryset, status_liste: list[Aufenthaltsstatus] | None = None, *, sichtbar=None
+) -> Iterator[list]:
     """One row per offer of `queryset` (already scoped to the user), text cells formula-safe.
+
+    `sichtbar` (the offers the user may see) limits the column "Anschlussangebote" to offers the user knows of.
 
     Four queries whatever the number of offers: Kommunen, Anschlussangebote and access rows into maps, then the
     offers themselves through a server-side cursor in chunks.
@@ -103,9 +107,11 @@ def export_zeilen(queryset, status_liste: list[Aufenthaltsstatus] | None = None)
         orte[angebot_id].append(name)
 
     anschluss: dict[int, list[str]] = defaultdict(list)
+    kanten = Angebot.anschlussangebote.through.objects.filter(from_angebot_id__in=ids)
+    if sichtbar is not None:
+        kanten = kanten.filter(to_angebot_id__in=sichtbar.order_by().values("pk"))
     for angebot_id, kennung in (
-        Angebot.anschlussangebote.through.objects.filter(from_angebot_id__in=ids)
-        .order_by()
+        kanten.order_by()
         .values_list("from_angebot_id", "to_angebot__kennung")
         .iterator(chunk_size=ZEILEN_JE_ABRUF * 5)
     ):
@@ -240,11 +246,11 @@ def xlsx_schreiben(kopf: list[str], zeilen: Iterable[list], ziel, titel: str = "
     buch.save(ziel)
 
 
-def export_response(queryset, fmt: str, dateiname: str):
+def export_response(queryset, fmt: str, dateiname: str, *, sichtbar=None):
     """The offers of `queryset` (scoped and filtered by the caller) as a download that streams."""
     status_liste = list(Aufenthaltsstatus.objects.aktiv())
     kopf = export_kopf(status_liste)
-    zeilen = export_zeilen(queryset, status_liste)
+    zeilen = export_zeilen(queryset, status_liste, sichtbar=sichtbar)
     if fmt == "csv":
         response = StreamingHttpResponse(csv_bloecke(kopf, zeilen), content_type=CONTENT_TYPES["csv"])
         response["Content-Disposition"] = f'attachment; filename="{dateiname}.csv"'

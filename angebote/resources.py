@@ -312,8 +312,9 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
 
         if queryset is None:
             queryset = self.get_queryset()
+        sichtbar = Angebot.objects.visible_to(self.user) if self.user else None
         dataset = tablib.Dataset(headers=export_kopf(self.status_liste))
-        for zeile in export_zeilen(queryset, self.status_liste):
+        for zeile in export_zeilen(queryset, self.status_liste, sichtbar=sichtbar):
             dataset.append(zeile)
         return dataset
 
@@ -485,6 +486,10 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
             if kennung:
                 self.zeilen_je_kennung[kennung].append(nummer)
         self.datei_kennungen = set(self.zeilen_je_kennung)
+        # Anschlussangebote name only offers the user may see (as in the form); links to others stay as they are.
+        self.sichtbar = set(
+            Angebot.objects.visible_to(user).filter(buendnis_id=buendnis_id).values_list("kennung", flat=True)
+        )
         traeger = [_fold(_text(r)) for r in dataset["Träger"]]
         titel = [_fold(_text(r)) for r in dataset["Titel"]]
         self.datei_titel_traeger = Counter(zip(titel, traeger, strict=True))
@@ -649,7 +654,7 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         anschluss = [
             k.strip() for k in re.split(r"[;,\n]", _text(row.get(HEADER["anschlussangebote"]))) if k.strip()
         ]
-        unbekannt = [k for k in anschluss if k not in self.bestehend and k not in self.datei_kennungen]
+        unbekannt = [k for k in anschluss if k not in self.sichtbar and k not in self.datei_kennungen]
         if unbekannt:
             errors[HEADER["anschlussangebote"]] = _("Unbekannte Kennungen: %(k)s.") % {
                 "k": ", ".join(unbekannt)
@@ -730,7 +735,7 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
                 if f.name not in ("updated_at", "created_at", "version")
             )
             and {k.pk for k in instance._import_kommunen} == {k.pk for k in original.kommunen.all()}
-            and set(instance._import_anschluss) == {a.kennung for a in original.anschlussangebote.all()}
+            and set(instance._import_anschluss) == self._sichtbare_anschluesse(original)
             and self._zugaenge_gleich(original, instance._import_zugaenge)
         )
         if unveraendert:
@@ -745,6 +750,9 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
                 }
             )
         return False
+
+    def _sichtbare_anschluesse(self, angebot) -> set[str]:
+        return {a.kennung for a in angebot.anschlussangebote.all() if a.kennung in self.sichtbar}
 
     @staticmethod
     def _zugaenge_gleich(angebot, zugaenge: list[ZugangDaten]) -> bool:
@@ -847,20 +855,25 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         kanten = Angebot.anschlussangebote.through
         kanten_neu = [
             *neu,
-            *(
-                a
-                for a in geaendert
-                if set(a._import_anschluss) != {x.kennung for x in a._original.anschlussangebote.all()}
-            ),
+            *(a for a in geaendert if set(a._import_anschluss) != self._sichtbare_anschluesse(a._original)),
         ]
         for teil in _chunks([a.pk for a in kanten_neu[len(neu) :]]):
             kanten.objects.filter(from_angebot_id__in=teil).delete()
         kanten.objects.bulk_create(
             [
-                kanten(from_angebot_id=a.pk, to_angebot_id=pks[k])
-                for a in kanten_neu
-                for k in dict.fromkeys(a._import_anschluss)
-                if k in pks
+                *(
+                    kanten(from_angebot_id=a.pk, to_angebot_id=pks[k])
+                    for a in kanten_neu
+                    for k in dict.fromkeys(a._import_anschluss)
+                    if k in pks
+                ),
+                # Links the user cannot see (set by the coordination to another Kommune's draft) are kept.
+                *(
+                    kanten(from_angebot_id=a.pk, to_angebot_id=x.pk)
+                    for a in kanten_neu[len(neu) :]
+                    for x in a._original.anschlussangebote.all()
+                    if x.kennung not in self.sichtbar
+                ),
             ],
             batch_size=BATCH,
         )

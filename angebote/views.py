@@ -336,7 +336,8 @@ def angebot_export(request):
     filterset = AngebotFilter(request.GET, queryset=basis, request=request)
     queryset = filterset.qs if filterset.is_valid() else basis
     dateiname = f"angebote-{timezone.localdate():%Y-%m-%d}"
-    return exporte.export_response(queryset, fmt, dateiname)
+    sichtbar = Angebot.objects.visible_to(request.user)
+    return exporte.export_response(queryset, fmt, dateiname, sichtbar=sichtbar)
 
 
 @login_required

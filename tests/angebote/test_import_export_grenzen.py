@@ -249,3 +249,35 @@ def test_export_needs_as_many_queries_for_60_offers_as_for_6(scenario, traeger_a
         assert len(zeilen) == 60
         assert {z["Kommunen"] for z in zeilen} == {"Adorf; Aheim"}
         assert {(z["Zugang: Duldung"], z["Zugang: Gestattung"]) for z in zeilen} == {("offen", "nicht")}
+
+
+# Offers of other Kommunen ------------------------------------------------------------------------------------------
+
+
+def test_kommune_cannot_link_to_a_draft_it_cannot_see(scenario, kommune_client, angebote):
+    fremd = angebote["a2_entwurf"].kennung
+    vorher = stand()
+    antwort = kommune_client.post(
+        URL, {"datei": csv_datei(_mit(0, **{"Anschlussangebote (Kennungen)": fremd}))}
+    )
+    assert antwort.status_code == 400
+    assert f"Unbekannte Kennungen: {fremd}" in antwort.content.decode()
+    assert stand() == vorher
+
+
+def test_link_to_a_hidden_draft_is_neither_exported_nor_lost_on_reimport(scenario, kommune_client, angebote):
+    importiere(kommune_client, csv_datei(GUT))
+    kurs = Angebot.objects.get(kennung="AH-001")
+    verborgen = angebote["a2_entwurf"]
+    kurs.anschlussangebote.add(verborgen)  # set by the coordination
+    export = kommune_client.get(reverse(EXPORT), {"format": "csv"})
+    zeilen = list(csv.DictReader(io.StringIO(inhalt(export).decode("utf-8-sig"))))
+    zeile = next(z for z in zeilen if z["Kennung"] == "AH-001")
+    assert zeile["Anschlussangebote (Kennungen)"] == "AH-002"
+    assert verborgen.kennung not in inhalt(export).decode("utf-8-sig")
+    zeile["Plätze"] = "15"
+    vorschau, _antwort = importiere(kommune_client, csv_datei([zeile]))
+    assert vorschau.context["vorschau"]["aktualisiert"] == 1
+    kurs.refresh_from_db()
+    assert kurs.plaetze == 15
+    assert {a.kennung for a in kurs.anschlussangebote.all()} == {"AH-002", verborgen.kennung}
