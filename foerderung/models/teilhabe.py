@@ -196,6 +196,13 @@ class Projektidee(SameBuendnisMixin, TimestampedModel):
     def get_absolute_url(self):
         return reverse("foerderung:idee-detail", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        if self.antrag_id and self.antrag.baustein.nummer != Baustein.F5:
+            raise ValidationError(
+                {"antrag": _("Projektideen werden aus Förderbaustein V (Innovationsfonds) gefördert.")}
+            )
+
 
 class TeilhabeFallzahlStatus(models.Model):
     """People advised in one quarter with one Aufenthaltsstatus (aggregate count)."""

@@ -550,3 +550,22 @@ def test_drawdown_is_refused_in_every_state_but_bewilligt(scenario, antrag, von)
             by=scenario.users["koordination"],
         )
     assert not Mittelabruf.objects.exists()
+
+
+def test_project_idea_is_funded_from_baustein_v_only(scenario, f1, programm):
+    from buendnis.choices import Baustein
+
+    from .factories import FoerderbausteinFactory, ProjektideeFactory
+
+    idee = ProjektideeFactory(buendnis=scenario.a, status="antrag")
+    koord = scenario.users["koordination"]
+    falsch = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1)
+    with pytest.raises(ValidationError, match="Förderbaustein V"):
+        services.idee_status_setzen(idee=idee, status="gefoerdert", antrag=falsch, by=koord)
+    idee.refresh_from_db()
+    assert (idee.status, idee.antrag) == ("antrag", None)
+    f5 = FoerderbausteinFactory(programm=programm, nummer=Baustein.F5)
+    richtig = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f5)
+    services.idee_status_setzen(idee=idee, status="gefoerdert", antrag=richtig, by=koord)
+    idee.refresh_from_db()
+    assert (idee.status, idee.antrag) == ("gefoerdert", richtig)
