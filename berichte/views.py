@@ -191,7 +191,14 @@ def export(request, app_label: str, model_name: str):
     qs = eintrag.queryset(request.user)
     buendnis = None
     if request.GET.get("buendnis"):
-        buendnis = get_object_or_404(Buendnis.objects.visible_to(request.user), pk=request.GET["buendnis"])
+        wert = request.GET["buendnis"]
+        if not (wert.isdecimal() and len(wert) <= 9):
+            return HttpResponse(
+                _("Ungültige Angabe zum Bündnis: bitte die Nummer eines Bündnisses angeben."),
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        buendnis = get_object_or_404(Buendnis.objects.visible_to(request.user), pk=int(wert))
         qs = qs.for_buendnis(buendnis.pk)
     if request.GET.get("hintergrund") or qs.count() > exporte.sync_max():
         auftrag = services.exportauftrag_starten(

@@ -252,3 +252,11 @@ def test_export_links_tag_respects_permission(scenario, rf):
         request.user = scenario.users[role]
         html = template.render(Context({"request": request}))
         assert (url(format="csv") in html) is sichtbar
+
+
+@pytest.mark.parametrize("wert", ["abc", "1.5", "²", "99999999999999999999", "1 OR 1=1"])
+def test_malformed_buendnis_parameter_is_400_with_german_message(scenario, daten, wert):
+    response = scenario.client("land").get(url(format="csv", buendnis=wert))
+    assert response.status_code == 400
+    assert "Ungültige Angabe zum Bündnis" in response.content.decode()
+    assert Exportauftrag.objects.count() == 0
