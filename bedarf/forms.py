@@ -93,12 +93,22 @@ class DatenlueckeForm(forms.ModelForm):
 
 
 class DatenlueckeStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Neuer Status"), choices=DatenlueckeStatus.choices)
+    status = forms.ChoiceField(
+        label=_("Neuer Status"),
+        choices=DatenlueckeStatus.choices,
+        error_messages={
+            "required": _("Bitte wählen Sie einen gültigen Status."),
+            "invalid_choice": _("Bitte wählen Sie einen gültigen Status."),
+        },
+    )
     entscheidung = forms.CharField(
         label=_("Begründung"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     erhebung = forms.ModelChoiceField(
-        label=_("für Erhebung"), queryset=Erhebung.objects.none(), required=False
+        label=_("für Erhebung"),
+        queryset=Erhebung.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Diese Erhebung gibt es in Ihrem Bündnis nicht.")},
     )
 
     def __init__(self, *args, user, **kwargs):

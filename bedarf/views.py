@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -265,8 +266,9 @@ def meldung_vorlage(request, pk):
     """The XLSX (or CSV) template of the grid, pre-filled with the Kommune's own figures."""
     erhebung, kommune = _eigene_meldung_pruefen(request, pk, schreiben=False)
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    # The name goes into a header: slugified, so quotes or separators in a Kommune's name cannot break it.
     return dataset_response(
-        vorlage(erhebung, kommune), fmt, f"meldung-{kommune.name}-{erhebung.stichtag:%Y-%m-%d}"
+        vorlage(erhebung, kommune), fmt, f"meldung-{slugify(kommune.name)}-{erhebung.stichtag:%Y-%m-%d}"
     )
 
 
@@ -467,7 +469,7 @@ def datenluecke_status(request, pk):
         _deny()
     form = forms.DatenlueckeStatusForm(request.POST, user=request.user)
     if not form.is_valid():
-        messages.error(request, _("Bitte wählen Sie einen gültigen Status."))
+        messages.error(request, " ".join(m for fehler in form.errors.values() for m in fehler))
     else:
         try:
             services.datenluecke_status_setzen(

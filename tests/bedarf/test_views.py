@@ -367,3 +367,131 @@ def test_tampered_version_on_entry_page_keeps_values_and_offers_current_version(
     assert "passt nicht zur Meldung" in inhalt and "meine Notiz" in inhalt
     assert 'name="version" value="0"' in inhalt
     assert not Bedarfsmeldung.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "method, name, extra",
+    [
+        ("get", "erhebung-detail", ""),
+        ("get", "erhebung-update", ""),
+        ("post", "erhebung-update", ""),
+        ("get", "luecken", ""),
+        ("get", "luecke-angebote", "deutsch"),
+        ("get", "export", "csv"),
+        ("post", "erhebung-erinnern", ""),
+        ("get", "erhebung-abschliessen", ""),
+        ("post", "erhebung-abschliessen", ""),
+        ("get", "meldung-bearbeiten", ""),
+        ("get", "meldung-vorlage", ""),
+        ("get", "meldung-import", ""),
+    ],
+)
+def test_every_round_url_of_another_buendnis_is_404(scenario, erhebung_b, mailoutbox, method, name, extra):
+    from bedarf.models import Erhebung
+
+    args = [erhebung_b.pk] + ([extra] if extra else [])
+    url = reverse(f"bedarf:{name}", args=args)
+    for role in ("koordination", "kommune", "auswertung", "mitglied"):
+        response = getattr(scenario.client(role), method)(
+            url, {"titel": "Übernommen"} if method == "post" else {}
+        )
+        assert response.status_code == 404, (role, name)
+    e = Erhebung.objects.get(pk=erhebung_b.pk)
+    assert (e.titel, e.status, e.letzte_erinnerung) == ("Erhebung B", ErhebungStatus.OFFEN, None)
+    assert mailoutbox == []
+
+
+def test_drill_down_refuses_kommune_of_other_buendnis_and_unknown_codes(scenario, erhebung):
+    client = scenario.client("auswertung")
+    url = reverse("bedarf:luecke-angebote", args=[erhebung.pk, "deutsch"])
+    assert client.get(url).status_code == 200
+    assert client.get(url + f"?kommune={scenario.a1.pk}&status=duldung").status_code == 200
+    assert client.get(url + f"?kommune={scenario.b1.pk}").status_code == 404
+    assert client.get(url + "?status=erfunden").status_code == 404
+    assert client.get(reverse("bedarf:luecke-angebote", args=[erhebung.pk, "erfunden"])).status_code == 404
+    assert scenario.client("mitglied").get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [("koordination", 302), ("kommune", 403), ("mitglied", 403), ("auswertung", 403), ("land", 403)],
+)
+def test_only_koordination_reminds_missing_kommunen(scenario, erhebung, mailoutbox, role, status):
+    scenario.users["kommune_a2"].email = "a2@example.org"
+    scenario.users["kommune_a2"].save()
+    response = scenario.client(role).post(reverse("bedarf:erhebung-erinnern", args=[erhebung.pk]))
+    assert response.status_code == status
+    erhebung.refresh_from_db()
+    if status == 302:
+        assert [m.to for m in mailoutbox] == [["a2@example.org"]] and erhebung.letzte_erinnerung
+    else:
+        assert mailoutbox == [] and erhebung.letzte_erinnerung is None
+
+
+def test_closed_round_cannot_be_edited_or_reminded(scenario, erhebung, mailoutbox):
+    erhebung.status = ErhebungStatus.ABGESCHLOSSEN
+    erhebung.save()
+    client = scenario.client("koordination")
+    response = client.post(
+        reverse("bedarf:erhebung-update", args=[erhebung.pk]),
+        {"titel": "Neu", "stichtag": "2019-10-31", "eingabe_von": "2019-11-01", "eingabe_bis": "2019-12-15"},
+    )
+    assert response.status_code == 403
+    client.post(reverse("bedarf:erhebung-erinnern", args=[erhebung.pk]))
+    erhebung.refresh_from_db()
+    assert erhebung.titel == "Erhebung 2019" and erhebung.letzte_erinnerung is None and mailoutbox == []
+
+
+def test_chart_data_has_null_for_hidden_need_never_the_number(scenario, erhebung):
+    import json
+
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("deutsch", "duldung"): 2})
+    response = scenario.client("auswertung").get(reverse("bedarf:luecken", args=[erhebung.pk]))
+    chart = response.context["chart"]
+    i = chart["labels"].index("Deutschförderung")
+    assert chart["bedarf"][i] is None
+    inhalt = response.content.decode()
+    daten = json.loads(
+        inhalt.split('id="bedarf-chart-daten" type="application/json">')[1].split("</script>")[0]
+    )
+    assert daten["bedarf"][i] is None and 2 not in [v for v in daten["bedarf"] if v is not None]
+
+
+def test_land_cannot_compare_rounds_of_different_buendnisse(scenario, erhebung, erhebung_b):
+    url = reverse("bedarf:vergleich") + f"?a={erhebung.pk}&b={erhebung_b.pk}"
+    response = scenario.client("land").get(url, follow=True)
+    assert response.status_code == 200 and response.context["v"] is None
+    assert "desselben Bündnisses" in response.content.decode()
+
+
+def test_export_neutralises_formulas_in_names(scenario, erhebung):
+    scenario.a1.name = '=HYPERLINK("http://evil.example","Klick")'
+    scenario.a1.save()
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("deutsch", "duldung"): 8})
+    deliver(erhebung, scenario.a2, scenario.users["kommune_a2"], {"duldung": 9}, {("deutsch", "duldung"): 7})
+    response = scenario.client("auswertung").get(reverse("bedarf:export", args=[erhebung.pk, "csv"]))
+    text = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert not any(zelle.startswith("=") for line in text.splitlines() for zelle in line.split(","))
+
+
+def test_template_download_name_is_safe_for_any_kommune_name(scenario, erhebung):
+    scenario.a1.name = 'Neuss "Süd"; x=1'
+    scenario.a1.save()
+    response = scenario.client("kommune").get(reverse("bedarf:meldung-vorlage", args=[erhebung.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="meldung-neuss-sud-x1-2019-10-31.xlsx"'
+
+
+def test_datenluecke_decision_refuses_bad_transition_and_foreign_round(scenario, erhebung_b):
+    luecke = DatenlueckeFactory(buendnis=scenario.a, status=DatenlueckeStatus.ABGELEHNT)
+    url = reverse("bedarf:datenluecke-status", args=[luecke.pk])
+    client = scenario.client("koordination")
+    response = client.post(url, {"status": "naechste_erhebung"}, follow=True)
+    assert "kann nicht von „abgelehnt“ auf „in nächster Erhebung“ wechseln" in response.content.decode()
+    response = client.post(url, {"status": "vorgeschlagen", "erhebung": erhebung_b.pk}, follow=True)
+    assert "Diese Erhebung gibt es in Ihrem Bündnis nicht." in response.content.decode()
+    response = client.post(url, {"status": "<script>"}, follow=True)
+    assert "Bitte wählen Sie einen gültigen Status." in response.content.decode()
+    luecke.refresh_from_db()
+    assert luecke.status == DatenlueckeStatus.ABGELEHNT and luecke.erhebung is None
