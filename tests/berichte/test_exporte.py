@@ -260,3 +260,13 @@ def test_malformed_buendnis_parameter_is_400_with_german_message(scenario, daten
     assert response.status_code == 400
     assert "Ungültige Angabe zum Bündnis" in response.content.decode()
     assert Exportauftrag.objects.count() == 0
+
+
+def test_datenpaket_query_count_does_not_grow_with_rows(scenario, daten, django_assert_max_num_queries):
+    client = scenario.client("koordination")
+    with django_assert_max_num_queries(200) as wenige:
+        body(client.post(reverse("berichte:datenpaket"), {"buendnis": scenario.a.pk}))
+    AufgabeFactory.create_batch(200, buendnis=scenario.a, gremium=daten.forum, akteur=scenario.akteur_a)
+    with django_assert_max_num_queries(len(wenige.captured_queries)):
+        inhalt = body(client.post(reverse("berichte:datenpaket"), {"buendnis": scenario.a.pk}))
+    assert len(xlsx_rows(inhalt, "Aufgaben")) == 1 + 203

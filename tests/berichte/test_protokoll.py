@@ -62,3 +62,25 @@ def test_sitzung_page_links_minutes(scenario, daten):
     for fmt in ("html", "pdf", "docx"):
         assert reverse("berichte:protokoll", args=[daten.sitzung.pk, fmt]) in content
     assert "Protokoll (PDF)" in content
+
+
+def test_minutes_queries_do_not_grow_with_agenda_items_and_decisions(daten, django_assert_max_num_queries):
+    from buendnis.models import Beschluss, Tagesordnungspunkt
+    from tests.factories import AufgabeFactory
+
+    with django_assert_max_num_queries(20) as wenige:
+        selectors.protokoll_inhalt(daten.sitzung)
+    for nr in range(3, 40):
+        top = Tagesordnungspunkt.objects.create(sitzung=daten.sitzung, position=nr, titel=f"Punkt {nr}")
+        beschluss = Beschluss.objects.create(
+            buendnis=daten.sitzung.buendnis,
+            gremium=daten.kerngruppe,
+            sitzung=daten.sitzung,
+            tagesordnungspunkt=top,
+            text=f"Beschluss {nr}",
+            datum=daten.beschluss.datum,
+        )
+        AufgabeFactory(buendnis=daten.sitzung.buendnis, beschluss=beschluss, titel=f"Aufgabe {nr}")
+    with django_assert_max_num_queries(len(wenige.captured_queries)):
+        inhalt = selectors.protokoll_inhalt(daten.sitzung)
+    assert len(inhalt["abschnitte"]) == 1 + 39 + 1
