@@ -268,3 +268,48 @@ def test_gap_analysis_lists_kommunen_without_delivery(scenario, fixture):
     analyse = selectors.gap_analyse(scenario.users["auswertung"], fixture)
     assert [k.name for k in analyse.ohne_meldung] == ["Aspät"]
     assert [k.name for k in analyse.kommunen] == ["Adorf", "Aheim"]
+
+
+def test_closed_round_stays_readable_and_comparable_after_lookups_are_deactivated(scenario, erhebung):
+    from angebote.models import Aufenthaltsstatus as Status
+    from bedarf import services
+    from bedarf.models import Bedarfskategorie
+
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("arbeit", "duldung"): 6})
+    deliver(erhebung, scenario.a2, scenario.users["kommune_a2"], {"duldung": 9}, {("arbeit", "duldung"): 5})
+    services.erhebung_abschliessen(erhebung=erhebung, by=scenario.users["koordination"])
+    Bedarfskategorie.objects.filter(code="arbeit").update(aktiv=False)
+    Status.objects.filter(code="duldung").update(aktiv=False)
+    spaeter = ErhebungFactory(buendnis=scenario.a, titel="2021")
+    analyse = selectors.gap_analyse(scenario.users["auswertung"], erhebung)
+    assert "arbeit" in [k.code for k in analyse.kategorien] and "duldung" in [s.code for s in analyse.status]
+    assert _row(analyse, scenario.a1, "arbeit").bedarf.zahl == 6
+    v = selectors.erhebung_vergleich(scenario.users["auswertung"], erhebung, spaeter)
+    summe = next(z for z in v.summen if z.kategorie.code == "arbeit")
+    assert summe.a.zahl == 11 and summe.b is None and summe.veraenderung is None
+    # The Kommune still sees its grid of the closed round with the inactive status and category.
+    from bedarf import raster as grid
+    from bedarf.models import Bedarfsmeldung
+
+    werte = grid.werte_laden(Bedarfsmeldung.objects.get(erhebung=erhebung, kommune=scenario.a1))
+    raster = grid.raster_fuer(erhebung, werte)
+    assert ("bedarf", "duldung", "arbeit", "", "") in raster.zellen
+
+
+def test_drafts_do_not_count_in_the_analysis(scenario, erhebung):
+    from bedarf import services
+    from tests.bedarf.conftest import figures
+
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("deutsch", "duldung"): 8})
+    services.bedarfsmeldung_speichern(
+        erhebung=erhebung,
+        kommune=scenario.a2,
+        gesamt=9,
+        werte=figures({"duldung": 9}, {("deutsch", "duldung"): 9}),
+        version=0,
+        by=scenario.users["kommune_a2"],
+    )
+    analyse = selectors.gap_analyse(scenario.users["auswertung"], erhebung)
+    assert [k.name for k in analyse.kommunen] == ["Aheim"]
+    assert [k.name for k in analyse.ohne_meldung] == ["Adorf"]
+    assert next(z for z in analyse.summen if z.kategorie.code == "deutsch").bedarf.zahl == 8

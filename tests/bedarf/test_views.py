@@ -495,3 +495,18 @@ def test_datenluecke_decision_refuses_bad_transition_and_foreign_round(scenario,
     assert "Bitte wählen Sie einen gültigen Status." in response.content.decode()
     luecke.refresh_from_db()
     assert luecke.status == DatenlueckeStatus.ABGELEHNT and luecke.erhebung is None
+
+
+def test_demo_rounds_pass_every_consistency_rule(db):
+    from django.core.management import call_command
+
+    from bedarf import raster as grid
+    from bedarf.models import Erhebung
+
+    call_command("demo_data", "--force", stdout=io.StringIO())
+    assert Erhebung.objects.filter(status="offen").count() == 1
+    offen = Erhebung.objects.get(status="offen")
+    assert offen.stichtag.year > 2019 and offen.meldungen.filter(status="abgegeben").count() >= 5
+    for m in Bedarfsmeldung.objects.filter(status="abgegeben").select_related("erhebung"):
+        werte = grid.werte_laden(m)
+        assert grid.pruefe(grid.raster_fuer(m.erhebung, werte), m.gesamt, werte) == [], m
