@@ -57,7 +57,7 @@ def csv_stream(headers, rows) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([escape_formula(h) for h in headers])
     for row in rows:
-        yield writer.writerow(["" if v is None else _csv_wert(v) for v in row])
+        yield writer.writerow(["" if v is None else escape_formula(_csv_wert(v)) for v in row])
 
 
 def _csv_wert(value):
@@ -98,7 +98,9 @@ def xlsx_datei(blaetter, fortschritt: Callable[[int], None] | None = None):
         ws = wb.create_sheet(title=_blattname(titel))
         ws.append([xlsx_wert(escape_formula(h)) for h in headers])
         for row in rows:
-            ws.append([xlsx_wert(v) for v in row])
+            # Every cell, not only the resources' ones: extra sheets (the protected needs analysis, the
+            # documentation) carry names typed by users too.
+            ws.append([xlsx_wert(escape_formula(v)) for v in row])
             gezaehlt += 1
             if fortschritt and gezaehlt % CHUNK == 0:
                 fortschritt(gezaehlt)

@@ -201,3 +201,20 @@ def test_no_admin_export_holds_another_buendnis_rows_or_raw_formulas(scenario, d
             assert fremd not in text, f"admin export {label} as {rolle} shows {fremd!r}"
         zellen = {c for r in csv.reader(io.StringIO(text)) for c in r}
         assert "=1+1" not in zellen and '=HYPERLINK("http://x")' not in zellen, label
+
+
+def test_formula_payloads_are_escaped_on_every_sheet_of_the_datenpaket(scenario, daten, domaene):  # noqa: F811
+    from bedarf.models import Erhebung
+
+    Kommune.objects.filter(pk=scenario.a1.pk).update(name="=1+1")
+    Erhebung.objects.filter(buendnis=scenario.a, titel="Erhebung 2020").update(titel="=2+2")
+    response = scenario.client("auswertung").post(reverse("berichte:datenpaket"), {"buendnis": scenario.a.pk})
+    wb = openpyxl.load_workbook(io.BytesIO(body(response)))
+    assert "Bedarfsanalyse (geschützt)" in wb.sheetnames
+    gesehen = set()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}: formula {cell.value!r}"
+                gesehen.add(cell.value)
+    assert "'=1+1" in gesehen and "'=2+2" in gesehen
