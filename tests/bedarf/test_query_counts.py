@@ -77,6 +77,9 @@ SEITEN = [
     ("koordination", lambda d: reverse("bedarf:erhebung-list")),
     ("koordination", lambda d: reverse("bedarf:datenluecke-list")),
     ("koordination", lambda d: "/"),
+    ("koordination", lambda d: "/admin/bedarf/erhebung/"),
+    ("koordination", lambda d: "/admin/bedarf/datenluecke/"),
+    ("koordination", lambda d: "/admin/bedarf/bedarfskategorie/"),
 ]
 
 
