@@ -480,6 +480,19 @@ def schuetze_buendnisweit(
     return werte, (show(("g",), sum(figures)) if mit_summe else None)
 
 
+def summe_ohne_kleine_teile(gesamt: int, teile: Iterable[int], *, k: int | None = None) -> Wert:
+    """A total shown alone (e.g. a Bündnis' target group in the state's overview), without running the full
+    protection of the tables behind it: shown only when no part behind it (each Kommune x status cell, each
+    Bündnis-wide breakdown figure) is small, so nothing is hidden anywhere and the total discloses nothing;
+    a small total is "< k", any other total with small parts "x". Conservative and cheap."""
+    k = mindestanzahl() if k is None else k
+    if 1 <= gesamt < k:
+        return _gesperrt(PRIMAER, k)
+    if any(1 <= t < k for t in teile):
+        return _gesperrt(SEKUNDAER, k)
+    return offen(gesamt)
+
+
 def abgeleitet(werte: Iterable[Wert], rechnung: Callable[..., object]) -> object | None:
     """A derived figure (ratio, gap, change) only when every count it uses is visible, else None."""
     werte = list(werte)

@@ -305,3 +305,25 @@ def test_rejects_negative_or_ragged_input():
         schuetze_tabelle([[1, -1]])
     with pytest.raises(ValueError):
         schuetze_tabelle([[1, 2], [3]])
+
+
+def test_total_shown_alone_only_without_small_parts():
+    from bedarf.suppression import summe_ohne_kleine_teile
+
+    assert summe_ohne_kleine_teile(2, [2], k=K).anzeige == "< 3"
+    assert summe_ohne_kleine_teile(12, [10, 2], k=K).anzeige == "x"
+    assert summe_ohne_kleine_teile(12, [12, 0, 5, 7], k=K).zahl == 12
+    assert summe_ohne_kleine_teile(0, [], k=K).zahl == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(teile=st.lists(st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=4), min_size=1))
+def test_total_shown_alone_reveals_no_small_rest_to_any_kommune(teile):
+    """Rows are Kommunen; a shown total minus a Kommune's own figures is never a small count."""
+    from bedarf.suppression import summe_ohne_kleine_teile
+
+    gesamt = sum(map(sum, teile))
+    w = summe_ohne_kleine_teile(gesamt, [v for row in teile for v in row], k=K)
+    if not w.gesperrt:
+        assert all(not (1 <= gesamt - sum(row) < K) for row in teile)
+        assert not (1 <= gesamt < K)
