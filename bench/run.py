@@ -738,6 +738,11 @@ def main(argv=None) -> int:
     parser.add_argument("--export-timeout", type=int, default=900, help="Abbruch eines Exports nach Sekunden")
     parser.add_argument("--ohne-seiten", action="store_true", help="Seiten auslassen")
     parser.add_argument("--import-timeout", type=int, default=1800, help="Abbruch des Imports nach Sekunden")
+    parser.add_argument(
+        "--ergaenzen",
+        action="store_true",
+        help="Ausgelassene Teile (--ohne-…) aus der vorhandenen Ergebnisdatei übernehmen, statt sie zu leeren",
+    )
     parser.add_argument("--import-kind", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--export", nargs=2, metavar=("ART", "FORMAT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -802,6 +807,8 @@ def main(argv=None) -> int:
     if not args.ohne_import:
         print("Import:", flush=True)
         ergebnis["import"] = import_prozess(args.import_zeilen, args.import_timeout)
+    if args.ergaenzen:
+        ergebnis = _ergaenzt(ergebnis, args)
     ergebnis["ziele_verfehlt"] = ziele_pruefen(ergebnis)
     print()
     print(tabelle(ergebnis))
@@ -817,6 +824,29 @@ def main(argv=None) -> int:
     )
     print(f"\nErgebnis geschrieben: {args.json}")
     return 0
+
+
+def _ergaenzt(ergebnis: dict, args) -> dict:
+    """The previous result file with the parts measured now replaced; `gemessen_am` says which run each part
+    comes from."""
+    try:
+        alt = json.loads(args.json.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return ergebnis
+    gemessen = {
+        "seiten": not args.ohne_seiten,
+        "exporte": not args.ohne_exporte,
+        "import": not args.ohne_import,
+    }
+    frueher = alt.get("gemessen_am") or {teil: alt.get("zeitpunkt") for teil in gemessen}
+    neu = {**alt, **{k: v for k, v in ergebnis.items() if k not in gemessen}}
+    if ergebnis.get("aufbau_sekunden") is None:
+        neu["aufbau_sekunden"] = alt.get("aufbau_sekunden")
+    neu["gemessen_am"] = {}
+    for teil, jetzt in gemessen.items():
+        neu[teil] = ergebnis[teil] if jetzt else alt.get(teil, [])
+        neu["gemessen_am"][teil] = ergebnis["zeitpunkt"] if jetzt else frueher.get(teil)
+    return neu
 
 
 def _db_info() -> dict:
