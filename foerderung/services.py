@@ -427,7 +427,7 @@ def monitoring_melden(
 ) -> MonitoringMeldung:
     """Records (or corrects) the quarterly aggregate figures of an approved application; `nach_status` maps
     Aufenthaltsstatus to the number of participants with that status (at most everyone taking part)."""
-    antrag = Foerderantrag.objects.get(pk=antrag.pk)
+    antrag = _sperren(antrag)  # two reports of the same quarter queue here instead of colliding
     _require(by, "foerderung.add_monitoringmeldung", antrag)
     if antrag.status not in BEWILLIGTE_STATUS:
         raise ValidationError(_("Monitoring wird erst für bewilligte Anträge erfasst."))
@@ -617,9 +617,10 @@ def fallzahl_melden(
     nach_status: dict | None = None,
 ):
     """Records (or corrects) the quarterly caseload of a Teilhabemanagement position."""
-    from .models import TeilhabeFallzahl
+    from .models import TeilhabeFallzahl, TeilhabeStelle
 
     _require(by, "foerderung.add_teilhabefallzahl", stelle)
+    TeilhabeStelle.objects.select_for_update().filter(pk=stelle.pk).first()  # one report per quarter at a time
     fallzahl = TeilhabeFallzahl.objects.filter(stelle=stelle, jahr=jahr, quartal=quartal).first()
     fallzahl = fallzahl or TeilhabeFallzahl(stelle=stelle, jahr=jahr, quartal=quartal)
     fallzahl.beratene_personen = beratene_personen

@@ -84,3 +84,26 @@ def test_two_concurrent_approvals_never_exceed_the_budget(scenario, f1):
     ergebnisse = _parallel([bewilligen(a) for a in antraege])
     assert ergebnisse.count("ok") == 1
     assert Foerderantrag.objects.filter(status=AntragStatus.BEWILLIGT).count() == 1
+
+
+def test_two_concurrent_reports_of_the_same_quarter_do_not_collide(scenario, f1):
+    from foerderung.models import MonitoringMeldung, TeilhabeFallzahl
+
+    from .factories import TeilhabeStelleFactory
+
+    antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, bewilligt=True)
+    stelle = TeilhabeStelleFactory(buendnis=scenario.a, kommune=scenario.a1)
+    koord, kommune = scenario.users["koordination"], scenario.users["kommune"]
+
+    def melden(user, aktiv):
+        return lambda: services.monitoring_melden(antrag=antrag, jahr=2020, quartal=3, by=user, aktiv=aktiv)
+
+    def fallzahl(user, beratene):
+        return lambda: services.fallzahl_melden(
+            stelle=stelle, jahr=2020, quartal=3, beratene_personen=beratene, neue_faelle=0, by=user
+        )
+
+    assert _parallel([melden(koord, 4), melden(kommune, 5)]) == ["ok", "ok"]
+    assert MonitoringMeldung.objects.get(antrag=antrag).aktiv in (4, 5)
+    assert _parallel([fallzahl(koord, 7), fallzahl(kommune, 8)]) == ["ok", "ok"]
+    assert TeilhabeFallzahl.objects.get(stelle=stelle).beratene_personen in (7, 8)
