@@ -550,3 +550,16 @@ def test_drawdown_before_the_bescheid_is_refused(scenario, f1, budget_a):
     )
     assert "nicht vor dem Bescheid vom 01.02.2020" in antwort.content.decode()
     assert not Mittelabruf.objects.exists()
+
+
+@pytest.mark.parametrize("status", [AntragStatus.ENTWURF, AntragStatus.EINGEREICHT, AntragStatus.BEWILLIGT])
+def test_approval_page_outside_review_explains_and_changes_nothing(scenario, f1, budget_a, status):
+    antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, status=status)
+    url = reverse("foerderung:antrag-bewilligen", args=[antrag.pk])
+    client = scenario.client("koordination")
+    antwort = client.get(url, follow=True)
+    assert antwort.redirect_chain == [(antrag.get_absolute_url(), 302)]
+    assert f"„{antrag.get_status_display()}“ kann nicht in den Status „bewilligt“" in antwort.content.decode()
+    client.post(url, {"betrag": "1.00", "bescheid_datum": "2020-02-01", "bescheid_nummer": "X"})
+    antrag.refresh_from_db()
+    assert antrag.status == status and antrag.bescheid_nummer != "X"
