@@ -91,7 +91,7 @@ def kennzahlen_berechnen(user) -> dict:
 VERSION_KEY = "berichte:dashboard:version"
 # Writes to these apps change figures shown on the panel; users' logins and export progress do not.
 DATEN_APPS = frozenset({"buendnis", "angebote", "bedarf", "foerderung", "berichte"})
-OHNE_WIRKUNG = frozenset({"buendnis.user", "berichte.exportauftrag"})
+OHNE_WIRKUNG = frozenset({"buendnis.user", "buendnis.importvorgang", "berichte.exportauftrag"})
 
 
 def cache_sekunden() -> int:
@@ -137,6 +137,12 @@ def bei_aenderung(sender, **kwargs) -> None:
         return
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed fires before and after; the post_ action is enough
+    verbindung = transaction.get_connection(kwargs.get("using"))
+    if verbindung.in_atomic_block:
+        # One renewal per transaction, however many rows it writes (an import of 10,000 offers).
+        if getattr(verbindung, "_berichte_vorgemerkt", None) is verbindung.run_on_commit:
+            return
+        verbindung._berichte_vorgemerkt = verbindung.run_on_commit
     transaction.on_commit(datenstand_erneuern, using=kwargs.get("using"))
 
 

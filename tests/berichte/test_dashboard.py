@@ -197,20 +197,43 @@ def test_cached_panel_reads_only_the_live_lists(scenario, domaene, mit_cache):  
     assert "Größte Angebotslücken (fehlende Plätze)" in [d["titel"] for d in nachher["diagramme"]]
 
 
-def test_committed_write_outdates_the_cached_figures(
-    scenario,
-    domaene,  # noqa: F811
-    mit_cache,
-    django_capture_on_commit_callbacks,
-):
+def test_committed_write_outdates_the_cached_figures(referenzdaten, scenario, domaene, settings):  # noqa: F811
+    """Without a test transaction around it: every write commits at once, the cache is on as in production."""
+    settings.BERICHTE_DASHBOARD_CACHE_SEKUNDEN = 300
+    cache.clear()
     user = scenario.users["koordination"]
-    _n, vorher = _panel_queries(user)
-    with django_capture_on_commit_callbacks(execute=True):
-        KommuneFactory(buendnis=scenario.a, name="Neue Kommune")
+    assert not connection.in_atomic_block
+    erste, _vorher = _panel_queries(user)
+    assert _panel_queries(user)[0] == 2  # from the cache
+    KommuneFactory(buendnis=scenario.a, name="Neue Kommune")
     n, nachher = _panel_queries(user)
-    assert n > 2  # recomputed
+    assert n == erste  # recomputed
     diagramm = next(d for d in nachher["diagramme"] if d["titel"] == "Angebote je Kategorie und Kommune")
     assert "Neue Kommune" in [r["name"] for r in diagramm["reihen"]]
+    cache.clear()
+
+
+def test_one_renewal_per_transaction_and_none_after_rollback(referenzdaten, scenario, settings):
+    from django.db import transaction
+
+    settings.BERICHTE_DASHBOARD_CACHE_SEKUNDEN = 300
+    cache.clear()
+    stand = dashboard.datenstand()
+    with transaction.atomic():
+        for nr in range(30):
+            KommuneFactory(buendnis=scenario.a, name=f"Import {nr}")
+        vorgemerkt = [
+            f for _sids, f, _robust in connection.run_on_commit if f is dashboard.datenstand_erneuern
+        ]
+        assert len(vorgemerkt) == 1
+        assert dashboard.datenstand() == stand  # not before the commit
+    neu = dashboard.datenstand()
+    assert neu != stand
+    with transaction.atomic():
+        KommuneFactory(buendnis=scenario.a, name="Verworfen")
+        transaction.set_rollback(True)
+    assert dashboard.datenstand() == neu
+    cache.clear()
 
 
 def test_uncommitted_writes_are_never_cached(scenario, domaene, settings):  # noqa: F811
