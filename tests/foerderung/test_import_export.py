@@ -263,3 +263,14 @@ def test_drawdown_import_names_the_column_of_a_refusal(scenario, f1, budget_a):
     assert response.status_code == 400
     assert "Betrag (EUR): Der Abruf von 10.000,01 EUR übersteigt" in _fehlertext(response)
     assert not Mittelabruf.objects.exists()
+
+
+def test_drawdown_import_cannot_reach_into_another_buendnis(scenario, f1, budget_a):
+    fremd = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, bewilligt=True)
+    text = f"Antrag-ID;Abrufdatum;Betrag (EUR)\n{fremd.pk};01.04.2020;1,00\n"
+    response = scenario.client("koordination_b").post(
+        reverse("foerderung:mittelabruf-import"), {"datei": _csv(text)}
+    )
+    assert response.status_code == 400
+    assert f"ID {fremd.pk} gibt es in Ihrem Bündnis nicht" in _fehlertext(response)
+    assert not Mittelabruf.objects.exists()
