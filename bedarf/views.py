@@ -316,10 +316,14 @@ class MeldungImportView(ImportFlowView):
 def luecken(request, pk):
     erhebung = _erhebung(request, pk, "bedarf.auswerten_erhebung")
     analyse = selectors.gap_analyse(request.user, erhebung, eigene_roh=True)
+    # Drill-down links reversed once per category, not once per cell (hundreds of cells at Kreis scale).
+    links = {
+        k.code: reverse("bedarf:luecke-angebote", args=[erhebung.pk, k.code]) for k in analyse.kategorien
+    }
     return render(
         request,
         "bedarf/luecken.html",
-        {"erhebung": erhebung, "analyse": analyse, "chart": analyse.chart_daten()},
+        {"erhebung": erhebung, "analyse": analyse, "chart": analyse.chart_daten(), "links": links},
     )
 
 

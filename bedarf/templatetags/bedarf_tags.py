@@ -16,3 +16,9 @@ def bedarf_panel(context):
     daten["ist_koordination"] = user.rolle == Rolle.KOORDINATION
     daten["ist_kommune"] = user.rolle == Rolle.KOMMUNE
     return daten
+
+
+@register.filter
+def eintrag(mapping: dict, key):
+    """`mapping[key]` in a template (e.g. the drill-down link of a category, reversed once per page)."""
+    return mapping.get(key, "")

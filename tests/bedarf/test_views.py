@@ -510,3 +510,15 @@ def test_demo_rounds_pass_every_consistency_rule(db):
     for m in Bedarfsmeldung.objects.filter(status="abgegeben").select_related("erhebung"):
         werte = grid.werte_laden(m)
         assert grid.pruefe(grid.raster_fuer(m.erhebung, werte), m.gesamt, werte) == [], m
+
+
+def test_gap_page_cells_link_to_the_offers_behind_them(scenario, erhebung):
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("deutsch", "duldung"): 8})
+    deliver(erhebung, scenario.a2, scenario.users["kommune_a2"], {"duldung": 9}, {("deutsch", "duldung"): 7})
+    client = scenario.client("auswertung")
+    inhalt = client.get(reverse("bedarf:luecken", args=[erhebung.pk])).content.decode()
+    basis = reverse("bedarf:luecke-angebote", args=[erhebung.pk, "deutsch"])
+    zelle = f"{basis}?kommune={scenario.a1.pk}&amp;status=duldung"
+    assert f'href="{basis}"' in inhalt and f'href="{basis}?kommune={scenario.a1.pk}"' in inhalt
+    assert f'href="{zelle}"' in inhalt
+    assert client.get(zelle.replace("&amp;", "&")).status_code == 200
