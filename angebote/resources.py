@@ -694,10 +694,16 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         if instance.pk is None and traeger is not None and titel:
             schluessel = (_fold(titel), traeger.pk)
             andere = self.titel_traeger.get(schluessel)
-            if andere and andere != instance.kennung:
+            if andere and andere != instance.kennung and andere in self.sichtbar:
                 errors["Titel"] = _(
                     "Doppeltes Angebot: „%(t)s“ dieses Trägers gibt es schon unter der Kennung „%(k)s“."
                 ) % {"t": titel, "k": andere}
+            elif andere and andere != instance.kennung:
+                # A draft of another Kommune: refused too, without naming what the user may not see.
+                errors["Titel"] = _(
+                    "Doppeltes Angebot: „%(t)s“ dieses Trägers gibt es im Bündnis schon (als Entwurf einer "
+                    "anderen Kommune)."
+                ) % {"t": titel}
             elif self.datei_titel_traeger[(_fold(titel), _fold(traeger_name))] > 1:
                 errors["Titel"] = _(
                     "Doppeltes Angebot: „%(t)s“ dieses Trägers steht mehrfach in der Datei."

@@ -281,3 +281,15 @@ def test_link_to_a_hidden_draft_is_neither_exported_nor_lost_on_reimport(scenari
     kurs.refresh_from_db()
     assert kurs.plaetze == 15
     assert {a.kennung for a in kurs.anschlussangebote.all()} == {"AH-002", verborgen.kennung}
+
+
+def test_duplicate_of_a_hidden_draft_is_refused_without_naming_it(scenario, kommune_client, angebote):
+    verborgen = angebote["a2_entwurf"]  # "Entwurf Adorf" of the Caritas, a draft of Adorf
+    vorher = stand()
+    zeile = _mit(0, Titel=verborgen.titel, **{"Träger": scenario.akteur_a.name})
+    antwort = kommune_client.post(URL, {"datei": csv_datei(zeile)})
+    assert antwort.status_code == 400
+    text = antwort.content.decode()
+    assert "gibt es im Bündnis schon (als Entwurf einer anderen Kommune)" in text
+    assert verborgen.kennung not in text
+    assert stand() == vorher
