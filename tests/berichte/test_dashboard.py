@@ -48,8 +48,15 @@ from tests.factories import BuendnisFactory, KommuneFactory  # noqa: E402
 
 def test_koordination_sees_charts_with_table_alternatives(scenario, domaene):  # noqa: F811
     content = scenario.client("koordination").get(reverse("buendnis:dashboard")).content.decode()
-    for titel in ("Angebote je Kategorie und Kommune", "Mittel je Förderbaustein", "Größte Angebotslücken"):
+    for titel in (
+        "Angebote je Kategorie und Kommune",
+        "Mittel je Förderbaustein",
+        "Größte Angebotslücken",
+        "Bedarf im Vergleich der Erhebungen",
+    ):
         assert titel in content
+    # Every chart has its table of values.
+    assert content.count("<canvas data-chart-json=") == content.count("Werte als Tabelle</summary>") == 4
     assert 'data-chart-json="berichte-dashboard-diagramm-0"' in content
     assert 'id="berichte-dashboard-diagramm-0" type="application/json"' in content
     assert "Werte als Tabelle" in content
