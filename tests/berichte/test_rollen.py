@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -115,3 +117,45 @@ def test_refused_generation_writes_nothing(scenario):
             {"zeitraum_von": "2019-01-01", "zeitraum_bis": "2019-12-31", "abschnitte": ["buendnis"]},
         )
     assert Bericht.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("rolle", "liste", "sichtbar", "aendern"),
+    [
+        ("koordination", 200, True, 403),
+        ("koordination_b", 200, False, 403),
+        ("land", 200, True, 403),
+        ("admin", 200, True, 302),
+    ],
+)
+def test_kept_reports_in_the_admin_are_read_only_except_for_superusers(
+    scenario, rolle, liste, sichtbar, aendern
+):
+    bericht = services.bericht_erzeugen(
+        buendnis=scenario.a,
+        von=datetime.date(2019, 1, 1),
+        bis=datetime.date(2019, 12, 31),
+        abschnitte=["buendnis"],
+        by=scenario.users["koordination"],
+    )
+    client = scenario.client(rolle)
+    response = client.get(reverse("admin:berichte_bericht_changelist"))
+    assert response.status_code == liste
+    assert (bericht.titel in response.content.decode()) == sichtbar
+    response = client.post(
+        reverse("admin:berichte_bericht_change", args=[bericht.pk]),
+        {
+            "titel": "Geändert",
+            "art": "sachstandsbericht",
+            "buendnis": scenario.a.pk,
+            "zeitraum_von": "2019-01-01",
+            "zeitraum_bis": "2019-12-31",
+            "abschnitte": "[]",
+            "einleitung": "",
+        },
+    )
+    assert response.status_code == aendern
+    bericht.refresh_from_db()
+    assert (bericht.titel == "Geändert") == (aendern == 302)
+    response = client.post(reverse("admin:berichte_bericht_delete", args=[bericht.pk]), {"post": "yes"})
+    assert Bericht.objects.filter(pk=bericht.pk).exists() == (rolle != "admin")
