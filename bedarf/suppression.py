@@ -418,6 +418,7 @@ def schuetze_mit_aufschluesselung(
                     k=k,
                     bekannt=[[i in own] * s for i in range(m)],
                     vorab_gesperrt=forced,
+                    spalten=s,
                     meldende_zeilen=True,
                 )
             )

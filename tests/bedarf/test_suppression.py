@@ -327,3 +327,9 @@ def test_total_shown_alone_reveals_no_small_rest_to_any_kommune(teile):
     if not w.gesperrt:
         assert all(not (1 <= gesamt - sum(row) < K) for row in teile)
         assert not (1 <= gesamt < K)
+
+
+def test_linked_tables_without_any_row_keep_their_columns():
+    main, subs = schuetze_mit_aufschluesselung([], [[], []], k=K, teile=3)
+    assert [w.zahl for w in main.spaltensummen] == [0, 0]
+    assert all([w.zahl for w in sub.spaltensummen] == [0, 0, 0] for sub in subs)

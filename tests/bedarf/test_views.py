@@ -522,3 +522,15 @@ def test_gap_page_cells_link_to_the_offers_behind_them(scenario, erhebung):
     assert f'href="{basis}"' in inhalt and f'href="{basis}?kommune={scenario.a1.pk}"' in inhalt
     assert f'href="{zelle}"' in inhalt
     assert client.get(zelle.replace("&amp;", "&")).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["koordination", "kommune", "auswertung", "land"])
+def test_round_without_any_delivery_renders_every_report(scenario, erhebung, role):
+    client = scenario.client(role)
+    for url in (
+        erhebung.get_absolute_url(),
+        reverse("bedarf:luecken", args=[erhebung.pk]),
+        reverse("bedarf:export", args=[erhebung.pk, "csv"]),
+        reverse("bedarf:vergleich") + f"?a={erhebung.pk}&b={erhebung.pk}",
+    ):
+        assert client.get(url).status_code == 200, url
