@@ -252,8 +252,9 @@ class AntragListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        # Same definitions as the budget overview, so a drill-down from there shows the same figures.
-        qs = ctx["filter"].qs.order_by()
+        # Same definitions as the budget overview, so a drill-down from there shows the same figures; over
+        # the rows the list shows (none while a filter value is invalid), not only the current page.
+        qs = self.object_list.order_by()
         ctx["summen"] = qs.aggregate(
             beantragt=selectors.summe("beantragt", status__in=BEANTRAGTE_STATUS),
             bewilligt=selectors.summe("bewilligt_betrag", status__in=BEWILLIGTE_STATUS),
@@ -536,7 +537,7 @@ class TeilhabeListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        qs = ctx["filter"].qs.order_by()
+        qs = self.object_list.order_by()
         ctx["summen"] = qs.aggregate(
             gesamt_vze=Sum("vze"), besetzt_vze=Sum("vze", filter=Q(besetzt_seit__isnull=False))
         )

@@ -563,3 +563,15 @@ def test_approval_page_outside_review_explains_and_changes_nothing(scenario, f1,
     client.post(url, {"betrag": "1.00", "bescheid_datum": "2020-02-01", "bescheid_nummer": "X"})
     antrag.refresh_from_db()
     assert antrag.status == status and antrag.bescheid_nummer != "X"
+
+
+def test_list_totals_cover_exactly_the_listed_rows(scenario, f1):
+    FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, eingereicht=True)
+    TeilhabeStelleFactory(buendnis=scenario.a, kommune=scenario.a1, vze=D("0.75"))
+    client = scenario.client("koordination")
+    # An invalid filter value lists nothing, so the totals are nothing too.
+    assert _listensummen(client, "?baustein=abc") == ("0,00 EUR", "0,00 EUR", "0,00 EUR")
+    assert _listensummen(client, "")[0] == "10.000,00 EUR"
+    teilhabe = client.get(reverse("foerderung:teilhabe-list") + "?kommune=abc").content.decode()
+    assert "0 VZÄ insgesamt" in teilhabe
+    assert "0,75 VZÄ insgesamt" in client.get(reverse("foerderung:teilhabe-list")).content.decode()
