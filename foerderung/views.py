@@ -675,7 +675,8 @@ def antrag_export(request):
     _require(request, "foerderung.view_foerderantrag")
     basis = Foerderantrag.objects.visible_to(request.user).for_export()
     filterset = filters.FoerderantragFilter(request.GET, queryset=basis, request=request)
-    queryset = filterset.qs if filterset.is_valid() else basis
+    # What the list shows: an invalid filter value lists (and exports) nothing rather than everything.
+    queryset = filterset.qs if filterset.is_valid() else basis.none()
     dateiname = f"foerderantraege-{timezone.localdate():%Y-%m-%d}"
     return export_response(
         resources.FoerderantragResource(user=request.user), queryset, _format(request), dateiname

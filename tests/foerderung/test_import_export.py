@@ -274,3 +274,15 @@ def test_drawdown_import_cannot_reach_into_another_buendnis(scenario, f1, budget
     assert response.status_code == 400
     assert f"ID {fremd.pk} gibt es in Ihrem Bündnis nicht" in _fehlertext(response)
     assert not Mittelabruf.objects.exists()
+
+
+def test_antrag_export_holds_what_the_list_shows(scenario, f1, f6):
+    FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, titel="Coaching")
+    FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f6, titel="Teilhabe")
+    client = scenario.client("koordination")
+    url = reverse("foerderung:antrag-export") + "?format=csv"
+    gefiltert = client.get(url + f"&baustein={f6.pk}").content.decode("utf-8-sig")
+    assert "Teilhabe" in gefiltert and "Coaching" not in gefiltert
+    ungueltig = client.get(url + "&baustein=abc").content.decode("utf-8-sig")
+    assert "Teilhabe" not in ungueltig and "Coaching" not in ungueltig
+    assert "Förderbaustein" in ungueltig  # the header row stays
