@@ -287,7 +287,11 @@ class MeldungImportView(ImportFlowView):
             return self.handle_no_permission()
         self.erhebung, self.kommune = _eigene_meldung_pruefen(request, kwargs["pk"], schreiben=True)
         if not self.erhebung.ist_offen:
-            _deny()
+            # An old link or bookmark after closing: say why instead of a bare "forbidden" page.
+            messages.error(
+                request, _("Die Erhebung ist abgeschlossen; die Zahlen können nicht mehr geändert werden.")
+            )
+            return redirect("bedarf:meldung-bearbeiten", pk=self.erhebung.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def has_permission(self) -> bool:

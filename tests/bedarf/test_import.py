@@ -94,9 +94,16 @@ def test_only_the_kommune_downloads_or_imports_its_template(scenario, erhebung, 
 def test_no_import_into_closed_round_or_other_buendnis(scenario, erhebung, erhebung_b):
     client = scenario.client("kommune")
     assert client.get(reverse("bedarf:meldung-import", args=[erhebung_b.pk])).status_code == 404
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 4})
     erhebung.status = "abgeschlossen"
     erhebung.save()
-    assert client.get(reverse("bedarf:meldung-import", args=[erhebung.pk])).status_code == 403
+    url = reverse("bedarf:meldung-import", args=[erhebung.pk])
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("bedarf:meldung-bearbeiten", args=[erhebung.pk])
+    assert "Die Erhebung ist abgeschlossen" in response.content.decode()
+    datei = _ausfuellen(_vorlage(client, erhebung), 6, figures({"duldung": 6}))
+    assert client.post(url, {"datei": datei}).status_code == 302
+    assert Bedarfsmeldung.objects.get().gesamt == 4
 
 
 def _csv(client, erhebung, aendern) -> SimpleUploadedFile:
