@@ -313,3 +313,10 @@ def test_drafts_do_not_count_in_the_analysis(scenario, erhebung):
     assert [k.name for k in analyse.kommunen] == ["Aheim"]
     assert [k.name for k in analyse.ohne_meldung] == ["Adorf"]
     assert next(z for z in analyse.summen if z.kategorie.code == "deutsch").bedarf.zahl == 8
+
+
+def test_gap_analysis_reads_everything_in_seven_queries(scenario, fixture, django_assert_num_queries):
+    # Kommunen with delivery flag, need cells, need categories (+ their offer categories), statuses,
+    # accessible offers, offer places.
+    with django_assert_num_queries(7):
+        selectors.gap_analyse(scenario.users["auswertung"], fixture)
