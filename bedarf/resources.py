@@ -9,6 +9,8 @@ writes through `services.bedarfsmeldung_speichern`, so an import obeys exactly t
 
 from __future__ import annotations
 
+import re
+
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +23,7 @@ from bedarf.models import Bedarfsmeldung, Dimension, Erhebung
 from buendnis.io import escape_dataset
 from buendnis.models import Kommune
 
+GANZZAHL = re.compile(r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+")
 SPALTE_SCHLUESSEL = "Schlüssel"
 SPALTE_ANZAHL = "Anzahl"
 SPALTEN = ["Bereich", "Merkmal", SPALTE_SCHLUESSEL, SPALTE_ANZAHL]
@@ -65,8 +68,11 @@ def _zahl(wert) -> int | None:
         return wert if wert >= 0 else None
     if isinstance(wert, float):
         return int(wert) if wert.is_integer() and wert >= 0 else None
-    text = str(wert).strip().replace(".", "")
-    return int(text) if text.isdigit() else None
+    text = str(wert).strip()
+    # Digits, optionally grouped by German thousands dots ("1.250"); "1.5" or "2.0" is not a count.
+    if GANZZAHL.fullmatch(text):
+        return int(text.replace(".", ""))
+    return None
 
 
 class MeldungImport:
