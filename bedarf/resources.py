@@ -120,7 +120,14 @@ class MeldungImport:
                     % {"w": anzahl, "max": "999.999"}
                 )
             if fehler:
-                result.append_invalid_row(nummer, zeile, ValidationError({SPALTE_ANZAHL: fehler}))
+                # Named by the row's label, so the user finds it without counting rows.
+                if key == GESAMT:
+                    bezeichnung = _("Zielgruppe insgesamt")
+                elif key == VERSION:
+                    bezeichnung = _("Version (nicht ändern)")
+                else:
+                    bezeichnung = raster.zellen.get(key, SPALTE_ANZAHL)
+                result.append_invalid_row(nummer, zeile, ValidationError({bezeichnung: fehler}))
                 continue
             gesehen.add(key)
             if key == GESAMT:

@@ -57,7 +57,8 @@ def test_row_errors_are_reported_and_nothing_is_written(scenario, erhebung):
     response = client.post(url, {"datei": datei})
     assert response.status_code == 400
     inhalt = response.content.decode()
-    assert "keine ganze Zahl ab 0" in inhalt and "Unbekannter Schlüssel" in inhalt
+    assert "Schulabschluss: kein Schulabschluss: „-2“ ist keine ganze Zahl ab 0" in inhalt
+    assert "Unbekannter Schlüssel" in inhalt
     assert not Bedarfsmeldung.objects.exists() and not Meldewert.objects.exists()
 
 
