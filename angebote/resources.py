@@ -13,6 +13,7 @@ import copy
 import datetime
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 import tablib
@@ -306,15 +307,19 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
     def get_export_order(self):
         return tuple(self.fields)
 
-    def export(self, queryset=None, **kwargs):
-        """The whole table at once (admin, template): rows from the fast export, the same cells as a download."""
+    def export_zeilen(self, queryset) -> tuple[list[str], Iterator[list]]:
+        """Headers and a lazy iterator of formula-safe rows with native values, in a constant number of
+        queries (`angebote.exporte`): for exports that stream, such as the reports' generic export."""
         from angebote.exporte import export_kopf, export_zeilen
 
-        if queryset is None:
-            queryset = self.get_queryset()
         sichtbar = Angebot.objects.visible_to(self.user) if self.user else None
-        dataset = tablib.Dataset(headers=export_kopf(self.status_liste))
-        for zeile in export_zeilen(queryset, self.status_liste, sichtbar=sichtbar):
+        return export_kopf(self.status_liste), export_zeilen(queryset, self.status_liste, sichtbar=sichtbar)
+
+    def export(self, queryset=None, **kwargs):
+        """The whole table at once (admin, template): rows from the fast export, the same cells as a download."""
+        kopf, zeilen = self.export_zeilen(self.get_queryset() if queryset is None else queryset)
+        dataset = tablib.Dataset(headers=kopf)
+        for zeile in zeilen:
             dataset.append(zeile)
         return dataset
 

@@ -293,3 +293,18 @@ def test_duplicate_of_a_hidden_draft_is_refused_without_naming_it(scenario, komm
     assert "gibt es im Bündnis schon (als Entwurf einer anderen Kommune)" in text
     assert verborgen.kennung not in text
     assert stand() == vorher
+
+
+def test_resource_rows_for_streamed_exports_match_the_download(scenario, traeger_a1):
+    """The reports' generic export can take the same rows (`AngebotResource.export_zeilen`)."""
+    from angebote.resources import AngebotResource
+
+    AngebotFactory(buendnis=scenario.a, titel="-Minus", traeger=traeger_a1, kommunen=[scenario.a1], plaetze=9)
+    koordination = scenario.users["koordination"]
+    kopf, zeilen = AngebotResource(user=koordination).export_zeilen(Angebot.objects.visible_to(koordination))
+    download = scenario.client("koordination").get(reverse(EXPORT), {"format": "csv"})
+    datei = list(csv.reader(io.StringIO(inhalt(download).decode("utf-8-sig"))))
+    zeilen = list(zeilen)
+    assert datei[0] == kopf
+    assert [[("" if v is None else str(v)) for v in z] for z in zeilen] == datei[1:]
+    assert zeilen[0][1] == "'-Minus" and zeilen[0][13] == 9
