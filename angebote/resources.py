@@ -318,9 +318,12 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
     def export(self, queryset=None, **kwargs):
         """The whole table at once (admin, template): rows from the fast export, the same cells as a download."""
         kopf, zeilen = self.export_zeilen(self.get_queryset() if queryset is None else queryset)
-        dataset = tablib.Dataset(headers=kopf)
+        # The admin lets the user pick columns (`export_fields`: keys of `self.fields`, in the same order).
+        auswahl = set(kwargs.get("export_fields") or ())
+        spalten = [i for i, key in enumerate(self.fields) if not auswahl or key in auswahl]
+        dataset = tablib.Dataset(headers=[kopf[i] for i in spalten])
         for zeile in zeilen:
-            dataset.append(zeile)
+            dataset.append([zeile[i] for i in spalten])
         return dataset
 
     def get_import_id_fields(self):

@@ -133,3 +133,19 @@ def test_admin_import_refuses_a_file_that_is_not_csv_or_xlsx(scenario):
         {"import_file": SimpleUploadedFile("a.xlsx", b"kein zip"), "format": "0", "resource": "0"},
     )
     assert "keine gültige XLSX-Datei" in antwort.content.decode()
+
+
+def test_admin_export_gives_the_chosen_columns_of_the_own_buendnis_formula_safe(scenario, angebote):
+    AngebotFactory(buendnis=scenario.a, titel="=1+1", traeger=scenario.akteur_a, kreisweit=True)
+    client = scenario.client("koordination")
+    antwort = client.post(
+        "/admin/angebote/angebot/export/",
+        {"format": "1", "resource": "0", "angebotresource_kennung": "on", "angebotresource_titel": "on"},
+    )
+    assert antwort.status_code == 200
+    text = antwort.content.decode("utf-8-sig")
+    zeilen = text.splitlines()
+    assert zeilen[0] == "Kennung,Titel"
+    titel = {z.split(",", 1)[1] for z in zeilen[1:]}
+    assert "'=1+1" in titel and "Kurs Aheim" in titel
+    assert "Kurs Bheim" not in titel
