@@ -4,6 +4,7 @@ import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -347,11 +348,20 @@ def luecke_angebote(request, pk, kategorie):
         from angebote.models import Aufenthaltsstatus
 
         status = get_object_or_404(Aufenthaltsstatus, code=request.GET["status"])
-    angebote = list(selectors.angebote_hinter_zelle(request.user, erhebung, bk, kommune, status)[:200])
+    seite = Paginator(
+        selectors.angebote_hinter_zelle(request.user, erhebung, bk, kommune, status), 25
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "bedarf/luecke_angebote.html",
-        {"erhebung": erhebung, "kategorie": bk, "kommune": kommune, "status": status, "angebote": angebote},
+        {
+            "erhebung": erhebung,
+            "kategorie": bk,
+            "kommune": kommune,
+            "status": status,
+            "angebote": seite.object_list,
+            "page_obj": seite,
+        },
     )
 
 

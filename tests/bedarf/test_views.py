@@ -534,3 +534,17 @@ def test_round_without_any_delivery_renders_every_report(scenario, erhebung, rol
         reverse("bedarf:vergleich") + f"?a={erhebung.pk}&b={erhebung.pk}",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_drill_down_is_paginated_not_cut_off(scenario, erhebung):
+    from tests.bedarf.test_gap import angebot
+
+    for i in range(30):
+        angebot(scenario, f"P{i:02d}", "deutsch", 2, {"duldung": "offen"}, [scenario.a1])
+    client = scenario.client("auswertung")
+    url = reverse("bedarf:luecke-angebote", args=[erhebung.pk, "deutsch"])
+    erste = client.get(url)
+    assert len(erste.context["angebote"]) == 25 and erste.context["page_obj"].paginator.count == 30
+    assert "Seite 1 von 2" in erste.content.decode()
+    assert len(client.get(url + "?page=2").context["angebote"]) == 5
+    assert client.get(url + "?page=999").status_code == 200
