@@ -620,7 +620,8 @@ def fallzahl_melden(
     from .models import TeilhabeFallzahl, TeilhabeStelle
 
     _require(by, "foerderung.add_teilhabefallzahl", stelle)
-    TeilhabeStelle.objects.select_for_update().filter(pk=stelle.pk).first()  # one report per quarter at a time
+    # One report per quarter at a time: two at once queue on the position instead of colliding.
+    TeilhabeStelle.objects.select_for_update().filter(pk=stelle.pk).first()
     fallzahl = TeilhabeFallzahl.objects.filter(stelle=stelle, jahr=jahr, quartal=quartal).first()
     fallzahl = fallzahl or TeilhabeFallzahl(stelle=stelle, jahr=jahr, quartal=quartal)
     fallzahl.beratene_personen = beratene_personen

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -138,6 +138,10 @@ class BudgetKommune(SameBuendnisMixin, TimestampedModel):
         super().clean()
         if not self.budget_id or self.betrag is None:
             return
+        if transaction.get_connection().in_atomic_block:
+            # Earmarks of one budget queue on its row (the admin saves in a transaction), so two at once cannot
+            # together exceed it.
+            list(Budget.objects.select_for_update().filter(pk=self.budget_id).values_list("pk"))
         andere = BudgetKommune.objects.filter(budget_id=self.budget_id).exclude(pk=self.pk).aggregate(
             s=Sum("betrag")
         )["s"] or Decimal("0")

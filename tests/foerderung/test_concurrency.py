@@ -107,3 +107,25 @@ def test_two_concurrent_reports_of_the_same_quarter_do_not_collide(scenario, f1)
     assert MonitoringMeldung.objects.get(antrag=antrag).aktiv in (4, 5)
     assert _parallel([fallzahl(koord, 7), fallzahl(kommune, 8)]) == ["ok", "ok"]
     assert TeilhabeFallzahl.objects.get(stelle=stelle).beratene_personen in (7, 8)
+
+
+def test_two_concurrent_kommune_earmarks_never_exceed_the_budget(scenario, f1):
+    from django.db import transaction
+
+    from foerderung.models import BudgetKommune
+
+    budget = BudgetFactory(buendnis=scenario.a, baustein=f1, jahr=2020, betrag=Decimal("100000.00"))
+
+    def zuteilen(kommune):
+        def lauf():
+            # As the admin does it: validate and save in one transaction.
+            with transaction.atomic():
+                anteil = BudgetKommune(budget=budget, kommune=kommune, betrag=Decimal("60000.00"))
+                anteil.full_clean()
+                anteil.save()
+
+        return lauf
+
+    ergebnisse = _parallel([zuteilen(scenario.a1), zuteilen(scenario.a2)])
+    assert ergebnisse.count("ok") == 1
+    assert BudgetKommune.objects.count() == 1
