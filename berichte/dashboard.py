@@ -16,6 +16,7 @@ memory cache, writes handled by another worker process. The lists of reports and
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from collections import defaultdict
 from decimal import Decimal
@@ -33,6 +34,8 @@ from berichte import inhalt as i
 from berichte.models import Bericht, Exportauftrag
 from buendnis.choices import Rolle
 from buendnis.models import Buendnis, Kommune
+
+logger = logging.getLogger(__name__)
 
 
 def panel(user) -> dict:
@@ -57,11 +60,21 @@ def kennzahlen(user) -> dict:
     if not _cache_erlaubt():
         return kennzahlen_berechnen(user)
     schluessel = cache_schluessel(user)
-    daten = cache.get(schluessel)
+    daten = _cache("get", schluessel)
     if daten is None:
         daten = kennzahlen_berechnen(user)
-        cache.set(schluessel, daten, cache_sekunden())
+        _cache("set", schluessel, daten, cache_sekunden())
     return daten
+
+
+def _cache(operation: str, *args):
+    """The cache as a help, never a dependency: when it is down or its table is missing (a database cache before
+    `createcachetable`), the panel computes its figures and writes go on; the failure is logged."""
+    try:
+        return getattr(cache, operation)(*args)
+    except Exception:
+        logger.warning("Dashboard-Cache nicht erreichbar (%s)", operation, exc_info=True)
+        return None
 
 
 def kennzahlen_berechnen(user) -> dict:
@@ -106,15 +119,15 @@ def _cache_erlaubt() -> bool:
 
 def datenstand() -> str:
     """The version stamp of the data behind the cached figures."""
-    stand = cache.get(VERSION_KEY)
+    stand = _cache("get", VERSION_KEY)
     if stand is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        stand = cache.get(VERSION_KEY) or ""
+        _cache("add", VERSION_KEY, uuid.uuid4().hex, None)
+        stand = _cache("get", VERSION_KEY) or ""
     return stand
 
 
 def datenstand_erneuern() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    _cache("set", VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def cache_schluessel(user) -> str:

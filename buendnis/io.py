@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 
@@ -42,10 +43,18 @@ CONTENT_TYPES = {
 }
 
 
+# Control characters other than TAB, LF and CR: XLSX cannot hold them (openpyxl refuses the whole file).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def escape_formula(value):
-    """A text cell starting with = + - @ TAB or CR is prefixed with an apostrophe so no spreadsheet runs it."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """A text cell starting with = + - @ TAB or CR is prefixed with an apostrophe so no spreadsheet runs it.
+
+    Control characters (pasted from word processors) become spaces, so a single cell cannot break an export."""
+    if isinstance(value, str):
+        value = CONTROL_CHARACTERS.sub(" ", value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 

@@ -35,6 +35,11 @@ SECURE_HSTS_PRELOAD = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Cache shared by every app server, so a write on one server outdates cached dashboard figures on all of them:
+# `dbcache://django_cache` (PostgreSQL, table made by `manage.py createcachetable`, which `make serve` runs).
+# The per-process memory cache (`locmemcache://`) suits a single server; cached figures there live 60 s at most.
+CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="dbcache://django_cache")}
+
 STORAGES = {
     # MEDIA_ROOT (DJANGO_MEDIA_ROOT) lies on storage shared by every app server.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

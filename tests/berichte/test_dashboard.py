@@ -304,3 +304,23 @@ def test_page_from_the_cache_shows_charts_and_tables(scenario, domaene, mit_cach
         assert 'id="berichte-dashboard-diagramm-0" type="application/json"' in page
         assert "<caption>Kennzahlen je Kommune</caption>" in page
         assert "&lt;caption&gt;" not in page
+
+
+class KaputterCache:
+    """A cache whose backend is down (or a database cache whose table was never created)."""
+
+    def __getattr__(self, name):
+        def fehler(*args, **kwargs):
+            raise ConnectionError("cache down")
+
+        return fehler
+
+
+def test_broken_cache_neither_breaks_the_panel_nor_a_write(scenario, domaene, mit_cache, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(dashboard, "cache", KaputterCache())
+    user = scenario.users["koordination"]
+    anzahl, daten = _panel_queries(user)
+    assert anzahl > 2  # computed, not cached
+    assert "Angebote je Kategorie und Kommune" in [d["titel"] for d in daten["diagramme"]]
+    dashboard.datenstand_erneuern()  # runs after every commit
+    assert scenario.client("koordination").get(reverse("buendnis:dashboard")).status_code == 200

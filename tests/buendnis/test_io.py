@@ -116,3 +116,27 @@ def test_export_escapes_formulas_and_keeps_numbers(scenario, fmt):
         assert row[0] == scenario.a1.pk  # a number, not text
         assert row[1] == "'=HYPERLINK(1)"
     assert isinstance(tablib.Dataset, type)
+
+
+def test_control_characters_become_spaces_and_the_xlsx_export_still_works(scenario):
+    """A vertical tab pasted from a word processor must not make openpyxl refuse the whole export."""
+    import io as _io
+
+    import openpyxl
+
+    from buendnis.models import Akteur
+    from buendnis.resources import AkteurResource
+    from tests.factories import AkteurFactory
+
+    assert escape_formula("Zeile\x0bzwei\x00") == "Zeile zwei "
+    assert escape_formula("\x0b=1+1") == " =1+1"
+    assert escape_formula("Tab\tund\nZeilenumbruch") == "Tab\tund\nZeilenumbruch"
+
+    AkteurFactory(buendnis=scenario.a, name="Träger\x0bmit Steuerzeichen")
+    daten = AkteurResource().export(queryset=Akteur.objects.all()).export("xlsx")
+    werte = [
+        c
+        for row in openpyxl.load_workbook(_io.BytesIO(daten)).active.iter_rows(values_only=True)
+        for c in row
+    ]
+    assert "Träger mit Steuerzeichen" in werte
