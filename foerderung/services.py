@@ -542,8 +542,18 @@ def verteilung_indikator_setzen(
     by: User,
     sockel: Decimal | None = None,
 ) -> Verteilungsanteil:
-    """Stores one indicator value (input of the key); the saved result is cleared until recomputed."""
+    """Stores one indicator value (input of the key). A new value changes every share, so the whole saved
+    result is cleared until recomputed (once: an import of many values clears it at its first row)."""
     _require(by, "foerderung.change_verteilung", verteilung)
+    verteilung = Verteilung.objects.select_for_update().get(pk=verteilung.pk)
+    if verteilung.berechnet_am is not None:
+        for alt in verteilung.anteile.exclude(betrag=None):
+            alt.betrag = None
+            alt._history_user = by
+            alt.save(update_fields=["betrag"])
+        verteilung.berechnet_am = None
+        verteilung._history_user = by
+        verteilung.save(update_fields=["berechnet_am", "updated_at"])
     anteil = Verteilungsanteil.objects.filter(verteilung=verteilung, buendnis=buendnis).first()
     anteil = anteil or Verteilungsanteil(verteilung=verteilung, buendnis=buendnis)
     anteil.indikatorwert = indikatorwert

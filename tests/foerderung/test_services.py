@@ -16,6 +16,7 @@ from foerderung.models import (
     Verwendungsnachweis,
 )
 from foerderung.services import KostenpositionDaten
+from tests.factories import BuendnisFactory
 
 from .factories import FoerderantragFactory
 
@@ -569,3 +570,22 @@ def test_project_idea_is_funded_from_baustein_v_only(scenario, f1, programm):
     services.idee_status_setzen(idee=idee, status="gefoerdert", antrag=richtig, by=koord)
     idee.refresh_from_db()
     assert (idee.status, idee.antrag) == ("gefoerdert", richtig)
+
+
+def test_a_new_indicator_value_clears_the_whole_saved_result(scenario, f1):
+    from foerderung.models import Verteilungsanteil
+
+    verteilung = _berechnete_verteilung(scenario, f1, D("300.00"))
+    assert verteilung.berechnet_am is not None
+    neu = BuendnisFactory(name="Neuer Kreis")
+    services.verteilung_indikator_setzen(
+        verteilung=verteilung, buendnis=neu, indikatorwert=D(3), by=scenario.users["land"]
+    )
+    verteilung.refresh_from_db()
+    assert verteilung.berechnet_am is None
+    # The shares of a and b (100 and 200) no longer hold with a third Bündnis: none stays as if valid.
+    assert set(Verteilungsanteil.objects.values_list("betrag", flat=True)) == {None}
+    with pytest.raises(ValidationError, match="noch nicht berechnet"):
+        services.verteilung_in_budgets_uebernehmen(
+            verteilung=verteilung, jahr=2020, by=scenario.users["land"]
+        )
