@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponsePermanentRedirect
@@ -29,5 +27,5 @@ urlpatterns = [
     path("", include("buendnis.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded documents and generated files (MEDIA_ROOT) are never served directly, not even in development:
+# they leave only through views that check the user's permission (documents, reports, export jobs).

@@ -194,3 +194,28 @@ def test_request_body_over_the_global_cap_is_refused_before_any_view(scenario, v
     assert response.status_code == 413
     assert "Die Anfrage ist zu groß" in response.content.decode()
     assert not Vereinbarungsdokument.objects.exists()
+
+
+def test_media_files_are_not_served_directly_even_in_debug(scenario, settings, tmp_path):
+    """Reports and exports have guessable names; they leave only through views that check permissions."""
+    import importlib
+
+    from django.test import Client
+    from django.urls import clear_url_caches
+
+    import config.urls
+
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = str(tmp_path)
+    (tmp_path / "berichte").mkdir()
+    (tmp_path / "berichte" / "sachstandsbericht.pdf").write_bytes(b"%PDF-1.4 geheim")
+    try:
+        importlib.reload(config.urls)  # the URL configuration as a development server builds it
+        clear_url_caches()
+        client = Client()
+        client.force_login(scenario.users["koordination_b"])
+        assert client.get("/media/berichte/sachstandsbericht.pdf").status_code == 404
+    finally:
+        settings.DEBUG = False
+        importlib.reload(config.urls)
+        clear_url_caches()
