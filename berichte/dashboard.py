@@ -384,9 +384,8 @@ def zielgruppe_je_buendnis(buendnis_ids: list[int]) -> dict[int, str]:
     total shows as "< k", any other total with small parts as "x".
     """
     from bedarf.models import Bedarfsmeldung, Dimension, Erhebung, ErhebungStatus, Meldewert, MeldungStatus
-    from bedarf.suppression import ZEICHEN_SEKUNDAER, mindestanzahl
+    from bedarf.suppression import summe_ohne_kleine_teile
 
-    k = mindestanzahl()
     letzte = (
         Erhebung.objects.filter(buendnis=OuterRef("buendnis"), status=ErhebungStatus.ABGESCHLOSSEN)
         .order_by("-stichtag")
@@ -420,14 +419,8 @@ def zielgruppe_je_buendnis(buendnis_ids: list[int]) -> dict[int, str]:
             aufteilungen[bid][(dim, merkmal)] += n
     out = {}
     for bid in mit_meldung:
-        gesamt = sum(zellen[bid].values())
-        klein = any(0 < n < k for n in zellen[bid].values()) or any(
-            0 < n < k for n in aufteilungen[bid].values()
+        wert = summe_ohne_kleine_teile(
+            sum(zellen[bid].values()), [*zellen[bid].values(), *aufteilungen[bid].values()]
         )
-        if 0 < gesamt < k:
-            out[bid] = f"< {k}"
-        elif klein:
-            out[bid] = ZEICHEN_SEKUNDAER
-        else:
-            out[bid] = i.zahl(gesamt)
+        out[bid] = wert.anzeige if wert.gesperrt else i.zahl(wert.zahl)
     return out
