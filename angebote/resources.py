@@ -293,6 +293,9 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user
         self.status_liste = list(Aufenthaltsstatus.objects.aktiv())
+        self._dry_run = True  # set by every `import_data` call
+        self._neu: list[Angebot] = []
+        self._geaendert: list[Angebot] = []
         for key, header, _attr in SPALTEN:
             self.fields[key] = fields.Field(
                 column_name=header, attribute=None, dehydrate_method=getattr(self, f"dehydrate_{key}", None)
