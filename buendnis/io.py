@@ -105,6 +105,11 @@ def _format_of(name: str) -> str:
     )
 
 
+# A formula cell whose result was never stored (`<f>…</f>` followed by no or an empty `<v>`): the reader would
+# take it as empty, so a count could silently become 0.
+FORMEL_OHNE_WERT = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:</c>|<v\s*/>|<v>\s*</v>)")
+
+
 def _check_xlsx_zip(raw: bytes) -> None:
     if not raw.startswith(b"PK\x03\x04"):
         raise ValidationError(_("Die Datei ist keine gültige XLSX-Datei (kein Excel-Arbeitsmappenformat)."))
@@ -131,6 +136,15 @@ def _check_xlsx_zip(raw: bytes) -> None:
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
         raise ValidationError(_("Die Datei ist keine gültige XLSX-Arbeitsmappe."))
+    for name in sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+        if FORMEL_OHNE_WERT.search(archive.read(name)):
+            raise ValidationError(
+                _(
+                    "Die XLSX-Datei enthält Formeln ohne berechneten Wert (sie wurde von einem Programm erzeugt, "
+                    "nicht in einer Tabellenkalkulation gespeichert). Bitte die Datei in Excel oder LibreOffice "
+                    "öffnen, speichern und erneut hochladen."
+                )
+            )
 
 
 def _decode_csv(raw: bytes) -> str:

@@ -140,3 +140,26 @@ def test_control_characters_become_spaces_and_the_xlsx_export_still_works(scenar
         for c in row
     ]
     assert "Träger mit Steuerzeichen" in werte
+
+
+def test_xlsx_formula_without_stored_result_is_refused_not_read_as_empty(db):
+    import io as _io
+
+    import openpyxl
+    from django.core.exceptions import ValidationError as _VE
+
+    from buendnis.io import lade_dataset
+
+    def xlsx(zeile):
+        wb = openpyxl.Workbook()
+        wb.active.append(["Kommune", "Anzahl"])
+        wb.active.append(zeile)
+        puffer = _io.BytesIO()
+        wb.save(puffer)
+        return puffer.getvalue()
+
+    with pytest.raises(_VE) as exc:
+        lade_dataset(xlsx(["Neuss", "=2+3"]), "xlsx")
+    assert "Formeln ohne berechneten Wert" in " ".join(exc.value.messages)
+    # A plain file is read as before.
+    assert lade_dataset(xlsx(["Neuss", 5]), "xlsx")[0] == ("Neuss", 5)
