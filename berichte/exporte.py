@@ -36,6 +36,9 @@ def sync_max() -> int:
 def zeilen(eintrag: ExportEintrag, queryset, user) -> tuple[list[str], Iterator[list]]:
     """Headers and a lazy iterator of formula-safe, protected rows with native values."""
     resource = eintrag.resource(user)
+    if eintrag.schutz is None and hasattr(resource, "export_zeilen"):
+        # The app's own row builder (Angebote: a few queries, 50,000 rows in seconds), the same cells.
+        return resource.export_zeilen(queryset)
     headers = resource.get_export_headers()
 
     def rows():
