@@ -442,6 +442,9 @@ class Angebot(TimestampedModel):
             models.Index(fields=["buendnis", "status"], name="angebot_buendnis_status_idx"),
             # The catalogue and the export read offers in this order (a server-side cursor needs no sort).
             models.Index(fields=["titel", "id"], name="angebote_titel_id_idx"),
+            # Counts by status and the "not confirmed for a year" check across all Bündnisse (the state's
+            # dashboard): an index-only scan instead of reading every offer.
+            models.Index(fields=["status", "bestaetigt_am"], name="angebot_status_bestaetigt_idx"),
         ]
         permissions = [
             ("submit_angebot", _("Angebot zur Prüfung einreichen")),
