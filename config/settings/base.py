@@ -198,6 +198,9 @@ BEDARF_MIN_COUNT = env.int("BEDARF_MIN_COUNT", default=3)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="buendnis-demo")
 
+# Dashboard figures (berichte) are cached this long at most; every committed write outdates them earlier.
+BERICHTE_DASHBOARD_CACHE_SEKUNDEN = env.int("BERICHTE_DASHBOARD_CACHE_SEKUNDEN", default=60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
