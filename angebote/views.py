@@ -334,7 +334,16 @@ def angebot_export(request):
         raise Http404
     basis = Angebot.objects.visible_to(request.user).for_export()
     filterset = AngebotFilter(request.GET, queryset=basis, request=request)
-    queryset = filterset.qs if filterset.is_valid() else basis
+    if not filterset.is_valid():
+        # Never "everything" instead of what the list shows: back to the list, which marks the bad filter.
+        messages.error(
+            request,
+            _("Der Export wurde nicht erstellt: Bitte korrigieren Sie zuerst die markierten Filterangaben."),
+        )
+        query = request.GET.copy()
+        query.pop("format", None)
+        return redirect(reverse("angebote:angebot-list") + (f"?{query.urlencode()}" if query else ""))
+    queryset = filterset.qs
     dateiname = f"angebote-{timezone.localdate():%Y-%m-%d}"
     sichtbar = Angebot.objects.visible_to(request.user)
     return exporte.export_response(queryset, fmt, dateiname, sichtbar=sichtbar)

@@ -332,6 +332,17 @@ def test_export_applies_the_list_filters(scenario, angebote):
     assert {z["Titel"] for z in zeilen} == {"Kurs Aheim", "Kurs Adorf"}
 
 
+def test_export_with_an_invalid_filter_exports_nothing_and_says_why(scenario, angebote):
+    """An invalid filter value must not widen the export to everything the user may see."""
+    client = scenario.client("koordination")
+    antwort = client.get(reverse("angebote:angebot-export"), {"format": "csv", "status": "gibt-es-nicht"})
+    assert antwort.status_code == 302
+    assert antwort["Location"].startswith(reverse("angebote:angebot-list") + "?")
+    assert "status=gibt-es-nicht" in antwort["Location"] and "format" not in antwort["Location"]
+    seite = client.get(antwort["Location"]).content.decode()
+    assert "Der Export wurde nicht erstellt" in seite
+
+
 @pytest.mark.parametrize(
     ("rolle", "erwartet"), [("mitglied", 403), ("land", 200), ("auswertung", 200), ("anonym", 302)]
 )
