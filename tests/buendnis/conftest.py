@@ -1,7 +1,7 @@
 import pytest
 
-from buendnis.models import Prioritaet, Tagesordnungspunkt
-from tests.factories import AufgabeFactory, GremiumFactory, SitzungFactory, VereinbarungFactory
+from buendnis.models import Ansprechperson, Mitgliedschaft, Prioritaet, Tagesordnungspunkt
+from tests.factories import AkteurFactory, AufgabeFactory, GremiumFactory, SitzungFactory, VereinbarungFactory
 
 
 @pytest.fixture
@@ -21,5 +21,9 @@ def welt(scenario):
             "aufgabe": AufgabeFactory(buendnis=buendnis, gremium=gremium, titel=f"Aufgabe {key}"),
             "vereinbarung": VereinbarungFactory(buendnis=buendnis, titel=f"Vereinbarung {key}"),
             "prioritaet": Prioritaet.objects.create(buendnis=buendnis, rang=1, titel=f"Priorität {key}"),
+            "person": Ansprechperson.objects.create(akteur=akteur, name=f"Person {key}"),
+            # A second Akteur, so a new membership can be added next to the existing one.
+            "akteur2": AkteurFactory(buendnis=buendnis, name=f"Jobcenter {key}", kommune=None),
+            "mitgliedschaft": Mitgliedschaft.objects.create(gremium=gremium, akteur=akteur),
         }
     return objs
