@@ -78,3 +78,30 @@ def test_login_form_needs_csrf_token(scenario):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/anmelden/", {"username": "koord", "password": "test-passwort-123"})
     assert response.status_code == 403
+
+
+def test_admin_and_language_switch_need_the_csrf_token_too(scenario):
+    """all_routes() leaves out admin/ and i18n/; their writes are guarded the same way."""
+    from django.conf import settings
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(scenario.users["admin"])
+    urls = [
+        "/admin/login/",
+        "/admin/logout/",
+        "/admin/buendnis/gremium/add/",
+        "/admin/buendnis/user/add/",
+        f"/admin/buendnis/user/{scenario.users['kommune'].pk}/change/",
+        f"/admin/buendnis/user/{scenario.users['kommune'].pk}/delete/",
+        "/admin/axes/accessattempt/",
+        "/i18n/setlang/",
+    ]
+    before = snapshot()
+    wrong = []
+    for url in urls:
+        response = client.post(url, {"post": "yes", "language": "en", "username": "x", "name": "ohne Token"})
+        if response.status_code != 403:
+            wrong.append(f"{url} -> {response.status_code}")
+    assert wrong == []
+    assert snapshot() == before
+    assert settings.LANGUAGE_COOKIE_NAME not in client.cookies

@@ -164,3 +164,68 @@ def test_logout_is_reachable_before_verification(scenario):
     response = client.post("/abmelden/")
     assert response.status_code == 302
     assert response["Location"].startswith("/anmelden/")
+
+
+def test_unverified_user_cannot_write_by_posting_elsewhere(scenario):
+    """The second factor guards writes too: a POST to any page before the code redirects and writes nothing."""
+    from django.test import Client as _Client
+
+    from buendnis.models import Gremium
+    from tests.sicherheit.helpers import snapshot
+
+    geraet_fuer(scenario.users["koordination"])
+    # Sign in with a CSRF token, as a browser would.
+    client = _Client(enforce_csrf_checks=True)
+    token = client.get("/anmelden/").context["csrf_token"]
+    response = client.post(
+        "/anmelden/", {"username": "koord", "password": PASSWORT, "csrfmiddlewaretoken": str(token)}
+    )
+    assert response.status_code == 302
+    token = client.cookies["csrftoken"].value
+    before = snapshot()
+    for url in ("/gremien/neu/", "/admin/buendnis/gremium/add/", "/konto/zwei-faktor/"):
+        response = client.post(
+            url,
+            {
+                "csrfmiddlewaretoken": token,
+                "art": "forum",
+                "name": "Ohne zweiten Faktor",
+                "format": "arbeitsgruppe",
+                "status": "vorgeschlagen",
+                "token": "123456",
+            },
+        )
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(VERIFY), url
+    assert snapshot() == before
+    assert not Gremium.objects.filter(name="Ohne zweiten Faktor").exists()
+
+
+def test_unverified_user_cannot_reach_the_setup_page_to_switch_the_factor_off(scenario):
+    geraet_fuer(scenario.users["koordination"])
+    client = anmelden("koord")
+    response = client.get(SETUP)
+    assert response.status_code == 302
+    assert response["Location"].startswith(VERIFY)
+
+
+@pytest.mark.parametrize(
+    ("role", "sichtbar"),
+    [("koordination", True), ("land", True), ("admin", True), ("kommune", False), ("mitglied", False)],
+)
+def test_navigation_links_the_setup_page_for_the_roles_that_may_use_it(scenario, role, sichtbar):
+    page = scenario.client(role).get("/")
+    assert page.status_code == 200
+    assert (f'href="{SETUP}"' in page.content.decode()) is sichtbar
+
+
+def test_administrator_can_remove_the_device_of_a_user_who_lost_the_phone(scenario):
+    device = geraet_fuer(scenario.users["koordination"])
+    admin = scenario.client("admin")
+    liste = admin.get("/admin/otp_totp/totpdevice/")
+    assert liste.status_code == 200
+    response = admin.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.exists()
+    # The user signs in with the password alone again.
+    assert anmelden("koord").get("/").status_code == 200
