@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from buendnis import resources
-from buendnis.admin_base import SafeExportAdminMixin, ScopedAdmin
+from buendnis.admin_base import SafeExportAdminMixin, ScopedAdmin, ScopedInlineMixin
 from buendnis.models import (
     Akteur,
     Ansprechperson,
@@ -12,6 +12,7 @@ from buendnis.models import (
     Beschluss,
     Buendnis,
     Gremium,
+    Importvorgang,
     Kommune,
     Mitgliedschaft,
     Prioritaet,
@@ -56,11 +57,12 @@ class KommuneAdmin(SafeExportAdminMixin, ScopedAdmin):
 
 @admin.register(Bereich)
 class BereichAdmin(admin.ModelAdmin):
+    # The four fixed areas: nothing to filter.
     list_display = ["name", "schluessel", "reihenfolge"]
     search_fields = ["name"]
 
 
-class AnsprechpersonInline(admin.TabularInline):
+class AnsprechpersonInline(ScopedInlineMixin, admin.TabularInline):
     model = Ansprechperson
     extra = 0
 
@@ -79,12 +81,13 @@ class AkteurAdmin(SafeExportAdminMixin, ScopedAdmin):
 @admin.register(Ansprechperson)
 class AnsprechpersonAdmin(ScopedAdmin):
     list_display = ["name", "funktion", "akteur", "oeffentlich"]
+    list_filter = ["oeffentlich", "akteur__typ"]
     list_select_related = ["akteur"]
     search_fields = ["name", "akteur__name"]
     autocomplete_fields = ["akteur"]
 
 
-class MitgliedschaftInline(admin.TabularInline):
+class MitgliedschaftInline(ScopedInlineMixin, admin.TabularInline):
     model = Mitgliedschaft
     extra = 0
     autocomplete_fields = ["akteur", "person"]
@@ -104,12 +107,13 @@ class GremiumAdmin(SafeExportAdminMixin, ScopedAdmin):
 @admin.register(Mitgliedschaft)
 class MitgliedschaftAdmin(ScopedAdmin):
     list_display = ["akteur", "gremium", "funktion"]
-    list_filter = ["funktion"]
+    list_filter = ["funktion", "gremium__art"]
     list_select_related = ["akteur", "gremium"]
+    search_fields = ["akteur__name", "gremium__name", "person__name"]
     autocomplete_fields = ["akteur", "gremium", "person"]
 
 
-class TopInline(admin.TabularInline):
+class TopInline(ScopedInlineMixin, admin.TabularInline):
     model = Tagesordnungspunkt
     extra = 0
 
@@ -129,6 +133,7 @@ class SitzungAdmin(SafeExportAdminMixin, ScopedAdmin):
 @admin.register(Tagesordnungspunkt)
 class TagesordnungspunktAdmin(ScopedAdmin):
     list_display = ["sitzung", "position", "titel"]
+    list_filter = ["sitzung__status"]
     list_select_related = ["sitzung"]
     search_fields = ["titel"]
     autocomplete_fields = ["sitzung"]
@@ -147,6 +152,8 @@ class BeschlussAdmin(SafeExportAdminMixin, ScopedAdmin):
 @admin.register(Aufgabe)
 class AufgabeAdmin(SafeExportAdminMixin, ScopedAdmin):
     resource_classes = [resources.AufgabeResource]
+    # `zustaendig` is a plain select (scoped to the Bündnis): the user admin, which an autocomplete would
+    # query, is for superusers only.
     list_display = ["titel", "status", "faellig_am", "akteur", "zustaendig", "gremium"]
     list_filter = ["status", "buendnis"]
     list_select_related = ["akteur", "zustaendig", "gremium"]
@@ -156,7 +163,6 @@ class AufgabeAdmin(SafeExportAdminMixin, ScopedAdmin):
         "sitzung",
         "beschluss",
         "akteur",
-        "zustaendig",
         "prioritaet",
         "verfahrensvereinbarung",
     ]
@@ -172,7 +178,7 @@ class PrioritaetAdmin(SafeExportAdminMixin, ScopedAdmin):
     autocomplete_fields = ["beschluss"]
 
 
-class DokumentInline(admin.TabularInline):
+class DokumentInline(ScopedInlineMixin, admin.TabularInline):
     model = Vereinbarungsdokument
     extra = 0
     readonly_fields = ["version", "datei", "hochgeladen_von", "hochgeladen_am"]
@@ -192,3 +198,42 @@ class VerfahrensvereinbarungAdmin(SafeExportAdminMixin, ScopedAdmin):
     filter_horizontal = ["parteien"]
     autocomplete_fields = ["beschluss"]
     inlines = [DokumentInline]
+
+
+@admin.register(Vereinbarungsdokument)
+class VereinbarungsdokumentAdmin(ScopedAdmin):
+    """Read only: a new version goes through the agreement's page, which checks type and size."""
+
+    list_display = ["vereinbarung", "version", "hochgeladen_von", "hochgeladen_am"]
+    list_filter = ["vereinbarung__status"]
+    list_select_related = ["vereinbarung", "hochgeladen_von"]
+    search_fields = ["vereinbarung__titel", "kommentar"]
+    date_hierarchy = "hochgeladen_am"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Importvorgang)
+class ImportvorgangAdmin(admin.ModelAdmin):
+    """Audit trail of imports (superusers only); the file content itself is not shown."""
+
+    list_display = ["dateiname", "ressource", "format", "zeilen", "status", "benutzer", "created_at"]
+    list_filter = ["status", "format"]
+    list_select_related = ["benutzer"]
+    search_fields = ["dateiname", "ressource", "benutzer__username"]
+    date_hierarchy = "created_at"
+    exclude = ["inhalt"]
+    readonly_fields = ["benutzer", "ressource", "dateiname", "format", "zeilen", "status", "importiert_am"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -9,6 +9,24 @@ from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from buendnis.io import lade_dataset, lies_upload
+from buendnis.models.base import sees_all_buendnisse
+
+
+def _scope_choices(field, request):
+    """Foreign-key and many-to-many choices of Bündnis-owned rows: only what the user may see."""
+    if field is not None and hasattr(field.queryset, "visible_to"):
+        field.queryset = field.queryset.visible_to(request.user)
+    return field
+
+
+class ScopedInlineMixin:
+    """Inline rows choose related rows only from the user's Bündnis, like the page they sit on."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return _scope_choices(super().formfield_for_foreignkey(db_field, request, **kwargs), request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return _scope_choices(super().formfield_for_manytomany(db_field, request, **kwargs), request)
 
 
 class ScopedAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
@@ -22,16 +40,17 @@ class ScopedAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
         return qs.visible_to(request.user) if hasattr(qs, "visible_to") else qs
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field.queryset, "visible_to"):
-            field.queryset = field.queryset.visible_to(request.user)
-        return field
+        return _scope_choices(super().formfield_for_foreignkey(db_field, request, **kwargs), request)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and hasattr(field.queryset, "visible_to"):
-            field.queryset = field.queryset.visible_to(request.user)
-        return field
+        return _scope_choices(super().formfield_for_manytomany(db_field, request, **kwargs), request)
+
+    def get_list_filter(self, request):
+        # A filter by Bündnis would list every Bündnis's name to a user who sees only one.
+        filters = super().get_list_filter(request)
+        if sees_all_buendnisse(request.user):
+            return filters
+        return [f for f in filters if f != self.owner_field]
 
     def get_exclude(self, request, obj=None):
         exclude = list(super().get_exclude(request, obj) or [])

@@ -30,9 +30,7 @@ DEMO_USERS = {
 
 
 def counts():
-    return {
-        m.__name__: m.objects.count() for m in (Buendnis, Kommune, Bereich, Gremium, Sitzung, User)
-    }
+    return {m.__name__: m.objects.count() for m in (Buendnis, Kommune, Bereich, Gremium, Sitzung, User)}
 
 
 @pytest.mark.django_db
