@@ -1,4 +1,5 @@
-"""The optional second factor (TOTP, RFC 6238) for the coordination, the state and superusers.
+"""Account pages: the optional second factor (TOTP, RFC 6238) for the coordination, the state and superusers,
+and the page shown when a form is sent without a valid CSRF token (`csrf_fehler`, CSRF_FAILURE_VIEW).
 
 Set-up shows the secret and the otpauth URI as text (any authenticator app; no external service, no QR code
 library). After signing in, a user with a confirmed device is sent to the verify page by
@@ -14,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE, REASON_NO_REFERER
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -145,3 +147,15 @@ def zwei_faktor_bestaetigen(request):
             ),
         )
     return render(request, "konto/zwei_faktor_bestaetigen.html", {"form": form, "next": ziel})
+
+
+def csrf_fehler(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: a German page in the application's layout instead of Django's English one (whose
+    inline styles the Content-Security-Policy blocks). Typical cause: the form was opened before signing in
+    again in another tab, which renews the token. Nothing was saved."""
+    return render(
+        request,
+        "registration/csrf_fehler.html",
+        {"cookies_fehlen": reason == REASON_NO_CSRF_COOKIE, "referer_fehlt": reason == REASON_NO_REFERER},
+        status=403,
+    )
