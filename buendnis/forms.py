@@ -137,7 +137,14 @@ class VerfahrensvereinbarungForm(ScopedModelForm):
 
 
 class DokumentForm(forms.Form):
-    datei = forms.FileField(label=_("Datei (PDF, Word, OpenDocument, Text; höchstens 10 MB)"))
+    datei = forms.FileField(
+        label=_("Datei (PDF, Word, OpenDocument, Text; höchstens 10 MB)"),
+        error_messages={
+            "required": _("Bitte wählen Sie eine Datei aus."),
+            "empty": _("Die ausgewählte Datei ist leer."),
+            "invalid": _("Bitte wählen Sie eine Datei aus."),
+        },
+    )
     kommentar = forms.CharField(label=_("Kommentar zur Version"), max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from buendnis.choices import Kernaufgabe
@@ -20,6 +21,7 @@ from buendnis.models import (
     Mitgliedschaft,
     Prioritaet,
     Sitzung,
+    SitzungStatus,
     User,
     Verfahrensvereinbarung,
 )
@@ -101,9 +103,16 @@ def offene_aufgaben_fuer_sitzung(sitzung: Sitzung) -> list[Aufgabe]:
 
 
 def ist_naechste_sitzung(sitzung: Sitzung) -> bool:
-    if sitzung.status != "geplant":
+    """Whether this is the Gremium's next meeting: the first planned one from today on.
+
+    A meeting still marked as planned but held on an earlier day is not the next one; a meeting earlier today
+    still is (until it is marked as held)."""
+    if sitzung.status != SitzungStatus.GEPLANT:
+        return False
+    heute = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+    if sitzung.beginn < heute:
         return False
     frueher = Sitzung.objects.filter(
-        gremium_id=sitzung.gremium_id, status="geplant", beginn__lt=sitzung.beginn, beginn__gte=timezone.now()
-    )
+        gremium_id=sitzung.gremium_id, status=SitzungStatus.GEPLANT, beginn__gte=heute
+    ).filter(Q(beginn__lt=sitzung.beginn) | Q(beginn=sitzung.beginn, pk__lt=sitzung.pk))
     return not frueher.exists()

@@ -122,6 +122,8 @@ def tagesordnungspunkt_anfuegen(
 
 
 ERLAUBTE_DOKUMENTENDUNGEN = {".pdf", ".docx", ".odt", ".doc", ".txt"}
+# Old Word files (.doc) are OLE2 compound files.
+OLE_KENNUNG = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @transaction.atomic
@@ -144,6 +146,13 @@ def dokument_hochladen(
         raise ValidationError(_("Die Datei ist keine gültige PDF-Datei."))
     if name.endswith((".docx", ".odt")) and not head.startswith(b"PK"):
         raise ValidationError(_("Die Datei ist kein gültiges Word- bzw. OpenDocument-Dokument."))
+    if name.endswith(".doc") and not head.startswith(OLE_KENNUNG):
+        raise ValidationError(_("Die Datei ist kein gültiges Word-Dokument (.doc)."))
+    if name.endswith(".txt"):
+        anfang = datei.read(64 * 1024)
+        datei.seek(0)
+        if b"\x00" in anfang:
+            raise ValidationError(_("Die Datei ist keine Textdatei."))
     Verfahrensvereinbarung.objects.select_for_update().filter(pk=vereinbarung.pk).first()
     version = (vereinbarung.dokumente.aggregate(m=Max("version"))["m"] or 0) + 1
     dokument = Vereinbarungsdokument(

@@ -50,6 +50,12 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
+def begrenzt(queryset, n: int) -> tuple[list, bool]:
+    """The first n rows of a detail page's side list, and whether there are more (one query, no count)."""
+    rows = list(queryset[: n + 1])
+    return rows[:n], len(rows) > n
+
+
 class DashboardView(ScopedMixin, TemplateView):
     """The alliance dashboard: Kommunen, members by Bereich, forums, meetings, tasks, checklist."""
 
@@ -125,7 +131,7 @@ class KommuneDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["akteure"] = self.object.akteure.select_related("bereich")[:100]
+        ctx["akteure"], ctx["mehr_akteure"] = begrenzt(self.object.akteure.select_related("bereich"), 100)
         return ctx
 
 
@@ -169,7 +175,7 @@ class AkteurDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["personen"] = self.object.ansprechpersonen.all()
         ctx["mitgliedschaften"] = self.object.mitgliedschaften.select_related("gremium")
-        ctx["aufgaben"] = self.object.aufgaben.offen().for_list()[:50]
+        ctx["aufgaben"], ctx["mehr_aufgaben"] = begrenzt(self.object.aufgaben.offen().for_list(), 50)
         return ctx
 
 
@@ -261,9 +267,11 @@ class GremiumDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["mitgliedschaften"] = self.object.mitgliedschaften.for_list()
-        ctx["sitzungen"] = self.object.sitzungen.all()[:20]
-        ctx["beschluesse"] = self.object.beschluesse.select_related("sitzung")[:20]
-        ctx["aufgaben"] = self.object.aufgaben.offen().for_list()[:50]
+        ctx["sitzungen"], ctx["mehr_sitzungen"] = begrenzt(self.object.sitzungen.all(), 20)
+        ctx["beschluesse"], ctx["mehr_beschluesse"] = begrenzt(
+            self.object.beschluesse.select_related("sitzung"), 20
+        )
+        ctx["aufgaben"], ctx["mehr_aufgaben"] = begrenzt(self.object.aufgaben.offen().for_list(), 50)
         return ctx
 
 
@@ -583,7 +591,10 @@ def dokument_hochladen(request, pk):
         raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
     form = forms.DokumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Bitte wählen Sie eine Datei aus."))
+        for field, fehler in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for meldung in fehler:
+                messages.error(request, f"{label}: {meldung}" if field == "kommentar" else meldung)
         return redirect(vereinbarung)
     try:
         with transaction.atomic():
