@@ -69,3 +69,25 @@ def test_demo_data_refuses_without_debug_unless_forced(settings):
     with pytest.raises(CommandError, match="nur mit DEBUG=True oder mit --force"):
         call_command("demo_data", verbosity=0)
     assert not Buendnis.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_demo_user_signs_in_through_the_login_page_and_reaches_its_dashboard(settings):
+    from django.test import Client
+
+    settings.DEBUG = True
+    call_command("demo_data", verbosity=0)
+    settings.DEBUG = False
+    for username in [*DEMO_USERS, "admin"]:
+        client = Client()
+        response = client.post(
+            "/anmelden/", {"username": username, "password": settings.DEMO_PASSWORD}, follow=True
+        )
+        assert response.status_code == 200
+        assert response.wsgi_request.user.username == username
+        dashboard = client.get("/", follow=True)
+        assert dashboard.status_code == 200
+        body = dashboard.content.decode()
+        erwartet = DEMO_USERS.get(username, (None, None))[1] or "Alle Bündnisse"
+        assert f"{erwartet} – Übersicht" in body, (username, dashboard.redirect_chain)
+        assert "Aufgaben der Bündniskerngruppe" in body
