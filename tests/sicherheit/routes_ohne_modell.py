@@ -1,9 +1,15 @@
-"""Function views name no model; which model their URL parameters point at (full URL name -> param -> model).
+"""Function views name no model; which model their URL parameters point at (full URL name -> param -> model),
+and fixed values for parameters that are no row (an action, a format, a category code).
 
-New function views with parameters must be added here, else the tests fail with a clear message.
+New function views with parameters must be added here, else the generic tests skip them (and
+test_every_row_route_is_mapped in test_cross_buendnis_alle_apps.py fails with the route's name).
 """
 
+from angebote.models import Angebot
+from bedarf.models import Bedarfskategorie, Datenluecke, Erhebung
+from berichte.models import Bericht, Exportauftrag
 from buendnis.models import Aufgabe, Sitzung, Vereinbarungsdokument, Verfahrensvereinbarung
+from foerderung.models import Foerderantrag, Projektidee, TeilhabeStelle, Verteilung
 
 FUNCTION_VIEW_MODELS = {
     "buendnis:top-create": {"pk": Sitzung},
@@ -11,4 +17,64 @@ FUNCTION_VIEW_MODELS = {
     "buendnis:aufgabe-status": {"pk": Aufgabe},
     "buendnis:dokument-create": {"pk": Verfahrensvereinbarung},
     "buendnis:dokument-download": {"pk": Vereinbarungsdokument},
+    "angebote:angebot-aktion": {"pk": Angebot},
+    "angebote:angebot-pruefung": {"pk": Angebot},
+    "angebote:angebot-bestaetigen": {"pk": Angebot},
+    "bedarf:erhebung-detail": {"pk": Erhebung},
+    "bedarf:meldung-vorlage": {"pk": Erhebung},
+    "bedarf:meldung-import": {"pk": Erhebung},
+    "bedarf:erhebung-abschliessen": {"pk": Erhebung},
+    "bedarf:erhebung-erinnern": {"pk": Erhebung},
+    "bedarf:meldung-bearbeiten": {"pk": Erhebung},
+    "bedarf:luecken": {"pk": Erhebung},
+    "bedarf:luecke-angebote": {"pk": Erhebung},
+    "bedarf:export": {"pk": Erhebung},
+    "bedarf:datenluecke-status": {"pk": Datenluecke},
+    "foerderung:verteilung-berechnen": {"pk": Verteilung},
+    "foerderung:verteilung-uebernehmen": {"pk": Verteilung},
+    "foerderung:verteilung-export": {"pk": Verteilung},
+    "foerderung:verteilung-import": {"pk": Verteilung},
+    "foerderung:antrag-update": {"pk": Foerderantrag},
+    "foerderung:antrag-status": {"pk": Foerderantrag},
+    "foerderung:antrag-bewilligen": {"pk": Foerderantrag},
+    "foerderung:antrag-ablehnen": {"pk": Foerderantrag},
+    "foerderung:antrag-mittelabruf": {"pk": Foerderantrag},
+    "foerderung:antrag-vn": {"pk": Foerderantrag},
+    "foerderung:antrag-monitoring": {"pk": Foerderantrag},
+    "foerderung:teilhabe-fallzahl": {"pk": TeilhabeStelle},
+    "foerderung:idee-status": {"pk": Projektidee},
+    "berichte:bericht-download": {"pk": Bericht},
+    "berichte:protokoll": {"pk": Sitzung},
+    "berichte:exportauftrag-detail": {"pk": Exportauftrag},
+    "berichte:exportauftrag-status": {"pk": Exportauftrag},
+    "berichte:exportauftrag-download": {"pk": Exportauftrag},
 }
+
+
+def _erste_aktion() -> str:
+    from angebote.services import TRANSITIONS
+
+    return next(iter(TRANSITIONS))
+
+
+def _erste_kategorie() -> str:
+    kategorie = Bedarfskategorie.objects.order_by("pk").first()
+    return kategorie.code if kategorie else "x"
+
+
+# Parameters that name no row: full URL name -> param -> value (or a callable giving it).
+FIXED_PARAMS = {
+    "angebote:angebot-aktion": {"aktion": _erste_aktion},
+    "bedarf:luecke-angebote": {"kategorie": _erste_kategorie},
+    "bedarf:export": {"fmt": "csv"},
+    "berichte:bericht-download": {"fmt": "html"},
+    "berichte:protokoll": {"fmt": "html"},
+}
+
+# Routes whose parameters name no row at all (a list or export of a model, filtered by visible_to).
+NO_ROW_ROUTES = {"berichte:export"}
+
+
+def fixed_value(route_name: str, param: str):
+    value = FIXED_PARAMS.get(route_name, {}).get(param)
+    return value() if callable(value) else value
