@@ -232,3 +232,16 @@ def test_edit_without_version_is_refused(scenario, angebot):
     assert response.status_code == 200
     angebot.refresh_from_db()
     assert angebot.titel == "Kurs"
+
+
+def test_status_change_without_a_person_shows_system_on_the_detail_page(scenario, angebot):
+    """Changes made by the system (demo data, imports by a deleted user) have no person; the page still opens."""
+    Statuswechsel.objects.create(
+        angebot=angebot,
+        aktion="veroeffentlichen",
+        von=AngebotStatus.ZUR_PRUEFUNG,
+        nach=AngebotStatus.VEROEFFENTLICHT,
+    )
+    antwort = scenario.client("koordination").get(angebot.get_absolute_url())
+    assert antwort.status_code == 200
+    assert "(System)" in antwort.content.decode()
