@@ -200,4 +200,6 @@ class AufgabeAusBeschlussForm(forms.Form):
         return data
 
 
-AufgabenFormSet = formset_factory(AufgabeAusBeschlussForm, extra=3, max_num=20)
+AufgabenFormSet = formset_factory(
+    AufgabeAusBeschlussForm, extra=3, max_num=20, absolute_max=20, validate_max=True
+)

@@ -8,7 +8,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
@@ -375,8 +375,12 @@ def top_anfuegen(request, pk):
             by=request.user,
         )
         messages.success(request, _("Tagesordnungspunkt angefügt."))
-    else:
+    elif "titel" in form.errors and not request.POST.get("titel", "").strip():
         messages.error(request, _("Bitte geben Sie einen Titel für den Tagesordnungspunkt an."))
+    else:
+        for field, fehler in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(fehler)}")
     return redirect(sitzung)
 
 
@@ -434,9 +438,15 @@ def beschluss_fassen(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(
-                request, _("Beschluss gespeichert, %(n)d Aufgabe(n) angelegt.") % {"n": len(entwuerfe)}
-            )
+            if entwuerfe:
+                meldung = ngettext(
+                    "Beschluss gespeichert, %(n)d Aufgabe angelegt.",
+                    "Beschluss gespeichert, %(n)d Aufgaben angelegt.",
+                    len(entwuerfe),
+                ) % {"n": len(entwuerfe)}
+            else:
+                meldung = _("Beschluss gespeichert (ohne Aufgaben).")
+            messages.success(request, meldung)
             return redirect(sitzung)
     return render(
         request, "buendnis/beschluss_form.html", {"sitzung": sitzung, "form": form, "formset": formset}

@@ -106,6 +106,13 @@ class Gremium(SameBuendnisMixin, TimestampedModel):
     def get_absolute_url(self):
         return reverse("buendnis:gremium-detail", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        if self.leitung_person_id and self.leitung_person.akteur_id != self.leitung_id:
+            raise ValidationError(
+                {"leitung_person": _("Die Person gehört nicht zum Akteur, der die Leitung hat.")}
+            )
+
 
 class Funktion(models.TextChoices):
     ENTSCHEIDUNG = "entscheidung", _("Entscheidungsfunktion")
@@ -159,6 +166,11 @@ class Mitgliedschaft(SameBuendnisMixin, TimestampedModel):
 
     def get_buendnis_id(self):
         return self.gremium.buendnis_id if self.gremium_id else None
+
+    def clean(self):
+        super().clean()
+        if self.person_id and self.akteur_id and self.person.akteur_id != self.akteur_id:
+            raise ValidationError({"person": _("Die Person gehört nicht zu diesem Akteur.")})
 
 
 class SitzungStatus(models.TextChoices):

@@ -384,3 +384,94 @@ def test_dashboard_checklist_tracks_the_nine_core_group_tasks(scenario, welt):
     assert [str(b) for b in stand[Kernaufgabe.FOREN]["belege"]] == ["Forum Deutsch a"]
     assert stand[Kernaufgabe.LENKUNG]["anzahl"] == 0  # another Bündnis's forum does not count
     assert "Forum Deutsch b" not in response.content.decode()
+
+
+def test_membership_person_must_belong_to_the_member_akteur(scenario, welt):
+    from buendnis.models import Ansprechperson, Mitgliedschaft
+
+    fremde_person = Ansprechperson.objects.create(akteur=welt["a"]["akteur2"], name="Frau Jobcenter")
+    gremium = welt["a"]["gremium"]
+    before = Mitgliedschaft.objects.count()
+    response = scenario.client("koordination").post(
+        reverse("buendnis:mitgliedschaft-create", args=[gremium.pk]),
+        {"akteur": welt["a"]["akteur"].pk, "person": fremde_person.pk, "funktion": "mitglied"},
+    )
+    assert response.status_code == 200
+    assert "Die Person gehört nicht zu diesem Akteur." in response.content.decode()
+    assert Mitgliedschaft.objects.count() == before
+
+
+def test_gremium_lead_person_must_belong_to_the_lead_akteur(scenario, welt):
+    from buendnis.models import Ansprechperson
+
+    fremde_person = Ansprechperson.objects.create(akteur=welt["a"]["akteur2"], name="Frau Jobcenter")
+    gremium = welt["a"]["gremium"]
+    response = scenario.client("koordination").post(
+        reverse("buendnis:gremium-update", args=[gremium.pk]),
+        {
+            "art": "forum",
+            "name": gremium.name,
+            "format": "arbeitsgruppe",
+            "status": "eingerichtet",
+            "leitung": welt["a"]["akteur"].pk,
+            "leitung_person": fremde_person.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "leitung_person" in response.context["form"].errors
+    gremium.refresh_from_db()
+    assert gremium.leitung_person is None
+
+
+def test_beschluss_message_counts_its_tasks_in_good_german(scenario, welt):
+    sitzung = welt["a"]["sitzung"]
+    client = scenario.client("koordination")
+    base = {"datum": "2030-01-01", "aufgaben-TOTAL_FORMS": "1", "aufgaben-INITIAL_FORMS": "0"}
+    ohne = client.post(
+        reverse("buendnis:beschluss-create", args=[sitzung.pk]), {**base, "text": "Ohne"}, follow=True
+    )
+    assert "Beschluss gespeichert (ohne Aufgaben)." in ohne.content.decode()
+    eine = client.post(
+        reverse("buendnis:beschluss-create", args=[sitzung.pk]),
+        {
+            **base,
+            "text": "Mit",
+            "aufgaben-0-titel": "Einladen",
+            "aufgaben-0-akteur": scenario.akteur_a.pk,
+            "aufgaben-0-faellig_am": "2030-02-01",
+        },
+        follow=True,
+    )
+    assert "Beschluss gespeichert, 1 Aufgabe angelegt." in eine.content.decode()
+
+
+def test_beschluss_with_more_tasks_than_allowed_is_refused_whole(scenario, welt):
+    sitzung = welt["a"]["sitzung"]
+    data = {
+        "text": "Zu viel",
+        "datum": "2030-01-01",
+        "aufgaben-TOTAL_FORMS": "25",
+        "aufgaben-INITIAL_FORMS": "0",
+    }
+    for i in range(25):
+        data |= {
+            f"aufgaben-{i}-titel": f"A{i}",
+            f"aufgaben-{i}-akteur": scenario.akteur_a.pk,
+            f"aufgaben-{i}-faellig_am": "2030-02-01",
+        }
+    response = scenario.client("koordination").post(
+        reverse("buendnis:beschluss-create", args=[sitzung.pk]), data
+    )
+    assert response.status_code == 200
+    assert not Beschluss.objects.filter(text="Zu viel").exists()
+    assert not Aufgabe.objects.filter(titel="A0").exists()
+
+
+def test_agenda_item_with_too_long_title_names_the_problem(scenario, welt):
+    sitzung = welt["a"]["sitzung"]
+    response = scenario.client("koordination").post(
+        reverse("buendnis:top-create", args=[sitzung.pk]), {"titel": "x" * 301}, follow=True
+    )
+    body = response.content.decode()
+    assert "Titel:" in body and "300" in body
+    assert sitzung.tagesordnungspunkte.count() == 1
