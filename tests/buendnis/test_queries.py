@@ -49,7 +49,7 @@ def count_queries(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("role", ["koordination", "land", "mitglied"])
+@pytest.mark.parametrize("role", ["koordination", "kommune", "mitglied", "auswertung", "land", "admin"])
 @pytest.mark.parametrize("url_name", PAGES)
 def test_query_count_does_not_grow_with_rows(scenario, url_name, role):
     client = scenario.client(role)
@@ -70,3 +70,30 @@ def test_list_pages_stay_within_a_small_query_budget(scenario, url_name, django_
     # The dashboard gathers panels of every app (offers, survey, funding, reports) on one page.
     with django_assert_max_num_queries(60 if url_name == "buendnis:dashboard" else 25):
         assert client.get(reverse(url_name)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url_name", "query"),
+    [
+        ("buendnis:aufgabe-list", "?status=offen&suche=a&page=2"),
+        ("buendnis:akteur-list", "?typ=bildungstraeger&suche=Tr&page=2"),
+        ("buendnis:sitzung-list", "?status=geplant&page=2"),
+        ("buendnis:gremium-list", "?art=forum&page=2"),
+        ("buendnis:vereinbarung-list", "?status=entwurf&page=2"),
+    ],
+)
+def test_filtered_second_page_keeps_its_query_count(scenario, url_name, query):
+    client = scenario.client("koordination")
+    fill(scenario, 30)
+    few = count_queries(client, reverse(url_name) + query)
+    fill(scenario, 40)
+    many = count_queries(client, reverse(url_name) + query)
+    assert many == few
+
+
+@pytest.mark.parametrize("url_name", PAGES[1:])
+def test_lists_show_at_most_one_page_of_rows(scenario, url_name):
+    fill(scenario, 30)
+    response = scenario.client("land").get(reverse(url_name))
+    assert response.context["is_paginated"] or response.context["paginator"].count <= 25
+    assert len(response.context["object_list"]) <= 25
