@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from import_export.forms import ImportForm
@@ -51,6 +53,15 @@ class ScopedAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
         if sees_all_buendnisse(request.user):
             return filters
         return [f for f in filters if f != self.owner_field]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a posted old version for anyone who may merely *view* the history (it only hides
+        # the revert button). Reverting is a change: the current row must be in scope and changeable.
+        if request.method == "POST" and not request.user.is_superuser:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_exclude(self, request, obj=None):
         exclude = list(super().get_exclude(request, obj) or [])

@@ -193,3 +193,30 @@ def test_roles_without_write_right_change_nothing_in_admin(scenario, welt, role)
 
 def test_document_versions_are_read_only_in_admin(scenario, welt):
     assert scenario.client("koordination").get(admin_url(Vereinbarungsdokument, "add")).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["land", "koordination_b"])
+def test_reverting_to_an_old_version_in_admin_needs_the_right_to_change(scenario, welt, role):
+    """simple-history's version form saves on POST for anyone who may view the history; we refuse that."""
+    gremium = welt["a"]["gremium"]
+    version = gremium.history.first()
+    url = reverse("admin:buendnis_gremium_simple_history", args=[gremium.pk, version.history_id])
+    data = {"art": "forum", "name": "Gekapert", "format": "arbeitsgruppe", "status": "beendet"}
+    response = scenario.client(role).post(url, data)
+    assert response.status_code == 403
+    gremium.refresh_from_db()
+    assert gremium.name == "Forum Deutsch a"
+    assert gremium.history.count() == 1
+
+
+def test_koordination_may_revert_own_row_to_an_old_version(scenario, welt):
+    gremium = welt["a"]["gremium"]
+    version = gremium.history.first()
+    gremium.name = "Umbenannt"
+    gremium.save()
+    url = reverse("admin:buendnis_gremium_simple_history", args=[gremium.pk, version.history_id])
+    data = {"art": "forum", "name": "Forum Deutsch a", "format": "arbeitsgruppe", "status": "vorgeschlagen"}
+    response = scenario.client("koordination").post(url, data)
+    assert response.status_code == 302
+    gremium.refresh_from_db()
+    assert gremium.name == "Forum Deutsch a"
