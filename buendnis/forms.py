@@ -90,6 +90,9 @@ class TagesordnungspunktForm(ScopedModelForm):
 
 
 class AufgabeForm(ScopedModelForm):
+    """What a task is about. Its status changes only through `aufgabe_status_setzen` (the "Stand melden" form
+    on the task's page), which follows the allowed transitions and records the completion date."""
+
     class Meta:
         model = Aufgabe
         fields = [
@@ -99,7 +102,6 @@ class AufgabeForm(ScopedModelForm):
             "akteur",
             "zustaendig",
             "faellig_am",
-            "status",
             "notiz",
             "prioritaet",
             "verfahrensvereinbarung",

@@ -475,3 +475,18 @@ def test_agenda_item_with_too_long_title_names_the_problem(scenario, welt):
     body = response.content.decode()
     assert "Titel:" in body and "300" in body
     assert sitzung.tagesordnungspunkte.count() == 1
+
+
+def test_task_status_changes_only_through_its_service_so_the_completion_date_is_kept(scenario, welt):
+    aufgabe = welt["a"]["aufgabe"]
+    client = scenario.client("koordination")
+    response = client.post(
+        reverse("buendnis:aufgabe-update", args=[aufgabe.pk]),
+        {"titel": "Neu betitelt", "status": "erledigt", "faellig_am": "2030-01-01"},
+    )
+    assert response.status_code == 302
+    aufgabe.refresh_from_db()
+    assert (aufgabe.titel, aufgabe.status, aufgabe.erledigt_am) == ("Neu betitelt", AufgabeStatus.OFFEN, None)
+    client.post(reverse("buendnis:aufgabe-status", args=[aufgabe.pk]), {"status": "erledigt"})
+    aufgabe.refresh_from_db()
+    assert (aufgabe.status, aufgabe.erledigt_am) == (AufgabeStatus.ERLEDIGT, timezone.localdate())
