@@ -94,9 +94,16 @@ class Gremium(SameBuendnisMixin, TimestampedModel):
         verbose_name_plural = _("Gremien")
         ordering = ["art", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["buendnis", "name"], name="gremium_name_unique_per_buendnis"),
             models.UniqueConstraint(
-                fields=["buendnis"], condition=Q(art="kerngruppe"), name="eine_kerngruppe_pro_buendnis"
+                fields=["buendnis", "name"],
+                name="gremium_name_unique_per_buendnis",
+                violation_error_message=_("Ein Gremium mit diesem Namen gibt es im Bündnis schon."),
+            ),
+            models.UniqueConstraint(
+                fields=["buendnis"],
+                condition=Q(art="kerngruppe"),
+                name="eine_kerngruppe_pro_buendnis",
+                violation_error_message=_("Das Bündnis hat schon eine Bündniskerngruppe."),
             ),
         ]
 
@@ -158,7 +165,11 @@ class Mitgliedschaft(SameBuendnisMixin, TimestampedModel):
         verbose_name_plural = _("Mitgliedschaften")
         ordering = ["akteur__name"]
         constraints = [
-            models.UniqueConstraint(fields=["gremium", "akteur"], name="mitgliedschaft_unique"),
+            models.UniqueConstraint(
+                fields=["gremium", "akteur"],
+                name="mitgliedschaft_unique",
+                violation_error_message=_("Dieser Akteur ist schon Mitglied des Gremiums."),
+            ),
         ]
 
     def __str__(self):
@@ -246,7 +257,15 @@ class Tagesordnungspunkt(SameBuendnisMixin, TimestampedModel):
         verbose_name = _("Tagesordnungspunkt")
         verbose_name_plural = _("Tagesordnungspunkte")
         ordering = ["sitzung", "position"]
-        constraints = [models.UniqueConstraint(fields=["sitzung", "position"], name="top_position_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sitzung", "position"],
+                name="top_position_unique",
+                violation_error_message=_(
+                    "Diese Nummer hat schon ein anderer Tagesordnungspunkt der Sitzung."
+                ),
+            )
+        ]
 
     def __str__(self):
         return f"TOP {self.position}: {self.titel}"
@@ -451,7 +470,11 @@ class Vereinbarungsdokument(SameBuendnisMixin, models.Model):
         verbose_name_plural = _("Dokumentversionen")
         ordering = ["vereinbarung", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["vereinbarung", "version"], name="dokument_version_unique")
+            models.UniqueConstraint(
+                fields=["vereinbarung", "version"],
+                name="dokument_version_unique",
+                violation_error_message=_("Diese Version der Vereinbarung gibt es schon."),
+            )
         ]
 
     def __str__(self):

@@ -95,7 +95,11 @@ class Kommune(SameBuendnisMixin, TimestampedModel):
         verbose_name_plural = _("Kommunen")
         ordering = ["buendnis__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["buendnis", "name"], name="kommune_name_unique_per_buendnis"),
+            models.UniqueConstraint(
+                fields=["buendnis", "name"],
+                name="kommune_name_unique_per_buendnis",
+                violation_error_message=_("Eine Kommune mit diesem Namen gibt es im Bündnis schon."),
+            ),
         ]
 
     def __str__(self):
@@ -173,7 +177,11 @@ class Akteur(SameBuendnisMixin, TimestampedModel):
         verbose_name_plural = _("Akteure")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["buendnis", "name"], name="akteur_name_unique_per_buendnis"),
+            models.UniqueConstraint(
+                fields=["buendnis", "name"],
+                name="akteur_name_unique_per_buendnis",
+                violation_error_message=_("Einen Akteur mit diesem Namen gibt es im Bündnis schon."),
+            ),
         ]
 
     def __str__(self):

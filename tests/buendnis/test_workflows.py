@@ -210,6 +210,7 @@ def test_second_kerngruppe_in_same_buendnis_is_refused(scenario):
     assert client.post(reverse("buendnis:gremium-create"), {**data, "name": "KG 1"}).status_code == 302
     response = client.post(reverse("buendnis:gremium-create"), {**data, "name": "KG 2"})
     assert response.status_code == 200
+    assert "Das Bündnis hat schon eine Bündniskerngruppe." in response.content.decode()
     assert not Gremium.objects.filter(name="KG 2").exists()
 
 
@@ -490,3 +491,42 @@ def test_task_status_changes_only_through_its_service_so_the_completion_date_is_
     client.post(reverse("buendnis:aufgabe-status", args=[aufgabe.pk]), {"status": "erledigt"})
     aufgabe.refresh_from_db()
     assert (aufgabe.status, aufgabe.erledigt_am) == (AufgabeStatus.ERLEDIGT, timezone.localdate())
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "meldung"),
+    [
+        (
+            "buendnis:kommune-create",
+            {"name": "Aheim"},
+            "Eine Kommune mit diesem Namen gibt es im Bündnis schon.",
+        ),
+        (
+            "buendnis:akteur-create",
+            {"name": "Caritas A", "typ": "schule"},
+            "Einen Akteur mit diesem Namen gibt es im Bündnis schon.",
+        ),
+        (
+            "buendnis:gremium-create",
+            {"name": "Forum Deutsch a", "art": "forum", "format": "arbeitsgruppe", "status": "vorgeschlagen"},
+            "Ein Gremium mit diesem Namen gibt es im Bündnis schon.",
+        ),
+    ],
+)
+def test_duplicates_are_refused_with_a_plain_german_message(scenario, welt, url, data, meldung):
+    if "typ" in data:
+        data["bereich"] = scenario.akteur_a.bereich_id
+    response = scenario.client("koordination").post(reverse(url), data)
+    assert response.status_code == 200
+    assert meldung in response.content.decode()
+
+
+def test_adding_a_member_twice_is_refused_with_a_plain_german_message(scenario, welt):
+    from buendnis.models import Mitgliedschaft
+
+    response = scenario.client("koordination").post(
+        reverse("buendnis:mitgliedschaft-create", args=[welt["a"]["gremium"].pk]),
+        {"akteur": welt["a"]["akteur"].pk, "funktion": "gast"},
+    )
+    assert "Dieser Akteur ist schon Mitglied des Gremiums." in response.content.decode()
+    assert Mitgliedschaft.objects.filter(gremium=welt["a"]["gremium"]).count() == 1
