@@ -28,3 +28,34 @@ def test_history_shows_many_to_many_and_choices_by_name(scenario):
     assert "IHK Mittlerer Niederrhein" in html
     assert "Jobcenter Rhein-Kreis Neuss" in html
     assert f"'akteur': {jobcenter.pk}" not in html
+
+
+DETAIL_EDITS = [
+    ("buendnis:buendnis-update", "buendnis", "buendnis:buendnis-detail"),
+    ("buendnis:kommune-update", "kommune", "buendnis:kommune-detail"),
+    ("buendnis:akteur-update", "akteur", "buendnis:akteur-detail"),
+    ("buendnis:gremium-update", "gremium", "buendnis:gremium-detail"),
+    ("buendnis:sitzung-update", "sitzung", "buendnis:sitzung-detail"),
+    ("buendnis:aufgabe-update", "aufgabe", "buendnis:aufgabe-detail"),
+    ("buendnis:vereinbarung-update", "vereinbarung", "buendnis:vereinbarung-detail"),
+]
+
+
+@pytest.mark.parametrize(("edit", "key", "detail"), DETAIL_EDITS)
+def test_every_detail_page_shows_who_changed_what_and_when(scenario, welt, edit, key, detail):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from buendnis.models import User
+    from tests.buendnis.test_schreibrechte import WRITES
+
+    User.objects.filter(pk=scenario.users["koordination"].pk).update(first_name="Karla", last_name="Koordina")
+    data = next(d for url, k, d in WRITES if url == edit)
+    obj = welt["a"][key]
+    response = scenario.client("koordination").post(reverse(edit, args=[obj.pk]), data(welt["a"], scenario))
+    assert response.status_code == 302
+    body = scenario.client("auswertung").get(reverse(detail, args=[obj.pk])).content.decode()
+    verlauf = body.split("Änderungsverlauf", 1)[1]
+    assert "Karla Koordina" in verlauf  # who, by name
+    assert "Gekapert" in verlauf  # what: the new value
+    assert timezone.localtime().strftime("%d.%m.%Y") in verlauf  # when

@@ -1,0 +1,56 @@
+"""The alliance dashboard shows what the issue lists, only from the user's own Bündnis."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from buendnis.models import Bereich, GremiumStatus
+from tests.factories import AkteurFactory, AufgabeFactory, GremiumFactory, SitzungFactory
+
+
+def test_dashboard_shows_kommunen_members_forums_meetings_and_tasks(scenario, welt):
+    a = scenario.a
+    anderer = Bereich.objects.exclude(schluessel="bildung").first()
+    AkteurFactory(buendnis=a, bereich=anderer)
+    GremiumFactory(buendnis=a, name="Wohnen", status=GremiumStatus.IN_DISKUSSION)
+    SitzungFactory(
+        gremium=welt["a"]["gremium"],
+        titel="Forum im Frühjahr",
+        beginn=timezone.now() + datetime.timedelta(days=3),
+    )
+    AufgabeFactory(buendnis=a, titel="Längst fällig", ueberfaellig=True)
+    AufgabeFactory(buendnis=a, titel="Für den Träger", akteur=scenario.akteur_a)
+    AufgabeFactory(buendnis=scenario.b, titel="Fremd und überfällig", ueberfaellig=True)
+
+    response = scenario.client("mitglied").get(reverse("buendnis:dashboard"))
+    ctx, body = response.context, response.content.decode()
+    assert {k.name for k in ctx["kommunen"]} == {"Aheim", "Adorf"}
+    assert ctx["anzahl_kommunen"] == 2
+    # Caritas A and Jobcenter a in Bildung, the new one in another area; Bündnis b's Akteure not at all.
+    assert dict(ctx["mitglieder_nach_bereich"]) == {"Bildung": 2, anderer.name: 1}
+    foren = dict(ctx["foren_nach_status"])
+    assert foren["in Diskussion"] == 1 and foren["vorgeschlagen"] == 1
+    assert [s.titel for s in ctx["naechste_sitzungen"]] == ["Forum im Frühjahr", "Sitzung a"]
+    assert ctx["offene_aufgaben"] == 3
+    assert [t.titel for t in ctx["ueberfaellige_aufgaben"]] == ["Längst fällig"]
+    assert [t.titel for t in ctx["meine_aufgaben"]] == ["Für den Träger"]
+    assert "3 offen, davon 1 überfällig" in body
+    assert "Fremd und überfällig" not in body
+    assert "Bheim" not in body
+
+
+def test_state_dashboard_counts_every_buendnis(scenario, welt):
+    AufgabeFactory(buendnis=scenario.b, titel="Fremd und überfällig", ueberfaellig=True)
+    response = scenario.client("land").get(reverse("buendnis:dashboard"))
+    assert response.context["anzahl_kommunen"] == 4
+    assert "Alle Bündnisse – Übersicht" in response.content.decode()
+    assert "Fremd und überfällig" in response.content.decode()
+
+
+def test_dashboard_links_to_all_overdue_tasks_when_more_than_ten(scenario):
+    for i in range(12):
+        AufgabeFactory(buendnis=scenario.a, titel=f"Überfällig {i}", ueberfaellig=True)
+    body = scenario.client("koordination").get(reverse("buendnis:dashboard")).content.decode()
+    assert "/aufgaben/?ueberfaellig=true" in body
+    assert "Alle 12 überfälligen Aufgaben anzeigen" in body
