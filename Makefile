@@ -49,8 +49,8 @@ format: install
 serve: messages
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make serve braucht PostgreSQL: DATABASE_URL=postgres://benutzer:passwort@host:5432/datenbank (siehe README, Betrieb)"; exit 2;; esac
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py check --deploy
-	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py createcachetable
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn config.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --timeout 60 --graceful-timeout 30 \

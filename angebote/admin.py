@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
+from angebote import services
 from angebote.models import Angebot, Aufenthaltsstatus, Kategorie, Statuswechsel, Zugang
 from angebote.resources import AngebotResource
 from buendnis.admin_base import ScopedAdmin
@@ -55,10 +57,30 @@ class StatuswechselInline(admin.TabularInline):
         return False
 
 
+class AngebotAdminForm(forms.ModelForm):
+    """The admin's change form with the same version check as the staff page (optimistic locking)."""
+
+    geladene_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["geladene_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # The admin saves inside one transaction: the row stays locked until this form is saved.
+            current = Angebot.objects.select_for_update().get(pk=self.instance.pk)
+            services.pruefe_version(current, cleaned.get("geladene_version"))
+        return cleaned
+
+
 @admin.register(Angebot)
 class AngebotAdmin(ImportExportMixin, ScopedAdmin):
     """Offers in the admin; import/export with the same resource (and scope checks) as the staff pages."""
 
+    form = AngebotAdminForm
     resource_classes = [AngebotResource]
     import_form_class = GepruefteImportForm
     import_formats = [GeprueftesXLSX, GeprueftesCSV]

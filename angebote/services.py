@@ -336,7 +336,8 @@ def aenderungen_seit(angebot: Angebot, version: int) -> list[str]:
     return aenderungen
 
 
-def _pruefe_version(current: Angebot, version: int | None) -> None:
+def pruefe_version(current: Angebot, version: int | None) -> None:
+    """Refuses a save based on an older version of the offer, naming who changed what since."""
     if version is None:
         raise ValidationError(_("Die Version des Angebots fehlt; bitte laden Sie das Formular neu."))
     if version == current.version:
@@ -412,7 +413,7 @@ def angebot_update(
     """
     current = _lock(angebot)
     _require(by, "angebote.change_angebot", current)
-    _pruefe_version(current, version)
+    pruefe_version(current, version)
     kommunen, anschlussangebote = list(kommunen), list(anschlussangebote)
     # Fields outside the form never come from it.
     for feld in (

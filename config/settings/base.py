@@ -140,6 +140,8 @@ SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # No script reads the CSRF cookie: forms carry the token, JavaScript takes it from the form's hidden field.
 CSRF_COOKIE_HTTPONLY = True
+# A refused form gets a German page in the application's layout (Django's own page is English, inline-styled).
+CSRF_FAILURE_VIEW = "buendnis.views_konto.csrf_fehler"
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"

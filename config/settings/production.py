@@ -13,7 +13,8 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY or SECRET_KEY.startswith(("dev-only", "django-insecure")) or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY muss gesetzt sein (mindestens 50 zufällige Zeichen).")
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+# Blank entries (" , " or a trailing comma) count as unset.
+ALLOWED_HOSTS = [host.strip() for host in env.list("DJANGO_ALLOWED_HOSTS", default=[]) if host.strip()]
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS muss gesetzt sein (z. B. buendnis.example.org).")
 # Origins allowed for CSRF besides the host itself (scheme included), e.g. https://buendnis.example.org

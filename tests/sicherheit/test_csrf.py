@@ -141,9 +141,6 @@ def test_refused_form_with_cookie_does_not_blame_the_cookies(scenario, settings)
     assert "Sicherheits-Cookie" not in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs CSRF_FAILURE_VIEW in config/settings/base.py (diff in notes/sicherheit.md)"
-)
 def test_the_settings_use_the_german_csrf_page(db):
     response = Client(enforce_csrf_checks=True).post("/anmelden/", {"username": "koord"})
     assert response.status_code == 403

@@ -4,7 +4,6 @@ staff pages; here the admin, the other edit path)."""
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from angebote import services as angebot_services
@@ -53,10 +52,6 @@ def test_angebot_admin_has_no_silent_path_for_bedarfsmeldung_and_foerderantrag(s
     assert antrag_admin is None or not antrag_admin.has_change_permission(None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: angebote/admin.py saves without a version check (see notes/sicherheit.md for the diff)",
-)
 def test_admin_save_based_on_an_older_version_of_an_angebot_is_refused(scenario):
     traeger = AkteurFactory(buendnis=scenario.a, name="VHS Aheim", kommune=scenario.a1)
     angebot = AngebotFactory(buendnis=scenario.a, titel="Kurs", traeger=traeger, kommunen=[scenario.a1])

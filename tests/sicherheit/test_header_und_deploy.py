@@ -52,10 +52,6 @@ def test_check_deploy_reports_nothing():
         pytest.param(
             {"DJANGO_SECRET_KEY": SECRET, "DJANGO_ALLOWED_HOSTS": " , "},
             "DJANGO_ALLOWED_HOSTS muss gesetzt sein",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="config/settings/production.py keeps blank hosts (diff in notes/sicherheit.md)",
-            ),
             id="blank-hosts",
         ),
     ],
