@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -79,8 +80,13 @@ class AufgabeFilter(ScopedFilterSetMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AufgabeStatus.choices)
     gremium = django_filters.ModelChoiceFilter(label=_("Gremium"), queryset=Gremium.objects.all())
     akteur = django_filters.ModelChoiceFilter(label=_("Akteur"), queryset=Akteur.objects.all())
-    ueberfaellig = django_filters.BooleanFilter(label=_("nur überfällige"), method="filter_ueberfaellig")
-    meine = django_filters.BooleanFilter(label=_("nur meine"), method="filter_meine")
+    # Checkboxes: a select of "Unbekannt/Ja/Nein" reads oddly for "only overdue" and "only mine".
+    ueberfaellig = django_filters.BooleanFilter(
+        label=_("nur überfällige"), method="filter_ueberfaellig", widget=forms.CheckboxInput
+    )
+    meine = django_filters.BooleanFilter(
+        label=_("nur meine Aufgaben"), method="filter_meine", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Aufgabe

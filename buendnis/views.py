@@ -249,7 +249,7 @@ class GremiumListView(ScopedListView):
     columns = [
         (gettext_lazy("Name"), "name"),
         (gettext_lazy("Art"), "get_art_display"),
-        (gettext_lazy("Format"), "get_format_display"),
+        (gettext_lazy("Arbeitsform"), "get_format_display"),
         (gettext_lazy("Status"), "get_status_display"),
         (gettext_lazy("Leitung"), "leitung"),
         (gettext_lazy("Mitglieder"), "anzahl_mitglieder"),

@@ -56,7 +56,7 @@ class Gremium(SameBuendnisMixin, TimestampedModel):
     name = models.CharField(_("Name"), max_length=200)
     thema = models.TextField(_("Thema"), blank=True)
     format = models.CharField(
-        _("Format"), max_length=20, choices=GremiumFormat.choices, default=GremiumFormat.ARBEITSGRUPPE
+        _("Arbeitsform"), max_length=20, choices=GremiumFormat.choices, default=GremiumFormat.ARBEITSGRUPPE
     )
     status = models.CharField(
         _("Status"), max_length=20, choices=GremiumStatus.choices, default=GremiumStatus.VORGESCHLAGEN

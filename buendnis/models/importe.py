@@ -16,7 +16,7 @@ class Importvorgang(models.Model):
     )
     ressource = models.CharField(_("Importart"), max_length=200)
     dateiname = models.CharField(_("Dateiname"), max_length=200)
-    format = models.CharField(_("Format"), max_length=10)
+    format = models.CharField(_("Dateiformat"), max_length=10)
     inhalt = models.BinaryField(_("Inhalt"), blank=True)
     zeilen = models.PositiveIntegerField(_("Zeilen"), default=0)
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.GEPRUEFT)

@@ -54,3 +54,32 @@ def test_dashboard_links_to_all_overdue_tasks_when_more_than_ten(scenario):
     body = scenario.client("koordination").get(reverse("buendnis:dashboard")).content.decode()
     assert "/aufgaben/?ueberfaellig=true" in body
     assert "Alle 12 überfälligen Aufgaben anzeigen" in body
+
+
+def test_german_labels_read_as_meant(scenario, welt):
+    """German msgids that another app's German catalogue translates ("Format" → "Dateiformat") are avoided."""
+    client = scenario.client("koordination")
+    for url in (reverse("buendnis:gremium-list"), welt["a"]["gremium"].get_absolute_url()):
+        body = client.get(url).content.decode()
+        assert "Arbeitsform" in body, url
+        assert "Dateiformat" not in body, url
+
+
+def test_task_filters_are_checkboxes_and_people_are_named(scenario):
+    from buendnis.models import User
+
+    User.objects.filter(pk=scenario.users["mitglied"].pk).update(first_name="Mia", last_name="Mitglied")
+    AufgabeFactory(
+        buendnis=scenario.a, titel="Längst fällig", ueberfaellig=True, zustaendig=scenario.users["mitglied"]
+    )
+    AufgabeFactory(buendnis=scenario.a, titel="Noch Zeit")
+    client = scenario.client("koordination")
+    for query in ("?ueberfaellig=on", "?ueberfaellig=true"):
+        response = client.get(reverse("buendnis:aufgabe-list") + query)
+        assert [a.titel for a in response.context["object_list"]] == ["Längst fällig"]
+    body = response.content.decode()
+    assert 'type="checkbox" name="ueberfaellig"' in body
+    assert "Unbekannt" not in body
+    assert "Mia Mitglied" in body
+    form = client.get(reverse("buendnis:aufgabe-create")).content.decode()
+    assert ">Mia Mitglied</option>" in form
