@@ -220,3 +220,32 @@ def test_koordination_may_revert_own_row_to_an_old_version(scenario, welt):
     assert response.status_code == 302
     gremium.refresh_from_db()
     assert gremium.name == "Forum Deutsch a"
+
+
+def test_bulk_delete_in_admin_never_reaches_rows_of_other_buendnis(scenario, welt):
+    fremd = welt["b"]["prioritaet"]
+    eigen = welt["a"]["prioritaet"]
+    response = scenario.client("koordination").post(
+        admin_url(fremd.__class__, "changelist"),
+        {"action": "delete_selected", "_selected_action": [fremd.pk, eigen.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert fremd.__class__.objects.filter(pk=fremd.pk).exists()
+    assert not fremd.__class__.objects.filter(pk=eigen.pk).exists()
+
+
+def test_state_role_cannot_delete_in_admin(scenario, welt):
+    eigen = welt["a"]["prioritaet"]
+    response = scenario.client("land").post(
+        admin_url(eigen.__class__, "changelist"),
+        {"action": "delete_selected", "_selected_action": [eigen.pk], "post": "yes"},
+    )
+    assert response.status_code in (200, 302, 403)
+    assert eigen.__class__.objects.filter(pk=eigen.pk).exists()
+    assert (
+        scenario.client("land")
+        .post(admin_url(eigen.__class__, "delete", eigen.pk), {"post": "yes"})
+        .status_code
+        == 403
+    )
+    assert eigen.__class__.objects.filter(pk=eigen.pk).exists()
