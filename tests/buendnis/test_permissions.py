@@ -196,3 +196,36 @@ def test_land_sees_rows_of_every_buendnis(scenario, welt):
     content = scenario.client("land").get(reverse("buendnis:gremium-list")).content.decode()
     assert "Forum Deutsch a" in content
     assert "Forum Deutsch b" in content
+
+
+@pytest.mark.parametrize("role", ["mitglied", "kommune"])
+def test_person_assigned_to_a_task_reports_its_status_but_edits_nothing_else(scenario, welt, role):
+    aufgabe = welt["a"]["aufgabe"]
+    Aufgabe.objects.filter(pk=aufgabe.pk).update(zustaendig=scenario.users[role])
+    client = scenario.client(role)
+    seite = client.get(reverse("buendnis:aufgabe-detail", args=[aufgabe.pk]))
+    assert seite.context["darf_status_setzen"] is True
+    assert "Stand melden" in seite.content.decode()
+    response = client.post(reverse("buendnis:aufgabe-status", args=[aufgabe.pk]), {"status": "in_arbeit"})
+    assert response.status_code == 302
+    edit = client.post(
+        reverse("buendnis:aufgabe-update", args=[aufgabe.pk]),
+        {"titel": "Umbenannt", "faellig_am": "2040-01-01"},
+    )
+    assert edit.status_code == 403
+    aufgabe.refresh_from_db()
+    assert (aufgabe.status, aufgabe.titel) == (AufgabeStatus.IN_ARBEIT, "Aufgabe a")
+
+
+def test_auswertung_sees_no_status_form_even_for_a_task_assigned_to_it(scenario, welt):
+    aufgabe = welt["a"]["aufgabe"]
+    Aufgabe.objects.filter(pk=aufgabe.pk).update(zustaendig=scenario.users["auswertung"])
+    client = scenario.client("auswertung")
+    assert (
+        client.get(reverse("buendnis:aufgabe-detail", args=[aufgabe.pk])).context["darf_status_setzen"]
+        is False
+    )
+    response = client.post(reverse("buendnis:aufgabe-status", args=[aufgabe.pk]), {"status": "erledigt"})
+    assert response.status_code == 403
+    aufgabe.refresh_from_db()
+    assert aufgabe.status == AufgabeStatus.OFFEN
