@@ -133,3 +133,18 @@ def test_access_filter_probes_the_zugang_index(viele_angebote):
     duldung = Aufenthaltsstatus.objects.get(code="duldung")
     plan = _plan(Angebot.objects.for_buendnis(viele_angebote.b.pk).zugaenglich_fuer(duldung.pk))
     assert "Seq Scan on angebote_zugang" not in plan, plan
+
+
+def test_catalogue_search_uses_the_trigram_indexes_not_a_full_scan(viele_angebote):
+    """Substring search over all offers (the state sees them all): bitmap scans on the trigram indexes."""
+    from angebote.filters import suche
+    from angebote.models import Angebot
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # a small test table: ask whether an index *can* serve
+        try:
+            plan = _plan(suche(Angebot.objects.all(), "Pflegehilfe Gemeinde"))
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert "angebot_titel_trgm" in plan and "angebot_beschreibung_trgm" in plan, plan
+    assert "Seq Scan on angebote_angebot" not in plan, plan
