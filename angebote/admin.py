@@ -7,7 +7,7 @@ from import_export.forms import ImportForm
 from angebote import services
 from angebote.models import Angebot, Aufenthaltsstatus, Kategorie, Statuswechsel, Zugang
 from angebote.resources import AngebotResource
-from buendnis.admin_base import ScopedAdmin
+from buendnis.admin_base import ScopedAdmin, ScopedInlineMixin
 from buendnis.io import lade_dataset, lies_upload
 
 
@@ -40,13 +40,13 @@ class GepruefteImportForm(ImportForm):
         return datei
 
 
-class ZugangInline(admin.TabularInline):
+class ZugangInline(ScopedInlineMixin, admin.TabularInline):
     model = Zugang
     extra = 0
     fields = ["status", "art", "bedingung", "oeffnung_moeglich", "oeffnung_hinweis"]
 
 
-class StatuswechselInline(admin.TabularInline):
+class StatuswechselInline(ScopedInlineMixin, admin.TabularInline):
     model = Statuswechsel
     extra = 0
     can_delete = False

@@ -3,7 +3,7 @@ Bündnis rows. Workflow fields are read-only here: approvals and drawdowns go th
 
 from django.contrib import admin
 
-from buendnis.admin_base import SafeExportAdminMixin, ScopedAdmin
+from buendnis.admin_base import SafeExportAdminMixin, ScopedAdmin, ScopedInlineMixin
 
 from .models import (
     Budget,
@@ -28,7 +28,7 @@ class GlobalAdmin(ScopedAdmin):
     owner_field = None
 
 
-class FoerderbausteinInline(admin.StackedInline):
+class FoerderbausteinInline(ScopedInlineMixin, admin.StackedInline):
     model = Foerderbaustein
     extra = 0
     show_change_link = True
@@ -59,7 +59,7 @@ class FoerderbausteinAdmin(GlobalAdmin):
     filter_horizontal = ["zugelassene_status"]
 
 
-class VerteilungsanteilInline(admin.TabularInline):
+class VerteilungsanteilInline(ScopedInlineMixin, admin.TabularInline):
     model = Verteilungsanteil
     extra = 0
     fields = ["buendnis", "indikatorwert", "sockel", "betrag"]
@@ -77,7 +77,7 @@ class VerteilungAdmin(GlobalAdmin):
     inlines = [VerteilungsanteilInline]
 
 
-class BudgetKommuneInline(admin.TabularInline):
+class BudgetKommuneInline(ScopedInlineMixin, admin.TabularInline):
     model = BudgetKommune
     extra = 0
     autocomplete_fields = ["kommune"]
@@ -106,7 +106,7 @@ class BudgetKommuneAdmin(ScopedAdmin):
     owner_field = None
 
 
-class KostenpositionInline(admin.TabularInline):
+class KostenpositionInline(ScopedInlineMixin, admin.TabularInline):
     model = Kostenposition
     extra = 0
     fields = ["kategorie", "bezeichnung", "einheiten", "einheitssatz", "betrag"]
@@ -116,7 +116,7 @@ class KostenpositionInline(admin.TabularInline):
         return False
 
 
-class StatuswechselInline(admin.TabularInline):
+class StatuswechselInline(ScopedInlineMixin, admin.TabularInline):
     model = Statuswechsel
     extra = 0
     can_delete = False
@@ -203,7 +203,7 @@ class MonitoringMeldungAdmin(ScopedAdmin):
     search_fields = ["antrag__titel"]
 
 
-class FallzahlInline(admin.TabularInline):
+class FallzahlInline(ScopedInlineMixin, admin.TabularInline):
     model = TeilhabeFallzahl
     extra = 0
 

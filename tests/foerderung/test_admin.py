@@ -88,3 +88,15 @@ def test_land_cannot_cut_budget_below_kommune_earmarks_in_admin(scenario, budget
     assert "bereits 40.000,00 EUR zugeteilt" in response.content.decode()
     budget_a.refresh_from_db()
     assert budget_a.betrag == Decimal("100000.00")
+
+
+def test_budget_inline_offers_only_the_own_kommunen(scenario, budget_a):
+    """The Kommune earmarks inline on a budget lists the Kommunen of the user's Bündnis only."""
+    response = scenario.client("koordination").get(
+        reverse("admin:foerderung_budget_change", args=[budget_a.pk])
+    )
+    assert response.status_code == 200
+    inline = response.context["inline_admin_formsets"][0].formset
+    kommunen = set(inline.empty_form.fields["kommune"].queryset)
+    assert scenario.a1 in kommunen and scenario.a2 in kommunen
+    assert scenario.b1 not in kommunen and scenario.b2 not in kommunen
