@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
@@ -89,6 +89,14 @@ class ScopedListView(ScopedMixin, FilterView):
 
     def get_queryset(self):
         return self.base_queryset().for_list()
+
+    def paginate_queryset(self, queryset, page_size):
+        """A page past the end (an old link after rows were removed) shows the last page instead of a 404."""
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404:
+            self.kwargs[self.page_kwarg] = "last"
+            return super().paginate_queryset(queryset, page_size)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -36,3 +36,15 @@ def test_favicon_is_served_from_static(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.svg")
+
+
+@pytest.mark.parametrize("seite", ["99", "abc"])
+def test_page_past_the_end_shows_the_last_page(scenario, seite):
+    """An old link (?page=99 after rows were removed) or a broken one still shows a list, not a 404."""
+    from tests.factories import AkteurFactory
+
+    AkteurFactory.create_batch(30, buendnis=scenario.a)
+    response = scenario.client("koordination").get(f"/akteure/?page={seite}")
+    assert response.status_code == 200
+    seite_obj = response.context["page_obj"]
+    assert seite_obj.number == seite_obj.paginator.num_pages == 2
