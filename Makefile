@@ -40,6 +40,7 @@ test-browser: messages
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install
