@@ -24,12 +24,6 @@ from buendnis.models import (
     Verfahrensvereinbarung,
 )
 
-
-def person_anzeige(user: User) -> str:
-    """A person as colleagues know them: the full name, the user name only when no name is recorded."""
-    return user.get_full_name() or user.username
-
-
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -117,7 +111,7 @@ class AufgabeForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["zustaendig"].queryset = User.objects.visible_to(self.user).filter(is_active=True)
-        self.fields["zustaendig"].label_from_instance = person_anzeige
+        self.fields["zustaendig"].label_from_instance = User.anzeigename
 
 
 class AufgabeStatusForm(forms.Form):
@@ -195,7 +189,7 @@ class AufgabeAusBeschlussForm(forms.Form):
         self.fields["zustaendig"].queryset = User.objects.filter(is_active=True)
         scope_form_querysets(self, user)
         self.fields["zustaendig"].queryset = User.objects.visible_to(user).filter(is_active=True)
-        self.fields["zustaendig"].label_from_instance = person_anzeige
+        self.fields["zustaendig"].label_from_instance = User.anzeigename
 
     def clean(self):
         data = super().clean()

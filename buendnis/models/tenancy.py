@@ -296,6 +296,10 @@ class User(AbstractUser):
         if errors:
             raise ValidationError(errors)
 
+    def anzeigename(self) -> str:
+        """The person as colleagues know them: the full name, the user name only when no name is recorded."""
+        return self.get_full_name() or self.username
+
     @property
     def ist_koordination(self) -> bool:
         return self.rolle == Rolle.KOORDINATION
