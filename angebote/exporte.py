@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus, Finanzierung, Zugang
@@ -222,12 +221,9 @@ def csv_bloecke(kopf: list[str], zeilen: Iterable[list]) -> Iterator[bytes]:
 
 
 def _xlsx_wert(wert):
-    if isinstance(wert, str):
-        if not wert:
-            return None
-        # Control characters are not allowed in XLSX; a stored text must not make the whole export fail.
-        return ILLEGAL_CHARACTERS_RE.sub("", wert)
-    return wert
+    # An empty text is an empty cell. Control characters, which XLSX does not allow, are gone already: every text
+    # cell went through `escape_formula` (the others are fixed labels).
+    return None if wert == "" else wert
 
 
 def xlsx_schreiben(kopf: list[str], zeilen: Iterable[list], ziel, titel: str = "Angebote") -> None:
