@@ -81,13 +81,15 @@ class Budget(SameBuendnisMixin, TimestampedModel):
                 }
             )
         bisher = Budget.objects.filter(pk=self.pk).values_list("betrag", flat=True).first()
+        if bisher is None or self.betrag >= bisher:
+            return  # not a cut: what is approved does not matter
         bewilligt = Foerderantrag.objects.filter(
             buendnis_id=self.buendnis_id,
             baustein_id=self.baustein_id,
             haushaltsjahr=self.jahr,
             status__in=BEWILLIGTE_STATUS,
         ).aggregate(s=Sum("bewilligt_betrag"))["s"] or Decimal("0")
-        if bisher is not None and self.betrag < bisher and self.betrag < bewilligt:
+        if self.betrag < bewilligt:
             raise ValidationError(
                 {
                     "betrag": _(
