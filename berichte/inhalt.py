@@ -14,17 +14,17 @@ web chart, the PDF bars and the table alternative come from the same data.
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from buendnis.io import CONTROL_CHARACTERS
+
 CENT = Decimal("0.01")
-# Control characters XML 1.0 forbids (DOCX and XLSX are XML); text pasted from word processors can carry them.
-STEUERZEICHEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def ohne_steuerzeichen(value: str) -> str:
-    """Text without the control characters that would break a DOCX or XLSX file (each becomes a space)."""
-    return STEUERZEICHEN.sub(" ", value)
+    """Text without the control characters that would break a DOCX or XLSX file (each becomes a space, as in
+    `escape_formula`); text pasted from word processors can carry them."""
+    return CONTROL_CHARACTERS.sub(" ", value)
 
 
 def bereinigt(value):
