@@ -94,7 +94,8 @@ def _sperren(antrag: Foerderantrag) -> Foerderantrag:
     return Foerderantrag.objects.select_for_update().select_related("baustein__programm").get(pk=antrag.pk)
 
 
-def _pruefe_uebergang(antrag: Foerderantrag, nach: str, by: User) -> None:
+def pruefe_uebergang(antrag: Foerderantrag, nach: str, by: User) -> None:
+    """Refuses a move the workflow does not allow from the current state, or this user may not make."""
     erlaubt = UEBERGAENGE.get(antrag.status, {})
     if nach not in erlaubt:
         raise ValidationError(
@@ -251,7 +252,7 @@ def antrag_statuswechsel(*, antrag: Foerderantrag, nach: str, by: User, kommenta
     if nach == A.VN_EINGEREICHT:
         raise ValidationError(_("Bitte erfassen Sie den Verwendungsnachweis."))
     antrag = _sperren(antrag)
-    _pruefe_uebergang(antrag, nach, by)
+    pruefe_uebergang(antrag, nach, by)
     if nach == A.EINGEREICHT:
         if antrag.beantragt <= 0 or not antrag.kostenpositionen.exists():
             raise ValidationError(
@@ -294,7 +295,7 @@ def antrag_bewilligen(
     overrides it with a reason, within what remains of the Bündnis budget for the module and year."""
     betrag = _geld(betrag)
     antrag = _sperren(antrag)
-    _pruefe_uebergang(antrag, A.BEWILLIGT, by)
+    pruefe_uebergang(antrag, A.BEWILLIGT, by)
     if betrag <= 0:
         raise ValidationError({"betrag": _("Die Bewilligung muss größer als 0 EUR sein.")})
     if betrag > antrag.beantragt:
@@ -341,7 +342,7 @@ def antrag_bewilligen(
 @transaction.atomic
 def antrag_ablehnen(*, antrag: Foerderantrag, grund: str, by: User) -> Foerderantrag:
     antrag = _sperren(antrag)
-    _pruefe_uebergang(antrag, A.ABGELEHNT, by)
+    pruefe_uebergang(antrag, A.ABGELEHNT, by)
     if not grund.strip():
         raise ValidationError({"grund": _("Bitte geben Sie einen Ablehnungsgrund an.")})
     antrag.ablehnungsgrund = grund.strip()
@@ -405,7 +406,7 @@ def verwendungsnachweis_einreichen(
 ) -> Verwendungsnachweis:
     """Records the proof of use (narrative report and financial statement) and moves the application on."""
     antrag = _sperren(antrag)
-    _pruefe_uebergang(antrag, A.VN_EINGEREICHT, by)
+    pruefe_uebergang(antrag, A.VN_EINGEREICHT, by)
     vn, _created = Verwendungsnachweis.objects.get_or_create(
         antrag=antrag,
         defaults={

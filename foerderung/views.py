@@ -418,13 +418,11 @@ def antrag_status(request, pk):
 def antrag_bewilligen(request, pk):
     antrag = get_object_or_404(Foerderantrag.objects.visible_to(request.user).for_list(), pk=pk)
     _require(request, "foerderung.review_foerderantrag", antrag)
-    if antrag.status != AntragStatus.IN_PRUEFUNG:
+    try:
         # Say so before anyone fills in a Bescheid that would be refused.
-        messages.error(
-            request,
-            _("Ein Antrag im Status „%(alt)s“ kann nicht in den Status „%(neu)s“ wechseln.")
-            % {"alt": antrag.get_status_display(), "neu": AntragStatus.BEWILLIGT.label},
-        )
+        services.pruefe_uebergang(antrag, AntragStatus.BEWILLIGT, request.user)
+    except ValidationError as exc:
+        _fehler(request, exc)
         return redirect(antrag)
     form = forms.BewilligungForm(request.POST or None, initial={"betrag": antrag.beantragt})
     if request.method == "POST" and form.is_valid():
