@@ -17,7 +17,7 @@ from angebote.models import (
 )
 from buendnis.choices import Baustein
 from buendnis.generic import ScopedFilterSetMixin
-from buendnis.models import Buendnis, Kommune
+from buendnis.models import Akteur, Buendnis, Kommune
 
 # More matching Träger than this: the search joins them instead of listing their ids.
 TRAEGER_MAX = 5000
@@ -29,8 +29,6 @@ def suche(qs, value: str):
     The Träger are looked up first and given as a list of ids: then every condition lies on the offer table and
     PostgreSQL combines its trigram indexes (migration 0005) instead of reading all offers; a join or a subquery
     in the OR would force a full scan."""
-    from buendnis.models import Akteur
-
     for wort in (value or "").split()[:8]:
         wort = wort[:100]
         traeger = list(
