@@ -28,6 +28,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -81,7 +82,8 @@ def dataset_response(dataset: tablib.Dataset, fmt: str, filename: str) -> HttpRe
     else:
         content = dataset.export(fmt)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    # Quoted or encoded as the RFC requires, so a name from user data cannot break the header.
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
     return response
 
 

@@ -163,3 +163,15 @@ def test_xlsx_formula_without_stored_result_is_refused_not_read_as_empty(db):
     assert "Formeln ohne berechneten Wert" in " ".join(exc.value.messages)
     # A plain file is read as before.
     assert lade_dataset(xlsx(["Neuss", 5]), "xlsx")[0] == ("Neuss", 5)
+
+
+def test_download_name_from_user_data_cannot_break_the_header():
+    import tablib
+
+    from buendnis.io import dataset_response
+
+    response = dataset_response(tablib.Dataset(["x"], headers=["a"]), "csv", 'Kommune "Süd"; name=evil')
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert '"' not in response["Content-Disposition"].split("filename*=", 1)[1]
+    plain = dataset_response(tablib.Dataset(["x"], headers=["a"]), "csv", "angebote-2026-11-26")
+    assert plain["Content-Disposition"] == 'attachment; filename="angebote-2026-11-26.csv"'
