@@ -86,9 +86,8 @@ def xlsx_wert(value):
     """openpyxl refuses time-zone-aware datetimes, unknown types and control characters; numbers stay numbers."""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
-    if isinstance(value, str):
-        return ohne_steuerzeichen(value)
-    if value is None or isinstance(value, int | float | Decimal | datetime.date | bool):
+    # Texts come through `escape_formula`, which replaced the control characters already.
+    if value is None or isinstance(value, str | int | float | Decimal | datetime.date | bool):
         return value
     return ohne_steuerzeichen(str(value))
 
