@@ -347,7 +347,7 @@ def pruefe_version(current: Angebot, version: int | None) -> None:
     if letzte is not None:
         person = letzte.history_user
         wer = _(" von %(person)s am %(zeit)s") % {
-            "person": (person.get_full_name() or person.username) if person else _("System"),
+            "person": person.anzeigename() if person else _("System"),
             "zeit": localize(timezone.localtime(letzte.history_date)),
         }
     felder = aenderungen_seit(current, version)

@@ -116,11 +116,7 @@ def bedarfsmeldung_speichern(
             aktuelle_version=aktuelle_version,
         )
     if version != aktuelle_version:
-        wer = (
-            meldung.geaendert_von.get_full_name() or meldung.geaendert_von.username
-            if meldung.geaendert_von
-            else "?"
-        )
+        wer = meldung.geaendert_von.anzeigename() if meldung.geaendert_von else "?"
         zeilen = _aenderungen_seit(meldung, version, raster)
         raise VeralteteMeldung(
             _(

@@ -339,7 +339,7 @@ def _verantwortlich(aufgabe) -> str:
     if aufgabe.akteur_id:
         return aufgabe.akteur.name
     if aufgabe.zustaendig_id:
-        return aufgabe.zustaendig.get_full_name() or aufgabe.zustaendig.username
+        return aufgabe.zustaendig.anzeigename()
     return "–"
 
 
