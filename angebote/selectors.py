@@ -40,6 +40,54 @@ def _laufende(buendnis_id: int, stichtag: datetime.date | None):
     )
 
 
+@dataclass
+class Plaetze:
+    """Places in published offers running on the Stichtag, by the counting rule above: kreisweit offers count for
+    every Kommune of the Bündnis. Keys are Kategorie ids, Kommune ids and Aufenthaltsstatus ids."""
+
+    kommune_kategorie_status: dict[Zelle, int]  # open to that status
+    kategorie_status: dict[tuple[int, int], int]  # Bündnis-wide, each offer once
+    kommune_kategorie: dict[tuple[int, int], int]  # open to at least one status, each offer once
+    kategorie: dict[int, int]  # Bündnis-wide, open to at least one status, each offer once
+
+
+def plaetze_im_buendnis(
+    buendnis_id: int, stichtag: datetime.date | None = None, alle_kommunen: list[int] | None = None
+) -> Plaetze:
+    """All place figures of a Bündnis in two queries (three without `alle_kommunen`). A per-status figure cannot
+    be summed over statuses without counting an offer twice, so the "any status" figures are counted per offer."""
+    angebote = _laufende(buendnis_id, stichtag)
+    zeilen = list(
+        Zugang.objects.filter(angebot__in=angebote, art__in=ZUGAENGLICH).values_list(
+            "angebot_id", "angebot__kategorie_id", "status_id", "angebot__plaetze", "angebot__kreisweit"
+        )
+    )
+    if alle_kommunen is None:
+        alle_kommunen = list(Kommune.objects.filter(buendnis_id=buendnis_id).values_list("pk", flat=True))
+    orte: dict[int, list[int]] = defaultdict(list)
+    for angebot_id, kommune_id in Angebot.kommunen.through.objects.filter(angebot__in=angebote).values_list(
+        "angebot_id", "kommune_id"
+    ):
+        orte[angebot_id].append(kommune_id)
+    kks: dict[Zelle, int] = defaultdict(int)
+    ks: dict[tuple[int, int], int] = defaultdict(int)
+    kk: dict[tuple[int, int], int] = defaultdict(int)
+    k: dict[int, int] = defaultdict(int)
+    gezaehlt: set[int] = set()
+    for angebot_id, kategorie_id, status_id, anzahl, kreisweit in zeilen:
+        anzahl = anzahl or 0
+        wo = alle_kommunen if kreisweit else orte.get(angebot_id, [])
+        ks[(kategorie_id, status_id)] += anzahl
+        for kommune_id in wo:
+            kks[(kommune_id, kategorie_id, status_id)] += anzahl
+        if angebot_id not in gezaehlt:
+            gezaehlt.add(angebot_id)
+            k[kategorie_id] += anzahl
+            for kommune_id in wo:
+                kk[(kommune_id, kategorie_id)] += anzahl
+    return Plaetze(dict(kks), dict(ks), dict(kk), dict(k))
+
+
 def plaetze_nach_kommune_kategorie_status(
     buendnis_id: int, stichtag: datetime.date | None = None
 ) -> dict[Zelle, int]:
@@ -48,37 +96,15 @@ def plaetze_nach_kommune_kategorie_status(
     Only cells with at least one accessible offer appear (read others as 0, e.g. `result.get(key, 0)`).
     Kreisweit offers count for every Kommune of the Bündnis (see the module docstring). The offers behind a
     cell: `Angebot.objects.fuer_zelle(kommune_id=..., kategorie_id=..., status_id=..., stichtag=...)`.
-    Three queries whatever the data size.
     """
-    angebote = _laufende(buendnis_id, stichtag)
-    zeilen = list(
-        Zugang.objects.filter(angebot__in=angebote, art__in=ZUGAENGLICH).values_list(
-            "angebot_id", "angebot__kategorie_id", "status_id", "angebot__plaetze", "angebot__kreisweit"
-        )
-    )
-    alle_kommunen = list(Kommune.objects.filter(buendnis_id=buendnis_id).values_list("pk", flat=True))
-    orte: dict[int, list[int]] = defaultdict(list)
-    for angebot_id, kommune_id in Angebot.kommunen.through.objects.filter(angebot__in=angebote).values_list(
-        "angebot_id", "kommune_id"
-    ):
-        orte[angebot_id].append(kommune_id)
-    result: dict[Zelle, int] = defaultdict(int)
-    for angebot_id, kategorie_id, status_id, plaetze, kreisweit in zeilen:
-        for kommune_id in alle_kommunen if kreisweit else orte.get(angebot_id, []):
-            result[(kommune_id, kategorie_id, status_id)] += plaetze or 0
-    return dict(result)
+    return plaetze_im_buendnis(buendnis_id, stichtag).kommune_kategorie_status
 
 
 def plaetze_nach_kategorie_status(
     buendnis_id: int, stichtag: datetime.date | None = None
 ) -> dict[tuple[int, int], int]:
     """Bündnis-wide places per (kategorie_id, status_id), each offer counted once."""
-    result: dict[tuple[int, int], int] = defaultdict(int)
-    for kategorie_id, status_id, plaetze in Zugang.objects.filter(
-        angebot__in=_laufende(buendnis_id, stichtag), art__in=ZUGAENGLICH
-    ).values_list("angebot__kategorie_id", "status_id", "angebot__plaetze"):
-        result[(kategorie_id, status_id)] += plaetze or 0
-    return dict(result)
+    return plaetze_im_buendnis(buendnis_id, stichtag).kategorie_status
 
 
 @dataclass

@@ -10,14 +10,14 @@ pages pass `eigene_roh=True` so a `kommune` user sees its own row raw (display o
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from angebote.models import ZUGAENGLICH, Angebot, Aufenthaltsstatus, Zugang
+from angebote.models import ZUGAENGLICH, Angebot, Aufenthaltsstatus
+from angebote.selectors import plaetze_im_buendnis
 from bedarf import suppression
 from bedarf.models import (
     AUFSCHLUESSELUNGEN,
@@ -169,51 +169,6 @@ def geschuetzter_bedarf(user: User, erhebung: Erhebung, *, eigene_roh: bool = Fa
         eigene_index=eigene_index,
         alle_kommunen=alle,
     )
-
-
-@dataclass
-class Plaetze:
-    """Places in published offers running on the Stichtag, by the counting rule of `angebote.selectors`
-    (`plaetze_nach_kommune_kategorie_status`): kreisweit offers count for every Kommune of the Bündnis. Keys are
-    angebote Kategorie ids, Kommune ids and Aufenthaltsstatus ids."""
-
-    kommune_kategorie_status: dict[tuple[int, int, int], int]  # open to that status
-    kategorie_status: dict[tuple[int, int], int]  # Bündnis-wide, each offer once
-    kommune_kategorie: dict[tuple[int, int], int]  # open to at least one status, each offer once
-    kategorie: dict[int, int]  # Bündnis-wide, open to at least one status, each offer once
-
-
-def plaetze_im_buendnis(buendnis_id: int, stichtag: datetime.date, alle_kommunen: list[int]) -> Plaetze:
-    """All place figures of the gap analysis in two queries (a per-status figure cannot be summed over
-    statuses without counting an offer twice, so the "any status" figures are counted per offer)."""
-    angebote = Angebot.objects.for_buendnis(buendnis_id).veroeffentlicht().laufend_am(stichtag)
-    zeilen = list(
-        Zugang.objects.filter(angebot__in=angebote, art__in=ZUGAENGLICH).values_list(
-            "angebot_id", "angebot__kategorie_id", "status_id", "angebot__plaetze", "angebot__kreisweit"
-        )
-    )
-    orte: dict[int, list[int]] = defaultdict(list)
-    for angebot_id, kommune_id in Angebot.kommunen.through.objects.filter(angebot__in=angebote).values_list(
-        "angebot_id", "kommune_id"
-    ):
-        orte[angebot_id].append(kommune_id)
-    kks: dict[tuple[int, int, int], int] = defaultdict(int)
-    ks: dict[tuple[int, int], int] = defaultdict(int)
-    kk: dict[tuple[int, int], int] = defaultdict(int)
-    k: dict[int, int] = defaultdict(int)
-    gezaehlt: set[int] = set()
-    for angebot_id, kategorie_id, status_id, anzahl, kreisweit in zeilen:
-        anzahl = anzahl or 0
-        wo = alle_kommunen if kreisweit else orte.get(angebot_id, [])
-        ks[(kategorie_id, status_id)] += anzahl
-        for kommune_id in wo:
-            kks[(kommune_id, kategorie_id, status_id)] += anzahl
-        if angebot_id not in gezaehlt:
-            gezaehlt.add(angebot_id)
-            k[kategorie_id] += anzahl
-            for kommune_id in wo:
-                kk[(kommune_id, kategorie_id)] += anzahl
-    return Plaetze(dict(kks), dict(ks), dict(kk), dict(k))
 
 
 def gap_analyse(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> Lueckenanalyse:
