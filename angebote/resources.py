@@ -75,7 +75,8 @@ HEADER = {key: header for key, header, _attr in SPALTEN}
 ATTR_TO_HEADER = {attr: header for _key, header, attr in SPALTEN}
 HEADER_TO_ATTR = {header: attr for _key, header, attr in SPALTEN}
 PFLICHTSPALTEN = ["Kennung", "Titel", "Träger", "Kommunen", "Kategorie"]
-# Lookups with an IN list are split so SQLite's limit of bound parameters is never reached.
+# Lookups with an IN list are split into chunks of this size: old SQLite builds allow only 999 bound
+# parameters (current ones 32,766; the catalogue search passes up to 5,000 Träger ids in one list).
 IN_LISTE_MAX = 900
 BATCH = 1000
 # Fields an import row may change (the workflow fields never come from a file).
