@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "buendnis",
     "angebote",
     "bedarf",
@@ -87,6 +89,19 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The task worker and the web server write to the same file. WAL lets readers go on beside a writer, the
+    # busy timeout makes a writer wait for the lock instead of failing with "database is locked", and
+    # EXCLUSIVE transactions take the write lock at BEGIN (in WAL mode the same as IMMEDIATE: readers go on),
+    # so a transaction never fails halfway when it upgrades from reading to writing. django-tasks-db claims a
+    # task inside such a transaction.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "EXCLUSIVE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "buendnis.User"
@@ -202,6 +217,12 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="buendnis-demo")
 
 # Dashboard figures (berichte) are cached this long at most; every committed write outdates them earlier.
 BERICHTE_DASHBOARD_CACHE_SEKUNDEN = env.int("BERICHTE_DASHBOARD_CACHE_SEKUNDEN", default=60)
+
+# Work outside the request (exports, e-mail) runs as tasks (Django's tasks API, backport django-tasks) in the
+# database queue; `manage.py db_worker` runs them (started by `make run` and `make serve`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A failed e-mail is sent again after these pauses (seconds), then it counts as failed (buendnis.tasks).
+MAIL_WIEDERHOLUNG_SEKUNDEN = [60, 5 * 60, 30 * 60]
 
 LOGGING = {
     "version": 1,
