@@ -14,6 +14,7 @@ from buendnis.models import (
     Gremium,
     Importvorgang,
     Kommune,
+    Mailversand,
     Mitgliedschaft,
     Prioritaet,
     Sitzung,
@@ -231,6 +232,42 @@ class ImportvorgangAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     exclude = ["inhalt"]
     readonly_fields = ["benutzer", "ressource", "dateiname", "format", "zeilen", "status", "importiert_am"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Mailversand)
+class MailversandAdmin(admin.ModelAdmin):
+    """E-mails sent by the worker, with attempts and the last error (superusers only; read-only)."""
+
+    list_display = [
+        "betreff",
+        "empfaenger",
+        "status",
+        "versuche",
+        "naechster_versuch",
+        "gesendet_am",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["betreff", "empfaenger", "letzter_fehler"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "betreff",
+        "empfaenger",
+        "status",
+        "versuche",
+        "letzter_fehler",
+        "naechster_versuch",
+        "gesendet_am",
+    ]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
 
     def has_add_permission(self, request):
         return False

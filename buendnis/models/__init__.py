@@ -18,6 +18,7 @@ from .gremien import (
     Verfahrensvereinbarung,
 )
 from .importe import Importvorgang
+from .mail import MailStatus, Mailversand
 from .tenancy import Akteur, AkteurTyp, Ansprechperson, Bereich, Buendnis, Kommune, User
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "GremiumFormat",
     "GremiumStatus",
     "Kommune",
+    "MailStatus",
+    "Mailversand",
     "Mitgliedschaft",
     "Prioritaet",
     "SameBuendnisMixin",

@@ -39,7 +39,8 @@ def test_every_text_field_of_every_alliance_model_is_covered(bestand):
     for model in apps.get_app_config("buendnis").get_models():
         if model.__name__.startswith("Historical") or model.__name__ in ("User", "Bereich"):
             continue
-        if model.__name__ in ("Importvorgang",):
+        # Audit records shown only in the superuser admin, which escapes every value.
+        if model.__name__ in ("Importvorgang", "Mailversand"):
             continue
         if list(text_fields(model)):
             assert model in covered, f"{model.__name__} has text fields but no row in the XSS fixture"
