@@ -26,6 +26,8 @@ from buendnis.io import escape_formula
 
 CHUNK = 2000
 FORMATE = ("csv", "xlsx", "json")
+# `Exportauftrag.art` of the Datenpaket; every other job names a registered model as app.modell.
+DATENPAKET = "datenpaket"
 
 
 def sync_max() -> int:

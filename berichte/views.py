@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import FormView
 
 from berichte import domaene, exporte, opendata, render_docx, render_html, render_pdf, selectors, services
@@ -172,26 +172,30 @@ def export_uebersicht(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def export(request, app_label: str, model_name: str):
-    """`?format=csv|xlsx|json` of a registered model, limited to the user's scope (optionally one Bündnis).
+    """`format=csv|xlsx|json` of a registered model, limited to the user's scope (optionally `buendnis=<id>`).
 
-    CSV and JSON stream row by row; XLSX is written to a temporary file and streamed from there. Above
-    `BERICHTE_EXPORT_SYNC_MAX` rows, or with `?hintergrund=1`, the export becomes a background job.
+    GET answers with the file: CSV and JSON stream row by row, XLSX is written to a temporary file and streamed
+    from there. POST (same fields) starts a background job and leads to its progress page. Above
+    `BERICHTE_EXPORT_SYNC_MAX` rows, or with `?hintergrund=1`, GET shows the form that starts the job: a GET
+    never writes, so no other site can start an export for a signed-in person with a link.
     """
     eintrag = registry.get(app_label, model_name)
     if eintrag is None:
         raise Http404(_("Für diese Daten gibt es keinen Export."))
     if not eintrag.darf(request.user):
         _verweigert()
-    fmt = request.GET.get("format", "xlsx")
+    daten = request.POST if request.method == "POST" else request.GET
+    fmt = daten.get("format", "xlsx")
     if fmt not in exporte.FORMATE:
         return HttpResponse(
             _("Unbekanntes Format. Möglich sind: csv, xlsx, json."), status=400, content_type="text/plain"
         )
     qs = eintrag.queryset(request.user)
     buendnis = None
-    if request.GET.get("buendnis"):
-        wert = request.GET["buendnis"]
+    if daten.get("buendnis"):
+        wert = daten["buendnis"]
         if not (wert.isdecimal() and len(wert) <= 9):
             return HttpResponse(
                 _("Ungültige Angabe zum Bündnis: bitte die Nummer eines Bündnisses angeben."),
@@ -200,11 +204,18 @@ def export(request, app_label: str, model_name: str):
             )
         buendnis = get_object_or_404(Buendnis.objects.visible_to(request.user), pk=int(wert))
         qs = qs.for_buendnis(buendnis.pk)
-    if request.GET.get("hintergrund") or qs.count() > exporte.sync_max():
+    if request.method == "POST":
         auftrag = services.exportauftrag_starten(
             art=eintrag.key, format=fmt, buendnis=buendnis, by=request.user
         )
         return redirect(auftrag)
+    anzahl = qs.count()
+    if request.GET.get("hintergrund") or anzahl > exporte.sync_max():
+        return render(
+            request,
+            "berichte/export_hintergrund.html",
+            {"eintrag": eintrag, "format": fmt, "buendnis": buendnis, "anzahl": anzahl},
+        )
     headers, rows = exporte.zeilen(eintrag, qs, request.user)
     name = f"{eintrag.model_name}-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "xlsx":

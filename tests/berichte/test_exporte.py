@@ -157,14 +157,15 @@ def test_datenpaket_of_other_buendnis_is_refused(scenario, daten):
 # Background jobs ---------------------------------------------------------------------------------------------
 
 
-def test_large_export_runs_in_background_with_progress(
-    scenario, daten, settings, django_capture_on_commit_callbacks
-):
-    settings.BERICHTE_EXPORT_THREADS = False
+def test_large_export_is_offered_as_a_background_job_by_get_and_started_by_post(scenario, daten, settings):
     settings.BERICHTE_EXPORT_SYNC_MAX = 2
     client = scenario.client("koordination")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(url(format="xlsx"))
+    angebot = client.get(url(format="xlsx"))
+    assert angebot.status_code == 200
+    assert angebot["Content-Type"].startswith("text/html")
+    assert b'method="post"' in angebot.content and b"Export starten" in angebot.content
+    assert not Exportauftrag.objects.exists()
+    response = client.post(reverse("berichte:export", args=["buendnis", "aufgabe"]), {"format": "xlsx"})
     auftrag = Exportauftrag.objects.get()
     assert response.status_code == 302
     assert response["Location"] == auftrag.get_absolute_url()
@@ -181,12 +182,10 @@ def test_large_export_runs_in_background_with_progress(
     assert len(rows) == 4
 
 
-def test_background_datenpaket(scenario, daten, settings, django_capture_on_commit_callbacks):
-    settings.BERICHTE_EXPORT_THREADS = False
+def test_background_datenpaket(scenario, daten, settings):
     settings.BERICHTE_EXPORT_SYNC_MAX = 0
     client = scenario.client("koordination")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("berichte:datenpaket"), {"buendnis": scenario.a.pk})
+    response = client.post(reverse("berichte:datenpaket"), {"buendnis": scenario.a.pk})
     auftrag = Exportauftrag.objects.get()
     assert response["Location"] == auftrag.get_absolute_url()
     auftrag.refresh_from_db()
@@ -197,47 +196,26 @@ def test_background_datenpaket(scenario, daten, settings, django_capture_on_comm
     assert rows
 
 
-def test_background_thread_finishes(referenzdaten, scenario, daten):
-    """The real thread (no test transaction around it): the job ends with a file."""
-    import time
-
+def test_someone_elses_job_is_404(scenario, daten):
     auftrag = services.exportauftrag_starten(
         art="buendnis.aufgabe", format="csv", buendnis=None, by=scenario.users["koordination"]
     )
-    for _ in range(100):
-        auftrag.refresh_from_db()
-        if auftrag.status in (ExportStatus.FERTIG, ExportStatus.FEHLER):
-            break
-        time.sleep(0.05)
-    assert auftrag.status == ExportStatus.FERTIG, auftrag.fehler
-
-
-def test_someone_elses_job_is_404(scenario, daten, settings, django_capture_on_commit_callbacks):
-    settings.BERICHTE_EXPORT_THREADS = False
-    with django_capture_on_commit_callbacks(execute=True):
-        auftrag = services.exportauftrag_starten(
-            art="buendnis.aufgabe", format="csv", buendnis=None, by=scenario.users["koordination"]
-        )
     for role in ("auswertung", "koordination_b", "land"):
         client = scenario.client(role)
         assert client.get(auftrag.get_absolute_url()).status_code == 404
         assert client.get(reverse("berichte:exportauftrag-download", args=[auftrag.pk])).status_code == 404
 
 
-def test_failed_job_records_german_message(
-    scenario, daten, settings, django_capture_on_commit_callbacks, monkeypatch
-):
-    settings.BERICHTE_EXPORT_THREADS = False
+def test_failed_job_records_german_message(scenario, daten, monkeypatch):
     from berichte import exporte
 
     def kaputt(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(exporte, "csv_stream", kaputt)
-    with django_capture_on_commit_callbacks(execute=True):
-        auftrag = services.exportauftrag_starten(
-            art="buendnis.aufgabe", format="csv", buendnis=None, by=scenario.users["koordination"]
-        )
+    auftrag = services.exportauftrag_starten(
+        art="buendnis.aufgabe", format="csv", buendnis=None, by=scenario.users["koordination"]
+    )
     auftrag.refresh_from_db()
     assert auftrag.status == ExportStatus.FEHLER
     assert "fehlgeschlagen" in auftrag.fehler

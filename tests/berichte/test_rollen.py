@@ -82,12 +82,10 @@ def test_datenpaket_of_other_buendnis_is_refused_for_every_alliance_role(scenari
         assert response["Content-Type"].startswith("text/html"), rolle
 
 
-def test_background_job_belongs_to_whoever_started_it(scenario, settings, django_capture_on_commit_callbacks):
-    settings.BERICHTE_EXPORT_THREADS = False
-    with django_capture_on_commit_callbacks(execute=True):
-        auftrag = services.exportauftrag_starten(
-            art="buendnis.aufgabe", format="csv", buendnis=None, by=scenario.users["koordination"]
-        )
+def test_background_job_belongs_to_whoever_started_it(scenario):
+    auftrag = services.exportauftrag_starten(
+        art="buendnis.aufgabe", format="csv", buendnis=None, by=scenario.users["koordination"]
+    )
     auftrag.refresh_from_db()
     urls = [
         reverse("berichte:exportauftrag-detail", args=[auftrag.pk]),

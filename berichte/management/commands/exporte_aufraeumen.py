@@ -1,4 +1,4 @@
-"""Removes old background export files and marks jobs whose thread died (e.g. a restart) as failed."""
+"""Removes old background export files and marks jobs whose worker died mid-export as failed."""
 
 import datetime
 

@@ -1,0 +1,88 @@
+"""Tasks of the report app, run by the worker (`manage.py db_worker`) outside the request."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from berichte import exporte
+from berichte.models import Exportauftrag, ExportStatus
+from berichte.registry import registry
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def exportauftrag_ausfuehren(auftrag_id: int) -> None:
+    """Produces the file of a queued export (`Exportauftrag`) and records its progress for the waiting person.
+
+    A failure ends in status `fehler` with a German message on the job, and is raised again, so the worker's
+    task result shows the traceback too.
+    """
+    auftrag = Exportauftrag.objects.select_related("erstellt_von", "buendnis").get(pk=auftrag_id)
+    user = auftrag.erstellt_von
+    Exportauftrag.objects.filter(pk=auftrag.pk).update(status=ExportStatus.LAEUFT, updated_at=timezone.now())
+    try:
+        if auftrag.art == exporte.DATENPAKET:
+            gesamt = exporte.datenpaket_anzahl(user, auftrag.buendnis_id)
+            blaetter = exporte.datenpaket_blaetter(user, auftrag.buendnis, timezone.localdate())
+            name = f"datenpaket-{slugify(auftrag.buendnis.name)}-{timezone.localdate():%Y%m%d}.xlsx"
+        else:
+            app_label, _sep, model_name = auftrag.art.partition(".")
+            eintrag = registry.get(app_label, model_name)
+            qs = eintrag.queryset(user)
+            if auftrag.buendnis_id and hasattr(qs, "for_buendnis"):
+                qs = qs.for_buendnis(auftrag.buendnis_id)
+            gesamt = qs.count()
+            headers, rows = exporte.zeilen(eintrag, qs, user)
+            blaetter = [(eintrag.titel, headers, rows)]
+            name = f"{model_name}-{timezone.localdate():%Y%m%d}.{auftrag.format}"
+
+        def fortschritt(n: int) -> None:
+            prozent = min(99, int(n * 100 / gesamt)) if gesamt else 99
+            # updated_at doubles as the heartbeat that `exporte_aufraeumen` checks.
+            Exportauftrag.objects.filter(pk=auftrag.pk).update(
+                fortschritt=prozent, zeilen=n, updated_at=timezone.now()
+            )
+
+        if auftrag.format == "xlsx":
+            datei = exporte.xlsx_datei(blaetter, fortschritt)
+            inhalt = datei.read()
+            datei.close()
+        else:
+            titel, headers, rows = next(iter(blaetter))
+            stream = exporte.csv_stream if auftrag.format == "csv" else exporte.json_stream
+            teile = []
+            n = 0
+
+            def gezaehlt(rows_):
+                nonlocal n
+                for row in rows_:
+                    n += 1
+                    if n % exporte.CHUNK == 0:
+                        fortschritt(n)
+                    yield row
+
+            for teil in stream(headers, gezaehlt(rows)):
+                teile.append(teil)
+            inhalt = "".join(teile).encode("utf-8")
+        auftrag.refresh_from_db()
+        auftrag.datei.save(name, ContentFile(inhalt), save=False)
+        auftrag.status = ExportStatus.FERTIG
+        auftrag.fortschritt = 100
+        auftrag.zeilen = gesamt
+        auftrag.fertig_am = timezone.now()
+        auftrag.save(update_fields=["datei", "status", "fortschritt", "zeilen", "fertig_am", "updated_at"])
+    except Exception as exc:  # noqa: BLE001 - the job records any failure for the person waiting
+        logger.exception("Export %s failed", auftrag_id)
+        Exportauftrag.objects.filter(pk=auftrag.pk).update(
+            status=ExportStatus.FEHLER,
+            fehler=_("Der Export ist fehlgeschlagen (%(art)s). Bitte versuchen Sie es erneut.")
+            % {"art": type(exc).__name__},
+        )
+        raise
