@@ -27,8 +27,11 @@ migrate: install
 demo: migrate
 	$(PY) manage.py demo_data
 
+# The task worker (exports, e-mail) runs beside the development server and is stopped with it, however that ends.
 run: messages demo
-	@echo "Bündnis-Koordination läuft auf http://$(HOST):$(PORT)/ (Strg+C beendet)"
+	@echo "Bündnis-Koordination läuft auf http://$(HOST):$(PORT)/ (Strg+C beendet), der Hintergrunddienst für Exporte und E-Mails läuft mit"
+	@$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: messages
@@ -53,7 +56,10 @@ serve: messages
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py createcachetable
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput -v0
-	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn config.wsgi:application \
+	@export DJANGO_SETTINGS_MODULE=config.settings.production; \
+	$(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	$(VENV)/bin/gunicorn config.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --timeout 60 --graceful-timeout 30 \
 		--max-requests 2000 --max-requests-jitter 200 --access-logfile - --error-logfile -
 
