@@ -2,6 +2,7 @@
 Bündnis rows. Workflow fields are read-only here: approvals and drawdowns go through the staff pages (services)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from buendnis.admin_base import SafeExportAdminMixin, ScopedAdmin, ScopedInlineMixin
 
@@ -195,6 +196,19 @@ class MittelabrufAdmin(SafeExportAdminMixin, ScopedAdmin):
         return False
 
 
+# Counts of people leave their Kommune or Träger only protected (foerderung.selectors.sieht_zahlen_roh); nobody who
+# may see them raw uses the admin. So outside superusers (operations) it lists the quarters reported, not the counts.
+ZAEHLFELDER = [
+    "eingetreten",
+    "aktiv",
+    "vorzeitig_beendet",
+    "abgeschlossen",
+    "uebergang_schulabschluss",
+    "uebergang_ausbildung",
+    "uebergang_arbeit",
+]
+
+
 @admin.register(MonitoringMeldung)
 class MonitoringMeldungAdmin(ScopedAdmin):
     list_display = ["antrag", "jahr", "quartal", "eingetreten", "aktiv", "vorzeitig_beendet", "abgeschlossen"]
@@ -202,10 +216,43 @@ class MonitoringMeldungAdmin(ScopedAdmin):
     list_filter = ["jahr", "quartal"]
     search_fields = ["antrag__titel"]
 
+    def get_list_display(self, request):
+        if request.user.is_superuser:
+            return super().get_list_display(request)
+        return ["antrag", "jahr", "quartal"]
+
+    def get_exclude(self, request, obj=None):
+        exclude = super().get_exclude(request, obj)
+        return exclude if request.user.is_superuser else [*exclude, *ZAEHLFELDER]
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 class FallzahlInline(ScopedInlineMixin, admin.TabularInline):
+    """Case counts of a position: for superusers only (see ZAEHLFELDER)."""
+
     model = TeilhabeFallzahl
     extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 @admin.register(TeilhabeStelle)

@@ -1,16 +1,24 @@
-"""Reads that span models or feed reports: the budget overview and the Teilhabemanagement positions."""
+"""Reads that span models or feed reports: the budget overview, the Teilhabemanagement positions, and the monitoring
+and case counts protected against small numbers (`sieht_zahlen_roh` decides who sees them unprotected)."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bedarf import audit, suppression
+from bedarf.suppression import Wert
+from buendnis.choices import Rolle
 from buendnis.models import Kommune, User
 
 from .models import (
@@ -23,8 +31,7 @@ from .models import (
     Foerderbaustein,
     Mittelabruf,
     MonitoringMeldung,
-    MonitoringStatuszahl,
-    TeilhabeFallzahlStatus,
+    TeilhabeFallzahl,
     TeilhabeStelle,
 )
 
@@ -167,18 +174,17 @@ class Teilhabeuebersicht:
 
 
 def teilhabemanagement_stellen(user: User) -> Teilhabeuebersicht:
-    """Teilhabemanagement positions (Baustein VI) the user may see, with VZÄ totals per Kommune and the
-    latest quarterly caseload of each position. Two queries."""
+    """Teilhabemanagement positions (Baustein VI) the user may see, with VZÄ totals per Kommune. One query.
+
+    Case counts are not part of it: they leave the owning Kommune only protected (`fallzahlen_tabelle`,
+    `teilnehmende_nach_status`)."""
     stellen = list(
         TeilhabeStelle.objects.visible_to(user)
         .for_list()
-        .prefetch_related("fallzahlen")
         .order_by("buendnis__name", "kommune__name", "bezeichnung")
     )
     nach_kommune: dict[int, dict] = {}
     for stelle in stellen:
-        fallzahlen = sorted(stelle.fallzahlen.all(), key=lambda f: (f.jahr, f.quartal))
-        stelle.letzte_fallzahl = fallzahlen[-1] if fallzahlen else None
         eintrag = nach_kommune.setdefault(
             stelle.kommune_id, {"kommune": stelle.kommune, "vze": NULL, "besetzt_vze": NULL, "stellen": 0}
         )
@@ -233,29 +239,304 @@ def faelliges_fuer_kommune(user: User, heute: datetime.date | None = None) -> di
     return {"antraege": antraege, "faellig": faellig}
 
 
+# Monitoring and case counts: small-number protection --------------------------------------------------------------
+#
+# Counts of people (monitoring of an application, caseload of a Teilhabemanagement position) leave the Kommune or
+# Träger they belong to only protected by the audited suppression of the needs analysis (`bedarf.audit`): every
+# table a reader gets is modelled with the rules the entry forms enforce, the pattern is computed once per state of
+# the figures (cached by their content) and the same for every reader, so what different people see cannot be
+# combined against it. Withheld figures show `bedarf.suppression.ZEICHEN`, the page shows `legende()`.
+
+MONITORING_FELDER = (
+    "eingetreten",
+    "aktiv",
+    "vorzeitig_beendet",
+    "abgeschlossen",
+    "uebergang_schulabschluss",
+    "uebergang_ausbildung",
+    "uebergang_arbeit",
+)
+FALLZAHL_FELDER = ("beratene_personen", "neue_faelle")
+# The rules the entry forms enforce, which every reader knows: the left side adds up to at most the right side
+# ("status" = the counts by Aufenthaltsstatus).
+MONITORING_REGELN = (
+    (
+        ("uebergang_schulabschluss", "uebergang_ausbildung", "uebergang_arbeit"),
+        ("abgeschlossen", "vorzeitig_beendet"),
+    ),
+    (("status",), ("aktiv", "vorzeitig_beendet", "abgeschlossen")),
+)
+FALLZAHL_REGELN = ((("neue_faelle",), ("beratene_personen",)), (("status",), ("beratene_personen",)))
+# Bump when the model of a table changes: cached patterns are then computed anew.
+MUSTER_VERSION = 1
+MUSTER_CACHE_SEKUNDEN = 30 * 24 * 3600
+
+
+def sieht_zahlen_roh(user: User, objekt: Foerderantrag | TeilhabeStelle) -> bool:
+    """Whether `user` sees the monitoring counts of an application or the case counts of a Teilhabemanagement
+    position unprotected: only the ones they belong to.
+
+    * A `kommune` user for the applications of its own Kommune (`Foerderantrag.kommune`) and the positions in it.
+    * A `mitglied` user of the applying Akteur (`Foerderantrag.antragsteller_akteur`), the Träger that reports
+      the figures (where it may open the page at all).
+    * Everybody else gets them protected: other Kommunen, `auswertung`, `land`, superusers and also the
+      `koordination`. The Geschäftsführende Stelle decides drawdowns on amounts and proven units, not on counts
+      of people by residence status; its pages and reports go on to the Bündnis, the evaluation and the Land, so
+      the counts have left their Kommune or Träger once they reach it (issue 11). It may still record figures on
+      behalf of a Kommune; it reads them protected like everybody outside.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.buendnis_id is None or user.buendnis_id != objekt.buendnis_id:
+        return False
+    akteur_id = getattr(objekt, "antragsteller_akteur_id", None)
+    if user.rolle == Rolle.KOMMUNE:
+        return bool(objekt.kommune_id) and user.kommune_id == objekt.kommune_id
+    if user.rolle == Rolle.MITGLIED:
+        return bool(akteur_id) and user.akteur_id == akteur_id
+    return False
+
+
+@dataclass
+class Quartalszeile:
+    """One quarter of a protected table: `zahlen` in the order of the fields, `nach_status` every status whose
+    figure is not a visible zero (a missing status is a visible 0; a withheld one shows the symbol even if 0)."""
+
+    jahr: int
+    quartal: int
+    zahlen: list[Wert]
+    werte: dict[str, Wert]
+    nach_status: list[tuple[object, Wert]]
+
+
+@dataclass
+class Quartalstabelle:
+    """The quarterly figures of one application or position as this reader may see them."""
+
+    zeilen: list[Quartalszeile]
+    roh: bool
+    gesperrt: int = 0
+
+    @property
+    def legende(self) -> str:
+        """The legend wherever the symbol can appear: for every reader who gets the figures protected."""
+        return "" if self.roh else suppression.legende()
+
+
+def _status_liste(gemeldet: Iterable[int]) -> list:
+    """The statuses a breakdown is modelled and shown over: every active one, so which statuses appear does not
+    depend on the figures (a listed status would otherwise say "not 0"), and a retired one still holding figures.
+    One query."""
+    from angebote.models import Aufenthaltsstatus
+
+    return list(
+        Aufenthaltsstatus.objects.filter(Q(aktiv=True) | Q(pk__in=set(gemeldet))).order_by(
+            "-aktiv", "reihenfolge", "bezeichnung"
+        )
+    )
+
+
+def _atome(i: int, felder: Iterable[str], status: list) -> list[tuple]:
+    out: list[tuple] = []
+    for f in felder:
+        out += [("s", i, s.pk) for s in status] if f == "status" else [("f", i, f)]
+    return out
+
+
+def _quartalsmodell(zeilen: list[tuple[dict, dict]], felder, regeln, status: list) -> audit.Modell:
+    """One table (application or position) as the audit sees it: every figure of every quarter a cell of its own,
+    the status counts of all listed statuses included (zeros are published too), the form rules as relations."""
+    modell = audit.Modell(suppression.mindestanzahl())
+    for i, (werte, nach_status) in enumerate(zeilen):
+        for key in _atome(i, (*felder, "status"), status):
+            wert = werte[key[2]] if key[0] == "f" else nach_status.get(key[2], 0)
+            modell.atom(key, int(wert))
+            modell.zelle(key, [key])
+        for links, rechts in regeln:
+            modell.relation_hoechstens(_atome(i, links, status), _atome(i, rechts, status))
+    return modell
+
+
+def _cache_key(modell: audit.Modell) -> str:
+    inhalt = repr(
+        (
+            MUSTER_VERSION,
+            modell.k,
+            sorted((repr(a), w, repr(o)) for a, (w, o) in modell.atome.items()),
+            sorted((repr(key), sorted(map(repr, z.atome))) for key, z in modell.zellen.items()),
+            modell.gleich,
+            modell.hoechstens,
+        )
+    )
+    return "foerderung.sperrmuster." + hashlib.sha256(inhalt.encode()).hexdigest()
+
+
+def _sperrmuster(modelle: list[audit.Modell]) -> list[frozenset]:
+    """The withheld cells of each model: computed once per state of its figures, read from the cache after
+    (content-addressed, so a changed figure is a new key; one cache round trip for all of them)."""
+    schluessel = [_cache_key(m) for m in modelle]
+    gespeichert = cache.get_many(set(schluessel)) if schluessel else {}
+    neu: dict[str, frozenset] = {}
+    out = []
+    for key, modell in zip(schluessel, modelle, strict=True):
+        gesperrt = gespeichert.get(key, neu.get(key))
+        if gesperrt is None:
+            gesperrt = frozenset(audit.sperrmuster(modell).gesperrt) if modell.primaer() else frozenset()
+            neu[key] = gesperrt
+        out.append(gesperrt)
+    if neu:
+        cache.set_many(neu, MUSTER_CACHE_SEKUNDEN)
+    return out
+
+
+def _daten(objekte, felder) -> list[tuple[dict, dict]]:
+    return [
+        ({f: getattr(o, f) for f in felder}, {z.aufenthaltsstatus_id: z.anzahl for z in o.nach_status.all()})
+        for o in objekte
+    ]
+
+
+def _zeilen(objekte, daten, felder, status, gesperrt: frozenset, roh: bool) -> list[Quartalszeile]:
+    def wert(key, zahl) -> Wert:
+        return suppression.offen(zahl) if roh else suppression.zeige(zahl, key in gesperrt)
+
+    zeilen = []
+    for i, (o, (werte, nach_status)) in enumerate(zip(objekte, daten, strict=True)):
+        zahlen = {f: wert(("f", i, f), werte[f]) for f in felder}
+        je_status = [(s, wert(("s", i, s.pk), nach_status.get(s.pk, 0))) for s in status]
+        zeilen.append(
+            Quartalszeile(
+                jahr=o.jahr,
+                quartal=o.quartal,
+                zahlen=[zahlen[f] for f in felder],
+                werte=zahlen,
+                nach_status=[(s, w) for s, w in je_status if w.gesperrt or w.zahl],
+            )
+        )
+    return zeilen
+
+
+def _quartalstabelle(user: User, objekt, quartale, felder, regeln) -> Quartalstabelle:
+    quartale = sorted(quartale, key=lambda q: (q.jahr, q.quartal))
+    roh = sieht_zahlen_roh(user, objekt)
+    daten = _daten(quartale, felder)
+    status = _status_liste(z.aufenthaltsstatus_id for q in quartale for z in q.nach_status.all())
+    gesperrt = (
+        frozenset()
+        if roh or not quartale
+        else _sperrmuster([_quartalsmodell(daten, felder, regeln, status)])[0]
+    )
+    return Quartalstabelle(
+        zeilen=_zeilen(quartale, daten, felder, status, gesperrt, roh), roh=roh, gesperrt=len(gesperrt)
+    )
+
+
+def muster_vorberechnen(*, antrag_id: int | None = None, stelle_id: int | None = None) -> int:
+    """Computes and caches the pattern of one application's monitoring or one position's case counts (the task
+    worker does it after figures change, so pages and sums only read it); returns the number of withheld cells."""
+    if antrag_id is not None:
+        quartale = list(MonitoringMeldung.objects.filter(antrag_id=antrag_id).prefetch_related("nach_status"))
+        felder, regeln = MONITORING_FELDER, MONITORING_REGELN
+    else:
+        quartale = list(TeilhabeFallzahl.objects.filter(stelle_id=stelle_id).prefetch_related("nach_status"))
+        felder, regeln = FALLZAHL_FELDER, FALLZAHL_REGELN
+    if not quartale:
+        return 0
+    quartale.sort(key=lambda q: (q.jahr, q.quartal))
+    status = _status_liste(z.aufenthaltsstatus_id for q in quartale for z in q.nach_status.all())
+    return len(_sperrmuster([_quartalsmodell(_daten(quartale, felder), felder, regeln, status)])[0])
+
+
+def monitoring_tabelle(user: User, antrag: Foerderantrag) -> Quartalstabelle:
+    """The quarterly monitoring of an application as `user` may see it: raw for the Kommune or Träger it belongs
+    to, protected for everybody else. Three queries, whatever the number of quarters."""
+    meldungen = antrag.monitoring.prefetch_related("nach_status")
+    return _quartalstabelle(user, antrag, list(meldungen), MONITORING_FELDER, MONITORING_REGELN)
+
+
+def fallzahlen_tabelle(user: User, stelle: TeilhabeStelle) -> Quartalstabelle:
+    """The quarterly caseload of a Teilhabemanagement position as `user` may see it: raw for its Kommune,
+    protected for everybody else. Three queries, whatever the number of quarters."""
+    fallzahlen = stelle.fallzahlen.prefetch_related("nach_status")
+    return _quartalstabelle(user, stelle, list(fallzahlen), FALLZAHL_FELDER, FALLZAHL_REGELN)
+
+
+def _sichtbare_anteile(
+    user, objekte, quartale_von, felder, regeln, status, jahr
+) -> dict[int, tuple[int, bool]]:
+    """Per status: the sum over the quarters (of `jahr`) of every object, and whether every figure in it is
+    visible to `user` as the object's own page shows it (raw, or not withheld by that page's pattern)."""
+    roh = {o.pk: sieht_zahlen_roh(user, o) for o in objekte}
+    geschuetzt = [o for o in objekte if not roh[o.pk] and quartale_von[o.pk]]
+    daten = {o.pk: _daten(quartale_von[o.pk], felder) for o in objekte}
+    muster = dict(
+        zip(
+            [o.pk for o in geschuetzt],
+            _sperrmuster([_quartalsmodell(daten[o.pk], felder, regeln, status) for o in geschuetzt]),
+            strict=True,
+        )
+    )
+    summe: dict[int, list] = defaultdict(lambda: [0, True])
+    for o in objekte:
+        for i, (q, (_werte, nach_status)) in enumerate(zip(quartale_von[o.pk], daten[o.pk], strict=True)):
+            if jahr and q.jahr != jahr:
+                continue
+            for s in status:
+                eintrag = summe[s.pk]
+                eintrag[0] += nach_status.get(s.pk, 0)
+                if not roh[o.pk] and ("s", i, s.pk) in muster.get(o.pk, ()):
+                    eintrag[1] = False
+    return {pk: (n, sichtbar) for pk, (n, sichtbar) in summe.items()}
+
+
 def teilnehmende_nach_status(user: User, jahr: int | None = None) -> list[dict]:
     """Participants per Aufenthaltsstatus summed over the monitoring quarters of the visible applications, and
-    people advised per status by the Teilhabemanagement (aggregate counts only). Two queries."""
-    antraege = Foerderantrag.objects.visible_to(user).values("pk")
-    stellen = TeilhabeStelle.objects.visible_to(user).values("pk")
-    monitoring = MonitoringStatuszahl.objects.filter(meldung__antrag__in=antraege)
-    fallzahlen = TeilhabeFallzahlStatus.objects.filter(fallzahl__stelle__in=stellen)
-    if jahr:
-        monitoring = monitoring.filter(meldung__jahr=jahr)
-        fallzahlen = fallzahlen.filter(fallzahl__jahr=jahr)
-    zeilen: dict[str, dict] = {}
-    felder = ("aufenthaltsstatus__code", "aufenthaltsstatus__bezeichnung", "aufenthaltsstatus__reihenfolge")
-    for schluessel, qs in (("teilnehmende", monitoring), ("beratene", fallzahlen)):
-        for w in qs.values(*felder).annotate(summe=Sum("anzahl")).order_by():
-            zeile = zeilen.setdefault(
-                w["aufenthaltsstatus__code"],
-                {
-                    "code": w["aufenthaltsstatus__code"],
-                    "bezeichnung": w["aufenthaltsstatus__bezeichnung"],
-                    "reihenfolge": w["aufenthaltsstatus__reihenfolge"],
-                    "teilnehmende": 0,
-                    "beratene": 0,
-                },
-            )
-            zeile[schluessel] = w["summe"]
-    return sorted(zeilen.values(), key=lambda z: (z["reihenfolge"], z["bezeichnung"]))
+    people advised per status by the Teilhabemanagement (aggregate counts only), as `Wert`s.
+
+    A sum is shown only when every figure in it is visible to `user` on the page it comes from (its own figures
+    raw, the others' as their protected tables show them); otherwise it is withheld too, so the sum adds nothing
+    to what those pages tell. Rows: every status whose sums are not both a visible zero. Seven queries."""
+    antraege = list(
+        Foerderantrag.objects.visible_to(user)
+        .filter(monitoring__isnull=False)
+        .distinct()
+        .only("pk", "buendnis_id", "kommune_id", "antragsteller_akteur_id")
+        .prefetch_related("monitoring__nach_status")
+    )
+    stellen = list(
+        TeilhabeStelle.objects.visible_to(user)
+        .filter(fallzahlen__isnull=False)
+        .distinct()
+        .only("pk", "buendnis_id", "kommune_id")
+        .prefetch_related("fallzahlen__nach_status")
+    )
+    meldungen = {a.pk: sorted(a.monitoring.all(), key=lambda q: (q.jahr, q.quartal)) for a in antraege}
+    fallzahlen = {s.pk: sorted(s.fallzahlen.all(), key=lambda q: (q.jahr, q.quartal)) for s in stellen}
+    status = _status_liste(
+        z.aufenthaltsstatus_id
+        for quartale in (*meldungen.values(), *fallzahlen.values())
+        for q in quartale
+        for z in q.nach_status.all()
+    )
+    teilnehmende = _sichtbare_anteile(
+        user, antraege, meldungen, MONITORING_FELDER, MONITORING_REGELN, status, jahr
+    )
+    beratene = _sichtbare_anteile(user, stellen, fallzahlen, FALLZAHL_FELDER, FALLZAHL_REGELN, status, jahr)
+    zeilen = []
+    for s in status:
+        werte = {}
+        for schluessel, summen in (("teilnehmende", teilnehmende), ("beratene", beratene)):
+            n, sichtbar = summen.get(s.pk, (0, True))
+            werte[schluessel] = suppression.zeige(n, not sichtbar)
+        if all(w.zahl == 0 for w in werte.values()):
+            continue
+        zeilen.append(
+            {
+                "code": s.code,
+                "bezeichnung": s.bezeichnung,
+                "kurz": s.kurz,
+                "reihenfolge": s.reihenfolge,
+                **werte,
+            }
+        )
+    return zeilen

@@ -450,7 +450,15 @@ def monitoring_melden(
                 % {"s": summe, "t": teilnehmende}
             )
         _setze_statuszahlen(meldung.nach_status, nach_status)
+    _muster_erneuern(antrag_id=antrag.pk)
     return meldung
+
+
+def _muster_erneuern(**objekt) -> None:
+    """After the commit, the worker computes the small-number pattern of the changed figures (selectors)."""
+    from .tasks import zahlenmuster_berechnen
+
+    transaction.on_commit(lambda: zahlenmuster_berechnen.enqueue(**objekt))
 
 
 def _setze_statuszahlen(related_manager, nach_status: dict) -> None:
@@ -645,4 +653,5 @@ def fallzahl_melden(
                 _("Nach Aufenthaltsstatus sind mehr Personen gemeldet als insgesamt beraten wurden.")
             )
         _setze_statuszahlen(fallzahl.nach_status, nach_status)
+    _muster_erneuern(stelle_id=stelle.pk)
     return fallzahl

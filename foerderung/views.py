@@ -288,7 +288,7 @@ class AntragDetailView(ScopedDetailView):
                 "rest": (antrag.bewilligt_betrag - abgerufen)
                 if antrag.bewilligt_betrag is not None
                 else None,
-                "monitoring": antrag.monitoring.prefetch_related("nach_status__aufenthaltsstatus"),
+                "monitoring": selectors.monitoring_tabelle(user, antrag),
                 "angebote": antrag.angebote.all(),
                 "weitere_kommunen": antrag.weitere_kommunen.all(),
                 "verwendungsnachweis": getattr(antrag, "verwendungsnachweis", None),
@@ -552,7 +552,7 @@ class TeilhabeDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["fallzahlen"] = self.object.fallzahlen.prefetch_related("nach_status__aufenthaltsstatus")
+        ctx["fallzahlen"] = selectors.fallzahlen_tabelle(self.request.user, self.object)
         ctx["darf_melden"] = self.request.user.has_perm("foerderung.add_teilhabefallzahl", self.object)
         ctx["fallzahl_form"] = forms.FallzahlForm()
         return ctx

@@ -377,8 +377,13 @@ def test_monitoring_by_aufenthaltsstatus_cannot_exceed_participants(scenario, an
     services.monitoring_melden(
         antrag=antrag, jahr=2020, quartal=2, by=koord, aktiv=5, nach_status={gestattung: 3, duldung: 2}
     )
-    zeilen = {z["code"]: z["teilnehmende"] for z in teilnehmende_nach_status(scenario.users["auswertung"])}
+    # Raw for the application's own Kommune; everybody else gets them protected (tests/foerderung/test_kleine_zahlen).
+    zeilen = {z["code"]: z["teilnehmende"].zahl for z in teilnehmende_nach_status(scenario.users["kommune"])}
     assert zeilen == {"gestattung": 3, "duldung": 2}
+    geschuetzt = {
+        z["code"]: z["teilnehmende"] for z in teilnehmende_nach_status(scenario.users["auswertung"])
+    }
+    assert geschuetzt["duldung"].gesperrt
     assert teilnehmende_nach_status(scenario.users["koordination_b"]) == []
 
 
