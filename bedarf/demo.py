@@ -9,6 +9,7 @@ import datetime
 from django.utils import timezone
 
 from bedarf import raster as grid
+from bedarf import sperrmuster
 from bedarf.models import (
     AUFSCHLUESSELUNGEN,
     Bedarfsmeldung,
@@ -215,4 +216,11 @@ def seed(context: dict, stdout=None) -> dict:
         )
     if stdout is not None:
         stdout.write("Bedarfsanalyse: Erhebung 2019 (abgeschlossen) und 2021 (offen) angelegt.")
+    for erhebung in (e2019, e2021):
+        muster = sperrmuster.erneuern(erhebung.pk)
+        if stdout is not None and muster is not None:
+            stdout.write(
+                f"Geheimhaltung {erhebung.titel}: {muster.anzahl_gesperrt} von {muster.zellen} Feldern gesperrt "
+                f"({muster.anzahl_primaer} kleine Fallzahlen), geprüft in {muster.sekunden:.1f} s."
+            )
     return {"erhebungen": {"2019": e2019, "2021": e2021}}

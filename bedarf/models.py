@@ -406,3 +406,36 @@ class Datenluecke(SameBuendnisMixin, TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("bedarf:datenluecke-list")
+
+
+class Sperrmuster(models.Model):
+    """The audited small-number protection of one survey round for one state of its figures: which published cells
+    are withheld ("Geheimhaltung"). Computed in the background when the figures change (`bedarf.sperrmuster`);
+    every page, export, chart and report reads it, none decides on its own."""
+
+    erhebung = models.ForeignKey(
+        Erhebung, on_delete=models.CASCADE, related_name="sperrmuster", verbose_name=_("Erhebung")
+    )
+    fingerabdruck = models.CharField(_("Datenstand"), max_length=64)
+    stand_meldungen = models.CharField(_("Stand der Meldungen"), max_length=64, blank=True)
+    k = models.PositiveSmallIntegerField(_("Mindestfallzahl"))
+    gesperrt = models.JSONField(_("gesperrte Felder"), default=list)
+    zellen = models.PositiveIntegerField(_("veröffentlichte Felder"), default=0)
+    anzahl_gesperrt = models.PositiveIntegerField(_("gesperrt"), default=0)
+    anzahl_primaer = models.PositiveIntegerField(_("davon kleine Fallzahlen"), default=0)
+    gesamt = models.PositiveIntegerField(_("Zielgruppe im Bündnis"), default=0)
+    gesamt_gesperrt = models.BooleanField(_("Zielgruppe im Bündnis gesperrt"), default=True)
+    pruefungen = models.PositiveIntegerField(_("Prüfläufe des Solvers"), default=0)
+    sekunden = models.FloatField(_("Rechenzeit (s)"), default=0)
+    created_at = models.DateTimeField(_("berechnet am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Sperrmuster")
+        verbose_name_plural = _("Sperrmuster")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["erhebung", "fingerabdruck"], name="sperrmuster_unique_stand")
+        ]
+
+    def __str__(self):
+        return f"{self.erhebung}: {self.anzahl_gesperrt}/{self.zellen}"

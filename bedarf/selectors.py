@@ -10,15 +10,14 @@ pages pass `eigene_roh=True` so a `kommune` user sees its own row raw (display o
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q
 
 from angebote.models import ZUGAENGLICH, Angebot, Aufenthaltsstatus
 from angebote.selectors import plaetze_im_buendnis
-from bedarf import suppression
+from bedarf import sperrmuster, suppression
 from bedarf.models import (
     AUFSCHLUESSELUNGEN,
     Altersband,
@@ -29,7 +28,6 @@ from bedarf.models import (
     Erhebung,
     ErhebungStatus,
     Geschlecht,
-    Meldewert,
     MeldungStatus,
 )
 from bedarf.suppression import Wert
@@ -113,6 +111,7 @@ class GeschuetzterBedarf:
     nach_status: list[suppression.GeschuetzteTabelle]
     eigene_index: int | None
     alle_kommunen: list[Kommune] = field(default_factory=list)  # of the Bündnis, delivered or not
+    aktuell: bool = True  # False: the figures changed, the renewed pattern is being computed (all withheld)
 
 
 def _gemeldet(erhebung: Erhebung):
@@ -120,54 +119,101 @@ def _gemeldet(erhebung: Erhebung):
     return Bedarfsmeldung.objects.filter(erhebung=erhebung, status=MeldungStatus.ABGEGEBEN)
 
 
-def _status_liste(codes: set[str]) -> list[Aufenthaltsstatus]:
-    return [
-        s
-        for s in Aufenthaltsstatus.objects.order_by("reihenfolge", "bezeichnung")
-        if s.aktiv or s.code in codes
-    ]
+@dataclass
+class _Runde:
+    """A round's figures with its stored pattern, as the tables below read them."""
+
+    daten: sperrmuster.Rundendaten
+    muster: sperrmuster.Gelesen
+    alle_kommunen: list[Kommune]
+    kommunen: list[Kommune]
+    eigene_index: int | None
+
+    def wert(self, key: tuple, zahl: int, roh: bool = False) -> Wert:
+        return suppression.offen(zahl) if roh else suppression.zeige(zahl, self.muster.gesperrt(key))
+
+
+def _runde(user: User, erhebung: Erhebung, eigene_roh: bool) -> _Runde:
+    daten = sperrmuster.rundendaten(erhebung)
+    muster = sperrmuster.lesen(daten)
+    alle = list(Kommune.objects.filter(buendnis_id=erhebung.buendnis_id).order_by("name"))
+    gemeldet = set(daten.kommunen)
+    for k in alle:
+        k.gemeldet = k.pk in gemeldet
+    kommunen = [k for k in alle if k.gemeldet]
+    eigene = eigene_kommune_id(user, eigene_roh)
+    ki = {k.pk: i for i, k in enumerate(kommunen)}
+    return _Runde(
+        daten=daten,
+        muster=muster,
+        alle_kommunen=alle,
+        kommunen=kommunen,
+        eigene_index=ki.get(eigene) if eigene else None,
+    )
 
 
 def geschuetzter_bedarf(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> GeschuetzterBedarf:
-    """The protected need tables of a round for `user`. Five queries."""
-    alle = list(
-        Kommune.objects.filter(buendnis_id=erhebung.buendnis_id)
-        .annotate(gemeldet=Exists(_gemeldet(erhebung).filter(kommune_id=OuterRef("pk"))))
-        .order_by("name")
-    )
-    kommunen = [k for k in alle if k.gemeldet]
-    zeilen = list(
-        Meldewert.objects.filter(meldung__in=_gemeldet(erhebung), dimension=Dimension.BEDARF).values_list(
-            "meldung__kommune_id", "merkmal", "aufenthaltsstatus", "anzahl"
+    """The protected need tables of a round, as the round's audited pattern shows them (`bedarf.sperrmuster`)."""
+    r = _runde(user, erhebung, eigene_roh)
+    d = r.daten
+    kats, status = d.kategorie_objekte, d.status_objekte
+
+    def b(i: int, kat: str, s: str | None = None) -> int:
+        codes = [s] if s else d.status
+        return sum(d.wert(i, Dimension.BEDARF, c, kat) for c in codes)
+
+    zellen, spaltensummen, subs = [], [], []
+    for kommune in r.kommunen:
+        roh = r.eigene_index is not None and kommune is r.kommunen[r.eigene_index]
+        zellen.append(
+            [r.wert(sperrmuster.bedarf(kommune.pk, k.code), b(kommune.pk, k.code), roh) for k in kats]
         )
-    )
-    kat_codes = {m for _k, m, _s, _n in zeilen}
-    kategorien = [
-        k for k in Bedarfskategorie.objects.prefetch_related("kategorien") if k.aktiv or k.code in kat_codes
-    ]
-    status = _status_liste({s for _k, _m, s, _n in zeilen})
-    ki = {k.pk: i for i, k in enumerate(kommunen)}
-    ji = {k.code: j for j, k in enumerate(kategorien)}
-    si = {s.code: x for x, s in enumerate(status)}
-    sub = [[[0] * len(status) for _ in kommunen] for _ in kategorien]
-    for kommune_id, merkmal, code, anzahl in zeilen:
-        if kommune_id in ki and merkmal in ji and code in si:
-            sub[ji[merkmal]][ki[kommune_id]][si[code]] += anzahl
-    haupt = [[sum(sub[j][i]) for j in range(len(kategorien))] for i in range(len(kommunen))]
-    eigene = eigene_kommune_id(user, eigene_roh)
-    eigene_index = ki.get(eigene) if eigene else None
-    main, subs = suppression.schuetze_mit_aufschluesselung(
-        haupt, sub, bekannt_zeilen=[eigene_index] if eigene_index is not None else [], teile=len(status)
+    for k in kats:
+        spaltensummen.append(
+            r.wert(sperrmuster.bedarf_kategorie(k.code), sum(b(km.pk, k.code) for km in r.kommunen))
+        )
+        sub_zellen, sub_zeilen = [], []
+        for kommune in r.kommunen:
+            roh = r.eigene_index is not None and kommune is r.kommunen[r.eigene_index]
+            sub_zellen.append(
+                [
+                    r.wert(
+                        sperrmuster.bedarf_status(kommune.pk, k.code, s.code),
+                        b(kommune.pk, k.code, s.code),
+                        roh,
+                    )
+                    for s in status
+                ]
+            )
+            sub_zeilen.append(r.wert(sperrmuster.bedarf(kommune.pk, k.code), b(kommune.pk, k.code), roh))
+        subs.append(
+            suppression.GeschuetzteTabelle(
+                zellen=sub_zellen,
+                zeilensummen=sub_zeilen,
+                spaltensummen=[
+                    r.wert(
+                        sperrmuster.bedarf_kategorie_status(k.code, s.code),
+                        sum(b(km.pk, k.code, s.code) for km in r.kommunen),
+                    )
+                    for s in status
+                ],
+                gesamt=spaltensummen[-1],
+                k=d.k,
+            )
+        )
+    haupt = suppression.GeschuetzteTabelle(
+        zellen=zellen, zeilensummen=None, spaltensummen=spaltensummen, gesamt=None, k=d.k
     )
     return GeschuetzterBedarf(
         erhebung=erhebung,
-        kommunen=kommunen,
-        kategorien=kategorien,
+        kommunen=r.kommunen,
+        kategorien=kats,
         status=status,
-        haupt=main,
+        haupt=haupt,
         nach_status=subs,
-        eigene_index=eigene_index,
-        alle_kommunen=alle,
+        eigene_index=r.eigene_index,
+        alle_kommunen=r.alle_kommunen,
+        aktuell=r.muster.aktuell,
     )
 
 
@@ -349,6 +395,7 @@ class Ueberblick:
     merkmale: list[tuple[str, list[tuple[str, Wert]], Wert]]  # (title, [(label, value)], total)
     legende: str
     eigene_index: int | None
+    aktuell: bool = True
 
     @property
     def zielgruppe_zeilen(self) -> list[tuple[Kommune, list[Wert], Wert]]:
@@ -357,100 +404,75 @@ class Ueberblick:
 
 
 def ueberblick(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> Ueberblick:
-    """The target group of a round as anyone outside a Kommune may see it. Three queries.
+    """The target group of a round as the round's audited pattern shows it: Kommune x Aufenthaltsstatus with all
+    totals, and the Bündnis figures by age band and gender, school qualification, German level, activity and the
+    special groups."""
+    r = _runde(user, erhebung, eigene_roh)
+    d = r.daten
+    status = d.status_objekte
+    Z = Dimension.ZIELGRUPPE
 
-    Bündnis-wide breakdowns are one figure per characteristic; every Kommune knows its own part of it, so a
-    figure is hidden when the rest of the Bündnis behind it is small for any of them.
-    """
-    kommunen = list(Kommune.objects.filter(pk__in=_gemeldet(erhebung).values("kommune_id")).order_by("name"))
-    zeilen = list(
-        Meldewert.objects.filter(meldung__in=_gemeldet(erhebung))
-        .exclude(dimension=Dimension.BEDARF)
-        .values_list(
-            "meldung__kommune_id", "dimension", "aufenthaltsstatus", "merkmal", "altersband", "geschlecht"
+    def zg(i: int, s: str) -> int:
+        return sum(d.wert(i, Z, s, "", a.value, g.value) for a in Altersband for g in Geschlecht)
+
+    zellen, zeilen = [], []
+    for x, kommune in enumerate(r.kommunen):
+        roh = x == r.eigene_index
+        zellen.append(
+            [r.wert(sperrmuster.zg(kommune.pk, s.code), zg(kommune.pk, s.code), roh) for s in status]
         )
-        .annotate(n=Sum("anzahl"))
+        zeilen.append(
+            r.wert(sperrmuster.zg_kommune(kommune.pk), sum(zg(kommune.pk, s.code) for s in status), roh)
+        )
+    spalten = [
+        r.wert(sperrmuster.zg_status(s.code), sum(zg(km.pk, s.code) for km in r.kommunen)) for s in status
+    ]
+    summe = sum(zg(km.pk, s.code) for km in r.kommunen for s in status)
+    gesamt = r.wert(sperrmuster.GESAMT, summe)
+    tabelle = suppression.GeschuetzteTabelle(
+        zellen=zellen, zeilensummen=zeilen, spaltensummen=spalten, gesamt=gesamt, k=d.k
     )
-    status = _status_liste({z[2] for z in zeilen if z[2]})
-    ki = {k.pk: i for i, k in enumerate(kommunen)}
-    si = {s.code: x for x, s in enumerate(status)}
-    eigene = eigene_kommune_id(user, eigene_roh)
-    eigene_index = ki.get(eigene) if eigene else None
-    zg = [[0] * len(status) for _ in kommunen]
-    # Per characteristic: each Kommune's part (a Kommune knows its own part of every Bündnis figure).
-    listen: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(kommunen))
-    for kommune_id, dim, code, merkmal, alter, geschlecht, n in zeilen:
-        if kommune_id not in ki:
-            continue
-        i = ki[kommune_id]
-        if dim == Dimension.ZIELGRUPPE:
-            if code in si:
-                zg[i][si[code]] += n
-            listen[(dim, f"{alter}|{geschlecht}")][i] += n
-        else:
-            listen[(dim, merkmal)][i] += n
-    gruppen = [
+    ks = [km.pk for km in r.kommunen]
+    merkmale = []
+    eintraege = []
+    for a in Altersband:
+        for g in Geschlecht:
+            zahl = sum(d.wert(i, Z, s, "", a.value, g.value) for i in ks for s in d.status)
+            key = sperrmuster.merkmal(Z.value, f"{a.value}|{g.value}")
+            eintraege.append((f"{a.label}, {g.label}", r.wert(key, zahl)))
+    merkmale.append((Z.label, eintraege, gesamt))
+    for dim, choices in AUFSCHLUESSELUNGEN.items():
+        eintraege = [
+            (
+                c.label,
+                r.wert(
+                    sperrmuster.merkmal(dim.value, c.value),
+                    sum(d.wert(i, dim.value, "", c.value) for i in ks),
+                ),
+            )
+            for c in choices
+        ]
+        merkmale.append((dim.label, eintraege, gesamt))
+    eintraege = [
         (
-            Dimension.ZIELGRUPPE.label,
-            Dimension.ZIELGRUPPE,
-            [(f"{a.value}|{g.value}", f"{a.label}, {g.label}") for a in Altersband for g in Geschlecht],
+            b.label,
+            r.wert(
+                sperrmuster.merkmal(Dimension.BESONDERE.value, b.value),
+                sum(d.wert(i, Dimension.BESONDERE.value, "", b.value) for i in ks),
+            ),
         )
+        for b in BesondereGruppe
     ]
-    gruppen += [
-        (d.label, d, [(c.value, c.label) for c in choices]) for d, choices in AUFSCHLUESSELUNGEN.items()
-    ]
-
-    def je_kommune(eintraege: list[str]) -> list[list[int]]:
-        return [[listen[e][i] for e in eintraege] for i in range(len(kommunen))]
-
-    # Every breakdown adds up to the same Bündnis total: hidden in one table means hidden in all of them.
-    g_gesperrt = False
-    while True:
-        tabelle = schuetze_zielgruppe(zg, eigene_index, len(status), g_gesperrt=g_gesperrt)
-        g_gesperrt = g_gesperrt or tabelle.gesamt.gesperrt
-        merkmale = []
-        for titel, dim, eintraege in gruppen:
-            werte, summe = suppression.schuetze_buendnisweit(
-                je_kommune([(dim, code) for code, _label in eintraege]),
-                merkmale=len(eintraege),
-                summe_gesperrt=g_gesperrt,
-            )
-            merkmale.append(
-                (titel, [(label, w) for (_c, label), w in zip(eintraege, werte, strict=True)], summe)
-            )
-        if tabelle.gesamt.gesperrt or not any(m[2].gesperrt for m in merkmale):
-            break
-        g_gesperrt = True
-    werte, _summe = suppression.schuetze_buendnisweit(
-        je_kommune([(Dimension.BESONDERE, b.value) for b in BesondereGruppe]),
-        merkmale=len(BesondereGruppe),
-        mit_summe=False,
-    )
-    merkmale.append(
-        (Dimension.BESONDERE.label, [(b.label, w) for b, w in zip(BesondereGruppe, werte, strict=True)], None)
-    )
+    merkmale.append((Dimension.BESONDERE.label, eintraege, None))
     return Ueberblick(
         erhebung=erhebung,
-        kommunen=kommunen,
+        kommunen=r.kommunen,
         status=status,
         zielgruppe=tabelle,
         merkmale=merkmale,
-        legende=suppression.legende(tabelle.k),
-        eigene_index=eigene_index,
-    )
-
-
-def schuetze_zielgruppe(
-    zg: list[list[int]], eigene_index: int | None, spalten: int, g_gesperrt: bool = False
-) -> suppression.GeschuetzteTabelle:
-    """Kommune x Aufenthaltsstatus with all margins; the viewer's own row raw (display only)."""
-    bekannt = [[i == eigene_index] * spalten for i in range(len(zg))]
-    return suppression.schuetze_tabelle(
-        zg,
-        bekannt=bekannt,
-        spalten=spalten,
-        vorab_gesperrt=[("g",)] if g_gesperrt else [],
-        meldende_zeilen=True,
+        legende=suppression.legende(d.k),
+        eigene_index=r.eigene_index,
+        aktuell=r.muster.aktuell,
     )
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bedarf import raster as grid
+from bedarf import sperrmuster
 from bedarf.models import (
     DATENLUECKE_UEBERGAENGE,
     Bedarfsmeldung,
@@ -25,6 +25,7 @@ from bedarf.models import (
 )
 from buendnis.choices import Rolle
 from buendnis.models import Kommune, User
+from buendnis.tasks import send_mail_task
 
 
 def _require(user: User, perm: str, obj=None) -> None:
@@ -189,6 +190,9 @@ def bedarfsmeldung_speichern(
         bulk_create_with_history(neu, Meldewert, default_user=by)
     if geaendert:
         bulk_update_with_history(geaendert, Meldewert, ["anzahl"], default_user=by)
+    if meldung.status == MeldungStatus.ABGEGEBEN:
+        # Delivered figures count in the analysis: its audited protection is renewed in the background.
+        sperrmuster.erneuern_lassen(erhebung.pk)
     return meldung
 
 
@@ -232,9 +236,9 @@ def erhebung_erinnern(*, erhebung: Erhebung, by: User) -> int:
 def _sende(erhebung: Erhebung, empfaenger: list[str]) -> None:
     # One message per recipient: Kommunen do not see each other's addresses.
     for adresse in empfaenger:
-        send_mail(
+        send_mail_task.enqueue(
             subject=_("Erinnerung: %(t)s") % {"t": erhebung.titel},
-            message=_(
+            body=_(
                 "Guten Tag,\n\nfür die Erhebung „%(t)s“ (Stichtag %(s)s) liegt von Ihrer Kommune noch keine "
                 "abgegebene Meldung vor. Bitte tragen Sie die Zahlen bis zum %(b)s ein.\n\n"
                 "Ihre Geschäftsführende Stelle"
@@ -244,8 +248,7 @@ def _sende(erhebung: Erhebung, empfaenger: list[str]) -> None:
                 "s": f"{erhebung.stichtag:%d.%m.%Y}",
                 "b": f"{erhebung.eingabe_bis:%d.%m.%Y}",
             },
-            from_email=None,
-            recipient_list=[adresse],
+            recipients=[adresse],
         )
 
 

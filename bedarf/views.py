@@ -27,6 +27,7 @@ from bedarf.models import (
     Geschlecht,
 )
 from bedarf.resources import MeldungImport, vorlage
+from bedarf.suppression import ZEICHEN
 from buendnis.generic import ScopedCreateView, ScopedListView, ScopedUpdateView
 from buendnis.io import ImportFlowView, dataset_response, escape_dataset
 from buendnis.models import Kommune
@@ -417,7 +418,7 @@ def export_dataset(user, erhebung: Erhebung) -> tablib.Dataset:
         ort = z.kommune.name if z.kommune else _("Bündnis")
         daten.append([_("Bedarf"), ort, z.kategorie.name, wert(z.bedarf)])
         daten.append([_("Plätze"), ort, z.kategorie.name, z.plaetze])
-        daten.append([_("Lücke"), ort, z.kategorie.name, z.luecke if z.luecke is not None else "x"])
+        daten.append([_("Lücke"), ort, z.kategorie.name, z.luecke if z.luecke is not None else ZEICHEN])
         for s in z.nach_status:
             daten.append(
                 [

@@ -375,52 +375,29 @@ def buendnisse_tabelle(user) -> dict:
 
 
 def zielgruppe_je_buendnis(buendnis_ids: list[int]) -> dict[int, str]:
-    """The target group of each Bündnis' latest closed round, for the state's overview; four queries.
+    """The target group of each Bündnis' latest closed round, for the state's overview; three queries.
 
-    Its needs pages protect every Bündnis table separately (`bedarf.selectors.ueberblick`), and may hide the
-    Bündnis total to protect a small part. Calling that per Bündnis would cost queries per Bündnis, so this
-    overview is conservative instead: the total is shown only when no figure behind it (Kommune x status, or any
-    Bündnis-wide breakdown) is small, so nothing is hidden anywhere and the total discloses nothing; a small
-    total shows as "< k", any other total with small parts as "x".
+    It is the Bündnis total exactly as that round's audited suppression pattern publishes it on every other page
+    (`bedarf.sperrmuster`): the number, or the one symbol when the pattern withholds it (or is being renewed).
     """
-    from bedarf.models import Bedarfsmeldung, Dimension, Erhebung, ErhebungStatus, Meldewert, MeldungStatus
-    from bedarf.suppression import summe_ohne_kleine_teile
+    from bedarf import sperrmuster
+    from bedarf.models import Erhebung, ErhebungStatus, MeldungStatus
+    from bedarf.suppression import ZEICHEN
 
     letzte = (
         Erhebung.objects.filter(buendnis=OuterRef("buendnis"), status=ErhebungStatus.ABGESCHLOSSEN)
         .order_by("-stichtag")
         .values("pk")[:1]
     )
-    runden = Erhebung.objects.filter(
-        buendnis_id__in=buendnis_ids, status=ErhebungStatus.ABGESCHLOSSEN, pk=Subquery(letzte)
+    runden = dict(
+        Erhebung.objects.filter(
+            buendnis_id__in=buendnis_ids,
+            status=ErhebungStatus.ABGESCHLOSSEN,
+            pk=Subquery(letzte),
+            meldungen__status=MeldungStatus.ABGEGEBEN,
+        )
+        .distinct()
+        .values_list("pk", "buendnis_id")
     )
-    gemeldet = Bedarfsmeldung.objects.filter(erhebung__in=runden, status=MeldungStatus.ABGEGEBEN)
-    zellen: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    aufteilungen: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    mit_meldung = set(gemeldet.values_list("erhebung__buendnis_id", flat=True))
-    for bid, kid, dim, status, merkmal, alter, geschlecht, n in (
-        Meldewert.objects.filter(meldung__in=gemeldet)
-        .exclude(dimension__in=[Dimension.BEDARF, Dimension.BESONDERE])
-        .values_list(
-            "meldung__erhebung__buendnis_id",
-            "meldung__kommune_id",
-            "dimension",
-            "aufenthaltsstatus",
-            "merkmal",
-            "altersband",
-            "geschlecht",
-        )
-        .annotate(n=Sum("anzahl"))
-    ):
-        if dim == Dimension.ZIELGRUPPE:
-            zellen[bid][(kid, status)] += n
-            aufteilungen[bid][(dim, alter, geschlecht)] += n
-        else:
-            aufteilungen[bid][(dim, merkmal)] += n
-    out = {}
-    for bid in mit_meldung:
-        wert = summe_ohne_kleine_teile(
-            sum(zellen[bid].values()), [*zellen[bid].values(), *aufteilungen[bid].values()]
-        )
-        out[bid] = wert.anzeige if wert.gesperrt else i.zahl(wert.zahl)
-    return out
+    gesamt = sperrmuster.buendnis_gesamt(list(runden))
+    return {bid: ZEICHEN if gesamt[e] is None else i.zahl(gesamt[e]) for e, bid in runden.items()}

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bedarf.suppression import ZEICHEN
 from berichte import inhalt as i
 
 MAX_ZEILEN = 40
@@ -300,7 +301,7 @@ def abschnitt_bedarf(k) -> dict:
                     _wert(z.bedarf),
                     i.zahl(z.plaetze),
                     f"{i.zahl(z.quote)} %" if z.quote is not None else "–",
-                    i.zahl(z.luecke) if z.luecke is not None else "x",
+                    i.zahl(z.luecke) if z.luecke is not None else ZEICHEN,
                 ]
                 for z in summen
             ],
@@ -351,7 +352,7 @@ def abschnitt_bedarf(k) -> dict:
                         z.kategorie.name,
                         _wert(z.a),
                         _wert(z.b),
-                        (f"{z.veraenderung:+d}" if z.veraenderung is not None else "x"),
+                        (f"{z.veraenderung:+d}" if z.veraenderung is not None else ZEICHEN),
                     ]
                     for z in vergleich.summen
                 ],
@@ -532,11 +533,9 @@ def _gesamt_schuetzen(row, headers, obj, user):
     """ "Zielgruppe insgesamt" of another Kommune is not shown raw (the protected tables carry it)."""
     if getattr(user, "kommune_id", None) and obj.kommune_id == user.kommune_id and user.rolle == "kommune":
         return row
-    from bedarf.suppression import ZEICHEN_SEKUNDAER
-
     idx = headers.index(_spalte("bedarf", "Bedarfsmeldung", "gesamt"))
     row = list(row)
-    row[idx] = ZEICHEN_SEKUNDAER if row[idx] is not None else None
+    row[idx] = ZEICHEN if row[idx] is not None else None
     return row
 
 
@@ -770,7 +769,7 @@ def zusatzblaetter(user, buendnis):
                 ort = z.kommune.name if z.kommune else _("Bündnis")
                 yield [*vorne, _("Bedarf"), ort, z.kategorie.name, wert(z.bedarf)]
                 yield [*vorne, _("Plätze"), ort, z.kategorie.name, z.plaetze]
-                yield [*vorne, _("Lücke"), ort, z.kategorie.name, z.luecke if z.luecke is not None else "x"]
+                yield [*vorne, _("Lücke"), ort, z.kategorie.name, z.luecke if z.luecke is not None else ZEICHEN]
                 for s in z.nach_status:
                     yield [
                         *vorne,

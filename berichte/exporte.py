@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from bedarf.suppression import ZEICHEN
 from berichte import domaene
 from berichte.inhalt import ohne_steuerzeichen
 from berichte.registry import ExportEintrag, registry, spaltenbedeutung
@@ -169,10 +170,10 @@ def dokumentation(eintraege: list[ExportEintrag], buendnis, stichtag: datetime.d
             _("Geheimhaltung"),
             _(
                 "Bedarfszahlen, die die zuständige Kommune verlassen, sind geschützt: Werte von 1 bis %(k1)d "
-                "werden als „< %(k)d“ ausgewiesen, und Summen, aus denen sich ein geschützter Wert zurückrechnen "
-                "ließe, werden ebenfalls unterdrückt."
+                "Personen und jede Zahl, aus der sich ein solcher Wert errechnen ließe, stehen als „%(z)s“. "
+                "Das Zeichen sagt nichts über die Größe des Werts."
             )
-            % {"k1": k - 1, "k": k},
+            % {"k1": k - 1, "z": ZEICHEN},
         ],
         [
             _("Datenpaket"),

@@ -212,6 +212,9 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # Small-number protection: counts 1..k-1 leave the owning Kommune only as "< k".
 BEDARF_MIN_COUNT = env.int("BEDARF_MIN_COUNT", default=3)
+# The audited suppression pattern of a survey round is renewed by the task worker when figures change; meanwhile
+# pages withhold every figure of the round. True computes a missing pattern inside the request instead (tests).
+BEDARF_MUSTER_SOFORT = env.bool("BEDARF_MUSTER_SOFORT", default=False)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="buendnis-demo")
 

@@ -9,3 +9,6 @@ STORAGES = {
 AXES_ENABLED = True
 # Tasks run inline, inside the test; tests of the worker switch to the database backend themselves.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Tests run inside a transaction that is never committed, so a pattern renewed "after commit" would never appear.
+BEDARF_MUSTER_SOFORT = True

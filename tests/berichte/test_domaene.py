@@ -189,10 +189,11 @@ def test_needs_figures_and_gaps_with_small_numbers_protected(scenario, domaene):
     # Deutsch: 13 + 10 = 23 people, 15 places, 65 %, gap 8.
     assert bund["Deutschförderung"] == ["23", "15", "65 %", "8"]
     # Work: only a2's 2 people -> protected, and no derived figure that would reveal it.
-    assert bund["Arbeit und Beschäftigung"][0] == "< 3"
-    assert bund["Arbeit und Beschäftigung"][3] == "x"
-    # Secondary suppression: the next-smallest total is hidden too, so the grand total cannot reveal the 2.
-    assert bund["Berufliche Qualifizierung"][0] == "x"
+    assert bund["Arbeit und Beschäftigung"][0] == "*"
+    assert bund["Arbeit und Beschäftigung"][3] == "*"
+    # Needs of different categories are not added up anywhere (one person may have several), so nothing else has to
+    # be withheld to protect the 2.
+    assert bund["Berufliche Qualifizierung"][0] == "9"
     chart = diagramm(b, "Bedarf und Plätze")
     arbeit = chart["labels"].index("Arbeit und Beschäftigung")
     assert chart["reihen"][0]["werte"][arbeit] is None  # a gap in the chart, never the number
@@ -200,7 +201,7 @@ def test_needs_figures_and_gaps_with_small_numbers_protected(scenario, domaene):
     assert groesste[0][:2] == ["Adorf", "Deutschförderung"]
     assert groesste[0][4] == "5"
     legende = [x["text"] for x in b["bloecke"] if x["typ"] == "hinweis"]
-    assert any("< 3" in t for t in legende)
+    assert any("„*“" in t for t in legende)
 
 
 def test_needs_change_between_rounds(scenario, domaene):
@@ -242,7 +243,7 @@ def test_report_with_domain_sections_renders_all_formats(scenario, domaene):
     pdf = pdf_text(bericht.datei_pdf.read())
     assert "Diagramm: Mittel je Förderbaustein" in pdf
     assert "20.000,10 €" in pdf
-    assert "< 3" in pdf
+    assert "*" in pdf
     text = docx_text(bericht.datei_docx.read())
     assert "Diagramm: Angebote je Kategorie" in text
     assert "3.500,01 €" in text
@@ -276,7 +277,7 @@ def test_raw_needs_rows_only_for_own_kommune(scenario, domaene):
     aheim = [r for r in lines if ",Aheim," in r]
     adorf = [r for r in lines if ",Adorf," in r]
     assert aheim and all(",16," in r or ",15," in r for r in aheim)  # own Kommune raw
-    assert adorf and all(",x," in r for r in adorf)  # the other Kommune's total is not shown
+    assert adorf and all(",*," in r for r in adorf)  # the other Kommune's total is not shown
 
 
 def test_datenpaket_contains_protected_needs_sheet(scenario, domaene):
@@ -290,7 +291,7 @@ def test_datenpaket_contains_protected_needs_sheet(scenario, domaene):
         for r in bedarf
         if r[0] == "Erhebung 2020" and r[2] == "Bedarf" and r[4] == "Arbeit und Beschäftigung"
     ]
-    assert {r[3]: r[5] for r in arbeit}["Bündnis"] == "< 3"
+    assert {r[3]: r[5] for r in arbeit}["Bündnis"] == "*"
     deutsch = [
         r for r in bedarf if r[0] == "Erhebung 2020" and r[2] == "Bedarf" and r[4] == "Deutschförderung"
     ]
