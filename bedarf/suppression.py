@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from bedarf import audit
 
@@ -168,8 +169,8 @@ def abgeleitet(werte: Iterable[Wert], rechnung: Callable[..., object]) -> object
 
 def legende(k: int | None = None) -> str:
     k = mindestanzahl() if k is None else k
-    return (
-        f"„{ZEICHEN}“: Wert gesperrt zum Schutz kleiner Fallzahlen (weniger als {k} Personen) oder damit ein "
-        f"gesperrter Wert nicht aus anderen Zahlen errechnet werden kann. Das Zeichen sagt nichts über die Größe "
-        f"des Werts, auch nicht, ob er null ist."
-    )
+    return _(
+        "„%(z)s“: Wert gesperrt zum Schutz kleiner Fallzahlen (weniger als %(k)d Personen) oder damit ein "
+        "gesperrter Wert nicht aus anderen Zahlen errechnet werden kann. Das Zeichen sagt nichts über die Größe "
+        "des Werts, auch nicht, ob er null ist."
+    ) % {"z": ZEICHEN, "k": k}
