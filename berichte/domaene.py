@@ -769,7 +769,13 @@ def zusatzblaetter(user, buendnis):
                 ort = z.kommune.name if z.kommune else _("Bündnis")
                 yield [*vorne, _("Bedarf"), ort, z.kategorie.name, wert(z.bedarf)]
                 yield [*vorne, _("Plätze"), ort, z.kategorie.name, z.plaetze]
-                yield [*vorne, _("Lücke"), ort, z.kategorie.name, z.luecke if z.luecke is not None else ZEICHEN]
+                yield [
+                    *vorne,
+                    _("Lücke"),
+                    ort,
+                    z.kategorie.name,
+                    z.luecke if z.luecke is not None else ZEICHEN,
+                ]
                 for s in z.nach_status:
                     yield [
                         *vorne,
