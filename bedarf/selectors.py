@@ -89,6 +89,7 @@ class Lueckenanalyse:
     k: int
     legende: str
     eigene_kommune_id: int | None
+    aktuell: bool = True
 
     def chart_daten(self) -> dict:
         """Bündnis totals per category for Chart.js (hidden needs are null, never a number)."""
@@ -293,6 +294,7 @@ def gap_analyse(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> 
         k=daten.haupt.k,
         legende=suppression.legende(daten.haupt.k),
         eigene_kommune_id=eigene_kommune_id(user, eigene_roh),
+        aktuell=daten.aktuell,
     )
 
 

@@ -62,16 +62,7 @@ def spannweite(tabelle: GeschuetzteTabelle, key: tuple, *, k: int, eigene=None, 
     """The range the reader can prove for the part of `key` ("z", i, j) / ("r", i) / ("c", j) / ("g",) that is not
     its own."""
     m = len(tabelle.zellen)
-    n = len(tabelle.zellen[0]) if m else 0
-    if key[0] == "z":
-        teile = [(key[1], key[2])]
-    elif key[0] == "r":
-        teile = [(key[1], j) for j in range(n)]
-    elif key[0] == "c":
-        teile = [(i, key[1]) for i in range(m)]
-    else:
-        teile = [(i, j) for i in range(m) for j in range(n)]
-    teile = [(i, j) for i, j in teile if i != eigene]
+    teile = _teile(m, len(tabelle.zellen[0]) if m else 0, key, eigene)
     if not teile:
         return 0, 0
     grenzen = []
@@ -95,8 +86,8 @@ def gesperrte(tabelle: GeschuetzteTabelle) -> list[tuple]:
     return out
 
 
-def wahrer_rest(werte: list[list[int]], key: tuple, eigene=None) -> int:
-    m, n = len(werte), len(werte[0])
+def _teile(m: int, n: int, key: tuple, eigene=None) -> list[tuple[int, int]]:
+    """The cells a shown figure adds up, without the reader's own row."""
     if key[0] == "z":
         teile = [(key[1], key[2])]
     elif key[0] == "r":
@@ -105,7 +96,11 @@ def wahrer_rest(werte: list[list[int]], key: tuple, eigene=None) -> int:
         teile = [(i, key[1]) for i in range(m)]
     else:
         teile = [(i, j) for i in range(m) for j in range(n)]
-    return sum(werte[i][j] for i, j in teile if i != eigene)
+    return [(i, j) for i, j in teile if i != eigene]
+
+
+def wahrer_rest(werte: list[list[int]], key: tuple, eigene=None) -> int:
+    return sum(werte[i][j] for i, j in _teile(len(werte), len(werte[0]), key, eigene))
 
 
 def verletzungen(tabelle: GeschuetzteTabelle, werte: list[list[int]], *, k: int, eigene=None) -> list:
