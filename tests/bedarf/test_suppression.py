@@ -279,3 +279,58 @@ def test_demo_rounds_hold_for_auswertung_land_and_every_kommune(settings):
     assert len(runden) == 2
     for erhebung in runden:
         _runde_pruefen(erhebung, leser)
+
+
+@st.composite
+def runden(draw):
+    """Random rounds: 2-3 Kommunen x 2 statuses, every breakdown adding up, needs within their status."""
+    from bedarf.models import AUFSCHLUESSELUNGEN, BesondereGruppe
+
+    status, kategorien = ["duldung", "gestattung"], ["deutsch", "arbeit"]
+    kommunen = list(range(1, draw(st.integers(2, 3)) + 1))
+    werte: dict[tuple, int] = {}
+    for kid in kommunen:
+        je_status = {s: draw(zahlen) for s in status}
+        for s, n in je_status.items():
+            alter = draw(st.sampled_from([a.value for a in Altersband]))
+            werte[(kid, Dimension.ZIELGRUPPE.value, s, "", alter, "m")] = n
+        gesamt = sum(je_status.values())
+        for dim, choices in AUFSCHLUESSELUNGEN.items():
+            codes = [c.value for c in choices][:3]
+            erster = draw(st.integers(0, gesamt))
+            zweiter = draw(st.integers(0, gesamt - erster))
+            for code, n in zip(codes, [erster, zweiter, gesamt - erster - zweiter], strict=True):
+                werte[(kid, dim.value, "", code, "", "")] = n
+        werte[(kid, Dimension.BESONDERE.value, "", BesondereGruppe.UMA.value, "", "")] = draw(
+            st.integers(0, gesamt)
+        )
+        for kat in kategorien:
+            for s, n in je_status.items():
+                werte[(kid, Dimension.BEDARF.value, s, kat, "", "")] = draw(st.integers(0, n))
+    return sperrmuster.Rundendaten(
+        erhebung_id=0,
+        kommunen=kommunen,
+        status=status,
+        kategorien=kategorien,
+        werte={key: n for key, n in werte.items() if n},
+        k=K,
+    )
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(runden())
+def test_no_small_figure_of_a_random_round_can_be_narrowed_across_all_its_breakdowns(daten):
+    """Kommunen x statuses x breakdowns sharing their totals, with and without the attacker's own figures: the
+    exact range of every small withheld figure (integer optimum both ways) reaches from 0 to at least k."""
+    modell = sperrmuster.modell(daten)
+    muster = audit.sperrmuster(modell)
+    for leser in [None, *modell.eigentuemer()]:
+        for key in muster.gesperrt:
+            zelle = modell.zellen[key]
+            if leser is not None and all(modell.atome[a][1] == leser for a in zelle.atome):
+                continue
+            rest = zelle.wert - (modell.teil(zelle, leser) if leser is not None else 0)
+            if rest >= K:
+                continue
+            lo, hi = audit.spannweite(modell, muster.gesperrt, key, leser)
+            assert lo == 0 and hi >= K, (key, leser, rest, lo, hi)
