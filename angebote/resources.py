@@ -37,6 +37,7 @@ from angebote.services import ZugangDaten
 from buendnis.choices import Baustein, Rolle
 from buendnis.io import FORMULA_PREFIXES, SafeExportMixin
 from buendnis.models import Akteur, Ansprechperson, Kommune
+from buendnis.rules import KEIN_RECHT
 
 KREISWEIT = "kreisweit"
 JA = {"ja", "j", "x", "1", "true", "wahr", "yes"}
@@ -437,7 +438,7 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         """Checks the columns and loads every lookup once (names → rows of the user's Bündnis)."""
         self.user = user = self._user_of(kwargs)
         if user is None or not user.is_authenticated or not user.has_perm("angebote.import_angebot"):
-            raise ValidationError(_("Dafür fehlt Ihnen die Berechtigung."))
+            raise ValidationError(KEIN_RECHT)
         if not user.buendnis_id:
             raise ValidationError(_("Importieren kann nur, wer einem Bündnis zugeordnet ist."))
         headers = dataset.headers or []

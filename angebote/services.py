@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import localize
@@ -27,11 +27,7 @@ from angebote.models import (
 )
 from buendnis.choices import Rolle
 from buendnis.models import Kommune, User
-
-
-def _require(user: User, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+from buendnis.rules import require_perm
 
 
 @dataclass(frozen=True)
@@ -116,7 +112,7 @@ def angebot_transition(*, angebot: Angebot, aktion: str, by: User, kommentar: st
     if transition is None:
         raise ValidationError(_("Unbekannte Aktion „%(aktion)s“.") % {"aktion": aktion})
     current = _lock(angebot)
-    _require(by, transition.perm, current)
+    require_perm(by, transition.perm, current)
     if current.status not in transition.von:
         raise ValidationError(
             _("„%(aktion)s“ ist im Status „%(status)s“ nicht möglich.")
@@ -178,7 +174,7 @@ def angebot_record_check(
 ) -> Angebot:
     """Records the quality check of an offer ("Qualität vorhandener Angebote überprüfen")."""
     current = _lock(angebot)
-    _require(by, "angebote.check_angebot", current)
+    require_perm(by, "angebote.check_angebot", current)
     if ergebnis not in Pruefergebnis.values:
         raise ValidationError(_("Bitte wählen Sie ein Ergebnis der Qualitätsprüfung."))
     if ergebnis != Pruefergebnis.GEEIGNET and not (notiz or "").strip():
@@ -197,7 +193,7 @@ def angebot_record_check(
 def angebot_confirm(*, angebot: Angebot, by: User) -> Angebot:
     """Confirms that a published offer's data are still current (clears "Aktualität prüfen")."""
     current = _lock(angebot)
-    _require(by, "angebote.confirm_angebot", current)
+    require_perm(by, "angebote.confirm_angebot", current)
     if current.status != S.VEROEFFENTLICHT:
         raise ValidationError(_("Nur veröffentlichte Angebote werden auf Aktualität bestätigt."))
     current.bestaetigt_am = timezone.localdate()
@@ -377,7 +373,7 @@ def angebot_create(
     by: User,
 ) -> Angebot:
     """Enters a new offer as a draft of the user's Bündnis."""
-    _require(by, "angebote.add_angebot")
+    require_perm(by, "angebote.add_angebot")
     if not by.is_superuser or not angebot.buendnis_id:
         angebot.buendnis_id = by.buendnis_id
     kommunen, anschlussangebote = list(kommunen), list(anschlussangebote)
@@ -412,7 +408,7 @@ def angebot_update(
     the Kommune rule against the new values, so a Kommune can neither edit nor move an offer out of its scope.
     """
     current = _lock(angebot)
-    _require(by, "angebote.change_angebot", current)
+    require_perm(by, "angebote.change_angebot", current)
     pruefe_version(current, version)
     kommunen, anschlussangebote = list(kommunen), list(anschlussangebote)
     # Fields outside the form never come from it.

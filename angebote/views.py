@@ -28,6 +28,7 @@ from buendnis.generic import (
 )
 from buendnis.io import CONTENT_TYPES, ImportFlowView, dataset_response
 from buendnis.models import Buendnis, Kommune
+from buendnis.rules import KEIN_RECHT
 
 EXPORT_FORMATE = ("xlsx", "csv")
 
@@ -166,7 +167,7 @@ def angebot_aktion(request, pk, aktion):
     if transition is None:
         raise Http404
     if not request.user.has_perm(transition.perm, angebot):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+        raise PermissionDenied(KEIN_RECHT)
     form = forms.KommentarForm(request.POST)
     kommentar = form.cleaned_data["kommentar"] if form.is_valid() else ""
     try:
@@ -193,7 +194,7 @@ def angebot_pruefung(request, pk):
     """Records the quality check (coordination)."""
     angebot = _angebot_or_404(request, pk)
     if not request.user.has_perm("angebote.check_angebot", angebot):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+        raise PermissionDenied(KEIN_RECHT)
     form = forms.PruefungForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Bitte geben Sie Datum und Ergebnis der Prüfung an."))
@@ -219,7 +220,7 @@ def angebot_bestaetigen(request, pk):
     """Confirms that a published offer is still current."""
     angebot = _angebot_or_404(request, pk)
     if not request.user.has_perm("angebote.confirm_angebot", angebot):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+        raise PermissionDenied(KEIN_RECHT)
     try:
         services.angebot_confirm(angebot=angebot, by=request.user)
     except ValidationError as exc:
@@ -328,7 +329,7 @@ class SackgassenView(BuendnisWahlMixin, TemplateView):
 def angebot_export(request):
     """The offers of the current list (same filters), limited to the user's scope, as XLSX or CSV."""
     if not request.user.has_perm("angebote.export_angebot"):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+        raise PermissionDenied(KEIN_RECHT)
     fmt = request.GET.get("format", "xlsx")
     if fmt not in EXPORT_FORMATE:
         raise Http404
@@ -353,7 +354,7 @@ def angebot_export(request):
 def import_vorlage(request):
     """The import template with German column headers (one column per Aufenthaltsstatus)."""
     if not request.user.has_perm("angebote.import_angebot"):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+        raise PermissionDenied(KEIN_RECHT)
     fmt = request.GET.get("format", "xlsx")
     if fmt not in EXPORT_FORMATE:
         raise Http404

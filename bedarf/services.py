@@ -25,12 +25,8 @@ from bedarf.models import (
 )
 from buendnis.choices import Rolle
 from buendnis.models import Kommune, User
+from buendnis.rules import require_perm
 from buendnis.tasks import send_mail_task
-
-
-def _require(user: User, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
 
 
 class VeralteteMeldung(ValidationError):
@@ -92,7 +88,7 @@ def bedarfsmeldung_speichern(
     """
     erhebung = Erhebung.objects.select_for_update().get(pk=erhebung.pk)
     meldung = Bedarfsmeldung.objects.select_for_update().filter(erhebung=erhebung, kommune=kommune).first()
-    _require(
+    require_perm(
         by, "bedarf.change_bedarfsmeldung", meldung or Bedarfsmeldung(erhebung=erhebung, kommune=kommune)
     )
     if by.rolle != Rolle.KOMMUNE or by.kommune_id != kommune.pk:
@@ -203,7 +199,7 @@ def erhebung_abschliessen(*, erhebung: Erhebung, by: User) -> Erhebung:
     erhebung = Erhebung.objects.select_for_update().get(pk=erhebung.pk)
     if erhebung.status != ErhebungStatus.OFFEN:
         raise ValidationError(_("Die Erhebung ist bereits abgeschlossen."))
-    _require(by, "bedarf.abschliessen_erhebung", erhebung)
+    require_perm(by, "bedarf.abschliessen_erhebung", erhebung)
     erhebung.status = ErhebungStatus.ABGESCHLOSSEN
     erhebung.abgeschlossen_am = timezone.now()
     erhebung.abgeschlossen_von = by
@@ -218,7 +214,7 @@ def erhebung_erinnern(*, erhebung: Erhebung, by: User) -> int:
     erhebung = Erhebung.objects.select_for_update().get(pk=erhebung.pk)
     if erhebung.status != ErhebungStatus.OFFEN:
         raise ValidationError(_("Die Erhebung ist abgeschlossen; eine Erinnerung ist nicht mehr nötig."))
-    _require(by, "bedarf.erinnern_erhebung", erhebung)
+    require_perm(by, "bedarf.erinnern_erhebung", erhebung)
     abgegeben = erhebung.meldungen.filter(status=MeldungStatus.ABGEGEBEN).values("kommune_id")
     empfaenger = list(
         User.objects.filter(rolle=Rolle.KOMMUNE, is_active=True, kommune__buendnis_id=erhebung.buendnis_id)
@@ -255,7 +251,7 @@ def _sende(erhebung: Erhebung, empfaenger: list[str]) -> None:
 @transaction.atomic
 def datenluecke_vorschlagen(*, titel: str, beschreibung: str = "", by: User) -> Datenluecke:
     """A member proposes a data point that is not collected yet."""
-    _require(by, "bedarf.add_datenluecke")
+    require_perm(by, "bedarf.add_datenluecke")
     luecke = Datenluecke(
         buendnis_id=by.buendnis_id,
         titel=titel,
@@ -274,7 +270,7 @@ def datenluecke_status_setzen(
 ) -> Datenluecke:
     """The Koordination decides on a proposal: take it into the next round, or reject it."""
     luecke = Datenluecke.objects.select_for_update().get(pk=luecke.pk)
-    _require(by, "bedarf.change_datenluecke", luecke)
+    require_perm(by, "bedarf.change_datenluecke", luecke)
     if status not in DATENLUECKE_UEBERGAENGE.get(luecke.status, set()):
         raise ValidationError(
             _("Der Status kann nicht von „%(a)s“ auf „%(n)s“ wechseln.")

@@ -31,10 +31,11 @@ from bedarf.suppression import ZEICHEN
 from buendnis.generic import ScopedCreateView, ScopedListView, ScopedUpdateView
 from buendnis.io import ImportFlowView, dataset_response, escape_dataset
 from buendnis.models import Kommune
+from buendnis.rules import KEIN_RECHT
 
 
 def _deny():
-    raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+    raise PermissionDenied(KEIN_RECHT)
 
 
 def _erhebung(request, pk, perm: str) -> Erhebung:

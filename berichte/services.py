@@ -19,6 +19,7 @@ from berichte.render_html import render_html
 from berichte.render_pdf import render_pdf
 from berichte.tasks import exportauftrag_ausfuehren
 from buendnis.models import Buendnis
+from buendnis.rules import KEIN_RECHT
 
 logger = logging.getLogger(__name__)
 DATENPAKET = exporte.DATENPAKET
@@ -95,14 +96,14 @@ def _dateien_speichern(bericht: Bericht, dateien: dict[str, bytes], stamm: str) 
 def exportauftrag_starten(*, art: str, format: str, buendnis: Buendnis | None, by) -> Exportauftrag:
     """Queues a large export; the task worker produces the file, the progress page polls the job."""
     if not by.has_perm("berichte.export_daten"):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+        raise PermissionDenied(KEIN_RECHT)
     if format not in exporte.FORMATE or (art == DATENPAKET and format != "xlsx"):
         raise ValidationError(_("Dieses Format wird nicht unterstützt."))
     if art != DATENPAKET:
         app_label, _sep, model_name = art.partition(".")
         eintrag = registry.get(app_label, model_name)
         if eintrag is None or not eintrag.darf(by):
-            raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+            raise PermissionDenied(KEIN_RECHT)
     elif buendnis is None:
         raise ValidationError(_("Ein Datenpaket gehört zu genau einem Bündnis."))
     auftrag = Exportauftrag(art=art, format=format, buendnis=buendnis, erstellt_von=by)

@@ -20,6 +20,7 @@ from berichte.registry import registry
 from buendnis.generic import ScopedDetailView, ScopedListView
 from buendnis.io import CONTENT_TYPES
 from buendnis.models import Buendnis, Sitzung
+from buendnis.rules import KEIN_RECHT
 
 DOKUMENT_TYPEN = {
     "html": "text/html; charset=utf-8",
@@ -29,7 +30,7 @@ DOKUMENT_TYPEN = {
 
 
 def _verweigert():
-    raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+    raise PermissionDenied(KEIN_RECHT)
 
 
 # Reports ----------------------------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
+from buendnis.rules import KEIN_RECHT
+
 
 def scope_form_querysets(form: forms.BaseForm, user) -> None:
     """Limit every choice of Bündnis-owned rows to what the user may see."""
@@ -56,7 +58,7 @@ class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
     def handle_no_permission(self):
         if self.request.user.is_authenticated:
-            raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+            raise PermissionDenied(KEIN_RECHT)
         return super().handle_no_permission()
 
     def base_queryset(self):

@@ -7,8 +7,19 @@ A predicate receives `obj=None` for a model-level check (list pages, create form
 from __future__ import annotations
 
 import rules
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy
 
 from buendnis.choices import Rolle
+
+# The one message for a refused action, wherever it is refused (views, services, imports).
+KEIN_RECHT = gettext_lazy("Dafür fehlt Ihnen die Berechtigung.")
+
+
+def require_perm(user, perm: str, obj=None) -> None:
+    """Refuses (PermissionDenied with the German message) unless `user.has_perm(perm, obj)`."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(KEIN_RECHT)
 
 
 def buendnis_id_of(obj) -> int | None:

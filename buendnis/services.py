@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -24,11 +24,7 @@ from buendnis.models import (
     Vereinbarungsdokument,
     Verfahrensvereinbarung,
 )
-
-
-def _require(user: User, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+from buendnis.rules import require_perm
 
 
 @dataclass
@@ -52,7 +48,7 @@ def beschluss_fassen(
     aufgaben: list[AufgabeEntwurf] | None = None,
 ) -> Beschluss:
     """Records a decision and the tasks it creates (owner and deadline), linked to the decision's Gremium."""
-    _require(by, "buendnis.add_beschluss", gremium)
+    require_perm(by, "buendnis.add_beschluss", gremium)
     beschluss = Beschluss(
         buendnis_id=gremium.buendnis_id,
         gremium=gremium,
@@ -90,7 +86,7 @@ ERLAUBTE_STATUSWECHSEL = {
 @transaction.atomic
 def aufgabe_status_setzen(*, aufgabe: Aufgabe, status: str, by: User, notiz: str | None = None) -> Aufgabe:
     """A member reports progress on its own task; the coordination on any task of its Bündnis."""
-    _require(by, "buendnis.set_status_aufgabe", aufgabe)
+    require_perm(by, "buendnis.set_status_aufgabe", aufgabe)
     aufgabe = Aufgabe.objects.select_for_update().get(pk=aufgabe.pk)
     if status != aufgabe.status:
         if status not in ERLAUBTE_STATUSWECHSEL.get(aufgabe.status, set()):
@@ -112,7 +108,7 @@ def tagesordnungspunkt_anfuegen(
     *, sitzung: Sitzung, titel: str, beschreibung: str = "", by: User
 ) -> Tagesordnungspunkt:
     """Appends an agenda item at the next free position."""
-    _require(by, "buendnis.change_sitzung", sitzung)
+    require_perm(by, "buendnis.change_sitzung", sitzung)
     Sitzung.objects.select_for_update().filter(pk=sitzung.pk).first()
     position = (sitzung.tagesordnungspunkte.aggregate(m=Max("position"))["m"] or 0) + 1
     top = Tagesordnungspunkt(sitzung=sitzung, position=position, titel=titel, beschreibung=beschreibung)
@@ -131,7 +127,7 @@ def dokument_hochladen(
     *, vereinbarung: Verfahrensvereinbarung, datei, by: User, kommentar: str = ""
 ) -> Vereinbarungsdokument:
     """Stores a new version of an agreement's document; earlier versions stay downloadable."""
-    _require(by, "buendnis.change_verfahrensvereinbarung", vereinbarung)
+    require_perm(by, "buendnis.change_verfahrensvereinbarung", vereinbarung)
     if datei.size > settings.DOKUMENT_MAX_BYTES:
         raise ValidationError(
             _("Die Datei ist zu groß (höchstens %(mb)s MB).")

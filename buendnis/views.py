@@ -35,6 +35,7 @@ from buendnis.models import (
     Vereinbarungsdokument,
     Verfahrensvereinbarung,
 )
+from buendnis.rules import KEIN_RECHT
 
 
 def healthz(request):
@@ -206,7 +207,7 @@ class ParentMixin:
             self.parent_model.objects.visible_to(request.user), pk=kwargs["parent_pk"]
         )
         if not request.user.has_perm(self.parent_perm, self.parent):
-            raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+            raise PermissionDenied(KEIN_RECHT)
         return super().dispatch(request, *args, **kwargs)
 
     def has_permission(self):
@@ -365,7 +366,7 @@ class SitzungUpdateView(ScopedUpdateView):
 def top_anfuegen(request, pk):
     sitzung = get_object_or_404(Sitzung.objects.visible_to(request.user), pk=pk)
     if not request.user.has_perm("buendnis.change_sitzung", sitzung):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+        raise PermissionDenied(KEIN_RECHT)
     form = forms.TagesordnungspunktForm(request.POST, user=request.user)
     if form.is_valid():
         services.tagesordnungspunkt_anfuegen(
@@ -406,7 +407,7 @@ def beschluss_fassen(request, pk):
     """A decision with the tasks it creates, on one page."""
     sitzung = get_object_or_404(Sitzung.objects.visible_to(request.user).select_related("gremium"), pk=pk)
     if not request.user.has_perm("buendnis.add_beschluss", sitzung):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+        raise PermissionDenied(KEIN_RECHT)
     form = forms.BeschlussForm(
         request.POST or None, sitzung=sitzung, initial={"datum": sitzung.beginn.date()}
     )
@@ -503,7 +504,7 @@ class AufgabeUpdateView(ScopedUpdateView):
 def aufgabe_status(request, pk):
     aufgabe = get_object_or_404(Aufgabe.objects.visible_to(request.user), pk=pk)
     if not request.user.has_perm("buendnis.set_status_aufgabe", aufgabe):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+        raise PermissionDenied(KEIN_RECHT)
     form = forms.AufgabeStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Bitte wählen Sie einen gültigen Status."))
@@ -598,7 +599,7 @@ class VereinbarungUpdateView(ScopedUpdateView):
 def dokument_hochladen(request, pk):
     vereinbarung = get_object_or_404(Verfahrensvereinbarung.objects.visible_to(request.user), pk=pk)
     if not request.user.has_perm("buendnis.change_verfahrensvereinbarung", vereinbarung):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+        raise PermissionDenied(KEIN_RECHT)
     form = forms.DokumentForm(request.POST, request.FILES)
     if not form.is_valid():
         for field, fehler in form.errors.items():
@@ -625,5 +626,5 @@ def dokument_hochladen(request, pk):
 def dokument_download(request, pk):
     dokument = get_object_or_404(Vereinbarungsdokument.objects.visible_to(request.user), pk=pk)
     if not request.user.has_perm("buendnis.view_vereinbarungsdokument", dokument):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
+        raise PermissionDenied(KEIN_RECHT)
     return FileResponse(dokument.datei.open("rb"), as_attachment=True, filename=dokument.dateiname)

@@ -15,6 +15,7 @@ from import_export import fields, resources
 
 from buendnis.io import SafeExportMixin, pruefe_spalten
 from buendnis.models import Akteur, Buendnis, Kommune
+from buendnis.rules import KEIN_RECHT
 
 from . import services
 from .models import (
@@ -123,7 +124,7 @@ class SpaltenMixin:
     def before_import(self, dataset, **kwargs):
         self.user = user = self._user_of(kwargs)
         if user is None or not user.is_authenticated or not self.darf_importieren(user):
-            raise ValidationError(_("Dafür fehlt Ihnen die Berechtigung."))
+            raise ValidationError(KEIN_RECHT)
         pruefe_spalten(dataset, self.PFLICHT)
         bekannt = {h for _k, h in self.SPALTEN}
         unbekannt = [h for h in dataset.headers or [] if h and h not in bekannt]

@@ -11,13 +11,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buendnis.models import Buendnis, Kommune, User
+from buendnis.rules import require_perm
 
 from .models import (
     BEWILLIGTE_STATUS,
@@ -67,11 +68,6 @@ UEBERGAENGE: dict[str, dict[str, str]] = {
 EIGENE_SERVICES = {A.BEWILLIGT: "antrag_bewilligen", A.ABGELEHNT: "antrag_ablehnen"}
 
 
-def _require(user: User, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
-
-
 def _geld(betrag) -> Decimal:
     """A money amount as entered: Decimal with at most whole cents (never silently rounded)."""
     if not isinstance(betrag, Decimal):
@@ -102,7 +98,7 @@ def pruefe_uebergang(antrag: Foerderantrag, nach: str, by: User) -> None:
             _("Ein Antrag im Status „%(alt)s“ kann nicht in den Status „%(neu)s“ wechseln.")
             % {"alt": antrag.get_status_display(), "neu": AntragStatus(nach).label}
         )
-    _require(by, erlaubt[nach], antrag)
+    require_perm(by, erlaubt[nach], antrag)
 
 
 def _protokolliere(antrag: Foerderantrag, von: str, nach: str, by: User, kommentar: str) -> None:
@@ -171,7 +167,7 @@ def antrag_speichern(
     """
     neu = antrag.pk is None
     if neu:
-        _require(by, "foerderung.add_foerderantrag")
+        require_perm(by, "foerderung.add_foerderantrag")
         if not by.is_superuser:
             antrag.buendnis_id = by.buendnis_id
         if by.rolle == "kommune":
@@ -180,7 +176,7 @@ def antrag_speichern(
         antrag.version = 1
     else:
         aktuell = _sperren(antrag)
-        _require(by, "foerderung.change_foerderantrag", aktuell)
+        require_perm(by, "foerderung.change_foerderantrag", aktuell)
         if version is not None and version != aktuell.version:
             raise ValidationError(_aenderungen_seit(aktuell, version))
         if by.rolle == "kommune" and antrag.kommune_id != by.kommune_id:
@@ -331,7 +327,7 @@ def antrag_bewilligen(
                     "v": eur(max(zugewiesen - bisher, NULL)),
                 }
             )
-        _require(by, "foerderung.override_budget", antrag)
+        require_perm(by, "foerderung.override_budget", antrag)
         antrag.budget_ueberschreitung_begruendung = ueberschreitung_begruendung.strip()
     antrag.bewilligt_betrag = betrag
     antrag.bescheid_datum = bescheid_datum
@@ -362,7 +358,7 @@ def mittelabruf_erfassen(
     """Records a drawdown; together with earlier ones it never exceeds the approved sum (checked under lock)."""
     betrag = _geld(betrag)
     antrag = _sperren(antrag)
-    _require(by, "foerderung.add_mittelabruf", antrag)
+    require_perm(by, "foerderung.add_mittelabruf", antrag)
     if antrag.status != A.BEWILLIGT:
         raise ValidationError(
             _("Mittel können nur für bewilligte Anträge abgerufen werden (Status: „%(s)s“).")
@@ -429,7 +425,7 @@ def monitoring_melden(
     """Records (or corrects) the quarterly aggregate figures of an approved application; `nach_status` maps
     Aufenthaltsstatus to the number of participants with that status (at most everyone taking part)."""
     antrag = _sperren(antrag)  # two reports of the same quarter queue here instead of colliding
-    _require(by, "foerderung.add_monitoringmeldung", antrag)
+    require_perm(by, "foerderung.add_monitoringmeldung", antrag)
     if antrag.status not in BEWILLIGTE_STATUS:
         raise ValidationError(_("Monitoring wird erst für bewilligte Anträge erfasst."))
     meldung = MonitoringMeldung.objects.filter(antrag=antrag, jahr=jahr, quartal=quartal).first()
@@ -475,7 +471,7 @@ def _setze_statuszahlen(related_manager, nach_status: dict) -> None:
 def idee_status_setzen(
     *, idee: Projektidee, status: str, by: User, antrag: Foerderantrag | None = None
 ) -> Projektidee:
-    _require(by, "foerderung.set_status_projektidee", idee)
+    require_perm(by, "foerderung.set_status_projektidee", idee)
     idee = Projektidee.objects.select_for_update().get(pk=idee.pk)
     if status not in IDEE_UEBERGAENGE.get(idee.status, set()):
         raise ValidationError(
@@ -508,7 +504,7 @@ def verteilung_speichern(*, verteilung: Verteilung, by: User) -> Verteilung:
     """Saves the settings of a distribution (as edited by the state). A new base amount replaces it for every
     Bündnis that still had the old one (individually imported amounts stay); after a change of the total or
     the base amount the saved result is cleared, so it cannot be taken over before a recomputation."""
-    _require(by, "foerderung.change_verteilung", verteilung)
+    require_perm(by, "foerderung.change_verteilung", verteilung)
     alt = Verteilung.objects.select_for_update().get(pk=verteilung.pk)
     neuer_sockel = alt.sockelbetrag != verteilung.sockelbetrag
     ungueltig = neuer_sockel or alt.gesamtbetrag != verteilung.gesamtbetrag
@@ -531,7 +527,7 @@ def verteilung_speichern(*, verteilung: Verteilung, by: User) -> Verteilung:
 @transaction.atomic
 def verteilung_berechnen(*, verteilung: Verteilung, by: User) -> Verteilung:
     """Computes every Bündnis's share from the stored indicator values and base amounts and saves it."""
-    _require(by, "foerderung.change_verteilung", verteilung)
+    require_perm(by, "foerderung.change_verteilung", verteilung)
     verteilung = Verteilung.objects.select_for_update().get(pk=verteilung.pk)
     ergebnis = verteilung_neu_berechnen(verteilung)
     for anteil in verteilung.anteile.all():
@@ -553,7 +549,7 @@ def verteilung_indikator_setzen(
 ) -> Verteilungsanteil:
     """Stores one indicator value (input of the key). A new value changes every share, so the whole saved
     result is cleared until recomputed (once: an import of many values clears it at its first row)."""
-    _require(by, "foerderung.change_verteilung", verteilung)
+    require_perm(by, "foerderung.change_verteilung", verteilung)
     verteilung = Verteilung.objects.select_for_update().get(pk=verteilung.pk)
     if verteilung.berechnet_am is not None:
         for alt in verteilung.anteile.exclude(betrag=None):
@@ -580,7 +576,7 @@ def verteilung_in_budgets_uebernehmen(*, verteilung: Verteilung, jahr: int, by: 
     Only a result that still matches its inputs is taken over (a changed total or indicator value needs a
     recomputation first), so the budgets add up exactly to the distributed total. All or nothing: if one
     Bündnis's budget cannot take its new amount, no budget changes."""
-    _require(by, "foerderung.add_budget")
+    require_perm(by, "foerderung.add_budget")
     verteilung = Verteilung.objects.select_for_update().get(pk=verteilung.pk)
     if verteilung.baustein_id is None:
         raise ValidationError(
@@ -638,7 +634,7 @@ def fallzahl_melden(
     """Records (or corrects) the quarterly caseload of a Teilhabemanagement position."""
     from .models import TeilhabeFallzahl, TeilhabeStelle
 
-    _require(by, "foerderung.add_teilhabefallzahl", stelle)
+    require_perm(by, "foerderung.add_teilhabefallzahl", stelle)
     # One report per quarter at a time: two at once queue on the position instead of colliding.
     TeilhabeStelle.objects.select_for_update().filter(pk=stelle.pk).first()
     fallzahl = TeilhabeFallzahl.objects.filter(stelle=stelle, jahr=jahr, quartal=quartal).first()

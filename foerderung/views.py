@@ -26,6 +26,7 @@ from buendnis.generic import (
 )
 from buendnis.io import CONTENT_TYPES, ImportFlowView, dataset_response, export_response
 from buendnis.models import Buendnis
+from buendnis.rules import KEIN_RECHT, require_perm
 
 from . import filters, forms, resources, selectors, services
 from .models import (
@@ -41,13 +42,6 @@ from .models import (
     TeilhabeStelle,
     Verteilung,
 )
-
-KEIN_RECHT = gettext_lazy("Dafür fehlt Ihnen die Berechtigung.")
-
-
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(KEIN_RECHT)
 
 
 def _fehler(request, exc: ValidationError) -> None:
@@ -210,7 +204,7 @@ class VerteilungDetailView(ScopedDetailView):
 @require_http_methods(["POST"])
 def verteilung_berechnen(request, pk):
     verteilung = get_object_or_404(Verteilung.objects.visible_to(request.user), pk=pk)
-    _require(request, "foerderung.change_verteilung", verteilung)
+    require_perm(request.user, "foerderung.change_verteilung", verteilung)
     try:
         services.verteilung_berechnen(verteilung=verteilung, by=request.user)
     except ValidationError as exc:
@@ -224,7 +218,7 @@ def verteilung_berechnen(request, pk):
 @require_http_methods(["POST"])
 def verteilung_uebernehmen(request, pk):
     verteilung = get_object_or_404(Verteilung.objects.visible_to(request.user), pk=pk)
-    _require(request, "foerderung.add_budget")
+    require_perm(request.user, "foerderung.add_budget")
     form = forms.BudgetUebernahmeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Bitte geben Sie ein gültiges Haushaltsjahr an."))
@@ -337,14 +331,14 @@ def _kostenplan(formset) -> list[services.KostenpositionDaten]:
 def antrag_bearbeiten(request, pk=None):
     """Create or edit an application with its cost plan (one page, one service call)."""
     if pk is None:
-        _require(request, "foerderung.add_foerderantrag")
+        require_perm(request.user, "foerderung.add_foerderantrag")
         if not request.user.buendnis_id and not request.user.is_superuser:
             raise PermissionDenied(KEIN_RECHT)
         antrag = Foerderantrag(buendnis_id=request.user.buendnis_id)
         initial_kosten = []
     else:
         antrag = get_object_or_404(Foerderantrag.objects.visible_to(request.user), pk=pk)
-        _require(request, "foerderung.change_foerderantrag", antrag)
+        require_perm(request.user, "foerderung.change_foerderantrag", antrag)
         initial_kosten = list(
             antrag.kostenpositionen.values("kategorie", "bezeichnung", "einheiten", "einheitssatz", "betrag")
         )
@@ -395,7 +389,7 @@ def antrag_status(request, pk):
         return redirect(antrag)
     perm = services.UEBERGAENGE.get(antrag.status, {}).get(form.cleaned_data["nach"])
     if perm:
-        _require(request, perm, antrag)
+        require_perm(request.user, perm, antrag)
     elif not request.user.has_perm("foerderung.view_foerderantrag", antrag):
         raise PermissionDenied(KEIN_RECHT)
     try:
@@ -417,7 +411,7 @@ def antrag_status(request, pk):
 @login_required
 def antrag_bewilligen(request, pk):
     antrag = get_object_or_404(Foerderantrag.objects.visible_to(request.user).for_list(), pk=pk)
-    _require(request, "foerderung.review_foerderantrag", antrag)
+    require_perm(request.user, "foerderung.review_foerderantrag", antrag)
     try:
         # Say so before anyone fills in a Bescheid that would be refused.
         services.pruefe_uebergang(antrag, AntragStatus.BEWILLIGT, request.user)
@@ -453,7 +447,7 @@ def antrag_bewilligen(request, pk):
 @require_http_methods(["POST"])
 def antrag_ablehnen(request, pk):
     antrag = _antrag_fuer_post(request, pk)
-    _require(request, "foerderung.review_foerderantrag", antrag)
+    require_perm(request.user, "foerderung.review_foerderantrag", antrag)
     form = forms.AblehnungForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Bitte geben Sie einen Ablehnungsgrund an."))
@@ -471,7 +465,7 @@ def antrag_ablehnen(request, pk):
 @require_http_methods(["POST"])
 def mittelabruf_erfassen(request, pk):
     antrag = _antrag_fuer_post(request, pk)
-    _require(request, "foerderung.add_mittelabruf", antrag)
+    require_perm(request.user, "foerderung.add_mittelabruf", antrag)
     form = forms.MittelabrufForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Bitte prüfen Sie Datum und Betrag des Mittelabrufs."))
@@ -489,7 +483,7 @@ def mittelabruf_erfassen(request, pk):
 @require_http_methods(["POST"])
 def verwendungsnachweis_erfassen(request, pk):
     antrag = _antrag_fuer_post(request, pk)
-    _require(request, "foerderung.add_verwendungsnachweis", antrag)
+    require_perm(request.user, "foerderung.add_verwendungsnachweis", antrag)
     form = forms.VerwendungsnachweisForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Bitte füllen Sie alle Angaben zum Verwendungsnachweis aus."))
@@ -507,7 +501,7 @@ def verwendungsnachweis_erfassen(request, pk):
 @require_http_methods(["POST"])
 def monitoring_erfassen(request, pk):
     antrag = _antrag_fuer_post(request, pk)
-    _require(request, "foerderung.add_monitoringmeldung", antrag)
+    require_perm(request.user, "foerderung.add_monitoringmeldung", antrag)
     form = forms.MonitoringForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Bitte prüfen Sie die Monitoring-Angaben (ganze Zahlen ab 0)."))
@@ -574,7 +568,7 @@ class TeilhabeUpdateView(ScopedUpdateView):
 @require_http_methods(["POST"])
 def fallzahl_melden(request, pk):
     stelle = get_object_or_404(TeilhabeStelle.objects.visible_to(request.user), pk=pk)
-    _require(request, "foerderung.add_teilhabefallzahl", stelle)
+    require_perm(request.user, "foerderung.add_teilhabefallzahl", stelle)
     form = forms.FallzahlForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Bitte prüfen Sie die Fallzahlen (ganze Zahlen ab 0)."))
@@ -634,7 +628,7 @@ class IdeeCreateView(ScopedCreateView):
 @require_http_methods(["POST"])
 def idee_status(request, pk):
     idee = get_object_or_404(Projektidee.objects.visible_to(request.user), pk=pk)
-    _require(request, "foerderung.set_status_projektidee", idee)
+    require_perm(request.user, "foerderung.set_status_projektidee", idee)
     try:
         services.idee_status_setzen(idee=idee, status=request.POST.get("status", ""), by=request.user)
     except (ValidationError, ValueError) as exc:
@@ -662,7 +656,7 @@ def _format(request) -> str:
 def verteilung_export(request, pk):
     """The distribution's inputs and result per Bündnis (the same columns the indicator import reads)."""
     verteilung = get_object_or_404(Verteilung.objects.visible_to(request.user), pk=pk)
-    _require(request, "foerderung.view_verteilung", verteilung)
+    require_perm(request.user, "foerderung.view_verteilung", verteilung)
     resource = resources.IndikatorResource(verteilung=verteilung, user=request.user)
     return export_response(resource, resource.get_queryset(), _format(request), f"verteilung-{verteilung.pk}")
 
@@ -670,7 +664,7 @@ def verteilung_export(request, pk):
 @login_required
 def antrag_export(request):
     """The applications of the current list (same filters), limited to the user's scope."""
-    _require(request, "foerderung.view_foerderantrag")
+    require_perm(request.user, "foerderung.view_foerderantrag")
     basis = Foerderantrag.objects.visible_to(request.user).for_export()
     filterset = filters.FoerderantragFilter(request.GET, queryset=basis, request=request)
     # What the list shows: an invalid filter value lists (and exports) nothing rather than everything.
@@ -683,14 +677,14 @@ def antrag_export(request):
 
 @login_required
 def mittelabruf_export(request):
-    _require(request, "foerderung.view_mittelabruf")
+    require_perm(request.user, "foerderung.view_mittelabruf")
     resource = resources.MittelabrufResource(user=request.user)
     dateiname = f"mittelabrufe-{timezone.localdate():%Y-%m-%d}"
     return export_response(resource, resource.get_queryset(), _format(request), dateiname)
 
 
 def _vorlage(request, resource, recht: str, name: str):
-    _require(request, recht)
+    require_perm(request.user, recht)
     dataset = resource.export(resource._meta.model.objects.none())
     return dataset_response(dataset, _format(request), name)
 
