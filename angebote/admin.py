@@ -8,6 +8,7 @@ from angebote import services
 from angebote.models import Angebot, Aufenthaltsstatus, Kategorie, Statuswechsel, Zugang
 from angebote.resources import AngebotResource
 from buendnis.admin_base import ScopedAdmin, ScopedInlineMixin
+from buendnis.admin_import import GebundenerImportMixin
 from buendnis.io import lade_dataset, lies_upload
 
 
@@ -77,8 +78,9 @@ class AngebotAdminForm(forms.ModelForm):
 
 
 @admin.register(Angebot)
-class AngebotAdmin(ImportExportMixin, ScopedAdmin):
-    """Offers in the admin; import/export with the same resource (and scope checks) as the staff pages."""
+class AngebotAdmin(GebundenerImportMixin, ImportExportMixin, ScopedAdmin):
+    """Offers in the admin; import/export with the same resource (and scope checks) as the staff pages. The file
+    between dry run and confirmation is an `Importvorgang` of the uploader, never a name taken from the form."""
 
     form = AngebotAdminForm
     resource_classes = [AngebotResource]

@@ -10,6 +10,7 @@ from import_export.forms import ImportForm
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from buendnis.admin_import import GebundenerImportMixin
 from buendnis.io import lade_dataset, lies_upload
 from buendnis.models.base import sees_all_buendnisse
 
@@ -112,8 +113,9 @@ class SafeExportAdminMixin(ExportMixin):
         return self.export_formats
 
 
-class SafeImportExportAdminMixin(ImportExportMixin):
-    """Import/export in the admin: CSV and XLSX only, checked uploads, exports limited to the admin's queryset."""
+class SafeImportExportAdminMixin(GebundenerImportMixin, ImportExportMixin):
+    """Import/export in the admin: CSV and XLSX only, checked uploads, exports limited to the admin's queryset,
+    the pending file bound to its uploader (`buendnis.admin_import`)."""
 
     import_form_class = SicheresImportFormular
     import_formats = [CSV, XLSX]

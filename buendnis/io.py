@@ -25,8 +25,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -382,26 +382,31 @@ class ImportFlowView(LoginRequiredMixin, View):
         from buendnis.models.importe import Importvorgang
 
         if "bestaetigen" in request.POST:
-            vorgang = get_object_or_404(
-                Importvorgang,
-                pk=request.POST.get("vorgang"),
-                benutzer=request.user,
-                ressource=self.get_key(),
-                status=Importvorgang.Status.GEPRUEFT,
-            )
-            dataset = lade_dataset(bytes(vorgang.inhalt), vorgang.format)
-            result, fehler = fuehre_import_aus(self.get_resource(), dataset, user=request.user, dry_run=False)
+            with transaction.atomic():
+                # Only a waiting Vorgang of this user and this import; locked, so a double submit imports once.
+                # Anything else (foreign, used, made up, not a number) is not found and changes nothing.
+                vorgang = Importvorgang.objects.offen(
+                    request.user, self.get_key(), request.POST.get("vorgang"), sperren=True
+                )
+                if vorgang is None:
+                    raise Http404(_("Dieser Import wurde nicht gefunden oder ist schon abgeschlossen."))
+                dataset = lade_dataset(bytes(vorgang.inhalt), vorgang.format)
+                result, fehler = fuehre_import_aus(
+                    self.get_resource(), dataset, user=request.user, dry_run=False
+                )
+                if fehler:
+                    vorgang.status = Importvorgang.Status.FEHLGESCHLAGEN
+                    vorgang.save(update_fields=["status"])
+                else:
+                    vorgang.status = Importvorgang.Status.IMPORTIERT
+                    vorgang.importiert_am = timezone.now()
+                    vorgang.inhalt = b""
+                    vorgang.save(update_fields=["status", "importiert_am", "inhalt"])
             if fehler:
-                vorgang.status = Importvorgang.Status.FEHLGESCHLAGEN
-                vorgang.save(update_fields=["status"])
                 messages.error(request, _("Der Import wurde abgebrochen. Es wurde nichts gespeichert."))
                 return render(
                     request, self.template_name, self.context(fehler=fehler, vorschau=None), status=400
                 )
-            vorgang.status = Importvorgang.Status.IMPORTIERT
-            vorgang.importiert_am = timezone.now()
-            vorgang.inhalt = b""
-            vorgang.save(update_fields=["status", "importiert_am", "inhalt"])
             totals = result.totals
             messages.success(
                 request,

@@ -207,6 +207,8 @@ MAX_REQUEST_BYTES = 12 * 1024 * 1024
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Admin imports keep the pending file in an Importvorgang of the uploader, never in a temp file named by the form.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "buendnis.admin_import.ImportvorgangStorage"
 # Formula escaping is done by buendnis.io.SafeExportMixin for = + - @ TAB CR (the library covers only =).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
