@@ -188,6 +188,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/gesperrt.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
+# Besides the pair: failures from one IP address over all user names within the cool-off window, after which every
+# login from that address is locked (buendnis.axes_handler). High enough for a whole town hall behind one address.
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
+AXES_HANDLER = "buendnis.axes_handler.IpBegrenzterAxesHandler"
 # Behind N trusted proxies (the load balancer) the client address is taken from X-Forwarded-For, counted
 # from the right; with 0 (direct exposure) the header is ignored, because a client could forge it.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
