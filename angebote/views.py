@@ -242,8 +242,8 @@ class BuendnisWahlMixin(ScopedMixin):
         return None
 
     def has_permission(self):
-        user = self.request.user
-        return user.is_authenticated and (user.sieht_alle_buendnisse or bool(user.buendnis_id))
+        # The declared permission (readers of an alliance, the state, superusers), checked without an object.
+        return self.request.user.has_perm(self.permission_required)
 
     def get_buendnis(self) -> Buendnis:
         user = self.request.user

@@ -87,9 +87,8 @@ class BuendnisListView(ScopedListView):
     filterset_fields = ["art", "regierungsbezirk"]
 
     def has_permission(self):
-        return self.request.user.is_authenticated and (
-            self.request.user.sieht_alle_buendnisse or bool(self.request.user.buendnis_id)
-        )
+        # The declared permission (readers of an alliance, the state, superusers), checked without an object.
+        return self.request.user.has_perm(self.permission_required)
 
 
 class BuendnisDetailView(ScopedDetailView):
