@@ -301,17 +301,5 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
-    def ist_koordination(self) -> bool:
-        return self.rolle == Rolle.KOORDINATION
-
-    @property
-    def ist_kommune(self) -> bool:
-        return self.rolle == Rolle.KOMMUNE
-
-    @property
-    def ist_land(self) -> bool:
-        return self.rolle == Rolle.LAND
-
-    @property
     def sieht_alle_buendnisse(self) -> bool:
         return sees_all_buendnisse(self)
