@@ -334,3 +334,18 @@ def test_no_small_figure_of_a_random_round_can_be_narrowed_across_all_its_breakd
                 continue
             lo, hi = audit.spannweite(modell, muster.gesperrt, key, leser)
             assert lo == 0 and hi >= K, (key, leser, rest, lo, hi)
+
+
+def test_command_renews_the_patterns_of_all_rounds(scenario, erhebung):
+    from tests.bedarf.conftest import deliver
+
+    deliver(erhebung, scenario.a1, scenario.users["kommune"], {"duldung": 10}, {("deutsch", "duldung"): 2})
+    assert not Sperrmuster.objects.filter(erhebung=erhebung).exists()
+    ausgabe = io.StringIO()
+    call_command("sperrmuster_erneuern", "--sofort", stdout=ausgabe)
+    assert Sperrmuster.objects.filter(erhebung=erhebung).count() == 1
+    assert "Feldern gesperrt" in ausgabe.getvalue()
+    call_command(
+        "sperrmuster_erneuern", "--erhebung", str(erhebung.pk), stdout=io.StringIO()
+    )  # queued: no-op
+    assert Sperrmuster.objects.filter(erhebung=erhebung).count() == 1

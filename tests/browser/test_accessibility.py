@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 from tests.browser.helpers import field
-from tests.browser.known_issues import fail_or_xfail
 
 CRAWL_ROLES = ["koordination", "kommune-neuss", "mitglied", "auswertung", "land", "admin"]
 
@@ -111,10 +110,9 @@ def test_every_page_in_navigation_of_role_has_no_axe_violations(login, live_serv
         if detail:
             seen.add(detail)
             check_page(page, base + detail, found)
-    fail_or_xfail(
-        {urlsplit(url).path: items for url, items in found.items()},
-        f"{username}: axe-core violations on {len(found)} of {len(seen)} pages",
-        format_report,
+    gefunden = {urlsplit(url).path: items for url, items in found.items()}
+    assert gefunden == {}, (
+        f"{username}: axe-core violations on {len(found)} of {len(seen)} pages\n" + format_report(gefunden)
     )
 
 
@@ -151,9 +149,6 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main_content(login):
 
 
 # Dropdown toggles in app templates that are links with role=button (Space does nothing on a link).
-SPACE_DOES_NOT_OPEN: dict[str, str] = {}
-
-
 @pytest.mark.parametrize("key", ["Enter", "Space"])
 def test_every_navbar_dropdown_opens_with_keyboard(login, key):
     """Enter and Space open each dropdown of the main navigation; arrows move in, Escape closes it again."""
@@ -180,16 +175,7 @@ def test_every_navbar_dropdown_opens_with_keyboard(login, key):
         page.keyboard.press("Escape")
         expect(toggle).to_have_attribute("aria-expanded", "false")
         expect(toggle).to_be_focused()
-    unbekannt = [n for n in closed_after_key if n not in SPACE_DOES_NOT_OPEN]
-    assert unbekannt == [], f"{key} does not open these dropdowns: {unbekannt}"
-    if closed_after_key:
-        pytest.xfail(
-            f"{key} does not open {closed_after_key}: in "
-            + ", ".join(SPACE_DOES_NOT_OPEN[n] for n in closed_after_key)
-            + ' the toggle is <a href="#" role="button">, which browsers activate with Enter only; use'
-            ' <button type="button" class="nav-link dropdown-toggle" data-bs-toggle="dropdown"'
-            ' aria-expanded="false"> as templates/buendnis/_nav.html does'
-        )
+    assert closed_after_key == [], f"{key} does not open these dropdowns: {closed_after_key}"
 
 
 def test_focused_link_has_visible_focus_indicator(login):
