@@ -11,7 +11,10 @@ the coordination of Rhein-Kreis Neuss and, where the scope matters, as the state
 - median and p95 of N requests (after warm-ups) for every listed page, beside the Django admin changelist of
   the same model as a reference (ratio page / admin);
 - exports of all 50,000 offers as CSV and XLSX (time and peak memory, each in a fresh process);
-- import of 10,000 offer rows (dry run and confirm) through the staff import page, rolled back afterwards.
+- import of 10,000 offer rows (dry run and confirm) through the staff import page, rolled back afterwards;
+- the audited small-number protection (issue #11, `bench/geheimhaltung.py`): computing the suppression patterns of
+  the survey rounds the state's overview reads (before the pages, so that every page reads stored patterns), and
+  the pages that read them.
 
 Prints one table, writes it as JSON (`bench/results-latest.json` unless `--json` says otherwise) and exits 0
 even when targets are missed (they are listed at the end).
@@ -681,6 +684,9 @@ def ziele_pruefen(ergebnis: dict) -> list[str]:
             verfehlt.append(f"Export {exp['format'].upper()}: {exp['sekunden']} s > {grenze} s")
         if exp["format"] == "xlsx" and exp.get("rss_spitze_mb", 0) > ZIEL_SPEICHER_MB:
             verfehlt.append(f"Export XLSX: Speicherspitze {exp['rss_spitze_mb']} MB > {ZIEL_SPEICHER_MB} MB")
+    from bench import geheimhaltung
+
+    verfehlt += geheimhaltung.ziele(ergebnis.get("geheimhaltung") or {}, ZIEL_SEITE_P95_MS)
     for schritt in ergebnis["import"]:
         if "fehler" in schritt:
             verfehlt.append(f"Import {schritt['schritt']}: {schritt['fehler']}")
@@ -724,6 +730,9 @@ def tabelle(ergebnis: dict) -> str:
             + (f"{i['sekunden']:>7.2f}s" if "sekunden" in i else "")
             + (f"  {i['fehler']}" if "fehler" in i else "")
         )
+    from bench import geheimhaltung
+
+    zeilen += geheimhaltung.tabelle(ergebnis.get("geheimhaltung") or {})
     return "\n".join(zeilen)
 
 
@@ -742,6 +751,41 @@ def main(argv=None) -> int:
         "--ergaenzen",
         action="store_true",
         help="Ausgelassene Teile (--ohne-…) aus der vorhandenen Ergebnisdatei übernehmen, statt sie zu leeren",
+    )
+    parser.add_argument("--ohne-muster", action="store_true", help="Geheimhaltung (Sperrmuster) auslassen")
+    parser.add_argument(
+        "--muster-runden",
+        choices=("letzte", "alle"),
+        default="letzte",
+        help="Sperrmuster für die letzte abgeschlossene Runde je Bündnis (Standard, liest die Landesübersicht) "
+        "oder für alle Runden mit Meldungen",
+    )
+    parser.add_argument(
+        "--muster-stichprobe",
+        type=int,
+        default=int(os.environ["BENCH_MUSTER_STICHPROBE"])
+        if os.environ.get("BENCH_MUSTER_STICHPROBE")
+        else None,
+        help="Nur N der Runden berechnen (gleichmäßig über die Größen verteilt; auch BENCH_MUSTER_STICHPROBE)",
+    )
+    parser.add_argument(
+        "--muster-prozesse",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="Parallele Prozesse für die Sperrmuster (Standard 2)",
+    )
+    parser.add_argument(
+        "--muster-budget", type=float, help="Nach so vielen Sekunden keine weitere Runde mehr beginnen"
+    )
+    parser.add_argument(
+        "--muster-runde-timeout",
+        type=float,
+        help="Eine Runde nach so vielen Sekunden abbrechen (als nicht fertig vermerkt)",
+    )
+    parser.add_argument(
+        "--muster-vorhandene",
+        action="store_true",
+        help="Gespeicherte Sperrmuster der aktuellen Zahlen übernehmen statt sie neu zu berechnen",
     )
     parser.add_argument("--import-kind", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--export", nargs=2, metavar=("ART", "FORMAT"), help=argparse.SUPPRESS)
@@ -796,9 +840,26 @@ def main(argv=None) -> int:
         "n": args.n,
         "warmup": args.warmup,
     }
+    from bench import geheimhaltung
+
+    ergebnis["geheimhaltung"] = {}
+    if not args.ohne_muster:
+        # First, so that every page below (the state's dashboard among them) reads stored patterns.
+        print("Geheimhaltung: Sperrmuster berechnen (je Runde ein Audit mit HiGHS):", flush=True)
+        ergebnis["geheimhaltung"]["berechnung"] = geheimhaltung.berechnen(
+            runden=args.muster_runden,
+            stichprobe_n=args.muster_stichprobe,
+            prozesse=args.muster_prozesse,
+            neu=not args.muster_vorhandene,
+            budget=args.muster_budget,
+            runde_timeout=args.muster_runde_timeout,
+        )
     clients = _clients()
     print(f"Seiten ({args.n} Messungen nach {args.warmup} Aufwärmanfragen):", flush=True)
     ergebnis["seiten"] = [] if args.ohne_seiten else seiten(clients, n=args.n, warmup=args.warmup)
+    if not args.ohne_muster and not args.ohne_seiten:
+        print(f"Seiten, die das Sperrmuster lesen ({geheimhaltung.HINWEIS_GELESEN}):", flush=True)
+        ergebnis["geheimhaltung"]["seiten"] = geheimhaltung.seiten(clients, n=args.n, warmup=args.warmup)
     ergebnis["exporte"] = []
     if not args.ohne_exporte:
         print("Exporte (je ein eigener Prozess):", flush=True)
@@ -837,6 +898,7 @@ def _ergaenzt(ergebnis: dict, args) -> dict:
         "seiten": not args.ohne_seiten,
         "exporte": not args.ohne_exporte,
         "import": not args.ohne_import,
+        "geheimhaltung": not args.ohne_muster,
     }
     frueher = alt.get("gemessen_am") or {teil: alt.get("zeitpunkt") for teil in gemessen}
     neu = {**alt, **{k: v for k, v in ergebnis.items() if k not in gemessen}}
@@ -844,7 +906,7 @@ def _ergaenzt(ergebnis: dict, args) -> dict:
         neu["aufbau_sekunden"] = alt.get("aufbau_sekunden")
     neu["gemessen_am"] = {}
     for teil, jetzt in gemessen.items():
-        neu[teil] = ergebnis[teil] if jetzt else alt.get(teil, [])
+        neu[teil] = ergebnis[teil] if jetzt else alt.get(teil, {} if teil == "geheimhaltung" else [])
         neu["gemessen_am"][teil] = ergebnis["zeitpunkt"] if jetzt else frueher.get(teil)
     return neu
 
