@@ -409,7 +409,10 @@ def erneuern(erhebung_id: int) -> Sperrmuster | None:
 
 
 def erneuern_lassen(erhebung_id: int) -> None:
-    """Asks for the pattern of a round to be renewed after the current transaction (figures changed)."""
+    """Asks for the pattern of a round to be renewed after the current transaction (figures changed). With
+    `BEDARF_MUSTER_SOFORT` the next read computes it instead (tests), so no request waits for an inline task."""
+    if getattr(settings, "BEDARF_MUSTER_SOFORT", False):
+        return
     from bedarf.tasks import sperrmuster_erneuern
 
     transaction.on_commit(lambda: sperrmuster_erneuern.enqueue(erhebung_id))

@@ -53,6 +53,10 @@ def test_kommune_enters_needs_koordination_closes_round_and_opens_gap_analysis(a
     assert meldung.version == version_vorher + 1
     assert meldung.notizen == "Zahlen aus dem Ausländerzentralregister, Stand März"
 
+    # The task worker renews the round's audited suppression pattern for the new figures (here, in the test).
+    from bedarf.tasks import sperrmuster_erneuern
+
+    sperrmuster_erneuern.call(erhebung.pk)
     # The coordination closes the round (after a confirmation naming the missing Kommunen) ...
     koordination = as_user("koordination")
     koordination.goto(f"{live_server.url}{erhebung.get_absolute_url()}")
