@@ -775,7 +775,11 @@ def main(argv=None) -> int:
         help="Parallele Prozesse für die Sperrmuster (Standard 2)",
     )
     parser.add_argument(
-        "--muster-budget", type=float, help="Nach so vielen Sekunden keine weitere Runde mehr beginnen"
+        "--muster-budget",
+        type=float,
+        default=1500.0,
+        help="Nach so vielen Sekunden keine weitere Runde mehr beginnen (Standard 1500; alle 53 Runden brauchen "
+        "auf 2 Kernen weit über eine halbe Stunde)",
     )
     parser.add_argument(
         "--muster-runde-timeout",
