@@ -556,6 +556,9 @@ def sperrmuster(modell: Modell, *, vorab: Iterable[Hashable] = ()) -> Muster:
                     if kandidaten:
                         gewaehlt.add(kandidaten[0])
             neu |= gewaehlt
+            if neu:
+                # Withholding more changes what the next readers can work out: audit them against the new pattern.
+                break
         logger.debug("audit round: %d withheld, %d open, %d added", len(gesperrt), offen_gesamt, len(neu))
         if not offen_gesamt:
             break
