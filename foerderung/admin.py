@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
 from buendnis.admin_base import SafeExportAdminMixin, ScopedAdmin, ScopedInlineMixin
+from foerderung.selectors import MONITORING_FELDER
 
 from .models import (
     Budget,
@@ -198,15 +199,7 @@ class MittelabrufAdmin(SafeExportAdminMixin, ScopedAdmin):
 
 # Counts of people leave their Kommune or Träger only protected (foerderung.selectors.sieht_zahlen_roh); nobody who
 # may see them raw uses the admin. So outside superusers (operations) it lists the quarters reported, not the counts.
-ZAEHLFELDER = [
-    "eingetreten",
-    "aktiv",
-    "vorzeitig_beendet",
-    "abgeschlossen",
-    "uebergang_schulabschluss",
-    "uebergang_ausbildung",
-    "uebergang_arbeit",
-]
+ZAEHLFELDER = list(MONITORING_FELDER)
 
 
 @admin.register(MonitoringMeldung)
