@@ -72,10 +72,6 @@ class Muster:
     sekunden: float = 0.0
     vollstaendig: bool = True  # False: the audit could not be satisfied and everything is withheld
 
-    @property
-    def anteil(self) -> float:
-        return len(self.gesperrt) / self.zellen if self.zellen else 0.0
-
 
 class Modell:
     """What a reader gets for one unit of publication (one survey round, one monitoring table ...)."""

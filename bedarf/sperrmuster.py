@@ -40,6 +40,7 @@ from bedarf.models import (
     Geschlecht,
     Sperrmuster,
 )
+from bedarf.suppression import mindestanzahl
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +48,11 @@ logger = logging.getLogger(__name__)
 VERSION = 1
 
 
-def mindestanzahl() -> int:
-    """k: counts below it (and above zero) never leave the owning Kommune unprotected."""
-    return max(1, int(getattr(settings, "BEDARF_MIN_COUNT", 3)))
+def _stempel(inhalt: list) -> str:
+    """A fingerprint of a state of the data (always with the version of the model of what is published)."""
+    return hashlib.sha256(
+        json.dumps([VERSION, *inhalt], separators=(",", ":"), default=str).encode()
+    ).hexdigest()
 
 
 @dataclass
@@ -67,12 +70,7 @@ class Rundendaten:
 
     def fingerabdruck(self) -> str:
         """The state of the data the pattern belongs to (figures, what is shown, k, version of the model)."""
-        inhalt = json.dumps(
-            [VERSION, self.k, self.kommunen, self.status, self.kategorien, sorted(self.werte.items())],
-            separators=(",", ":"),
-            default=str,
-        )
-        return hashlib.sha256(inhalt.encode()).hexdigest()
+        return _stempel([self.k, self.kommunen, self.status, self.kategorien, sorted(self.werte.items())])
 
     def wert(self, i: int, d: str, s: str = "", m: str = "", a: str = "", g: str = "") -> int:
         return self.werte.get((i, d, s, m, a, g), 0)
@@ -240,10 +238,7 @@ def _inhalt(daten: Rundendaten) -> str:
     werte = sorted(
         (nach_position[key[0]], *key[1:], n) for key, n in daten.werte.items() if key[0] in nach_position
     )
-    inhalt = json.dumps(
-        [VERSION, daten.k, len(daten.kommunen), daten.status, daten.kategorien, werte], separators=(",", ":")
-    )
-    return hashlib.sha256(inhalt.encode()).hexdigest()
+    return _stempel([daten.k, len(daten.kommunen), daten.status, daten.kategorien, werte])
 
 
 def berechnen(daten: Rundendaten) -> tuple[frozenset, audit.Muster]:
@@ -307,9 +302,7 @@ def meldungsstaende(erhebung_ids: list[int]) -> dict[int, str]:
         .values_list("erhebung_id", "pk", "version", "updated_at")
     ):
         zeilen[erhebung_id].append((pk, version, geaendert.isoformat()))
-    return {
-        e: hashlib.sha256(repr([VERSION, mindestanzahl(), z]).encode()).hexdigest() for e, z in zeilen.items()
-    }
+    return {e: _stempel([mindestanzahl(), z]) for e, z in zeilen.items()}
 
 
 def buendnis_gesamt(erhebung_ids: list[int]) -> dict[int, int | None]:

@@ -181,8 +181,9 @@ def _runde_pruefen(erhebung: Erhebung, leser: list[User]) -> None:
     modell = sperrmuster.modell(daten)
     index = {kid: i for i, kid in enumerate(daten.kommunen)}
     gesperrt_fuer_alle: set = set()
+    angezeigt = {user.pk: _angezeigt(user, erhebung, index) for user in leser}
     for user in leser:
-        gesperrt, gezeigt = _angezeigt(user, erhebung, index)
+        gesperrt, gezeigt = angezeigt[user.pk]
         eigene = index.get(user.kommune_id) if user.rolle == "kommune" else None
         for key, zahl in gezeigt:
             assert modell.zellen[modell.kanonisch(key)].wert == zahl, key  # the figure shown is the true one
@@ -191,7 +192,7 @@ def _runde_pruefen(erhebung: Erhebung, leser: list[User]) -> None:
         gesperrt_fuer_alle |= {modell.kanonisch(k) for k in gesperrt}
     # The same figure is never shown to one reader and withheld from another (except a Kommune's own row).
     for user in leser:
-        _gesperrt, gezeigt = _angezeigt(user, erhebung, index)
+        _gesperrt, gezeigt = angezeigt[user.pk]
         eigene = index.get(user.kommune_id) if user.rolle == "kommune" else None
         for key, _zahl in gezeigt:
             if eigene is not None and key[0] in ("zg", "zg_k", "b", "bs") and key[1] == eigene:
