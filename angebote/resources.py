@@ -34,6 +34,7 @@ from angebote.models import (
     ZugangArt,
 )
 from angebote.services import ZugangDaten
+from buendnis.bulk import Tabelle
 from buendnis.choices import Baustein, Rolle
 from buendnis.io import FORMULA_PREFIXES, SafeExportMixin
 from buendnis.models import Akteur, Ansprechperson, Kommune
@@ -949,7 +950,6 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         if anlegen:
             # Ten access rows per offer: the bulk of an import. They go in with COPY (PostgreSQL), each with
             # its creation history row, as the NRW scale data do.
-            from buendnis.scale import Tabelle
 
             Tabelle(Zugang).schreiben(
                 [
