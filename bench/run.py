@@ -12,7 +12,7 @@ the coordination of Rhein-Kreis Neuss and, where the scope matters, as the state
   the same model as a reference (ratio page / admin);
 - exports of all 50,000 offers as CSV and XLSX (time and peak memory, each in a fresh process);
 - import of 10,000 offer rows (dry run and confirm) through the staff import page, rolled back afterwards;
-- the audited small-number protection (issue #11, `bench/geheimhaltung.py`): computing the suppression patterns of
+- the audited small-number protection (issue #11, `demo/bench/geheimhaltung.py`): computing the suppression patterns of
   the survey rounds the state's overview reads (before the pages, so that every page reads stored patterns), and
   the pages that read them.
 
@@ -38,6 +38,9 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+# The project root is on the path only from here on.
+from demo.bench import geheimhaltung, messen  # noqa: E402
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/buendnis_bench"
 RESULTS = BASE_DIR / "bench" / "results-latest.json"
 
@@ -86,72 +89,12 @@ def _ensure_database(url: str) -> None:
         conn.close()
 
 
-# Measuring -------------------------------------------------------------------------------------------------------
-
-
-def _body(response) -> bytes:
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content)
-    return response.content
-
-
-def _p95(werte: list[float]) -> float:
-    if len(werte) < 2:
-        return werte[0]
-    return statistics.quantiles(werte, n=20, method="inclusive")[18]
-
-
-def messe(client, url: str, *, n: int, warmup: int, method: str = "get", data=None) -> dict:
-    """Server time of one page: median and p95 over `n` requests after `warmup` ones, plus its queries."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def anfrage():
-        response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
-        _body(response)
-        return response
-
-    response = None
-    for _ in range(warmup):
-        response = anfrage()
-    if response is not None and response.status_code != 200:
-        return {"url": url, "status": response.status_code, "fehler": f"HTTP {response.status_code}"}
-    zeiten = []
-    for _ in range(n):
-        start = time.perf_counter()
-        response = anfrage()
-        zeiten.append((time.perf_counter() - start) * 1000)
-        if response.status_code != 200:
-            return {"url": url, "status": response.status_code, "fehler": f"HTTP {response.status_code}"}
-    with CaptureQueriesContext(connection) as ctx:
-        anfrage()
-    return {
-        "url": url,
-        "status": 200,
-        "n": n,
-        "median_ms": round(statistics.median(zeiten), 1),
-        "p95_ms": round(_p95(zeiten), 1),
-        "queries": len(ctx.captured_queries),
-    }
-
-
-def _url(name: str, *args, query: str = "") -> str | None:
-    """The URL of a named page, or None when the app does not have it (yet)."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-    return f"{url}?{query}" if query else url
-
-
 def _admin_url(model) -> str | None:
     from django.contrib import admin
 
     if model is None or model not in admin.site._registry:
         return None
-    return _url(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return messen.url(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
 
 def _model(app_label: str, name: str):
@@ -215,63 +158,63 @@ def seiten(clients: dict, *, n: int, warmup: int) -> list[dict]:
     Bericht = _model("berichte", "Bericht")
     bericht_url = None
     plan = [
-        ("Dashboard", "koordination", _url("buendnis:dashboard"), _url("admin:index")),
-        ("Dashboard", "land", _url("buendnis:dashboard"), _url("admin:index")),
-        ("Katalog", "koordination", _url("angebote:angebot-list"), angebot_admin),
-        ("Katalog", "land", _url("angebote:angebot-list"), angebot_admin),
+        ("Dashboard", "koordination", messen.url("buendnis:dashboard"), messen.url("admin:index")),
+        ("Dashboard", "land", messen.url("buendnis:dashboard"), messen.url("admin:index")),
+        ("Katalog", "koordination", messen.url("angebote:angebot-list"), angebot_admin),
+        ("Katalog", "land", messen.url("angebote:angebot-list"), angebot_admin),
         (
             "Katalog gefiltert",
             "koordination",
-            _url("angebote:angebot-list", query=filter_query),
+            messen.url("angebote:angebot-list", query=filter_query),
             angebot_admin and f"{angebot_admin}?{filter_admin}",
         ),
         (
             "Katalog gefiltert",
             "land",
-            _url("angebote:angebot-list", query=f"{filter_query}&buendnis={neuss.pk}"),
+            messen.url("angebote:angebot-list", query=f"{filter_query}&buendnis={neuss.pk}"),
             angebot_admin and f"{angebot_admin}?{filter_admin}&buendnis__id__exact={neuss.pk}",
         ),
         (
             "Katalog Volltext",
             "koordination",
-            _url("angebote:angebot-list", query=suche),
+            messen.url("angebote:angebot-list", query=suche),
             angebot_admin and f"{angebot_admin}?{suche}",
         ),
         (
             "Katalog Volltext",
             "land",
-            _url("angebote:angebot-list", query=suche),
+            messen.url("angebote:angebot-list", query=suche),
             angebot_admin and f"{angebot_admin}?{suche}",
         ),
         (
             "Angebot (Detail)",
             "koordination",
-            detail and _url("angebote:angebot-detail", detail.pk),
+            detail and messen.url("angebote:angebot-detail", detail.pk),
             angebot_admin,
         ),
-        ("Zugangsmatrix", "koordination", _url("angebote:zugangsmatrix"), angebot_admin),
+        ("Zugangsmatrix", "koordination", messen.url("angebote:zugangsmatrix"), angebot_admin),
         (
             "Zugangsmatrix",
             "land",
-            _url("angebote:zugangsmatrix", query=f"buendnis={neuss.pk}"),
+            messen.url("angebote:zugangsmatrix", query=f"buendnis={neuss.pk}"),
             angebot_admin,
         ),
         (
             "Lückenanalyse",
             "koordination",
-            erhebung and _url("bedarf:luecken", erhebung.pk),
+            erhebung and messen.url("bedarf:luecken", erhebung.pk),
             _admin_url(Erhebung),
         ),
         (
             "Budgetübersicht",
             "koordination",
-            _url("foerderung:uebersicht"),
+            messen.url("foerderung:uebersicht"),
             _admin_url(_model("foerderung", "Foerderantrag")) or _admin_url(_model("foerderung", "Budget")),
         ),
         (
             "Budgetübersicht",
             "land",
-            _url("foerderung:uebersicht"),
+            messen.url("foerderung:uebersicht"),
             _admin_url(_model("foerderung", "Foerderantrag")) or _admin_url(_model("foerderung", "Budget")),
         ),
     ]
@@ -288,8 +231,8 @@ def seiten(clients: dict, *, n: int, warmup: int) -> list[dict]:
             ergebnisse.append(zeile)
             print(f"  {name:<26} {rolle:<13} n/a", flush=True)
             continue
-        zeile["seite_messung"] = messe(client, url, n=n, warmup=warmup)
-        zeile["admin_messung"] = messe(client, admin_url, n=n, warmup=warmup) if admin_url else None
+        zeile["seite_messung"] = messen.messe(client, url, n=n, warmup=warmup)
+        zeile["admin_messung"] = messen.messe(client, admin_url, n=n, warmup=warmup) if admin_url else None
         _kurz(zeile)
         ergebnisse.append(zeile)
     ergebnisse.extend(bericht_erzeugen(clients, n=max(3, n // 6)))
@@ -311,7 +254,7 @@ def _sachstandsbericht_url(client, buendnis) -> str | None:
 
     bericht = Bericht.objects.filter(buendnis=buendnis, titel="Benchmark-Sachstandsbericht").first()
     if bericht is None:
-        create = _url("berichte:bericht-create")
+        create = messen.url("berichte:bericht-create")
         if create is None:
             return None
         response = client.post(create, _bericht_formular(client, create))
@@ -339,7 +282,7 @@ def _bericht_formular(client, create_url: str) -> dict:
 def bericht_erzeugen(clients: dict, *, n: int) -> list[dict]:
     """Generating a Sachstandsbericht: content and HTML (the report page) and the full POST (HTML, PDF, DOCX)."""
     client = clients.get("koordination")
-    create = _url("berichte:bericht-create")
+    create = messen.url("berichte:bericht-create")
     if client is None or create is None:
         return [{"seite": "Sachstandsbericht erzeugen", "rolle": "koordination", "fehler": "n/a"}]
     from django.db import transaction
@@ -370,7 +313,7 @@ def bericht_erzeugen(clients: dict, *, n: int) -> list[dict]:
             "seite_messung": {
                 "n": n,
                 "median_ms": round(statistics.median(zeiten), 1),
-                "p95_ms": round(_p95(zeiten), 1),
+                "p95_ms": round(messen.p95(zeiten), 1),
                 "status": 200,
             },
             "admin_messung": None,
@@ -404,7 +347,7 @@ def bericht_erzeugen(clients: dict, *, n: int) -> list[dict]:
         zeile["seite_messung"] = {
             "n": len(zeiten),
             "median_ms": round(statistics.median(zeiten), 1),
-            "p95_ms": round(_p95(zeiten), 1),
+            "p95_ms": round(messen.p95(zeiten), 1),
             "status": status,
         }
     else:
@@ -431,17 +374,19 @@ def export_kind(art: str, fmt: str) -> dict:
     clients = _clients()
     client = clients["land"]
     if art == "angebote":
-        url = _url("angebote:angebot-export", query=f"format={fmt}")
+        url = messen.url("angebote:angebot-export", query=f"format={fmt}")
     else:
-        url = _url("berichte:export", "angebote", "angebot", query=f"format={fmt}")
+        url = messen.url("berichte:export", "angebote", "angebot", query=f"format={fmt}")
     if url is None:
         return {"fehler": "n/a"}
     anzahl = Angebot.objects.count()
-    client.get(_url("buendnis:dashboard"))  # warm the process (templates, permissions) before the baseline
+    client.get(
+        messen.url("buendnis:dashboard")
+    )  # warm the process (templates, permissions) before the baseline
     basis = _rss_mb()
     start = time.perf_counter()
     response = client.get(url)
-    inhalt = _body(response)
+    inhalt = messen.body(response)
     dauer = time.perf_counter() - start
     ergebnis = {
         "url": url,
@@ -560,7 +505,7 @@ def importieren(clients: dict, zeilen: int = IMPORT_ZEILEN) -> list[dict]:
     from angebote.models import Angebot
 
     client = clients.get("koordination")
-    url = _url("angebote:angebot-import")
+    url = messen.url("angebote:angebot-import")
     if client is None or url is None:
         return [{"schritt": "Import", "fehler": "n/a"}]
     Importvorgang = _model("buendnis", "Importvorgang")
@@ -645,7 +590,7 @@ def import_prozess(zeilen: int, timeout: int) -> list[dict]:
 
 
 def _fehlertext(response) -> str:
-    text = _body(response).decode("utf-8", "replace")
+    text = messen.body(response).decode("utf-8", "replace")
     treffer = re.findall(
         r'class="[^"]*(?:alert-danger|invalid-feedback|errorlist)[^"]*"[^>]*>(.*?)<', text, re.S
     )
@@ -684,8 +629,6 @@ def ziele_pruefen(ergebnis: dict) -> list[str]:
             verfehlt.append(f"Export {exp['format'].upper()}: {exp['sekunden']} s > {grenze} s")
         if exp["format"] == "xlsx" and exp.get("rss_spitze_mb", 0) > ZIEL_SPEICHER_MB:
             verfehlt.append(f"Export XLSX: Speicherspitze {exp['rss_spitze_mb']} MB > {ZIEL_SPEICHER_MB} MB")
-    from bench import geheimhaltung
-
     verfehlt += geheimhaltung.ziele(ergebnis.get("geheimhaltung") or {}, ZIEL_SEITE_P95_MS)
     for schritt in ergebnis["import"]:
         if "fehler" in schritt:
@@ -730,8 +673,6 @@ def tabelle(ergebnis: dict) -> str:
             + (f"{i['sekunden']:>7.2f}s" if "sekunden" in i else "")
             + (f"  {i['fehler']}" if "fehler" in i else "")
         )
-    from bench import geheimhaltung
-
     zeilen += geheimhaltung.tabelle(ergebnis.get("geheimhaltung") or {})
     return "\n".join(zeilen)
 
@@ -815,7 +756,7 @@ def main(argv=None) -> int:
     _setup_django()
     from django.core.management import call_command
 
-    from buendnis import scale
+    from demo import scale
 
     print("Migriere die Benchmark-Datenbank …", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
@@ -844,8 +785,6 @@ def main(argv=None) -> int:
         "n": args.n,
         "warmup": args.warmup,
     }
-    from bench import geheimhaltung
-
     ergebnis["geheimhaltung"] = {}
     if not args.ohne_muster:
         # First, so that every page below (the state's dashboard among them) reads stored patterns.

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "bedarf",
     "foerderung",
     "berichte",
+    # Last: demo data, the NRW generator and the benchmark helpers sit on top of every app.
+    "demo",
 ]
 
 MIDDLEWARE = [

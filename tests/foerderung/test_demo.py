@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from buendnis import demo as buendnis_demo
-from foerderung import demo
+from demo import buendnis as buendnis_demo
+from demo import foerderung as foerderung_demo
 from foerderung.models import (
     BEWILLIGTE_STATUS,
     AntragStatus,
@@ -27,7 +27,7 @@ from foerderung.models import (
 @pytest.mark.django_db
 def test_demo_seed_is_complete_and_idempotent():
     context = buendnis_demo.seed()
-    demo.seed(context)
+    foerderung_demo.seed(context)
     zahlen = (
         Foerderantrag.objects.count(),
         Mittelabruf.objects.count(),
@@ -35,7 +35,7 @@ def test_demo_seed_is_complete_and_idempotent():
         Statuswechsel.objects.count(),
         TeilhabeStelle.objects.count(),
     )
-    demo.seed(context)
+    foerderung_demo.seed(context)
     assert zahlen == (
         Foerderantrag.objects.count(),
         Mittelabruf.objects.count(),

@@ -1,9 +1,9 @@
-"""The plain helpers of the suppression benchmark (`bench/geheimhaltung.py`, issue #11): which rounds a sample
+"""The plain helpers of the suppression benchmark (`demo/bench/geheimhaltung.py`, issue #11): which rounds a sample
 takes and how the figures of the computed rounds are summed up."""
 
 from __future__ import annotations
 
-from bench import geheimhaltung
+from demo.bench import geheimhaltung
 
 
 def test_stichprobe_alle_ohne_grenze():

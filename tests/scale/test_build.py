@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.db.models import Count, Sum
 
-from buendnis import scale
 from buendnis.choices import Baustein, BuendnisArt
-from buendnis.demo import NEUSS_KOMMUNEN, buendnis_aus_csv, nrw_kreise
 from buendnis.models import Buendnis, Kommune
+from demo import scale
+from demo.buendnis import NEUSS_KOMMUNEN, buendnis_aus_csv, nrw_kreise
 from foerderung.models import Foerderart
 from tests.foerderung.factories import BudgetFactory, FoerderbausteinFactory, FoerderprogrammFactory
 

@@ -15,7 +15,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from buendnis import scale
+from demo import scale
 
 # (app.Model or app.Model.m2m_field, columns an index must start with, what needs it)
 NOETIG = [

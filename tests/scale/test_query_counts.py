@@ -1,7 +1,7 @@
 """Query discipline across the apps (issue #8): every list, matrix, dashboard and report page runs the same number
 of SQL queries with 10 rows as with 500.
 
-The rows are made with the scale builders (`buendnis.scale`), the same code that fills the NRW benchmark
+The rows are made with the scale builders (`demo.scale`), the same code that fills the NRW benchmark
 database, restricted to Bündnis a of the test scenario. Pages the apps' own suites already pin at two sizes are
 repeated here at 10 and 500 so the issue's rule is checked in one place.
 """
@@ -18,8 +18,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from buendnis import scale
 from buendnis.choices import Baustein
+from demo import scale
 
 
 class Fueller:

@@ -25,8 +25,8 @@ from tqdm import tqdm
 
 from buendnis.bulk import Tabelle
 from buendnis.choices import BuendnisArt
-from buendnis.demo import NEUSS_KOMMUNEN, buendnis_aus_csv, nrw_kreise
 from buendnis.models import Akteur, AkteurTyp, Bereich, Buendnis, Kommune
+from demo.buendnis import NEUSS_KOMMUNEN, buendnis_aus_csv, nrw_kreise
 
 # Number of kreisangehörige Gemeinden per Kreis (IT.NRW); with the 22 kreisfreie Städte 396 in all.
 # The Städteregion Aachen counts the city of Aachen among its ten.
@@ -239,7 +239,7 @@ def build_akteure(
 
 ANGEBOTE_NRW = 50_000
 ANTRAEGE_NRW = 10_000
-# Title patterns per Kategorie code and the access profile (angebote.demo.PROFILE) they usually have.
+# Title patterns per Kategorie code and the access profile (demo.angebote.PROFILE) they usually have.
 ANGEBOT_MUSTER = {
     "deutsch": (
         [
@@ -330,7 +330,6 @@ def build_angebote(
     """
     from django.apps import apps
 
-    from angebote.demo import PROFILE
     from angebote.models import (
         Angebot,
         AngebotStatus,
@@ -341,6 +340,7 @@ def build_angebote(
         Zugang,
         ZugangArt,
     )
+    from demo.angebote import PROFILE
 
     vorhanden = Angebot.objects.count()
     fehlend = total - vorhanden
@@ -547,14 +547,14 @@ def build_bedarf(
 ) -> int:
     """Three survey rounds for every Bündnis, one Bedarfsmeldung per Kommune and round with its cells.
 
-    The figures come from the demo's generator (`bedarf.demo._werte`), which keeps the consistency rules of
+    The figures come from the demo's generator (`demo.bedarf._werte`), which keeps the consistency rules of
     `bedarf.raster.pruefe`: breakdowns add up to the total, needs per status never exceed the status count.
     At most one round per Bündnis is open (constraint `eine_offene_erhebung_pro_buendnis`); closed rounds have
     every Meldung delivered, in the open round some Kommunen are still at work. Rounds that exist already
     (the demo's Rhein-Kreis Neuss) are left alone.
     """
-    from bedarf.demo import _werte
     from bedarf.models import Bedarfsmeldung, Erhebung, ErhebungStatus, Meldewert, MeldungStatus
+    from demo.bedarf import _werte
 
     bestehend = defaultdict(dict)
     for erhebung in Erhebung.objects.filter(buendnis__in=buendnisse):

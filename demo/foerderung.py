@@ -11,11 +11,10 @@ import datetime
 from decimal import Decimal
 
 from buendnis.choices import Baustein
-from buendnis.demo import buendnis_aus_csv, nrw_kreise
 from buendnis.models import Buendnis, User
-
-from . import services
-from .models import (
+from demo.buendnis import buendnis_aus_csv, nrw_kreise
+from foerderung import services
+from foerderung.models import (
     AntragStatus,
     Budget,
     BudgetKommune,
@@ -31,7 +30,7 @@ from .models import (
     Verteilung,
     Verteilungsanteil,
 )
-from .services import KostenpositionDaten
+from foerderung.services import KostenpositionDaten
 
 D = Decimal
 A = AntragStatus

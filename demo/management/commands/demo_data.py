@@ -1,15 +1,14 @@
-"""Loads the demo data of every app (idempotent). Each app contributes `<app>.demo.seed(context, stdout)`."""
-
-from importlib import import_module
+"""Loads the demo data of every app (idempotent): `demo.buendnis` first, then each app's seeder in order."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from buendnis import demo
+from demo import angebote, bedarf, berichte, buendnis, foerderung
+from demo.scale import build_nrw
 
-# Order follows the dependencies: buendnis <- angebote <- bedarf, buendnis <- foerderung.
-APP_SEEDERS = ["angebote.demo", "bedarf.demo", "foerderung.demo", "berichte.demo"]
+# Order follows the dependencies: buendnis <- angebote <- bedarf, buendnis <- foerderung; berichte reads them all.
+APP_SEEDERS = [angebote, bedarf, foerderung, berichte]
 
 
 class Command(BaseCommand):
@@ -23,20 +22,13 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Demodaten nur mit DEBUG=True oder mit --force laden (nie in Produktion).")
         with transaction.atomic():
-            context = demo.seed(stdout=self.stdout)
-            for module_name in APP_SEEDERS:
-                try:
-                    module = import_module(module_name)
-                except ModuleNotFoundError as exc:
-                    if exc.name != module_name:
-                        raise
-                    continue
-                result = module.seed(context, stdout=self.stdout)
+            context = buendnis.seed(stdout=self.stdout)
+            for seeder in APP_SEEDERS:
+                result = seeder.seed(context, stdout=self.stdout)
                 if isinstance(result, dict):
                     context.update(result)
         if scale == "nrw":
-            module = import_module("buendnis.scale")
-            module.build_nrw(stdout=self.stdout)
+            build_nrw(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demodaten geladen. Anmeldungen (Passwort: DEMO_PASSWORD):"))
-        for username, beschreibung in demo.DEMO_LOGINS:
+        for username, beschreibung in buendnis.DEMO_LOGINS:
             self.stdout.write(f"  {username:<26} {beschreibung}")

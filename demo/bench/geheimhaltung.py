@@ -13,7 +13,7 @@ Two things are measured on the NRW database the benchmark builds:
 2. **Reading** them: the pages that show the protected figures, with every pattern they need already stored
    ("pattern read, not computed"): the state's dashboard (cached as in production and with the figure cache off,
    so every request reads the patterns), and for the largest round of an NRW Bündnis its page, its gap analysis and
-   its CSV export, median and p95 with the method of `bench.run.messe`.
+   its CSV export, median and p95 with the method of `demo.bench.messen.messe`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import statistics
 import time
 from multiprocessing import get_context
 from multiprocessing.connection import wait as mp_wait
+
+from demo.bench import messen
 
 NEUSS = "05162"  # the demo's Bündnis; its rounds come from the demo data, not from the NRW generator
 HINWEIS_GELESEN = "Muster gelesen, nicht berechnet"
@@ -99,9 +101,10 @@ def stichprobe(ids: list[int], groessen: dict[int, int], n: int | None, pflicht:
 
 
 def _worker_start() -> None:
-    from bench.run import _setup_django
+    # A spawned process inherits the environment `bench/run.py` set up (settings module, database URL).
+    import django
 
-    _setup_django()
+    django.setup()
 
 
 def berechne_runde(erhebung_id: int) -> dict:
@@ -414,7 +417,6 @@ def seiten(clients: dict, *, n: int, warmup: int, erhebung_id: int | None = None
     from django.test.utils import override_settings
 
     from bedarf.models import Erhebung
-    from bench.run import _url, messe
 
     client = clients.get("land")
     dashboard = runden_dashboard()
@@ -433,11 +435,16 @@ def seiten(clients: dict, *, n: int, warmup: int, erhebung_id: int | None = None
         f"{erhebung.buendnis.name}, {erhebung.titel} ({kommunen} Kommunen)" if erhebung is not None else None
     )
     plan = [
-        ("Dashboard (Kennzahlen-Cache wie im Betrieb)", _url("buendnis:dashboard"), None, "dashboard"),
-        ("Dashboard (ohne Kennzahlen-Cache)", _url("buendnis:dashboard"), 0, "dashboard"),
-        ("Erhebung (Detail)", erhebung and _url("bedarf:erhebung-detail", erhebung.pk), None, "runde"),
-        ("Lückenanalyse", erhebung and _url("bedarf:luecken", erhebung.pk), None, "runde"),
-        ("Export Bedarfsanalyse CSV", erhebung and _url("bedarf:export", erhebung.pk, "csv"), None, "runde"),
+        ("Dashboard (Kennzahlen-Cache wie im Betrieb)", messen.url("buendnis:dashboard"), None, "dashboard"),
+        ("Dashboard (ohne Kennzahlen-Cache)", messen.url("buendnis:dashboard"), 0, "dashboard"),
+        ("Erhebung (Detail)", erhebung and messen.url("bedarf:erhebung-detail", erhebung.pk), None, "runde"),
+        ("Lückenanalyse", erhebung and messen.url("bedarf:luecken", erhebung.pk), None, "runde"),
+        (
+            "Export Bedarfsanalyse CSV",
+            erhebung and messen.url("bedarf:export", erhebung.pk, "csv"),
+            None,
+            "runde",
+        ),
     ]
     ergebnisse = []
     for name, url, cache, art in plan:
@@ -458,10 +465,10 @@ def seiten(clients: dict, *, n: int, warmup: int, erhebung_id: int | None = None
             continue
         vorher = _erneuerungen()
         if cache is None:
-            zeile["seite_messung"] = messe(client, url, n=n, warmup=warmup)
+            zeile["seite_messung"] = messen.messe(client, url, n=n, warmup=warmup)
         else:
             with override_settings(BERICHTE_DASHBOARD_CACHE_SEKUNDEN=cache):
-                zeile["seite_messung"] = messe(client, url, n=n, warmup=warmup)
+                zeile["seite_messung"] = messen.messe(client, url, n=n, warmup=warmup)
         # More than 0: the page found a pattern missing and asked for it to be renewed (then it shows the symbol).
         zeile["erneuerungen_angefordert"] = _erneuerungen() - vorher
         s = zeile["seite_messung"]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """Provides `manage.py demo_data`; no models, nothing registered."""
+
+    name = "demo"

@@ -1,0 +1,1 @@
+"""Library code of `make bench` (`bench/run.py` is the entry script): measuring pages, the suppression benchmark."""
