@@ -1,14 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class BerichteConfig(AppConfig):
+    """Reports and exports. The app registers nothing of the other apps: they register their exports, report
+    sections and dashboard parts themselves (`buendnis.registry`), and this app collects them."""
+
     name = "berichte"
     verbose_name = _("Berichte und Exporte")
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
-
+        # Imported here: the module reads the models, which exist only once the app registry is ready.
         from berichte import dashboard
 
         # Cache invalidation of the dashboard figures, not domain logic: any write outdates them.

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from bedarf.suppression import ZEICHEN
-from berichte import domaene
-from berichte.inhalt import ohne_steuerzeichen
-from berichte.registry import ExportEintrag, registry, spaltenbedeutung
+from berichte.registry import registry
+from buendnis.inhalt import ohne_steuerzeichen
 from buendnis.io import escape_formula
+from buendnis.registry import ExportEintrag, spaltenbedeutung
 
 CHUNK = 2000
 FORMATE = ("csv", "xlsx", "json")
@@ -141,16 +141,18 @@ def datenpaket_anzahl(user, buendnis_id: int) -> int:
 
 
 def datenpaket_blaetter(user, buendnis, stichtag: datetime.date):
-    """Sheets of a Bündnis' data package: one per entity, then the documentation sheet."""
+    """Sheets of a Bündnis' data package: one per entity, the sheets the apps add (the protected needs analysis),
+    then the documentation sheet."""
     eintraege = []
     for eintrag, qs in datenpaket_querysets(user, buendnis.pk):
         eintraege.append(eintrag)
         headers, rows = zeilen(eintrag, qs, user)
         yield eintrag.titel, headers, rows
     zusatz_doku = []
-    for titel, headers, rows, doku in domaene.zusatzblaetter(user, buendnis):
-        zusatz_doku += [[titel, spalte, bedeutung] for spalte, bedeutung in doku]
-        yield titel, headers, rows
+    for blaetter in registry.zusatzblaetter():
+        for titel, headers, rows, doku in blaetter(user, buendnis):
+            zusatz_doku += [[titel, spalte, bedeutung] for spalte, bedeutung in doku]
+            yield titel, headers, rows
     yield (
         _("Dokumentation"),
         [_("Blatt"), _("Spalte"), _("Bedeutung")],
@@ -186,7 +188,7 @@ def dokumentation(eintraege: list[ExportEintrag], buendnis, stichtag: datetime.d
     ]
     for eintrag in eintraege:
         if eintrag.schutz_hinweis:
-            out.append([eintrag.titel, _("Geheimhaltung"), eintrag.schutz_hinweis])
+            out.append([eintrag.titel, _("Geheimhaltung"), str(eintrag.schutz_hinweis)])
         resource = eintrag.resource(user)
         for f, header in zip(resource.get_export_fields(), resource.get_export_headers(), strict=True):
             pfad = f.attribute or resource.get_field_name(f)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from angebote.models import Angebot, Aufenthaltsstatus, Kategorie, Zugang
 from buendnis.io import escape_formula
 
 NAMESPACE = uuid.UUID("5b0c7f3e-6a0e-4d1c-9f41-3b1d8c2a9e10")
@@ -29,8 +31,6 @@ def uid(art: str, pk) -> str:
 
 def angebote_oeffentlich(buendnis_kreisschluessel: str | None = None):
     """Published offers with everything the feed needs, in a fixed number of queries."""
-    from angebote.models import Angebot, Zugang
-
     qs = (
         Angebot.objects.for_public()
         .select_related("buendnis", "ansprechperson", "traeger")
@@ -144,8 +144,6 @@ ZUGANG_TEXT = {"offen": "open", "eingeschraenkt": "restricted", "nicht": "not el
 
 def hsds_tabellen(angebote) -> dict[str, list[list]]:
     """The rows of every HSDS file for the given published offers."""
-    from angebote.models import Aufenthaltsstatus, Kategorie
-
     t = {name: [] for name in KOEPFE}
     organisationen: dict[int, object] = {}
     orte: dict[str, list] = {}
@@ -272,8 +270,6 @@ def hsds_zip(angebote) -> bytes:
 
 
 def json_stream(angebote, basis_url: str) -> Iterator[str]:
-    import json
-
     stand = json.dumps(timezone.localtime().isoformat())
     lizenz = json.dumps(LIZENZ, ensure_ascii=False)
     yield f'{{"stand": {stand}, "lizenz": {lizenz}, "angebote": ['

@@ -1,4 +1,4 @@
-"""DOCX rendering of a report structure (`berichte.inhalt`) with python-docx.
+"""DOCX rendering of a report structure (`buendnis.inhalt`) with python-docx.
 
 The document is meant to be edited: administrations paste it into their Sitzungsvorlage. So it uses Word's own
 heading and table styles, figures are real tables (charts appear as their table of values), and the page number
@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from berichte.inhalt import bereinigt, diagramm_als_tabelle
+from buendnis.inhalt import bereinigt, diagramm_als_tabelle
 
 
 def render_docx(inhalt: dict) -> bytes:

@@ -1,4 +1,4 @@
-"""PDF rendering of a report structure (`berichte.inhalt`) with fpdf2: headings, tables, bar charts, page numbers.
+"""PDF rendering of a report structure (`buendnis.inhalt`) with fpdf2: headings, tables, bar charts, page numbers.
 
 The DejaVu Sans font is vendored in `berichte/fonts/` (umlauts, €, typographic quotes). Should the files be
 missing, the core font Helvetica is used with the text reduced to Latin-1, which still keeps German umlauts.
@@ -12,7 +12,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from berichte.inhalt import bereinigt, diagramm_als_tabelle, euro, zahl
+from buendnis.inhalt import bereinigt, diagramm_als_tabelle, euro, zahl
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import FormView
 
-from berichte import domaene, exporte, opendata, render_docx, render_html, render_pdf, selectors, services
+from berichte import exporte, opendata, render_docx, render_html, render_pdf, selectors, services
 from berichte.forms import DatenpaketForm, SachstandsberichtForm
 from berichte.models import Bericht, Exportauftrag, ExportStatus
 from berichte.registry import registry
@@ -318,8 +318,6 @@ def _oeffentlich(response):
 @require_GET
 def opendata_json(request):
     """All published offers as JSON (optionally `?kreisschluessel=05162`), streamed."""
-    if not domaene.bereit("angebote.models", "Angebot"):
-        raise Http404
     angebote = opendata.angebote_oeffentlich(request.GET.get("kreisschluessel") or None)
     basis = request.build_absolute_uri("/")[:-1]
     response = StreamingHttpResponse(
@@ -331,8 +329,6 @@ def opendata_json(request):
 @require_GET
 def opendata_hsds(request):
     """The published offers as an Open Referral HSDS CSV package (zip)."""
-    if not domaene.bereit("angebote.models", "Angebot"):
-        raise Http404
     angebote = opendata.angebote_oeffentlich(request.GET.get("kreisschluessel") or None)
     response = HttpResponse(opendata.hsds_zip(angebote), content_type="application/zip")
     response["Content-Disposition"] = (

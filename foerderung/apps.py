@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class FoerderungConfig(AppConfig):
     name = "foerderung"
     verbose_name = _("Förderung")
+
+    def ready(self):
+        # Imported here, as Django imports an app's admin.py: the module reads the models, which exist only once
+        # the app registry is ready.
+        from foerderung import berichte
+
+        berichte.registrieren()

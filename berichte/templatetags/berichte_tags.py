@@ -6,8 +6,10 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from berichte.inhalt import diagramm_als_tabelle, euro, zahl
+from berichte.dashboard import panel
+from berichte.registry import registry
 from berichte.render_pdf import FARBEN
+from buendnis.inhalt import diagramm_als_tabelle, euro, zahl
 
 register = template.Library()
 
@@ -84,8 +86,6 @@ def zellen(block: dict) -> dict:
 @register.inclusion_tag("berichte/_dashboard_panel.html", takes_context=True)
 def berichte_dashboard(context):
     """The report and export panel of the dashboard, plus cross-Kommune figures for auswertung and land."""
-    from berichte.dashboard import panel
-
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     return panel(user)
@@ -98,8 +98,6 @@ def export_links(context, app_label: str, model_name: str):
     Shown only when the model is registered for export and the user may export it; the current filter query
     string is not applied (exports cover the user's whole scope).
     """
-    from berichte.registry import registry
-
     request = context.get("request")
     user = getattr(request, "user", None)
     eintrag = registry.get(app_label, model_name)

@@ -120,7 +120,7 @@ def test_auswertung_dashboard_query_count_is_fixed(scenario, domaene, django_ass
 
 
 def test_land_total_with_small_parts_is_not_shown(scenario):
-    from berichte.dashboard import zielgruppe_je_buendnis
+    from bedarf.berichte import zielgruppe_je_buendnis
     from buendnis.choices import Rolle
     from tests.factories import UserFactory
 

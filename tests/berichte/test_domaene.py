@@ -307,13 +307,19 @@ def test_datenpaket_contains_protected_needs_sheet(scenario, domaene):
     assert any(r[0] == "Bedarfsanalyse (geschützt)" and r[1] == "Wert" for r in doku)
 
 
-def test_sections_skip_gracefully_when_an_app_is_missing(scenario, monkeypatch):
-    from berichte import domaene as d
+def test_report_offers_only_what_the_apps_registered(scenario, monkeypatch):
+    """berichte only collects: with the alliance's contributions alone registered, the domain sections and exports
+    are absent and the report leaves them out."""
+    from berichte.registry import registry
+    from buendnis import berichte as buendnis_berichte
+    from buendnis import registry as beitraege
 
-    monkeypatch.setattr(d, "bereit", lambda modul, *namen: False)
+    for ablage in ("_exporte", "_abschnitte", "_dashboardteile", "_zusatzblaetter"):
+        monkeypatch.setattr(beitraege, ablage, {})
+    buendnis_berichte.registrieren()
     keys = [a.key for a in selectors.verfuegbare_abschnitte()]
     assert keys == ["buendnis", "sitzungen", "foren", "prioritaeten", "vereinbarungen", "aufgaben"]
-    assert d.exporteintraege() == []
+    assert [e for e in registry.alle() if e.app_label != "buendnis"] == []
     inh = selectors.sachstandsbericht_inhalt(
         selectors.Kontext(buendnis=scenario.a, von=VON, bis=BIS), abschnitte=None
     )

@@ -273,8 +273,8 @@ def test_report_list_never_shows_other_buendnis(scenario, bericht):
 def test_pdf_falls_back_to_core_font_without_dejavu(monkeypatch):
     from pathlib import Path
 
-    from berichte import inhalt as i
     from berichte import render_pdf
+    from buendnis import inhalt as i
 
     monkeypatch.setattr(render_pdf, "FONT_REGULAR", Path("/nicht/da.ttf"))
     inhalt = {
@@ -343,8 +343,8 @@ def test_pdf_draws_charts_as_bars_proportional_to_the_values():
 
     from pypdf import PdfReader
 
-    from berichte import inhalt as i
     from berichte import render_pdf
+    from buendnis import inhalt as i
 
     inhalt = {
         "titel": "Diagrammtest",

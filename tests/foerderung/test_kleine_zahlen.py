@@ -313,9 +313,9 @@ def test_worker_computes_the_pattern_after_a_report_and_pages_only_read_it(
 
 def test_no_export_carries_the_counts(scenario, antrag, stelle):
     """The counts leave only through the protected pages: no export entry, no import-export resource holds them."""
-    from berichte.domaene import exporteintraege
+    from berichte.registry import registry
 
-    modelle = {e.model._meta.model_name for e in exporteintraege()}
+    modelle = {e.model._meta.model_name for e in registry.alle()}
     assert not modelle & {
         "monitoringmeldung",
         "monitoringstatuszahl",

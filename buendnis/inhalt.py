@@ -1,5 +1,8 @@
 """The neutral structure of a report, shared by the HTML, PDF and DOCX renderers.
 
+It sits in the lowest app because every app lays out its own report sections and dashboard charts with it
+(`<app>/berichte.py`); `berichte` only collects them and renders.
+
 A report is a dict that survives JSON (it is stored on `Bericht.inhalt`)::
 
     {"titel", "untertitel", "stichtag", "einleitung", "abschnitte": [{"key", "titel", "bloecke": [...]}]}
@@ -16,9 +19,13 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
 from buendnis.io import CONTROL_CHARACTERS
 
 CENT = Decimal("0.01")
+# A detail table of a section lists at most this many rows (and says how many more there are).
+MAX_ZEILEN = 40
 
 
 def ohne_steuerzeichen(value: str) -> str:
@@ -73,8 +80,6 @@ def datum(value) -> str:
     if value is None or value == "":
         return "–"
     if isinstance(value, datetime.datetime):
-        from django.utils import timezone
-
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return value.strftime("%d.%m.%Y %H:%M")
     return value.strftime("%d.%m.%Y")
@@ -152,3 +157,10 @@ def diagramm_als_tabelle(block: dict) -> dict:
 
 def abschnitt(key: str, titel: str, bloecke: list[dict]) -> dict:
     return {"key": key, "titel": str(titel), "bloecke": bloecke}
+
+
+def diagramme(section: dict | None) -> list[dict]:
+    """The charts of a section (a dashboard shows them without the section's tables)."""
+    if not section:
+        return []
+    return [b for b in section["bloecke"] if b["typ"] == "diagramm"]

@@ -1,0 +1,289 @@
+"""Where the apps register what they contribute to exports, reports and the dashboard.
+
+Dependencies point one way: buendnis ← angebote ← bedarf / foerderung ← berichte. Each app lays out its own
+contributions in `<app>/berichte.py` and registers them from its `AppConfig.ready()`, as it registers its admin
+classes with `admin.site`; `berichte`, above every app, only reads what was registered (`berichte.registry`) and
+renders it. So this module, the write side, sits in the lowest app and imports no other app: plain data types and
+register functions. Nobody asks whether an app is installed; an app that is not installed registers nothing.
+
+- `ExportEintrag`: an exportable model (generic export view, background exports, the Datenpaket).
+- `Abschnittsart`: a section of the Sachstandsbericht, built from a `Kontext`.
+- `Dashboardteil`: what an app shows on the report panel of the dashboard (charts, columns of the figure tables).
+- a Datenpaket sheet (`register_zusatzblatt`): a sheet besides the one per export entry.
+
+Registering the same key again replaces the entry (a second `ready()` call changes nothing).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from import_export import resources
+
+from buendnis.io import SafeExportMixin
+
+if TYPE_CHECKING:  # type hints only: the registry holds plain data and imports without the app registry
+    from buendnis.models import Buendnis, Kommune, User
+
+# Exports ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExportEintrag:
+    """An exportable model: its columns, its rows for a user and, for needs figures, their protection.
+
+    The columns are an import-export Resource of the owning app, or a list of field paths from which a
+    formula-safe Resource is built; the rows are `Model.objects.visible_to(user)`, shaped by `for_export()` when the
+    queryset has it.
+    """
+
+    model: type[models.Model]
+    felder: list[str] | None = None
+    resource_class: type | None = None
+    label: str | Promise = ""
+    # (row values, headers, instance, user) -> row values; applied to every exported row.
+    schutz: Callable | None = None
+    schutz_hinweis: str | Promise = ""
+    extra_select: list[str] = field(default_factory=list)
+    extra_prefetch: list[str] = field(default_factory=list)
+    # (queryset, user) -> queryset: narrows the rows further (e.g. raw needs figures of the own Kommune only).
+    scope: Callable | None = None
+    # user -> bool: an extra condition besides the model's view permission.
+    darf_zusatz: Callable | None = None
+    # The owning app's Resource takes `user=` (it scopes or protects rows itself).
+    resource_mit_user: bool = False
+    # The model-level read permission, when it is not `<app>.view_<model>`.
+    perm: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.model._meta.app_label}.{self.model._meta.model_name}"
+
+    @property
+    def app_label(self) -> str:
+        return self.model._meta.app_label
+
+    @property
+    def model_name(self) -> str:
+        return self.model._meta.model_name
+
+    @property
+    def titel(self) -> str:
+        return str(self.label or self.model._meta.verbose_name_plural)
+
+    def resource(self, user=None):
+        cls = self.resource_class
+        if cls is None:
+            cls = resource_aus_feldern(
+                self.model, self.felder or [f.name for f in self.model._meta.concrete_fields]
+            )
+        elif not issubclass(cls, SafeExportMixin):
+            cls = type(f"Safe{cls.__name__}", (SafeExportMixin, cls), {})
+        return cls(user=user) if self.resource_mit_user else cls()
+
+    def queryset(self, user):
+        """The rows `user` may export, shaped for a constant number of queries."""
+        qs = self.model.objects.visible_to(user)
+        if self.scope is not None:
+            qs = self.scope(qs, user)
+        if hasattr(qs, "for_export"):
+            return qs.for_export()
+        select, prefetch = beziehungen(self.model, self.felder or [])
+        select += self.extra_select
+        prefetch += self.extra_prefetch
+        if select:
+            qs = qs.select_related(*select)
+        if prefetch:
+            qs = qs.prefetch_related(*prefetch)
+        return qs.order_by("pk")
+
+    def darf(self, user) -> bool:
+        meta = self.model._meta
+        if self.darf_zusatz is not None and not self.darf_zusatz(user):
+            return False
+        perm = self.perm or f"{meta.app_label}.view_{meta.model_name}"
+        return user.has_perm("berichte.export_daten") and user.has_perm(perm)
+
+
+def resource_aus_feldern(model, felder: list[str]):
+    """A formula-safe ModelResource of the given field paths, headed by the fields' German names."""
+    meta = type("Meta", (), {"model": model, "fields": felder, "export_order": felder})
+
+    def get_export_headers(self, selected_fields=None):
+        pfade = resources.ModelResource.get_export_headers(self, selected_fields)
+        return ["ID" if p == "id" else spaltenbedeutung(model, p, mit_hilfe=False) for p in pfade]
+
+    return type(
+        f"{model.__name__}ExportResource",
+        (SafeExportMixin, resources.ModelResource),
+        {"Meta": meta, "get_export_headers": get_export_headers},
+    )
+
+
+def beziehungen(model, felder: list[str]) -> tuple[list[str], list[str]]:
+    """select_related paths for the followed foreign keys, prefetch_related for many-to-many columns."""
+    select: set[str] = set()
+    prefetch: set[str] = set()
+    for pfad in felder:
+        teile = pfad.split("__")
+        aktuell = model
+        weg = []
+        for teil in teile[:-1] if len(teile) > 1 else teile:
+            try:
+                f = aktuell._meta.get_field(teil)
+            except Exception:  # noqa: BLE001 - a computed column, nothing to join
+                break
+            if f.many_to_many or f.one_to_many:
+                prefetch.add("__".join([*weg, teil]))
+                break
+            if f.is_relation and (f.many_to_one or f.one_to_one):
+                weg.append(teil)
+                aktuell = f.related_model
+                continue
+            break
+        if len(teile) > 1 and weg:
+            select.add("__".join(weg))
+    return sorted(select), sorted(prefetch)
+
+
+def spaltenbedeutung(model, pfad: str, mit_hilfe: bool = True) -> str:
+    """The verbose name (and help text) of a column's field path, e.g. `kommune__name` → "Kommune: Name"."""
+    teile = pfad.split("__")
+    aktuell = model
+    namen = []
+    hilfe = ""
+    for teil in teile:
+        try:
+            f = aktuell._meta.get_field(teil)
+        except Exception:  # noqa: BLE001 - a computed column of a resource
+            namen.append(teil)
+            break
+        namen.append(str(getattr(f, "verbose_name", teil)))
+        hilfe = str(getattr(f, "help_text", "") or "")
+        if f.is_relation and f.related_model is not None:
+            aktuell = f.related_model
+    text = ": ".join(namen)
+    if teile[-1] == "id" and len(teile) == 1:
+        text = gettext("Kennung (ID) des Datensatzes")
+    return f"{text} ({hilfe})" if hilfe and mit_hilfe else text
+
+
+# Report sections and dashboard parts ------------------------------------------------------------------------------
+
+
+@dataclass
+class Kontext:
+    """What every section needs: the Bündnis, the reporting period and the user the figures are for."""
+
+    buendnis: Buendnis
+    von: datetime.date
+    bis: datetime.date
+    user: User | None = None
+    stichtag: datetime.date = field(default_factory=timezone.localdate)
+
+
+@dataclass(frozen=True)
+class Abschnittsart:
+    """A section of the Sachstandsbericht; the report orders its sections by `reihenfolge`.
+
+    `builder` returns a section (`buendnis.inhalt.abschnitt`) in a fixed number of queries, or None to leave
+    the section out of this report.
+    """
+
+    key: str
+    label: str | Promise
+    builder: Callable[[Kontext], dict | None]
+    reihenfolge: int
+
+
+@dataclass
+class Spalten:
+    """Columns an app adds to a figure table of the dashboard: headers, the cells of each row (by the row's id:
+    Kommune or Bündnis; figures, right-aligned) and an optional note shown below the table."""
+
+    kopf: list[str]
+    werte: dict[int, list[str]]
+    hinweis: str = ""
+
+
+@dataclass(frozen=True)
+class Dashboardteil:
+    """What one app shows on the report panel of the dashboard, ordered by `reihenfolge` across apps.
+
+    - `diagramme(kontext)`: charts of one Bündnis (coordination, evaluation, Kommunen);
+    - `diagramme_alle(user)`: charts across every Bündnis the user sees (the state);
+    - `je_kommune(user, buendnis, kommunen)`: columns of the table "Kennzahlen je Kommune" (evaluation);
+    - `je_buendnis(user, buendnisse)`: columns of the table "Kennzahlen je Bündnis" (the state).
+
+    Each runs a fixed number of queries, whatever the number of Kommunen and Bündnisse. Writes to `app_label`'s
+    models outdate the cached figures.
+    """
+
+    key: str
+    app_label: str
+    reihenfolge: int
+    diagramme: Callable[[Kontext], list[dict]] | None = None
+    diagramme_alle: Callable[[User], list[dict]] | None = None
+    je_kommune: Callable[[User, Buendnis, list[Kommune]], Spalten] | None = None
+    je_buendnis: Callable[[User, list[Buendnis]], Spalten] | None = None
+
+
+# (user, Bündnis) -> iterable of (title, headers, rows, documentation [(column, meaning)]); empty when the user
+# may not see the sheet.
+Zusatzblatt = Callable[["User", "Buendnis"], Iterable[tuple]]
+
+
+# The store and the register functions -----------------------------------------------------------------------------
+
+_exporte: dict[str, ExportEintrag] = {}
+_abschnitte: dict[str, Abschnittsart] = {}
+_dashboardteile: dict[str, Dashboardteil] = {}
+_zusatzblaetter: dict[str, Zusatzblatt] = {}
+
+
+def register_export(*eintraege: ExportEintrag) -> None:
+    for eintrag in eintraege:
+        _exporte[eintrag.key] = eintrag
+
+
+def register_abschnitt(*arten: Abschnittsart) -> None:
+    for art in arten:
+        _abschnitte[art.key] = art
+
+
+def register_dashboard(*teile: Dashboardteil) -> None:
+    for teil in teile:
+        _dashboardteile[teil.key] = teil
+
+
+def register_zusatzblatt(key: str, blaetter: Zusatzblatt) -> None:
+    _zusatzblaetter[key] = blaetter
+
+
+def exporte() -> list[ExportEintrag]:
+    """The export entries in the order of registration (INSTALLED_APPS, then each app's order)."""
+    return list(_exporte.values())
+
+
+def export(key: str) -> ExportEintrag | None:
+    """The entry of the model `app_label.model_name` (lower case), if its app registered one."""
+    return _exporte.get(key)
+
+
+def abschnittsarten() -> list[Abschnittsart]:
+    return sorted(_abschnitte.values(), key=lambda a: a.reihenfolge)
+
+
+def dashboardteile() -> list[Dashboardteil]:
+    return sorted(_dashboardteile.values(), key=lambda t: t.reihenfolge)
+
+
+def zusatzblaetter() -> list[Zusatzblatt]:
+    return list(_zusatzblaetter.values())
