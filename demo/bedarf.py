@@ -23,62 +23,19 @@ from bedarf.models import (
     Meldewert,
     MeldungStatus,
 )
+from demo import daten
 
+DATEN = daten.json_datei("bedarf.json")
+ERHEBUNGEN: dict[str, dict] = DATEN["erhebungen"]
 # Size of the target group per Kommune in 2019 (18-27-year-old refugees).
-GROESSE = {
-    "Neuss": 184,
-    "Dormagen": 71,
-    "Grevenbroich": 66,
-    "Meerbusch": 38,
-    "Kaarst": 33,
-    "Korschenbroich": 24,
-    "Jüchen": 17,
-    "Rommerskirchen": 8,
-}
-STATUS_ANTEILE = {
-    "gestattung": 24,
-    "duldung": 30,
-    "ausbildungsduldung": 3,
-    "ae_humanitaer": 31,
-    "ae_25_5": 5,
-    "ae_25a_25b": 4,
-    "sonstiger": 3,
-}
-ALTER_ANTEILE = {"18-20": 30, "21-24": 45, "25-27": 25}
-GESCHLECHT_ANTEILE = {"m": 66, "w": 31, "d": 3}
-MERKMAL_ANTEILE = {
-    Dimension.SCHULABSCHLUSS: {
-        "keiner": 30,
-        "auslaendisch": 25,
-        "hs9": 14,
-        "hs10a": 9,
-        "for": 6,
-        "abitur": 3,
-        "unbekannt": 13,
-    },
-    Dimension.DEUTSCH: {"keine": 6, "a1": 22, "a2": 27, "b1": 24, "b2": 9, "c1": 2, "unbekannt": 10},
-    Dimension.TAETIGKEIT: {
-        "schule": 12,
-        "sprachkurs": 22,
-        "vorbereitung": 10,
-        "ausbildung": 13,
-        "studium": 2,
-        "arbeit": 16,
-        "ohne": 20,
-        "unbekannt": 5,
-    },
-}
+GROESSE: dict[str, int] = DATEN["zielgruppe_2019"]
+_ANTEILE = DATEN["anteile_prozent"]
+STATUS_ANTEILE: dict[str, int] = _ANTEILE["aufenthaltsstatus"]
+ALTER_ANTEILE: dict[str, int] = _ANTEILE["altersband"]
+GESCHLECHT_ANTEILE: dict[str, int] = _ANTEILE["geschlecht"]
+MERKMAL_ANTEILE = {Dimension(dim): anteile for dim, anteile in _ANTEILE["merkmale"].items()}
 # Share of persons per status with a need in each category (percent).
-BEDARF_ANTEILE = {
-    "deutsch": 62,
-    "schulabschluss": 34,
-    "ausbildung": 28,
-    "qualifizierung": 14,
-    "arbeit": 24,
-    "beratung": 41,
-    "begleitung": 19,
-    "wohnen": 12,
-}
+BEDARF_ANTEILE: dict[str, int] = _ANTEILE["bedarf_je_status"]
 
 
 def _split(n: int, anteile: dict[str, int]) -> dict[str, int]:
@@ -92,7 +49,7 @@ def _split(n: int, anteile: dict[str, int]) -> dict[str, int]:
     return out
 
 
-def _werte(gesamt: int, faktor: int, versatz: int) -> dict:
+def meldewerte(gesamt: int, faktor: int, versatz: int) -> dict:
     werte: dict = {}
     nach_status = _split(gesamt, STATUS_ANTEILE)
     weiblich = 0
@@ -148,67 +105,52 @@ def _meldung(erhebung, kommune, gesamt, werte, status, by) -> None:
     )
 
 
+def _erhebung(buendnis, runde: dict) -> Erhebung:
+    erhebung, _ = Erhebung.objects.get_or_create(
+        buendnis=buendnis,
+        titel=runde["titel"],
+        defaults={
+            "stichtag": daten.datum(runde["stichtag"]),
+            "eingabe_von": daten.datum(runde["eingabe_von"]),
+            "eingabe_bis": daten.datum(runde["eingabe_bis"]),
+            "hinweise": runde["hinweise"],
+        },
+    )
+    return erhebung
+
+
 def seed(context: dict, stdout=None) -> dict:
     neuss = context["neuss"]
     kommunen = context["kommunen"]
     koordination = context.get("koordination")
-    e2019, _ = Erhebung.objects.get_or_create(
-        buendnis=neuss,
-        titel="Angebots- und Bedarfsanalyse 2019",
-        defaults={
-            "stichtag": datetime.date(2019, 10, 31),
-            "eingabe_von": datetime.date(2019, 11, 1),
-            "eingabe_bis": datetime.date(2019, 12, 13),
-            "hinweise": "Kreisweite, anonymisierte Erhebung, entwickelt vom IAQ der Universität Duisburg-Essen.",
-        },
-    )
+    runde_2019, runde_2021 = ERHEBUNGEN["2019"], ERHEBUNGEN["2021"]
+    e2019 = _erhebung(neuss, runde_2019)
     for i, (name, groesse) in enumerate(GROESSE.items()):
-        werte = _werte(groesse, 0, i)
+        werte = meldewerte(groesse, 0, i)
         _meldung(e2019, kommunen[name], groesse, werte, MeldungStatus.ABGEGEBEN, koordination)
     Erhebung.objects.filter(pk=e2019.pk).update(
         status=ErhebungStatus.ABGESCHLOSSEN,
-        abgeschlossen_am=timezone.make_aware(datetime.datetime(2019, 12, 20, 12, 0)),
+        abgeschlossen_am=timezone.make_aware(datetime.datetime.fromisoformat(runde_2019["abgeschlossen_am"])),
         abgeschlossen_von=koordination,
     )
 
-    e2021, _ = Erhebung.objects.get_or_create(
-        buendnis=neuss,
-        titel="Angebots- und Bedarfsanalyse 2021",
-        defaults={
-            "stichtag": datetime.date(2021, 3, 31),
-            "eingabe_von": datetime.date(2021, 4, 1),
-            "eingabe_bis": datetime.date(2021, 5, 31),
-            "hinweise": "Neu: Frauen mit Kindern getrennt ausweisen.",
-        },
-    )
-    # Five Kommunen delivered, one is still working on it, two have not started.
+    e2021 = _erhebung(neuss, runde_2021)
+    # Most Kommunen delivered, one is still working on it, two have not started.
     for i, (name, groesse) in enumerate(GROESSE.items()):
         neu = max(0, groesse + (i % 3) * 4 - 6)
-        if name in ("Jüchen", "Rommerskirchen"):
+        if name in runde_2021["ohne_meldung"]:
             Bedarfsmeldung.objects.filter(erhebung=e2021, kommune=kommunen[name]).delete()
             continue
-        status = MeldungStatus.ENTWURF if name == "Korschenbroich" else MeldungStatus.ABGEGEBEN
-        _meldung(e2021, kommunen[name], neu, _werte(neu, 3, i), status, koordination)
+        status = MeldungStatus.ENTWURF if name in runde_2021["im_entwurf"] else MeldungStatus.ABGEGEBEN
+        _meldung(e2021, kommunen[name], neu, meldewerte(neu, 3, i), status, koordination)
 
-    for titel, beschreibung, status in [
-        (
-            "Dauer des Aufenthalts in Deutschland",
-            "Für die Zugänge zu BAB/BAföG (15 Monate) und Berufssprachkursen nötig.",
-            DatenlueckeStatus.NAECHSTE_ERHEBUNG,
-        ),
-        (
-            "Arbeitsverbote nach § 60a Abs. 6 AufenthG",
-            "Anzahl der Personen mit Beschäftigungsverbot.",
-            DatenlueckeStatus.VORGESCHLAGEN,
-        ),
-        ("Wohnsituation (Gemeinschaftsunterkunft/Wohnung)", "", DatenlueckeStatus.VORGESCHLAGEN),
-        ("Herkunftsländer", "Abgelehnt: zu kleine Fallzahlen je Kommune.", DatenlueckeStatus.ABGELEHNT),
-    ]:
+    for luecke in DATEN["datenluecken"]:
+        status = DatenlueckeStatus(luecke["status"])
         Datenluecke.objects.update_or_create(
             buendnis=neuss,
-            titel=titel,
+            titel=luecke["titel"],
             defaults={
-                "beschreibung": beschreibung,
+                "beschreibung": luecke["beschreibung"],
                 "status": status,
                 "vorgeschlagen_von": koordination,
                 "erhebung": e2021 if status == DatenlueckeStatus.NAECHSTE_ERHEBUNG else None,

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
-
 from berichte.models import Bericht, BerichtArt
 from berichte.services import bericht_erzeugen
+from demo import daten
 
-VON = datetime.date(2019, 1, 1)
-BIS = datetime.date(2022, 12, 31)
-EINLEITUNG = (
-    "Das Kommunale Integrationszentrum berichtet über den Stand der Landesinitiative „Gemeinsam klappt’s“ im "
-    "Rhein-Kreis Neuss: die Arbeit der Bündniskerngruppe und der Bündnisforen, die Angebots- und "
-    "Bedarfsanalyse und den Einsatz der Fördermittel."
-)
+SACHSTANDSBERICHT = daten.json_datei("berichte.json")["sachstandsbericht"]
+VON = daten.datum(SACHSTANDSBERICHT["von"])
+BIS = daten.datum(SACHSTANDSBERICHT["bis"])
+EINLEITUNG = SACHSTANDSBERICHT["einleitung"]
 
 
 def seed(context: dict, stdout=None) -> dict:

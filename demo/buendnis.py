@@ -1,18 +1,17 @@
 """Demo data of the alliance: Rhein-Kreis Neuss as in the committee paper, and Stadt Düsseldorf for separation.
 
-Every function is idempotent (get_or_create on natural keys), so `manage.py demo_data` can run again.
+Every function is idempotent (get_or_create on natural keys), so `manage.py demo_data` can run again. Names,
+texts and dates come from `data/buendnis.json`, the Kreise of NRW from `data/nrw_kreise.csv`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
-from buendnis.choices import BuendnisArt, Kernaufgabe, Regierungsbezirk, Rolle
+from buendnis.choices import BuendnisArt, Kernaufgabe, Regierungsbezirk
 from buendnis.models import (
     Akteur,
     AkteurTyp,
@@ -36,24 +35,19 @@ from buendnis.models import (
     VereinbarungStatus,
     Verfahrensvereinbarung,
 )
+from demo import daten
 
-KREISE_CSV = Path(__file__).parent / "data" / "nrw_kreise.csv"
-NEUSS_KOMMUNEN = [
-    ("Neuss", "05162024"),
-    ("Dormagen", "05162004"),
-    ("Grevenbroich", "05162008"),
-    ("Meerbusch", "05162022"),
-    ("Kaarst", "05162016"),
-    ("Korschenbroich", "05162020"),
-    ("Jüchen", "05162012"),
-    ("Rommerskirchen", "05162028"),
-]
+DATEN = daten.json_datei("buendnis.json")
+NEUSS_KOMMUNEN = [(k["name"], k["gemeindeschluessel"]) for k in DATEN["kommunen_neuss"]]
+# The demo accounts in the order `demo_data` lists them: username -> fields, "anmeldung" describes the role.
+BENUTZER: dict[str, dict] = DATEN["benutzer"]
+DEMO_LOGINS = [(username, benutzer["anmeldung"]) for username, benutzer in BENUTZER.items()]
 REGBEZ = {r.label: r.value for r in Regierungsbezirk}
 
 
 def nrw_kreise() -> list[dict]:
-    with KREISE_CSV.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+    """The 53 Kreise and kreisfreie Städte of NRW (one Bündnis each) with the number of their Kommunen."""
+    return daten.csv_datei("nrw_kreise.csv")
 
 
 def buendnis_aus_csv(row: dict) -> Buendnis:
@@ -70,101 +64,100 @@ def _dt(datum: datetime.date, stunde: int = 14) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(datum, datetime.time(stunde, 0)))
 
 
-def _user(username: str, rolle: str, passwort: str, **kwargs) -> User:
-    user, created = User.objects.get_or_create(username=username, defaults={"rolle": rolle, **kwargs})
+def _user(username: str, passwort: str, objekte: dict) -> User:
+    """A demo account from `BENUTZER`; its Bündnis, Kommune and Akteur are looked up by name in `objekte`."""
+    felder = {k: v for k, v in BENUTZER[username].items() if k != "anmeldung"}
+    for feld in ("buendnis", "kommune", "akteur"):
+        if feld in felder:
+            felder[feld] = objekte[feld][felder[feld]]
+    user, created = User.objects.get_or_create(username=username, defaults=felder)
     if created:
         user.set_password(passwort)
         user.save()
     return user
 
 
+def _akteur(buendnis: Buendnis, eintrag: dict, bereiche: dict, kommunen: dict) -> Akteur:
+    akteur, _ = Akteur.objects.get_or_create(
+        buendnis=buendnis,
+        name=eintrag["name"],
+        defaults={
+            "typ": AkteurTyp(eintrag["typ"]),
+            "bereich": bereiche[eintrag["bereich"]],
+            "kommune": kommunen[eintrag["kommune"]] if eintrag["kommune"] else None,
+        },
+    )
+    return akteur
+
+
+def _tagesordnung(sitzung: Sitzung, titel: list[str]) -> list[Tagesordnungspunkt]:
+    return [
+        Tagesordnungspunkt.objects.create(sitzung=sitzung, position=i, titel=t)
+        for i, t in enumerate(titel, 1)
+    ]
+
+
 def seed(stdout=None) -> dict:
     """Creates the alliance data and demo users; returns the objects later seeders build on."""
     passwort = settings.DEMO_PASSWORD
     kreise = {row["kreisschluessel"]: row for row in nrw_kreise()}
-    neuss = buendnis_aus_csv(kreise["05162"])
-    Buendnis.objects.filter(pk=neuss.pk).update(
-        federfuehrung="Kreisdirektor Dirk Brügge",
-        geschaeftsfuehrende_stelle="Bildungskoordination im Kommunalen Integrationszentrum (KI)",
-    )
-    duesseldorf = buendnis_aus_csv(kreise["05111"])
-    Buendnis.objects.filter(pk=duesseldorf.pk).update(
-        federfuehrung="Beigeordnete für Jugend, Schule, Soziales",
-        geschaeftsfuehrende_stelle="Kommunales Integrationszentrum Düsseldorf",
-    )
+    buendnisse = {}
+    for schluessel, eintrag in DATEN["buendnisse"].items():
+        buendnis = buendnis_aus_csv(kreise[eintrag["kreisschluessel"]])
+        Buendnis.objects.filter(pk=buendnis.pk).update(
+            federfuehrung=eintrag["federfuehrung"],
+            geschaeftsfuehrende_stelle=eintrag["geschaeftsfuehrende_stelle"],
+        )
+        buendnisse[schluessel] = buendnis
+    neuss, duesseldorf = buendnisse["neuss"], buendnisse["duesseldorf"]
     kommunen = {}
     for name, schluessel in NEUSS_KOMMUNEN:
         kommunen[name], _ = Kommune.objects.get_or_create(
             buendnis=neuss, name=name, defaults={"gemeindeschluessel": schluessel}
         )
+    ddorf = DATEN["kommune_duesseldorf"]
     ddorf_kommune, _ = Kommune.objects.get_or_create(
-        buendnis=duesseldorf, name="Düsseldorf", defaults={"gemeindeschluessel": "05111000"}
+        buendnis=duesseldorf, name=ddorf["name"], defaults={"gemeindeschluessel": ddorf["gemeindeschluessel"]}
     )
 
-    b = {x.schluessel: x for x in Bereich.objects.all()}
-    mi, aw, so, bi = b["migration-integration"], b["arbeit-wirtschaft"], b["soziales"], b["bildung"]
-    akteur_daten = [
-        ("Kommunales Integrationszentrum Rhein-Kreis Neuss", AkteurTyp.VERWALTUNG, mi, None),
-        ("Jobcenter Rhein-Kreis Neuss", AkteurTyp.JOBCENTER, aw, None),
-        ("Agentur für Arbeit Mönchengladbach, Geschäftsstelle Neuss", AkteurTyp.AGENTUR, aw, None),
-        ("IHK Mittlerer Niederrhein", AkteurTyp.KAMMER, aw, None),
-        ("Kreishandwerkerschaft Niederrhein", AkteurTyp.KAMMER, aw, None),
-        ("Volkshochschule Neuss", AkteurTyp.BILDUNGSTRAEGER, bi, "Neuss"),
-        ("VHS Dormagen", AkteurTyp.BILDUNGSTRAEGER, bi, "Dormagen"),
-        ("Berufskolleg für Technik und Informatik Neuss", AkteurTyp.SCHULE, bi, "Neuss"),
-        ("Berufskolleg Dormagen", AkteurTyp.SCHULE, bi, "Dormagen"),
-        ("Caritasverband Rhein-Kreis Neuss", AkteurTyp.WOHLFAHRTSVERBAND, so, None),
-        ("Diakonie Rhein-Kreis Neuss", AkteurTyp.WOHLFAHRTSVERBAND, so, None),
-        ("Jugendmigrationsdienst Grevenbroich", AkteurTyp.JUGENDHILFE, so, "Grevenbroich"),
-        ("Kreisjugendamt Rhein-Kreis Neuss", AkteurTyp.JUGENDHILFE, so, None),
-        ("Flüchtlingshilfe Meerbusch e. V.", AkteurTyp.EHRENAMT, mi, "Meerbusch"),
-        ("Netzwerk Asyl Kaarst", AkteurTyp.EHRENAMT, mi, "Kaarst"),
-        ("Ausländerbehörde Rhein-Kreis Neuss", AkteurTyp.VERWALTUNG, mi, None),
-    ]
+    bereiche = {x.schluessel: x for x in Bereich.objects.all()}
     akteure = {}
-    for name, typ, bereich, kommune in akteur_daten:
-        akteure[name], _ = Akteur.objects.get_or_create(
+    for eintrag in DATEN["akteure_neuss"]:
+        akteure[eintrag["name"]] = _akteur(neuss, eintrag, bereiche, kommunen)
+    # Every Kommune's administration is a member too.
+    for eintrag in DATEN["kommunen_neuss"]:
+        akteure[eintrag["verwaltung"]], _ = Akteur.objects.get_or_create(
             buendnis=neuss,
-            name=name,
-            defaults={"typ": typ, "bereich": bereich, "kommune": kommunen.get(kommune) if kommune else None},
+            name=eintrag["verwaltung"],
+            defaults={
+                "typ": AkteurTyp.VERWALTUNG,
+                "bereich": bereiche["migration-integration"],
+                "kommune": kommunen[eintrag["name"]],
+            },
         )
-    for name in NEUSS_KOMMUNEN:
-        akteure[f"Stadt {name[0]}"], _ = Akteur.objects.get_or_create(
-            buendnis=neuss,
-            name=f"Stadt {name[0]}" if name[0] not in ("Jüchen", "Rommerskirchen") else f"Gemeinde {name[0]}",
-            defaults={"typ": AkteurTyp.VERWALTUNG, "bereich": mi, "kommune": kommunen[name[0]]},
-        )
-    ki = akteure["Kommunales Integrationszentrum Rhein-Kreis Neuss"]
+    ki = akteure[DATEN["geschaeftsstelle"]]
     Ansprechperson.objects.get_or_create(
         akteur=ki,
-        name="Bildungskoordination KI",
-        defaults={
-            "funktion": "Geschäftsführung des Bündnisses",
-            "email": "ki@example.org",
-            "oeffentlich": True,
-        },
+        name=DATEN["ansprechperson"]["name"],
+        defaults={k: v for k, v in DATEN["ansprechperson"].items() if k != "name"},
     )
-    dd_ki, _ = Akteur.objects.get_or_create(
-        buendnis=duesseldorf,
-        name="Kommunales Integrationszentrum Düsseldorf",
-        defaults={"typ": AkteurTyp.VERWALTUNG, "bereich": mi, "kommune": ddorf_kommune},
-    )
-    Akteur.objects.get_or_create(
-        buendnis=duesseldorf,
-        name="Jobcenter Düsseldorf",
-        defaults={"typ": AkteurTyp.JOBCENTER, "bereich": aw},
-    )
+    dd_akteure = [
+        _akteur(duesseldorf, eintrag, bereiche, {ddorf_kommune.name: ddorf_kommune})
+        for eintrag in DATEN["akteure_duesseldorf"]
+    ]
+    dd_ki = dd_akteure[0]
 
+    kern = DATEN["kerngruppe"]
     kerngruppe, _ = Gremium.objects.get_or_create(
         buendnis=neuss,
-        name="Bündniskerngruppe",
+        name=kern["name"],
         defaults={
             "art": GremiumArt.KERNGRUPPE,
             "status": GremiumStatus.EINGERICHTET,
             "leitung": ki,
-            "eingerichtet_am": datetime.date(2019, 6, 27),
-            "kernaufgabe": Kernaufgabe.LENKUNG,
-            "thema": "Steuerung der Landesinitiative im Rhein-Kreis Neuss",
+            "eingerichtet_am": daten.datum(kern["eingerichtet_am"]),
+            "kernaufgabe": Kernaufgabe(kern["kernaufgabe"]),
+            "thema": kern["thema"],
         },
     )
     for akteur in list(akteure.values()):
@@ -174,245 +167,124 @@ def seed(stdout=None) -> dict:
         Mitgliedschaft.objects.get_or_create(
             gremium=kerngruppe, akteur=akteur, defaults={"funktion": funktion}
         )
-    foren_daten = [
-        (
-            "Datenlage verbessern – Angebots- und Bedarfsanalyse",
-            GremiumStatus.EINGERICHTET,
-            Kernaufgabe.DATENLAGE,
-        ),
-        ("Deutschförderung", GremiumStatus.EINGERICHTET, Kernaufgabe.ANGEBOTSPLANUNG),
-        ("Bildung, Ausbildung, Arbeit", GremiumStatus.EINGERICHTET, Kernaufgabe.TRANSPARENZ),
-        ("Wohnen und gesellschaftliche Grundbedürfnisse", GremiumStatus.IN_DISKUSSION, ""),
-        (
-            "Besondere Zielgruppen (ehemalige unbegleitete minderjährige Ausländer, Frauen, Frauen mit Kindern)",
-            GremiumStatus.IN_DISKUSSION,
-            "",
-        ),
-    ]
     foren = {}
-    for name, status, kernaufgabe in foren_daten:
-        foren[name], _ = Gremium.objects.get_or_create(
+    for forum in DATEN["foren"]:
+        status = GremiumStatus(forum["status"])
+        foren[forum["name"]], _ = Gremium.objects.get_or_create(
             buendnis=neuss,
-            name=name,
+            name=forum["name"],
             defaults={
                 "art": GremiumArt.FORUM,
                 "format": GremiumFormat.ARBEITSGRUPPE,
                 "status": status,
                 "leitung": ki,
-                "kernaufgabe": kernaufgabe,
-                "eingerichtet_am": datetime.date(2019, 6, 27)
+                "kernaufgabe": forum["kernaufgabe"],
+                "eingerichtet_am": daten.datum(DATEN["foren_eingerichtet_am"])
                 if status == GremiumStatus.EINGERICHTET
                 else None,
             },
         )
     Gremium.objects.get_or_create(
         buendnis=duesseldorf,
-        name="Bündniskerngruppe",
+        name=kern["name"],
         defaults={"art": GremiumArt.KERNGRUPPE, "status": GremiumStatus.EINGERICHTET, "leitung": dd_ki},
     )
 
+    sitzungen = DATEN["sitzungen"]
+    daten_workshop = sitzungen["starterworkshop"]
     workshop, created = Sitzung.objects.get_or_create(
         buendnis=neuss,
         gremium=kerngruppe,
-        titel="Starterworkshop „Gemeinsam klappt’s“",
+        titel=daten_workshop["titel"],
         defaults={
-            "beginn": _dt(datetime.date(2019, 3, 13), 10),
-            "ort": "Kreishaus Neuss",
-            "status": SitzungStatus.DURCHGEFUEHRT,
-            "protokoll": "Vorstellung der Initiative und Planung der weiteren Arbeitsschritte.",
+            "beginn": _dt(daten.datum(daten_workshop["datum"]), daten_workshop["stunde"]),
+            "ort": daten_workshop["ort"],
+            "status": SitzungStatus(daten_workshop["status"]),
+            "protokoll": daten_workshop["protokoll"],
         },
     )
     if created:
-        for i, titel in enumerate(["Vorstellung der Landesinitiative", "Weitere Arbeitsschritte"], 1):
-            Tagesordnungspunkt.objects.create(sitzung=workshop, position=i, titel=titel)
+        _tagesordnung(workshop, daten_workshop["tagesordnung"])
+    daten_konst = sitzungen["konstituierende"]
     konst, created = Sitzung.objects.get_or_create(
         buendnis=neuss,
         gremium=kerngruppe,
-        titel="Konstituierende Sitzung der Bündniskerngruppe",
+        titel=daten_konst["titel"],
         defaults={
-            "beginn": _dt(datetime.date(2019, 6, 27)),
-            "ort": "Kreishaus Grevenbroich",
-            "status": SitzungStatus.DURCHGEFUEHRT,
+            "beginn": _dt(daten.datum(daten_konst["datum"]), daten_konst["stunde"]),
+            "ort": daten_konst["ort"],
+            "status": SitzungStatus(daten_konst["status"]),
         },
     )
-    koordination = _user(
-        "koordination",
-        Rolle.KOORDINATION,
-        passwort,
-        buendnis=neuss,
-        is_staff=True,
-        first_name="Kim",
-        last_name="Koordination",
-    )
+    objekte = {"buendnis": buendnisse, "kommune": kommunen, "akteur": akteure}
+    koordination = _user("koordination", passwort, objekte)
     if created:
-        tops = [
-            Tagesordnungspunkt.objects.create(sitzung=konst, position=i, titel=t)
-            for i, t in enumerate(
-                [
-                    "Aufgaben der Bündniskerngruppe",
-                    "Einrichtung von Bündnisforen",
-                    "Angebots- und Bedarfsanalyse",
-                ],
-                1,
-            )
-        ]
-        beschluesse = [
-            (
-                "Die Bündniskerngruppe richtet die Foren „Datenlage verbessern – Angebots- und Bedarfsanalyse“, "
-                "„Deutschförderung“ und „Bildung, Ausbildung, Arbeit“ ein.",
-                tops[1],
-                Kernaufgabe.FOREN,
-            ),
-            (
-                "Die Einrichtung der Foren „Wohnen und gesellschaftliche Grundbedürfnisse“ und „Besondere Zielgruppen“ "
-                "wird in der nächsten Sitzung beraten.",
-                tops[1],
-                Kernaufgabe.FOREN,
-            ),
-            (
-                "Die kreisweite, anonymisierte Angebots- und Bedarfsanalyse wird mit dem IAQ und den Kommunen "
-                "abgestimmt und durchgeführt.",
-                tops[2],
-                Kernaufgabe.BEDARFSERHEBUNG,
-            ),
-        ]
-        for text, top, ka in beschluesse:
+        tops = _tagesordnung(konst, daten_konst["tagesordnung"])
+        for beschluss in daten_konst["beschluesse"]:
             bes = Beschluss.objects.create(
                 buendnis=neuss,
                 gremium=kerngruppe,
                 sitzung=konst,
-                tagesordnungspunkt=top,
-                text=text,
-                datum=datetime.date(2019, 6, 27),
-                kernaufgabe=ka,
+                tagesordnungspunkt=tops[beschluss["tagesordnungspunkt"] - 1],
+                text=beschluss["text"],
+                datum=daten.datum(daten_konst["datum"]),
+                kernaufgabe=Kernaufgabe(beschluss["kernaufgabe"]),
             )
-            if ka == Kernaufgabe.BEDARFSERHEBUNG:
+            if "aufgabe" in beschluss:
                 Aufgabe.objects.create(
                     buendnis=neuss,
-                    titel="Erhebungsbogen mit den Kommunen abstimmen",
+                    titel=beschluss["aufgabe"]["titel"],
                     gremium=kerngruppe,
                     sitzung=konst,
                     beschluss=bes,
                     akteur=ki,
                     zustaendig=koordination,
-                    faellig_am=datetime.date(2019, 9, 30),
+                    faellig_am=daten.datum(beschluss["aufgabe"]["faellig_am"]),
                     status=AufgabeStatus.ERLEDIGT,
-                    erledigt_am=datetime.date(2019, 9, 20),
+                    erledigt_am=daten.datum(beschluss["aufgabe"]["erledigt_am"]),
                 )
     heute = timezone.localdate()
+    daten_naechste = sitzungen["naechste"]
     naechste, created = Sitzung.objects.get_or_create(
         buendnis=neuss,
         gremium=kerngruppe,
-        titel="Sitzung der Bündniskerngruppe",
-        defaults={"beginn": _dt(heute + datetime.timedelta(days=21)), "ort": "Kreishaus Neuss"},
-    )
-    if created:
-        Tagesordnungspunkt.objects.create(sitzung=naechste, position=1, titel="Bericht aus den Foren")
-        Tagesordnungspunkt.objects.create(sitzung=naechste, position=2, titel="Stand der Bedarfsanalyse")
-    mitglied = _user(
-        "mitglied",
-        Rolle.MITGLIED,
-        passwort,
-        buendnis=neuss,
-        akteur=akteure["Caritasverband Rhein-Kreis Neuss"],
-        first_name="Mika",
-        last_name="Mitglied",
-    )
-    aufgaben = [
-        (
-            "Übersicht der Sprachkursangebote aktualisieren",
-            foren["Deutschförderung"],
-            akteure["Volkshochschule Neuss"],
-            None,
-            -14,
-        ),
-        (
-            "Ehrenamtliche Lernbegleitung für Frauen mit Kindern erheben",
-            kerngruppe,
-            akteure["Caritasverband Rhein-Kreis Neuss"],
-            mitglied,
-            10,
-        ),
-        (
-            "Verfahrensvereinbarung Übergang Schule–Beruf entwerfen",
-            foren["Bildung, Ausbildung, Arbeit"],
-            akteure["Jobcenter Rhein-Kreis Neuss"],
-            None,
-            30,
-        ),
-        (
-            "Datenlücken aus der Erhebung sammeln",
-            foren["Datenlage verbessern – Angebots- und Bedarfsanalyse"],
-            ki,
-            koordination,
-            -3,
-        ),
-    ]
-    for titel, gremium, akteur, zustaendig, tage in aufgaben:
-        Aufgabe.objects.get_or_create(
-            buendnis=neuss,
-            titel=titel,
-            defaults={
-                "gremium": gremium,
-                "akteur": akteur,
-                "zustaendig": zustaendig,
-                "faellig_am": heute + datetime.timedelta(days=tage),
-            },
-        )
-    for rang, titel in enumerate(
-        [
-            "Deutschförderung für Geduldete und Gestattete ausbauen",
-            "Nachträglichen Schulabschluss (HSA 9/10A) ermöglichen",
-            "Übergänge in Ausbildung begleiten und Maßnahmen-Karrieren vermeiden",
-        ],
-        1,
-    ):
-        Prioritaet.objects.get_or_create(buendnis=neuss, titel=titel, defaults={"rang": rang})
-    vv, created = Verfahrensvereinbarung.objects.get_or_create(
-        buendnis=neuss,
-        titel="Übergabe zwischen Ausländerbehörde, Jobcenter und Teilhabemanagement",
+        titel=daten_naechste["titel"],
         defaults={
-            "gegenstand": "Wer informiert wen, wenn sich der Aufenthaltsstatus eines jungen Menschen ändert.",
-            "status": VereinbarungStatus.ENTWURF,
+            "beginn": _dt(
+                heute + datetime.timedelta(days=daten_naechste["in_tagen"]), daten_naechste["stunde"]
+            ),
+            "ort": daten_naechste["ort"],
         },
     )
     if created:
-        vv.parteien.set(
-            [akteure["Ausländerbehörde Rhein-Kreis Neuss"], akteure["Jobcenter Rhein-Kreis Neuss"], ki]
+        _tagesordnung(naechste, daten_naechste["tagesordnung"])
+    mitglied = _user("mitglied", passwort, objekte)
+    gremien = {kerngruppe.name: kerngruppe, **foren}
+    zustaendige = {"koordination": koordination, "mitglied": mitglied}
+    for aufgabe in DATEN["aufgaben"]:
+        Aufgabe.objects.get_or_create(
+            buendnis=neuss,
+            titel=aufgabe["titel"],
+            defaults={
+                "gremium": gremien[aufgabe["gremium"]],
+                "akteur": akteure[aufgabe["akteur"]],
+                "zustaendig": zustaendige[aufgabe["zustaendig"]] if aufgabe["zustaendig"] else None,
+                "faellig_am": heute + datetime.timedelta(days=aufgabe["faellig_in_tagen"]),
+            },
         )
+    for rang, titel in enumerate(DATEN["prioritaeten"], 1):
+        Prioritaet.objects.get_or_create(buendnis=neuss, titel=titel, defaults={"rang": rang})
+    daten_vv = DATEN["verfahrensvereinbarung"]
+    vv, created = Verfahrensvereinbarung.objects.get_or_create(
+        buendnis=neuss,
+        titel=daten_vv["titel"],
+        defaults={"gegenstand": daten_vv["gegenstand"], "status": VereinbarungStatus.ENTWURF},
+    )
+    if created:
+        vv.parteien.set([akteure[name] for name in daten_vv["parteien"]])
 
-    _user(
-        "kommune-neuss",
-        Rolle.KOMMUNE,
-        passwort,
-        buendnis=neuss,
-        kommune=kommunen["Neuss"],
-        akteur=akteure["Stadt Neuss"],
-        first_name="Nele",
-        last_name="Neuss",
-    )
-    _user(
-        "kommune-dormagen",
-        Rolle.KOMMUNE,
-        passwort,
-        buendnis=neuss,
-        kommune=kommunen["Dormagen"],
-        akteur=akteure["Stadt Dormagen"],
-        first_name="Dario",
-        last_name="Dormagen",
-    )
-    _user("auswertung", Rolle.AUSWERTUNG, passwort, buendnis=neuss, first_name="Ayla", last_name="Auswertung")
-    _user(
-        "koordination-duesseldorf",
-        Rolle.KOORDINATION,
-        passwort,
-        buendnis=duesseldorf,
-        is_staff=True,
-        first_name="Dana",
-        last_name="Düsseldorf",
-    )
-    _user("land", Rolle.LAND, passwort, is_staff=True, first_name="Lea", last_name="Land")
-    admin = _user("admin", "", passwort, is_staff=True, is_superuser=True)
+    weitere = {name: _user(name, passwort, objekte) for name in BENUTZER if name not in zustaendige}
+    admin = weitere["admin"]
     if not admin.is_superuser:
         User.objects.filter(pk=admin.pk).update(is_superuser=True, is_staff=True)
     return {
@@ -424,15 +296,3 @@ def seed(stdout=None) -> dict:
         "foren": foren,
         "koordination": koordination,
     }
-
-
-DEMO_LOGINS = [
-    ("koordination", "Koordination (Geschäftsführende Stelle), Rhein-Kreis Neuss"),
-    ("kommune-neuss", "Kommune Neuss"),
-    ("kommune-dormagen", "Kommune Dormagen"),
-    ("mitglied", "Bündnismitglied (Caritasverband)"),
-    ("auswertung", "Auswertung, Rhein-Kreis Neuss"),
-    ("koordination-duesseldorf", "Koordination, Stadt Düsseldorf"),
-    ("land", "Land NRW (liest alle Bündnisse, verwaltet das Programm)"),
-    ("admin", "Administrator (Superuser)"),
-]

@@ -18,74 +18,53 @@ import time
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from tqdm import tqdm
 
+from angebote.models import (
+    Angebot,
+    AngebotStatus,
+    Aufenthaltsstatus,
+    Finanzierung,
+    Kategorie,
+    Zugang,
+    ZugangArt,
+)
+from angebote.models import Statuswechsel as AngebotStatuswechsel
+from bedarf.models import Bedarfsmeldung, Erhebung, ErhebungStatus, Meldewert, MeldungStatus
 from buendnis.bulk import Tabelle
-from buendnis.choices import BuendnisArt
-from buendnis.models import Akteur, AkteurTyp, Bereich, Buendnis, Kommune
+from buendnis.choices import BuendnisArt, Rolle
+from buendnis.models import Akteur, AkteurTyp, Bereich, Buendnis, Kommune, User
+from demo import daten
+from demo.angebote import PROFILE
+from demo.bedarf import meldewerte
 from demo.buendnis import NEUSS_KOMMUNEN, buendnis_aus_csv, nrw_kreise
+from foerderung.models import (
+    Budget,
+    Foerderantrag,
+    Foerderart,
+    Kostenposition,
+    Mittelabruf,
+    Verwendungsnachweis,
+)
+from foerderung.models import Statuswechsel as AntragStatuswechsel
 
-# Number of kreisangehörige Gemeinden per Kreis (IT.NRW); with the 22 kreisfreie Städte 396 in all.
-# The Städteregion Aachen counts the city of Aachen among its ten.
+DATEN = daten.json_datei("nrw.json")
+# Number of kreisangehörige Gemeinden per Kreis (IT.NRW, column `kommunen` of data/nrw_kreise.csv); with the 22
+# kreisfreie Städte 396 in all. The Städteregion Aachen counts the city of Aachen among its ten; Rhein-Kreis
+# Neuss gets the real names of the demo data.
 KOMMUNEN_JE_KREIS = {
-    "05154": 16,  # Kleve
-    "05158": 10,  # Mettmann
-    "05162": 8,  # Rhein-Kreis Neuss (real names from the demo data)
-    "05166": 9,  # Viersen
-    "05170": 13,  # Wesel
-    "05334": 10,  # Städteregion Aachen
-    "05358": 15,  # Düren
-    "05362": 10,  # Rhein-Erft-Kreis
-    "05366": 11,  # Euskirchen
-    "05370": 10,  # Heinsberg
-    "05374": 13,  # Oberbergischer Kreis
-    "05378": 8,  # Rheinisch-Bergischer Kreis
-    "05382": 19,  # Rhein-Sieg-Kreis
-    "05554": 17,  # Borken
-    "05558": 11,  # Coesfeld
-    "05562": 10,  # Recklinghausen
-    "05566": 24,  # Steinfurt
-    "05570": 13,  # Warendorf
-    "05754": 13,  # Gütersloh
-    "05758": 9,  # Herford
-    "05762": 10,  # Höxter
-    "05766": 16,  # Lippe
-    "05770": 11,  # Minden-Lübbecke
-    "05774": 10,  # Paderborn
-    "05954": 9,  # Ennepe-Ruhr-Kreis
-    "05958": 12,  # Hochsauerlandkreis
-    "05962": 15,  # Märkischer Kreis
-    "05966": 7,  # Olpe
-    "05970": 11,  # Siegen-Wittgenstein
-    "05974": 14,  # Soest
-    "05978": 10,  # Unna
+    row["kreisschluessel"]: int(row["kommunen"]) for row in nrw_kreise() if row["art"] == "Kreis"
 }
 KOMMUNEN_NRW = 396
 
 # Alliance-wide member organisations every generated Bündnis gets: (name pattern, type, Bereich).
-AKTEURE_JE_BUENDNIS = [
-    ("Kommunales Integrationszentrum {b}", AkteurTyp.VERWALTUNG, "migration-integration"),
-    ("Ausländerbehörde {b}", AkteurTyp.VERWALTUNG, "migration-integration"),
-    ("Jobcenter {b}", AkteurTyp.JOBCENTER, "arbeit-wirtschaft"),
-    ("Agentur für Arbeit {b}", AkteurTyp.AGENTUR, "arbeit-wirtschaft"),
-    ("Kammer {b}", AkteurTyp.KAMMER, "arbeit-wirtschaft"),
-    ("Kreishandwerkerschaft {b}", AkteurTyp.KAMMER, "arbeit-wirtschaft"),
-    ("Caritasverband {b}", AkteurTyp.WOHLFAHRTSVERBAND, "soziales"),
-    ("Diakonie {b}", AkteurTyp.WOHLFAHRTSVERBAND, "soziales"),
-    ("AWO {b}", AkteurTyp.WOHLFAHRTSVERBAND, "soziales"),
-    ("Jugendmigrationsdienst {b}", AkteurTyp.JUGENDHILFE, "soziales"),
-    ("Jugendamt {b}", AkteurTyp.JUGENDHILFE, "soziales"),
-    ("Berufskolleg {b}", AkteurTyp.SCHULE, "bildung"),
-    ("Bildungswerk {b}", AkteurTyp.BILDUNGSTRAEGER, "bildung"),
-]
+AKTEURE_JE_BUENDNIS = [(a["name"], AkteurTyp(a["typ"]), a["bereich"]) for a in DATEN["akteure_je_buendnis"]]
 # Per Kommune: its administration and a local education provider.
-AKTEURE_JE_KOMMUNE = [
-    ("Verwaltung {k}", AkteurTyp.VERWALTUNG, "migration-integration"),
-    ("Volkshochschule {k}", AkteurTyp.BILDUNGSTRAEGER, "bildung"),
-]
+AKTEURE_JE_KOMMUNE = [(a["name"], AkteurTyp(a["typ"]), a["bereich"]) for a in DATEN["akteure_je_kommune"]]
 
 BATCH = 2000
 
@@ -143,8 +122,6 @@ def _zeitpunkt(tag: datetime.date, stunde: int, rng: random.Random) -> datetime.
 
 
 def _koordination_je_buendnis() -> dict[int, int]:
-    from buendnis.models import User
-
     return dict(
         User.objects.filter(rolle="koordination", buendnis__isnull=False)
         .order_by("-pk")
@@ -239,65 +216,13 @@ def build_akteure(
 
 ANGEBOTE_NRW = 50_000
 ANTRAEGE_NRW = 10_000
-# Title patterns per Kategorie code and the access profile (demo.angebote.PROFILE) they usually have.
+# Title patterns per Kategorie code and the access profiles (demo.angebote.PROFILE) they usually have.
 ANGEBOT_MUSTER = {
-    "deutsch": (
-        [
-            "Deutschkurs {n}",
-            "Jugendintegrationskurs",
-            "Berufssprachkurs {n}",
-            "Sprachcafé",
-            "Alphabetisierungskurs",
-        ],
-        ["integrationskurs", "berufssprachkurs", "landesprogramm", "offen"],
-    ),
-    "schulabschluss": (
-        ["Hauptschulabschluss 9/10 A", "Nachträglicher Schulabschluss", "Fachoberschulreife für Erwachsene"],
-        ["landesprogramm", "offen"],
-    ),
-    "ausbildungsvorbereitung": (
-        ["Einstiegsqualifizierung", "Berufsorientierung", "Ausbildungsvorbereitung Handwerk"],
-        ["sgb2", "landesprogramm"],
-    ),
-    "abh": (
-        ["Ausbildungsbegleitende Hilfe", "Assistierte Ausbildung", "Nachhilfe Berufsschule"],
-        ["ausbildung"],
-    ),
-    "qualifizierung": (
-        ["Qualifizierung Lager und Logistik", "Qualifizierung Pflegehilfe", "Teilqualifizierung Metall"],
-        ["sgb2", "landesprogramm"],
-    ),
-    "arbeit": (["Jobbörse", "Arbeitsvermittlung", "Praktikumsbörse"], ["arbeit"]),
-    "coaching": (
-        ["Coaching Durchstarten", "Bewerbungscoaching", "Beratung Übergang Schule–Beruf"],
-        ["landesprogramm", "offen"],
-    ),
-    "jugendhilfe": (
-        [
-            "Sprechstunde Jugendmigrationsdienst",
-            "Offener Jugendtreff",
-            "Betreutes Wohnen für junge Volljährige",
-        ],
-        ["offen"],
-    ),
-    "ehrenamt": (["Lernpatenschaften", "Mentoring", "Hausaufgabenhilfe"], ["offen", "teilweise"]),
-    "wohnen": (["Beratung zur Wohnungssuche", "Alltagsbegleitung"], ["teilweise", "offen"]),
-    "sonstiges": (["Sportangebot", "Führerscheinkurs", "Computerkurs"], ["teilweise", "offen"]),
+    code: (muster["titel"], muster["zugangsprofile"]) for code, muster in DATEN["angebot_muster"].items()
 }
-BESCHREIBUNG = (
-    "Angebot für junge Geflüchtete von 18 bis 27 Jahren im Rahmen der Landesinitiative „Durchstarten in "
-    "Ausbildung und Arbeit“. Anmeldung über den Träger; Beratung zu Zugangsvoraussetzungen nach "
-    "Aufenthaltsstatus."
-)
+BESCHREIBUNG = DATEN["angebot_beschreibung"]
 # Where a pathway usually leads next (for Anschlussangebote / Bildungsketten).
-ANSCHLUSS = {
-    "deutsch": ["schulabschluss", "ausbildungsvorbereitung", "qualifizierung"],
-    "schulabschluss": ["ausbildungsvorbereitung", "qualifizierung"],
-    "ausbildungsvorbereitung": ["abh", "arbeit"],
-    "abh": ["arbeit"],
-    "qualifizierung": ["arbeit"],
-    "coaching": ["deutsch", "ausbildungsvorbereitung"],
-}
+ANSCHLUSS: dict[str, list[str]] = DATEN["anschluss"]
 SPRACHNIVEAUS = ["", "a1", "a2", "b1", "b2"]
 
 
@@ -328,20 +253,6 @@ def build_angebote(
     "veroeffentlichen", archived ones also through "archivieren", as the service records them; every row gets
     its creation history row (and the m2m history of Kommunen and Anschlussangebote).
     """
-    from django.apps import apps
-
-    from angebote.models import (
-        Angebot,
-        AngebotStatus,
-        Aufenthaltsstatus,
-        Finanzierung,
-        Kategorie,
-        Statuswechsel,
-        Zugang,
-        ZugangArt,
-    )
-    from demo.angebote import PROFILE
-
     vorhanden = Angebot.objects.count()
     fehlend = total - vorhanden
     if fehlend <= 0:
@@ -352,7 +263,7 @@ def build_angebote(
     for buendnis_id, kennung in Angebot.objects.values_list("buendnis_id", "kennung"):
         kennungen[buendnis_id].add(kennung)
     koordination = _koordination_je_buendnis()
-    t_angebot, t_zugang, t_wechsel = Tabelle(Angebot), Tabelle(Zugang), Tabelle(Statuswechsel)
+    t_angebot, t_zugang, t_wechsel = Tabelle(Angebot), Tabelle(Zugang), Tabelle(AngebotStatuswechsel)
     t_orte = Tabelle(Angebot.kommunen.through)
     t_anschluss = Tabelle(Angebot.anschlussangebote.through)
     t_hist_orte = Tabelle(apps.get_model("angebote", "HistoricalAngebot_kommunen"))
@@ -532,11 +443,7 @@ def build_angebote(
 # The needs analysis ----------------------------------------------------------------------------------------------
 
 # Three survey rounds per Bündnis: (title, Stichtag). The latest becomes the open one unless one is open already.
-ERHEBUNGEN = [
-    ("Angebots- und Bedarfsanalyse 2019", datetime.date(2019, 10, 31)),
-    ("Angebots- und Bedarfsanalyse 2021", datetime.date(2021, 3, 31)),
-    ("Angebots- und Bedarfsanalyse 2023", datetime.date(2023, 3, 31)),
-]
+ERHEBUNGEN = [(e["titel"], daten.datum(e["stichtag"])) for e in DATEN["erhebungen"]]
 
 
 def build_bedarf(
@@ -547,15 +454,12 @@ def build_bedarf(
 ) -> int:
     """Three survey rounds for every Bündnis, one Bedarfsmeldung per Kommune and round with its cells.
 
-    The figures come from the demo's generator (`demo.bedarf._werte`), which keeps the consistency rules of
+    The figures come from the demo's generator (`demo.bedarf.meldewerte`), which keeps the consistency rules of
     `bedarf.raster.pruefe`: breakdowns add up to the total, needs per status never exceed the status count.
     At most one round per Bündnis is open (constraint `eine_offene_erhebung_pro_buendnis`); closed rounds have
     every Meldung delivered, in the open round some Kommunen are still at work. Rounds that exist already
     (the demo's Rhein-Kreis Neuss) are left alone.
     """
-    from bedarf.models import Bedarfsmeldung, Erhebung, ErhebungStatus, Meldewert, MeldungStatus
-    from demo.bedarf import _werte
-
     bestehend = defaultdict(dict)
     for erhebung in Erhebung.objects.filter(buendnis__in=buendnisse):
         bestehend[erhebung.buendnis_id][erhebung.titel] = erhebung
@@ -609,7 +513,7 @@ def build_bedarf(
                     "geaendert_von_id": user_id,
                 }
                 meldungen.append(meldung)
-                werte.append((meldung, _werte(gesamt, stichtag.year % 7, versatz)))
+                werte.append((meldung, meldewerte(gesamt, stichtag.year % 7, versatz)))
             t_meldung.schreiben(meldungen, historie="created_at", user_id=user_id)
             zeilen = [
                 {
@@ -633,17 +537,7 @@ def build_bedarf(
 
 # Funding --------------------------------------------------------------------------------------------------------
 
-ANTRAG_STATUS_GEWICHTE = {
-    "entwurf": 10,
-    "eingereicht": 8,
-    "in_pruefung": 8,
-    "bewilligt": 34,
-    "abgelehnt": 6,
-    "zurueckgezogen": 4,
-    "vn_eingereicht": 10,
-    "vn_geprueft": 6,
-    "abgeschlossen": 14,
-}
+ANTRAG_STATUS_GEWICHTE: dict[str, int] = DATEN["antrag_status_gewichte"]
 # The path of each final state through the workflow (foerderung.services.UEBERGAENGE).
 ANTRAG_PFAD = {
     "entwurf": ["entwurf"],
@@ -675,9 +569,6 @@ def _geld(wert) -> Decimal:
 def build_benutzer(buendnisse: list[Buendnis], fortschritt: Fortschritt) -> None:
     """A coordination account (Geschäftsführende Stelle) for every Bündnis that has none; it signs the
     workflow steps of the generated data. No password: nobody signs in with it."""
-    from buendnis.choices import Rolle
-    from buendnis.models import User
-
     mit = set(User.objects.filter(rolle=Rolle.KOORDINATION).values_list("buendnis_id", flat=True))
     neu = []
     for buendnis in buendnisse:
@@ -714,16 +605,6 @@ def build_foerderung(
     Eigenanteil − Drittmittel; approvals never exceed the request nor, summed up, the budget of their module and
     year; drawdowns are positive and never exceed the approval; a Kommune or an Akteur applies.
     """
-    from foerderung.models import (
-        Budget,
-        Foerderantrag,
-        Foerderart,
-        Kostenposition,
-        Mittelabruf,
-        Statuswechsel,
-        Verwendungsnachweis,
-    )
-
     vorhanden = Foerderantrag.objects.count()
     fehlend = total - vorhanden
     budgets = list(
@@ -739,7 +620,11 @@ def build_foerderung(
     ).values_list("buendnis_id", "baustein_id", "haushaltsjahr", "bewilligt_betrag"):
         bewilligt_bisher[(b_id, baustein_id, jahr)] += betrag
     koordination = _koordination_je_buendnis()
-    t_antrag, t_position, t_wechsel = Tabelle(Foerderantrag), Tabelle(Kostenposition), Tabelle(Statuswechsel)
+    t_antrag, t_position, t_wechsel = (
+        Tabelle(Foerderantrag),
+        Tabelle(Kostenposition),
+        Tabelle(AntragStatuswechsel),
+    )
     t_abruf, t_nachweis = Tabelle(Mittelabruf), Tabelle(Verwendungsnachweis)
     zustaende = list(ANTRAG_STATUS_GEWICHTE)
     gewichte = list(ANTRAG_STATUS_GEWICHTE.values())
@@ -938,15 +823,6 @@ def build_foerderung(
     return Foerderantrag.objects.count()
 
 
-def _count(app_label: str, model_name: str) -> int | None:
-    from django.apps import apps
-
-    try:
-        return apps.get_model(app_label, model_name).objects.count()
-    except LookupError:
-        return None
-
-
 BESTAND_LABEL = {
     "buendnisse": "Bündnisse",
     "kommunen": "Kommunen",
@@ -961,19 +837,19 @@ BESTAND_LABEL = {
 }
 
 
-def bestand() -> dict[str, int | None]:
+def bestand() -> dict[str, int]:
     """How many rows of the scaled entities exist (for the final line and the benchmark's JSON)."""
     return {
         "buendnisse": Buendnis.objects.count(),
         "kommunen": Kommune.objects.count(),
         "akteure": Akteur.objects.count(),
-        "angebote": _count("angebote", "Angebot"),
-        "zugaenge": _count("angebote", "Zugang"),
-        "erhebungen": _count("bedarf", "Erhebung"),
-        "bedarfsmeldungen": _count("bedarf", "Bedarfsmeldung"),
-        "meldewerte": _count("bedarf", "Meldewert"),
-        "foerderantraege": _count("foerderung", "Foerderantrag"),
-        "mittelabrufe": _count("foerderung", "Mittelabruf"),
+        "angebote": Angebot.objects.count(),
+        "zugaenge": Zugang.objects.count(),
+        "erhebungen": Erhebung.objects.count(),
+        "bedarfsmeldungen": Bedarfsmeldung.objects.count(),
+        "meldewerte": Meldewert.objects.count(),
+        "foerderantraege": Foerderantrag.objects.count(),
+        "mittelabrufe": Mittelabruf.objects.count(),
     }
 
 
@@ -983,9 +859,9 @@ def fehlt_etwas() -> bool:
     return (
         zahlen["buendnisse"] < 53
         or zahlen["kommunen"] < KOMMUNEN_NRW
-        or (zahlen["angebote"] or 0) < ANGEBOTE_NRW
-        or (zahlen["bedarfsmeldungen"] or 0) < KOMMUNEN_NRW * 2
-        or (zahlen["foerderantraege"] or 0) < ANTRAEGE_NRW
+        or zahlen["angebote"] < ANGEBOTE_NRW
+        or zahlen["bedarfsmeldungen"] < KOMMUNEN_NRW * 2
+        or zahlen["foerderantraege"] < ANTRAEGE_NRW
     )
 
 
@@ -1018,8 +894,6 @@ def build_nrw(
     ergebnis = bestand()
     fortschritt.line(
         f"NRW-Skalierungsdaten fertig in {dauer:.0f} s: "
-        + ", ".join(
-            f"{anzahl} {BESTAND_LABEL[name]}" for name, anzahl in ergebnis.items() if anzahl is not None
-        )
+        + ", ".join(f"{anzahl} {BESTAND_LABEL[name]}" for name, anzahl in ergebnis.items())
     )
     return ergebnis
