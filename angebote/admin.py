@@ -51,8 +51,9 @@ class StatuswechselInline(ScopedInlineMixin, admin.TabularInline):
     model = Statuswechsel
     extra = 0
     can_delete = False
-    fields = ["am", "aktion", "von", "nach", "durch", "kommentar"]
+    fields = ["zeitpunkt", "aktion", "von", "nach", "durch", "kommentar"]
     readonly_fields = fields
+    ordering = ["-zeitpunkt", "-pk"]
 
     def has_add_permission(self, request, obj=None):
         return False

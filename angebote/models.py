@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from buendnis.choices import Baustein, Rolle
 from buendnis.models import Akteur, Ansprechperson, Buendnis, BuendnisQuerySet, Kommune, TimestampedModel
-from buendnis.models.base import sees_all_buendnisse
+from buendnis.models.base import AbstractStatuswechsel, sees_all_buendnisse
 
 # An offer whose data were not confirmed for this long is flagged "Aktualität prüfen".
 AKTUALITAET_MONATE = 12
@@ -576,32 +576,17 @@ class StatuswechselQuerySet(BuendnisQuerySet):
     buendnis_lookup = "angebot__buendnis_id"
 
 
-class Statuswechsel(models.Model):
+class Statuswechsel(AbstractStatuswechsel):
     """One step of the review workflow (submitted, published, sent back, ...) with who, when and why."""
+
+    status_choices = AngebotStatus
 
     angebot = models.ForeignKey(
         Angebot, on_delete=models.CASCADE, related_name="statuswechsel", verbose_name=_("Angebot")
     )
     aktion = models.CharField(_("Aktion"), max_length=30)
-    von = models.CharField(_("von Status"), max_length=20, choices=AngebotStatus.choices)
-    nach = models.CharField(_("nach Status"), max_length=20, choices=AngebotStatus.choices)
-    kommentar = models.TextField(_("Kommentar"), blank=True)
-    durch = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("durch"),
-    )
-    am = models.DateTimeField(_("am"), default=timezone.now)
 
     objects = StatuswechselQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("Statuswechsel")
-        verbose_name_plural = _("Statuswechsel")
-        ordering = ["-am", "-pk"]
 
     def __str__(self):
         return f"{self.angebot}: {self.get_von_display()} → {self.get_nach_display()}"

@@ -109,6 +109,8 @@ rules.add_perm("angebote.return_angebot", koordiniert)
 rules.add_perm("angebote.archive_angebot", koordiniert)
 rules.add_perm("angebote.reactivate_angebot", koordiniert)
 rules.add_perm("angebote.check_angebot", koordiniert)
+# The queue of offers awaiting review: the coordination works it, the state follows it.
+rules.add_perm("angebote.view_pruefliste", is_superuser | is_koordination | is_land)
 rules.add_perm("angebote.import_angebot", is_superuser | ((is_koordination | is_kommune) & has_buendnis))
 rules.add_perm("angebote.export_angebot", runs_reports)
 rules.add_perm("angebote.view_zugangsmatrix", reads_alliance)

@@ -28,81 +28,64 @@ from angebote.models import (
 from buendnis.choices import Rolle
 from buendnis.models import Kommune, User
 from buendnis.rules import require_perm
-
-
-@dataclass(frozen=True)
-class Transition:
-    aktion: str
-    label: str
-    von: tuple[str, ...]
-    nach: str
-    perm: str
-    kommentar_pflicht: bool = False
+from buendnis.versioning import Changes, bump, check_version, lock
+from buendnis.workflow import Transition, TransitionTable
 
 
 S = AngebotStatus
 # The review workflow: which step leads from which states to which state, and who may take it.
-TRANSITIONS: dict[str, Transition] = {
-    t.aktion: t
-    for t in [
+TRANSITIONS = TransitionTable(
+    [
         Transition(
-            "einreichen",
-            gettext_lazy("Zur Prüfung einreichen"),
             (S.ENTWURF,),
             S.ZUR_PRUEFUNG,
             "angebote.submit_angebot",
+            action="einreichen",
+            label=gettext_lazy("Zur Prüfung einreichen"),
         ),
         Transition(
-            "veroeffentlichen",
-            gettext_lazy("Veröffentlichen"),
             (S.ENTWURF, S.ZUR_PRUEFUNG),
             S.VEROEFFENTLICHT,
             "angebote.publish_angebot",
+            action="veroeffentlichen",
+            label=gettext_lazy("Veröffentlichen"),
         ),
         Transition(
-            "zurueckgeben",
-            gettext_lazy("Mit Kommentar zurückgeben"),
             (S.ZUR_PRUEFUNG, S.VEROEFFENTLICHT),
             S.ENTWURF,
             "angebote.return_angebot",
-            kommentar_pflicht=True,
+            action="zurueckgeben",
+            label=gettext_lazy("Mit Kommentar zurückgeben"),
+            comment_required=True,
         ),
         Transition(
-            "zuruecknehmen",
-            gettext_lazy("Zur Überarbeitung zurücknehmen"),
             (S.ZUR_PRUEFUNG, S.VEROEFFENTLICHT),
             S.ENTWURF,
             "angebote.withdraw_angebot",
+            action="zuruecknehmen",
+            label=gettext_lazy("Zur Überarbeitung zurücknehmen"),
         ),
         Transition(
-            "archivieren",
-            gettext_lazy("Archivieren"),
             (S.ENTWURF, S.ZUR_PRUEFUNG, S.VEROEFFENTLICHT),
             S.ARCHIVIERT,
             "angebote.archive_angebot",
+            action="archivieren",
+            label=gettext_lazy("Archivieren"),
         ),
         Transition(
-            "reaktivieren",
-            gettext_lazy("Reaktivieren (als Entwurf)"),
             (S.ARCHIVIERT,),
             S.ENTWURF,
             "angebote.reactivate_angebot",
+            action="reaktivieren",
+            label=gettext_lazy("Reaktivieren (als Entwurf)"),
         ),
     ]
-}
+)
 
 
 def moegliche_aktionen(angebot: Angebot, user: User) -> list[Transition]:
     """The workflow steps this user may take on this offer now (for the buttons on the detail page)."""
-    return [t for t in TRANSITIONS.values() if angebot.status in t.von and user.has_perm(t.perm, angebot)]
-
-
-def _lock(angebot: Angebot) -> Angebot:
-    return Angebot.objects.select_for_update().get(pk=angebot.pk)
-
-
-def _bump(angebot: Angebot) -> None:
-    angebot.version = (angebot.version or 0) + 1
+    return TRANSITIONS.available(angebot, user)
 
 
 @transaction.atomic
@@ -111,31 +94,31 @@ def angebot_transition(*, angebot: Angebot, aktion: str, by: User, kommentar: st
     transition = TRANSITIONS.get(aktion)
     if transition is None:
         raise ValidationError(_("Unbekannte Aktion „%(aktion)s“.") % {"aktion": aktion})
-    current = _lock(angebot)
+    current = lock(angebot)
     require_perm(by, transition.perm, current)
-    if current.status not in transition.von:
+    if current.status not in transition.sources:
         raise ValidationError(
             _("„%(aktion)s“ ist im Status „%(status)s“ nicht möglich.")
             % {"aktion": transition.label, "status": current.get_status_display()}
         )
     kommentar = (kommentar or "").strip()
-    if transition.kommentar_pflicht and not kommentar:
+    if transition.comment_required and not kommentar:
         raise ValidationError(_("Bitte begründen Sie die Rückgabe in einem Kommentar."))
-    if transition.nach == S.VEROEFFENTLICHT and current.pruefung_ergebnis == Pruefergebnis.NICHT_GEEIGNET:
+    if transition.target == S.VEROEFFENTLICHT and current.pruefung_ergebnis == Pruefergebnis.NICHT_GEEIGNET:
         raise ValidationError(
             _(
                 "Das Angebot wurde in der Qualitätsprüfung als „nicht geeignet“ bewertet und kann nicht veröffentlicht werden."
             )
         )
     von = current.status
-    current.status = transition.nach
-    if transition.nach == S.VEROEFFENTLICHT:
+    current.status = transition.target
+    if transition.target == S.VEROEFFENTLICHT:
         # Publishing after review confirms that the data are current.
         current.bestaetigt_am = timezone.localdate()
         current.rueckmeldung = ""
     if aktion == "zurueckgeben":
         current.rueckmeldung = kommentar
-    _bump(current)
+    bump(current)
     current.full_clean()
     current.save()
     Statuswechsel.objects.create(
@@ -173,7 +156,7 @@ def angebot_record_check(
     *, angebot: Angebot, ergebnis: str, notiz: str = "", datum=None, by: User
 ) -> Angebot:
     """Records the quality check of an offer ("Qualität vorhandener Angebote überprüfen")."""
-    current = _lock(angebot)
+    current = lock(angebot)
     require_perm(by, "angebote.check_angebot", current)
     if ergebnis not in Pruefergebnis.values:
         raise ValidationError(_("Bitte wählen Sie ein Ergebnis der Qualitätsprüfung."))
@@ -183,7 +166,7 @@ def angebot_record_check(
     current.pruefung_durch = by
     current.pruefung_ergebnis = ergebnis
     current.pruefung_notiz = (notiz or "").strip()
-    _bump(current)
+    bump(current)
     current.full_clean()
     current.save()
     return current
@@ -192,12 +175,12 @@ def angebot_record_check(
 @transaction.atomic
 def angebot_confirm(*, angebot: Angebot, by: User) -> Angebot:
     """Confirms that a published offer's data are still current (clears "Aktualität prüfen")."""
-    current = _lock(angebot)
+    current = lock(angebot)
     require_perm(by, "angebote.confirm_angebot", current)
     if current.status != S.VEROEFFENTLICHT:
         raise ValidationError(_("Nur veröffentlichte Angebote werden auf Aktualität bestätigt."))
     current.bestaetigt_am = timezone.localdate()
-    _bump(current)
+    bump(current)
     current.save()
     return current
 
@@ -296,71 +279,44 @@ def _speichere_zugaenge(angebot: Angebot, zugaenge: list[ZugangDaten]) -> None:
         zugang.save()
 
 
-def aenderungen_seit(angebot: Angebot, version: int) -> list[str]:
-    """Human-readable list of what changed on an offer since `version` (from its history)."""
-    records = list(angebot.history.filter(version__gte=version).order_by("history_date", "history_id"))
-    basis = None
-    for record in records:
-        if record.version == version:
-            basis = record  # the last record carrying that version
-    if basis is None or not records:
+def _zugaenge_seit(angebot: Angebot, changes: Changes) -> list[str]:
+    """The access rows changed since the base version (they keep their own history)."""
+    if changes.base is None:
         return []
-    aktuell = records[-1]
-    ignoriert = {
-        "version",
-        "updated_at",
-        "created_at",
-        "history_id",
-        "history_date",
-        "history_user",
-        "history_type",
-        "history_change_reason",
-        "id",
-    }
-    aenderungen = []
-    delta = aktuell.diff_against(basis)
-    for change in delta.changes:
-        if change.field in ignoriert:
-            continue
-        feld = Angebot._meta.get_field(change.field)
-        aenderungen.append(str(feld.verbose_name))
-    zugang_history = Zugang.history.filter(angebot_id=angebot.pk, history_date__gt=basis.history_date)
+    zugang_history = Zugang.history.filter(angebot_id=angebot.pk, history_date__gt=changes.base.history_date)
     status_ids = sorted({h.status_id for h in zugang_history})
-    if status_ids:
-        namen = Aufenthaltsstatus.objects.filter(pk__in=status_ids).values_list("bezeichnung", flat=True)
-        aenderungen.append(_("Zugang für: %(s)s") % {"s": ", ".join(namen)})
-    return aenderungen
+    if not status_ids:
+        return []
+    namen = Aufenthaltsstatus.objects.filter(pk__in=status_ids).values_list("bezeichnung", flat=True)
+    return [_("Zugang für: %(s)s") % {"s": ", ".join(namen)}]
 
 
 def pruefe_version(current: Angebot, version: int | None) -> None:
     """Refuses a save based on an older version of the offer, naming who changed what since."""
     if version is None:
         raise ValidationError(_("Die Version des Angebots fehlt; bitte laden Sie das Formular neu."))
-    if version == current.version:
-        return
-    letzte = current.history.select_related("history_user").order_by("-history_date", "-history_id").first()
-    wer = ""
-    if letzte is not None:
-        person = letzte.history_user
-        wer = _(" von %(person)s am %(zeit)s") % {
-            "person": person.anzeigename() if person else _("System"),
-            "zeit": localize(timezone.localtime(letzte.history_date)),
-        }
-    felder = aenderungen_seit(current, version)
-    raise ValidationError(
-        _(
+
+    def refusal(changes: Changes) -> str:
+        wer = ""
+        if changes.latest is not None:
+            person = changes.by
+            wer = _(" von %(person)s am %(zeit)s") % {
+                "person": person.anzeigename() if person else _("System"),
+                "zeit": localize(timezone.localtime(changes.latest.history_date)),
+            }
+        felder = [c.label for c in changes.fields] + _zugaenge_seit(current, changes)
+        return _(
             "Das Angebot wurde inzwischen%(wer)s geändert (Ihre Fassung: Version %(alt)d, aktuell: Version "
             "%(neu)d). Geändert wurde: %(felder)s. Ihre Eingaben wurden nicht gespeichert. Bitte laden Sie das "
             "Angebot neu und übernehmen Sie Ihre Änderungen in die aktuelle Fassung."
-        )
-        % {
+        ) % {
             "wer": wer,
             "alt": version,
             "neu": current.version,
             "felder": ", ".join(felder) if felder else _("nicht näher bekannt"),
-        },
-        code="veraltet",
-    )
+        }
+
+    check_version(current, version, refusal=refusal)
 
 
 @transaction.atomic
@@ -407,7 +363,7 @@ def angebot_update(
     `angebot` carries the edited values (a form instance); permission is checked against the stored row and
     the Kommune rule against the new values, so a Kommune can neither edit nor move an offer out of its scope.
     """
-    current = _lock(angebot)
+    current = lock(angebot)
     require_perm(by, "angebote.change_angebot", current)
     pruefe_version(current, version)
     kommunen, anschlussangebote = list(kommunen), list(anschlussangebote)

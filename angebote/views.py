@@ -3,7 +3,7 @@ from __future__ import annotations
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -20,6 +19,7 @@ from angebote.filters import AngebotFilter, OeffentlicherKatalogFilter
 from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus
 from angebote.resources import AngebotResource, vorlage_dataset
 from buendnis.generic import (
+    ActionView,
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
@@ -91,7 +91,9 @@ class AngebotDetailView(ScopedDetailView):
         ctx["kann_bestaetigen"] = angebot.status == AngebotStatus.VEROEFFENTLICHT and user.has_perm(
             "angebote.confirm_angebot", angebot
         )
-        ctx["statuswechsel"] = angebot.statuswechsel.select_related("durch")[:20]
+        ctx["statuswechsel"] = angebot.statuswechsel.select_related("durch").order_by("-zeitpunkt", "-pk")[
+            :20
+        ]
         return ctx
 
 
@@ -154,80 +156,49 @@ class AngebotUpdateView(AngebotFormMixin, ScopedUpdateView):
         )
 
 
-def _angebot_or_404(request, pk) -> Angebot:
-    return get_object_or_404(Angebot.objects.visible_to(request.user), pk=pk)
+class AngebotAktionView(ActionView):
+    """One step of the review workflow (`aktion` in the URL); refused steps come back as a message."""
 
+    model = Angebot
 
-@login_required
-@require_POST
-def angebot_aktion(request, pk, aktion):
-    """One step of the review workflow; refused steps come back as a message."""
-    angebot = _angebot_or_404(request, pk)
-    transition = services.TRANSITIONS.get(aktion)
-    if transition is None:
-        raise Http404
-    if not request.user.has_perm(transition.perm, angebot):
-        raise PermissionDenied(KEIN_RECHT)
-    form = forms.KommentarForm(request.POST)
-    kommentar = form.cleaned_data["kommentar"] if form.is_valid() else ""
-    try:
-        angebot = services.angebot_transition(
-            angebot=angebot, aktion=aktion, kommentar=kommentar, by=request.user
+    def get_permission_required(self):
+        self.transition = services.TRANSITIONS.get(self.kwargs["aktion"])
+        if self.transition is None:
+            raise Http404
+        return (self.transition.perm,)
+
+    def perform(self, form):
+        # The comment is optional for most steps; an unusable one counts as none (the service asks if needed).
+        kommentar_form = forms.KommentarForm(self.request.POST)
+        kommentar = kommentar_form.cleaned_data["kommentar"] if kommentar_form.is_valid() else ""
+        return services.angebot_transition(
+            angebot=self.object, aktion=self.transition.action, kommentar=kommentar, by=self.request.user
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("Erledigt: %(aktion)s. Neuer Status: %(status)s.")
-            % {
-                "aktion": transition.label,
-                "status": angebot.get_status_display(),
-            },
-        )
-    return redirect(angebot)
+
+    def get_success_message(self, result):
+        return _("Erledigt: %(aktion)s. Neuer Status: %(status)s.") % {
+            "aktion": self.transition.label,
+            "status": result.get_status_display(),
+        }
 
 
-@login_required
-@require_POST
-def angebot_pruefung(request, pk):
-    """Records the quality check (coordination)."""
-    angebot = _angebot_or_404(request, pk)
-    if not request.user.has_perm("angebote.check_angebot", angebot):
-        raise PermissionDenied(KEIN_RECHT)
-    form = forms.PruefungForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Bitte geben Sie Datum und Ergebnis der Prüfung an."))
-        return redirect(angebot)
-    try:
-        services.angebot_record_check(
-            angebot=angebot,
-            ergebnis=form.cleaned_data["ergebnis"],
-            notiz=form.cleaned_data["notiz"],
-            datum=form.cleaned_data["datum"],
-            by=request.user,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Qualitätsprüfung gespeichert."))
-    return redirect(angebot)
-
-
-@login_required
-@require_POST
-def angebot_bestaetigen(request, pk):
-    """Confirms that a published offer is still current."""
-    angebot = _angebot_or_404(request, pk)
-    if not request.user.has_perm("angebote.confirm_angebot", angebot):
-        raise PermissionDenied(KEIN_RECHT)
-    try:
-        services.angebot_confirm(angebot=angebot, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Aktualität bestätigt."))
-    return redirect(angebot)
+angebot_aktion = AngebotAktionView.as_view()
+# Records the quality check (coordination).
+angebot_pruefung = ActionView.as_view(
+    model=Angebot,
+    permission_required="angebote.check_angebot",
+    form_class=forms.PruefungForm,
+    invalid_message=gettext_lazy("Bitte geben Sie Datum und Ergebnis der Prüfung an."),
+    service=services.angebot_record_check,
+    success_message=gettext_lazy("Qualitätsprüfung gespeichert."),
+)
+# Confirms that a published offer is still current.
+angebot_bestaetigen = ActionView.as_view(
+    model=Angebot,
+    permission_required="angebote.confirm_angebot",
+    service=services.angebot_confirm,
+    success_message=gettext_lazy("Aktualität bestätigt."),
+)
 
 
 # Analyses --------------------------------------------------------------------------------------------------------

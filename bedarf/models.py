@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from buendnis.choices import Rolle
 from buendnis.models import Buendnis, BuendnisQuerySet, Kommune, SameBuendnisMixin, TimestampedModel
+from buendnis.workflow import Transition, TransitionTable
 
 
 class ErhebungStatus(models.TextChoices):
@@ -343,12 +344,26 @@ class DatenlueckeStatus(models.TextChoices):
     ABGELEHNT = "abgelehnt", _("abgelehnt")
 
 
-# Workflow: state -> states the Koordination may move it to.
-DATENLUECKE_UEBERGAENGE = {
-    DatenlueckeStatus.VORGESCHLAGEN: {DatenlueckeStatus.NAECHSTE_ERHEBUNG, DatenlueckeStatus.ABGELEHNT},
-    DatenlueckeStatus.NAECHSTE_ERHEBUNG: {DatenlueckeStatus.VORGESCHLAGEN, DatenlueckeStatus.ABGELEHNT},
-    DatenlueckeStatus.ABGELEHNT: {DatenlueckeStatus.VORGESCHLAGEN},
-}
+# Workflow: the Koordination takes a proposal into the next round or rejects it, and may revise that.
+DATENLUECKE_UEBERGAENGE = TransitionTable(
+    [
+        Transition(
+            (DatenlueckeStatus.VORGESCHLAGEN,),
+            DatenlueckeStatus.NAECHSTE_ERHEBUNG,
+            "bedarf.change_datenluecke",
+        ),
+        Transition(
+            (DatenlueckeStatus.VORGESCHLAGEN, DatenlueckeStatus.NAECHSTE_ERHEBUNG),
+            DatenlueckeStatus.ABGELEHNT,
+            "bedarf.change_datenluecke",
+        ),
+        Transition(
+            (DatenlueckeStatus.NAECHSTE_ERHEBUNG, DatenlueckeStatus.ABGELEHNT),
+            DatenlueckeStatus.VORGESCHLAGEN,
+            "bedarf.change_datenluecke",
+        ),
+    ]
+)
 
 
 class DatenlueckeQuerySet(BuendnisQuerySet):

@@ -23,23 +23,19 @@ from bedarf.models import (
     Meldewert,
     MeldungStatus,
 )
+from bedarf.rules import enters_figures
 from buendnis.choices import Rolle
 from buendnis.models import Kommune, User
 from buendnis.rules import require_perm
 from buendnis.tasks import send_mail_task
+from buendnis.versioning import Changes, StaleVersion, bump, check_version
 
 
-class VeralteteMeldung(ValidationError):
-    """Someone saved the Meldung after the user opened it; carries the current version."""
-
-    def __init__(self, message: str, aktuelle_version: int):
-        super().__init__(message, code="stale")
-        self.aktuelle_version = aktuelle_version
-
-
-def _aenderungen_seit(meldung: Bedarfsmeldung, version: int, raster: grid.Raster) -> list[str]:
+def _aenderungen_seit(
+    meldung: Bedarfsmeldung, version: int, changes: Changes, raster: grid.Raster
+) -> list[str]:
     """What changed since the user's version, as short German lines ("Schulabschluss: keiner: 4 → 5")."""
-    alt = meldung.history.filter(version=version).order_by("-history_date").first()
+    alt = changes.base
     if alt is None:
         stand = {}
         alt_gesamt, alt_notizen = None, ""
@@ -88,11 +84,10 @@ def bedarfsmeldung_speichern(
     """
     erhebung = Erhebung.objects.select_for_update().get(pk=erhebung.pk)
     meldung = Bedarfsmeldung.objects.select_for_update().filter(erhebung=erhebung, kommune=kommune).first()
-    require_perm(
-        by, "bedarf.change_bedarfsmeldung", meldung or Bedarfsmeldung(erhebung=erhebung, kommune=kommune)
-    )
-    if by.rolle != Rolle.KOMMUNE or by.kommune_id != kommune.pk:
-        # Superusers pass every rule; raw figures are still entered only by the Kommune itself.
+    probe = meldung or Bedarfsmeldung(erhebung=erhebung, kommune=kommune)
+    require_perm(by, "bedarf.change_bedarfsmeldung", probe)
+    if not enters_figures(by, probe):
+        # Superusers pass every permission; raw figures are still entered only by the Kommune itself.
         raise PermissionDenied(_("Nur die Kommune selbst trägt ihre Zahlen ein."))
     if kommune.buendnis_id != erhebung.buendnis_id:
         raise ValidationError(_("Die Kommune gehört nicht zum Bündnis dieser Erhebung."))
@@ -104,7 +99,7 @@ def bedarfsmeldung_speichern(
     aktuelle_version = meldung.version if meldung else 0
     if version > aktuelle_version or version < 0:
         # Not a version this Meldung ever had (a tampered form or template): nothing to compare against.
-        raise VeralteteMeldung(
+        raise StaleVersion(
             _(
                 "Die Versionsangabe %(alt)d passt nicht zur Meldung (aktuell Version %(v)d). Ihre Eingaben wurden "
                 "nicht gespeichert, sind aber unten erhalten. Bitte prüfen Sie die Werte und speichern Sie erneut."
@@ -112,25 +107,25 @@ def bedarfsmeldung_speichern(
             % {"alt": version, "v": aktuelle_version},
             aktuelle_version=aktuelle_version,
         )
-    if version != aktuelle_version:
+
+    def refusal(changes: Changes) -> str:
         wer = meldung.geaendert_von.anzeigename() if meldung.geaendert_von else "?"
-        zeilen = _aenderungen_seit(meldung, version, raster)
-        raise VeralteteMeldung(
-            _(
-                "Die Meldung wurde inzwischen von %(wer)s geändert (jetzt Version %(v)d, Ihre Fassung: Version "
-                "%(alt)d). Ihre Eingaben wurden nicht gespeichert, sind aber unten erhalten. Geändert wurde: "
-                "%(was)s. Bitte prüfen Sie die Werte und speichern Sie erneut."
-            )
-            % {
-                "wer": wer,
-                "v": aktuelle_version,
-                "alt": version,
-                "was": "; ".join(zeilen[:15]) + (" …" if len(zeilen) > 15 else "")
-                if zeilen
-                else _("nichts an den Zahlen"),
-            },
-            aktuelle_version=aktuelle_version,
-        )
+        zeilen = _aenderungen_seit(meldung, version, changes, raster)
+        return _(
+            "Die Meldung wurde inzwischen von %(wer)s geändert (jetzt Version %(v)d, Ihre Fassung: Version "
+            "%(alt)d). Ihre Eingaben wurden nicht gespeichert, sind aber unten erhalten. Geändert wurde: "
+            "%(was)s. Bitte prüfen Sie die Werte und speichern Sie erneut."
+        ) % {
+            "wer": wer,
+            "v": aktuelle_version,
+            "alt": version,
+            "was": "; ".join(zeilen[:15]) + (" …" if len(zeilen) > 15 else "")
+            if zeilen
+            else _("nichts an den Zahlen"),
+        }
+
+    if meldung is not None:
+        check_version(meldung, version, refusal=refusal)
     if gesamt is not None and not 0 <= gesamt <= grid.HOECHSTANZAHL:
         raise ValidationError(
             _("Die Zielgruppe insgesamt muss eine ganze Zahl von 0 bis %(max)s sein.") % {"max": "999.999"}
@@ -147,7 +142,7 @@ def bedarfsmeldung_speichern(
         meldung = Bedarfsmeldung(erhebung=erhebung, kommune=kommune, version=0)
     meldung.gesamt = gesamt
     meldung.notizen = notizen
-    meldung.version = aktuelle_version + 1
+    bump(meldung)
     meldung.geaendert_von = by
     if abgeben and not bereits_abgegeben:
         meldung.status = MeldungStatus.ABGEGEBEN
@@ -271,7 +266,7 @@ def datenluecke_status_setzen(
     """The Koordination decides on a proposal: take it into the next round, or reject it."""
     luecke = Datenluecke.objects.select_for_update().get(pk=luecke.pk)
     require_perm(by, "bedarf.change_datenluecke", luecke)
-    if status not in DATENLUECKE_UEBERGAENGE.get(luecke.status, set()):
+    if DATENLUECKE_UEBERGAENGE.find(luecke.status, status) is None:
         raise ValidationError(
             _("Der Status kann nicht von „%(a)s“ auf „%(n)s“ wechseln.")
             % {"a": luecke.get_status_display(), "n": DatenlueckeStatus(status).label}

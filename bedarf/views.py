@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
 
 from bedarf import forms, selectors, services
 from bedarf import raster as grid
@@ -28,20 +27,16 @@ from bedarf.models import (
 )
 from bedarf.resources import MeldungImport, vorlage
 from bedarf.suppression import ZEICHEN
-from buendnis.generic import ScopedCreateView, ScopedListView, ScopedUpdateView
+from buendnis.generic import ActionView, ScopedCreateView, ScopedListView, ScopedUpdateView
 from buendnis.io import ImportFlowView, dataset_response, escape_dataset
 from buendnis.models import Kommune
-from buendnis.rules import KEIN_RECHT
-
-
-def _deny():
-    raise PermissionDenied(KEIN_RECHT)
+from buendnis.rules import KEIN_RECHT, require_perm
+from buendnis.versioning import StaleVersion
 
 
 def _erhebung(request, pk, perm: str) -> Erhebung:
     erhebung = get_object_or_404(Erhebung.objects.visible_to(request.user).select_related("buendnis"), pk=pk)
-    if not request.user.has_perm(perm, erhebung):
-        _deny()
+    require_perm(request.user, perm, erhebung)
     return erhebung
 
 
@@ -106,14 +101,25 @@ def erhebung_detail(request, pk):
     return render(request, "bedarf/erhebung_detail.html", ctx)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def erhebung_abschliessen(request, pk):
-    """Closing is irreversible: a confirmation page names the Kommunen whose figures are still missing."""
-    erhebung = _erhebung(request, pk, "bedarf.view_erhebung")
-    if not request.user.has_perm("bedarf.add_erhebung", erhebung):
-        _deny()
-    if request.method == "GET":
+class ErhebungActionView(ActionView):
+    """An action on a round, for those who may see it and manage the alliance's rounds."""
+
+    model = Erhebung
+    permission_required = ("bedarf.view_erhebung", "bedarf.add_erhebung")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("buendnis")
+
+
+class ErhebungAbschliessenView(ErhebungActionView):
+    """Closing is irreversible: a confirmation page (GET) names the Kommunen whose figures are still missing."""
+
+    http_method_names = ["get", "post"]
+    service = services.erhebung_abschliessen
+    success_message = gettext_lazy("Die Erhebung ist abgeschlossen; die Zahlen sind jetzt schreibgeschützt.")
+
+    def get(self, request, *args, **kwargs):
+        erhebung = self.get_checked_object()
         if not erhebung.ist_offen:
             messages.info(request, _("Die Erhebung ist bereits abgeschlossen."))
             return redirect(erhebung)
@@ -122,30 +128,17 @@ def erhebung_abschliessen(request, pk):
         return render(
             request, "bedarf/erhebung_abschliessen.html", {"erhebung": erhebung, "fehlend": fehlend}
         )
-    try:
-        services.erhebung_abschliessen(erhebung=erhebung, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("Die Erhebung ist abgeschlossen; die Zahlen sind jetzt schreibgeschützt.")
-        )
-    return redirect(erhebung)
 
 
-@login_required
-@require_http_methods(["POST"])
-def erhebung_erinnern(request, pk):
-    erhebung = _erhebung(request, pk, "bedarf.view_erhebung")
-    if not request.user.has_perm("bedarf.add_erhebung", erhebung):
-        _deny()
-    try:
-        n = services.erhebung_erinnern(erhebung=erhebung, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Erinnerung an %(n)d Person(en) verschickt.") % {"n": n})
-    return redirect(erhebung)
+class ErhebungErinnernView(ErhebungActionView):
+    service = services.erhebung_erinnern
+
+    def get_success_message(self, result):
+        return _("Erinnerung an %(n)d Person(en) verschickt.") % {"n": result}
+
+
+erhebung_abschliessen = ErhebungAbschliessenView.as_view()
+erhebung_erinnern = ErhebungErinnernView.as_view()
 
 
 # Entry grid ------------------------------------------------------------------------------------------------------
@@ -157,12 +150,11 @@ def meldung_bearbeiten(request, pk):
     erhebung = get_object_or_404(Erhebung.objects.visible_to(request.user), pk=pk)
     user = request.user
     if not user.kommune_id:
-        _deny()
+        raise PermissionDenied(KEIN_RECHT)
     kommune = get_object_or_404(Kommune.objects.visible_to(user), pk=user.kommune_id)
     meldung = Bedarfsmeldung.objects.filter(erhebung=erhebung, kommune=kommune).first()
     probe = meldung or Bedarfsmeldung(erhebung=erhebung, kommune=kommune)
-    if not user.has_perm("bedarf.view_bedarfsmeldung", probe):
-        _deny()
+    require_perm(user, "bedarf.view_bedarfsmeldung", probe)
     darf_schreiben = erhebung.ist_offen and user.has_perm("bedarf.change_bedarfsmeldung", probe)
     werte = grid.werte_laden(meldung)
     raster = grid.raster_fuer(erhebung, werte)
@@ -179,7 +171,7 @@ def meldung_bearbeiten(request, pk):
                     _("Die Erhebung ist abgeschlossen; die Zahlen können nicht mehr geändert werden."),
                 )
                 return redirect("bedarf:meldung-bearbeiten", pk=erhebung.pk)
-            _deny()
+            raise PermissionDenied(KEIN_RECHT)
         form = forms.MeldungForm(request.POST, raster=raster, initial=initial)
         if form.is_valid():
             try:
@@ -193,7 +185,7 @@ def meldung_bearbeiten(request, pk):
                     abgeben="abgeben" in request.POST,
                     by=user,
                 )
-            except services.VeralteteMeldung as exc:
+            except StaleVersion as exc:
                 # Keep the user's values; offer the current version so a deliberate second save goes through.
                 data = request.POST.copy()
                 data["version"] = exc.aktuelle_version
@@ -255,12 +247,11 @@ def _eigene_meldung_pruefen(request, pk, schreiben: bool) -> tuple[Erhebung, Kom
     """The round and the user's own Kommune, for the template and the import (raw figures: own Kommune only)."""
     erhebung = get_object_or_404(Erhebung.objects.visible_to(request.user), pk=pk)
     if not request.user.kommune_id:
-        _deny()
+        raise PermissionDenied(KEIN_RECHT)
     kommune = get_object_or_404(Kommune.objects.visible_to(request.user), pk=request.user.kommune_id)
     probe = Bedarfsmeldung(erhebung=erhebung, kommune=kommune)
     perm = "bedarf.change_bedarfsmeldung" if schreiben else "bedarf.view_bedarfsmeldung"
-    if not request.user.has_perm(perm, probe):
-        _deny()
+    require_perm(request.user, perm, probe)
     return erhebung, kommune
 
 
@@ -371,15 +362,13 @@ def luecke_angebote(request, pk, kategorie):
 def vergleich(request):
     ids = [request.GET.get("a", ""), request.GET.get("b", "")]
     sichtbar = Erhebung.objects.visible_to(request.user).order_by("-stichtag")
-    if not request.user.has_perm("bedarf.auswerten_erhebung", None):
-        _deny()
+    require_perm(request.user, "bedarf.auswerten_erhebung")
     ergebnis = None
     if all(i.isdigit() for i in ids):
         a = get_object_or_404(sichtbar, pk=ids[0])
         b = get_object_or_404(sichtbar, pk=ids[1])
         for e in (a, b):
-            if not request.user.has_perm("bedarf.auswerten_erhebung", e):
-                _deny()
+            require_perm(request.user, "bedarf.auswerten_erhebung", e)
         if a.buendnis_id != b.buendnis_id:
             messages.error(request, _("Nur Erhebungen desselben Bündnisses lassen sich vergleichen."))
         else:
@@ -463,8 +452,7 @@ class DatenlueckeListView(ScopedListView):
 
 @login_required
 def datenluecke_vorschlagen(request):
-    if not request.user.has_perm("bedarf.add_datenluecke"):
-        _deny()
+    require_perm(request.user, "bedarf.add_datenluecke")
     form = forms.DatenlueckeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -481,26 +469,21 @@ def datenluecke_vorschlagen(request):
     return render(request, "bedarf/datenluecke_form.html", {"form": form})
 
 
-@login_required
-@require_http_methods(["POST"])
-def datenluecke_status(request, pk):
-    luecke = get_object_or_404(Datenluecke.objects.visible_to(request.user), pk=pk)
-    if not request.user.has_perm("bedarf.change_datenluecke", luecke):
-        _deny()
-    form = forms.DatenlueckeStatusForm(request.POST, user=request.user)
-    if not form.is_valid():
-        messages.error(request, " ".join(m for fehler in form.errors.values() for m in fehler))
-    else:
-        try:
-            services.datenluecke_status_setzen(
-                luecke=luecke,
-                status=form.cleaned_data["status"],
-                entscheidung=form.cleaned_data["entscheidung"],
-                erhebung=form.cleaned_data["erhebung"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Status gespeichert."))
-    return redirect(reverse("bedarf:datenluecke-list"))
+class DatenlueckeStatusView(ActionView):
+    """The coordination decides on a proposed Datenlücke; back to the list."""
+
+    model = Datenluecke
+    permission_required = "bedarf.change_datenluecke"
+    form_class = forms.DatenlueckeStatusForm
+    service = services.datenluecke_status_setzen
+    object_name = "luecke"
+    success_message = gettext_lazy("Status gespeichert.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_success_url(self):
+        return reverse("bedarf:datenluecke-list")
+
+
+datenluecke_status = DatenlueckeStatusView.as_view()

@@ -2,6 +2,7 @@
 
 Which rows: `get_queryset()` starts from `Model.objects.visible_to(user)`, so out of scope is a 404.
 May this user: `permission_required` is checked with `user.has_perm(perm, obj)` (rules), 403 when refused.
+A button that changes a row (a workflow step, a check, a small form on a detail page) is an `ActionView`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
+from django.views.generic import CreateView, DeleteView, DetailView, UpdateView, View
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -194,3 +196,87 @@ class ScopedDeleteView(ScopedMixin, DeleteView):
     def form_valid(self, form):
         messages.success(self.request, _("Gelöscht."))
         return super().form_valid(form)
+
+
+class ActionView(LoginRequiredMixin, View):
+    """One action on one row, by POST: the scoped row (404 out of scope), the permission (403), one service call,
+    then back to the row with a German message (the service's refusal, or `success_message`).
+
+    Configure `model`, `permission_required` (one permission or several, all needed), `service` (called as
+    `service(<object_name>=row, by=user, **service_kwargs(form))`) and `success_message`; with `form_class` the
+    posted form is validated first, and an invalid one comes back as `invalid_message` (or its own errors).
+    Override `perform()` where the service needs its arguments shaped. Any other method than POST is a 405.
+    """
+
+    http_method_names = ["post"]
+    model: type | None = None
+    permission_required: str | tuple[str, ...] = ()
+    service = None
+    object_name = ""
+    form_class: type[forms.BaseForm] | None = None
+    invalid_message = ""
+    success_message = ""
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_permission_required(self) -> tuple[str, ...]:
+        perms = self.permission_required
+        return (perms,) if isinstance(perms, str) else tuple(perms)
+
+    def get_permission_object(self):
+        return self.object
+
+    def has_permission(self) -> bool:
+        obj = self.get_permission_object()
+        return all(self.request.user.has_perm(perm, obj) for perm in self.get_permission_required())
+
+    def get_form_kwargs(self) -> dict:
+        return {"data": self.request.POST, "files": self.request.FILES}
+
+    def get_form(self):
+        return self.form_class(**self.get_form_kwargs()) if self.form_class else None
+
+    def form_invalid(self, form) -> None:
+        """Says what is wrong with the posted form (nothing was changed)."""
+        fehler = " ".join(str(m) for errors in form.errors.values() for m in errors)
+        messages.error(self.request, self.invalid_message or fehler)
+
+    def service_kwargs(self, form) -> dict:
+        return dict(form.cleaned_data) if form is not None else {}
+
+    def perform(self, form):
+        """The one service call; returns what the success message may mention."""
+        service = getattr(self.service, "__func__", self.service)  # a plain function, also as class attribute
+        name = self.object_name or self.model._meta.model_name
+        return service(**{name: self.object}, by=self.request.user, **self.service_kwargs(form))
+
+    def get_success_message(self, result) -> str:
+        return str(self.success_message)
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
+    def get_checked_object(self):
+        """The row (404 when out of scope), once the user is found to hold the permission (else 403)."""
+        self.object = self.get_object()
+        if not self.has_permission():
+            raise PermissionDenied(KEIN_RECHT)
+        return self.object
+
+    def post(self, request, *args, **kwargs):
+        self.get_checked_object()
+        form = self.get_form()
+        if form is not None and not form.is_valid():
+            self.form_invalid(form)
+        else:
+            try:
+                result = self.perform(form)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, self.get_success_message(result))
+        return HttpResponseRedirect(self.get_success_url())

@@ -54,6 +54,15 @@ def has_buendnis(user) -> bool:
 
 
 @rules.predicate
+def has_kommune(user) -> bool:
+    return bool(user.is_authenticated and user.kommune_id)
+
+
+# A Kommune's own account, acting for its Kommune (its offers, figures and applications).
+acts_for_kommune = is_kommune & has_kommune
+
+
+@rules.predicate
 def same_buendnis(user, obj) -> bool:
     if obj is None:
         return bool(user.buendnis_id)
@@ -115,6 +124,8 @@ rules.add_perm(
     writes_alliance | ((is_mitglied | is_kommune) & same_buendnis & is_own_aufgabe),
 )
 rules.add_perm("buendnis.run_reports", runs_reports)
+# A second factor for the accounts that write most: the coordination, the state and superusers.
+rules.add_perm("buendnis.use_otp", is_superuser | is_koordination | is_land)
 
 # Admin index per app: superusers and the coordination (who is staff) see the app's models.
 rules.add_perm("buendnis", is_superuser | is_koordination | is_land)

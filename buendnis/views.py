@@ -3,17 +3,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
 from buendnis import filters, forms, selectors, services
 from buendnis.generic import (
+    ActionView,
     ScopedCreateView,
     ScopedDeleteView,
     ScopedDetailView,
@@ -360,28 +360,28 @@ class SitzungUpdateView(ScopedUpdateView):
     permission_required = "buendnis.change_sitzung"
 
 
-@login_required
-@require_http_methods(["POST"])
-def top_anfuegen(request, pk):
-    sitzung = get_object_or_404(Sitzung.objects.visible_to(request.user), pk=pk)
-    if not request.user.has_perm("buendnis.change_sitzung", sitzung):
-        raise PermissionDenied(KEIN_RECHT)
-    form = forms.TagesordnungspunktForm(request.POST, user=request.user)
-    if form.is_valid():
-        services.tagesordnungspunkt_anfuegen(
-            sitzung=sitzung,
-            titel=form.cleaned_data["titel"],
-            beschreibung=form.cleaned_data["beschreibung"],
-            by=request.user,
-        )
-        messages.success(request, _("Tagesordnungspunkt angefügt."))
-    elif "titel" in form.errors and not request.POST.get("titel", "").strip():
-        messages.error(request, _("Bitte geben Sie einen Titel für den Tagesordnungspunkt an."))
-    else:
-        for field, fehler in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(fehler)}")
-    return redirect(sitzung)
+class TopAnfuegenView(ActionView):
+    """Appends an agenda item to a meeting (the small form on the meeting's page)."""
+
+    model = Sitzung
+    permission_required = "buendnis.change_sitzung"
+    form_class = forms.TagesordnungspunktForm
+    service = services.tagesordnungspunkt_anfuegen
+    success_message = gettext_lazy("Tagesordnungspunkt angefügt.")
+
+    def get_form_kwargs(self):
+        return {"data": self.request.POST, "user": self.request.user}
+
+    def form_invalid(self, form):
+        if "titel" in form.errors and not self.request.POST.get("titel", "").strip():
+            messages.error(self.request, _("Bitte geben Sie einen Titel für den Tagesordnungspunkt an."))
+        else:
+            for field, fehler in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(self.request, f"{label}: {' '.join(fehler)}")
+
+
+top_anfuegen = TopAnfuegenView.as_view()
 
 
 class TopUpdateView(ScopedUpdateView):
@@ -498,28 +498,14 @@ class AufgabeUpdateView(ScopedUpdateView):
     permission_required = "buendnis.change_aufgabe"
 
 
-@login_required
-@require_http_methods(["POST"])
-def aufgabe_status(request, pk):
-    aufgabe = get_object_or_404(Aufgabe.objects.visible_to(request.user), pk=pk)
-    if not request.user.has_perm("buendnis.set_status_aufgabe", aufgabe):
-        raise PermissionDenied(KEIN_RECHT)
-    form = forms.AufgabeStatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Bitte wählen Sie einen gültigen Status."))
-        return redirect(aufgabe)
-    try:
-        services.aufgabe_status_setzen(
-            aufgabe=aufgabe,
-            status=form.cleaned_data["status"],
-            notiz=form.cleaned_data["notiz"],
-            by=request.user,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Stand der Aufgabe gespeichert."))
-    return redirect(aufgabe)
+aufgabe_status = ActionView.as_view(
+    model=Aufgabe,
+    permission_required="buendnis.set_status_aufgabe",
+    form_class=forms.AufgabeStatusForm,
+    invalid_message=gettext_lazy("Bitte wählen Sie einen gültigen Status."),
+    service=services.aufgabe_status_setzen,
+    success_message=gettext_lazy("Stand der Aufgabe gespeichert."),
+)
 
 
 # Priorität -------------------------------------------------------------------------------------------------------
@@ -593,32 +579,27 @@ class VereinbarungUpdateView(ScopedUpdateView):
     permission_required = "buendnis.change_verfahrensvereinbarung"
 
 
-@login_required
-@require_http_methods(["POST"])
-def dokument_hochladen(request, pk):
-    vereinbarung = get_object_or_404(Verfahrensvereinbarung.objects.visible_to(request.user), pk=pk)
-    if not request.user.has_perm("buendnis.change_verfahrensvereinbarung", vereinbarung):
-        raise PermissionDenied(KEIN_RECHT)
-    form = forms.DokumentForm(request.POST, request.FILES)
-    if not form.is_valid():
+class DokumentHochladenView(ActionView):
+    """Uploads a new version of an agreement's document."""
+
+    model = Verfahrensvereinbarung
+    permission_required = "buendnis.change_verfahrensvereinbarung"
+    form_class = forms.DokumentForm
+    service = services.dokument_hochladen
+    object_name = "vereinbarung"
+
+    def form_invalid(self, form):
+        # The file's errors say what is wrong on their own; the comment's need the field named.
         for field, fehler in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for meldung in fehler:
-                messages.error(request, f"{label}: {meldung}" if field == "kommentar" else meldung)
-        return redirect(vereinbarung)
-    try:
-        with transaction.atomic():
-            dok = services.dokument_hochladen(
-                vereinbarung=vereinbarung,
-                datei=form.cleaned_data["datei"],
-                kommentar=form.cleaned_data["kommentar"],
-                by=request.user,
-            )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Version %(v)d hochgeladen.") % {"v": dok.version})
-    return redirect(vereinbarung)
+                messages.error(self.request, f"{label}: {meldung}" if field == "kommentar" else meldung)
+
+    def get_success_message(self, result):
+        return _("Version %(v)d hochgeladen.") % {"v": result.version}
+
+
+dokument_hochladen = DokumentHochladenView.as_view()
 
 
 @login_required

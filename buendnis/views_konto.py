@@ -27,18 +27,7 @@ from django_otp import devices_for_user, verify_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from buendnis.choices import Rolle
-
 GERAETENAME = "Authenticator-App"
-
-
-def darf_zwei_faktor_nutzen(user) -> bool:
-    """Who may set up a second factor: coordination, state and superusers (the accounts that write most)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.rolle in (Rolle.KOORDINATION, Rolle.LAND))
-    )
 
 
 class TokenForm(forms.Form):
@@ -77,7 +66,7 @@ def _gruppiert(secret: str) -> str:
 def zwei_faktor_einrichten(request):
     """Set up (or switch off) the TOTP device of the signed-in user."""
     user = request.user
-    if not darf_zwei_faktor_nutzen(user):
+    if not user.has_perm("buendnis.use_otp"):
         raise PermissionDenied(_("Die Zwei-Faktor-Anmeldung ist für Ihre Rolle nicht vorgesehen."))
     bestaetigt = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     form = TokenForm(request.POST or None)

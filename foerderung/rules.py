@@ -10,6 +10,7 @@ from __future__ import annotations
 import rules
 
 from buendnis.rules import (
+    has_kommune,
     is_auswertung,
     is_kommune,
     is_koordination,
@@ -25,11 +26,6 @@ from .models import AntragStatus
 @rules.predicate
 def is_signed_in(user) -> bool:
     return bool(user.is_authenticated and user.is_active)
-
-
-@rules.predicate
-def has_kommune(user) -> bool:
-    return bool(user.is_authenticated and user.kommune_id)
 
 
 @rules.predicate

@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buendnis.models import Buendnis, Kommune, User
-from buendnis.rules import require_perm
+from buendnis.rules import is_kommune, require_perm
+from buendnis.versioning import Changes, bump, check_version, lock
+from buendnis.workflow import Transition, TransitionTable
 
 from .models import (
     BEWILLIGTE_STATUS,
@@ -42,28 +44,21 @@ from .verteilung import verteile
 NULL = Decimal("0.00")
 A = AntragStatus
 
-# The workflow: source state -> {target state: permission needed}. Everything else is refused.
-UEBERGAENGE: dict[str, dict[str, str]] = {
-    A.ENTWURF: {
-        A.EINGEREICHT: "foerderung.submit_foerderantrag",
-        A.ZURUECKGEZOGEN: "foerderung.withdraw_foerderantrag",
-    },
-    A.EINGEREICHT: {
-        A.IN_PRUEFUNG: "foerderung.review_foerderantrag",
-        A.ZURUECKGEZOGEN: "foerderung.withdraw_foerderantrag",
-    },
-    A.IN_PRUEFUNG: {
-        A.BEWILLIGT: "foerderung.review_foerderantrag",
-        A.ABGELEHNT: "foerderung.review_foerderantrag",
-        A.ZURUECKGEZOGEN: "foerderung.withdraw_foerderantrag",
-    },
-    A.BEWILLIGT: {A.VN_EINGEREICHT: "foerderung.review_foerderantrag"},
-    A.VN_EINGEREICHT: {A.VN_GEPRUEFT: "foerderung.review_foerderantrag"},
-    A.VN_GEPRUEFT: {A.ABGESCHLOSSEN: "foerderung.review_foerderantrag"},
-    A.ABGELEHNT: {},
-    A.ZURUECKGEZOGEN: {},
-    A.ABGESCHLOSSEN: {},
-}
+# The workflow: from which states an application moves to which, and who may move it.
+UEBERGAENGE = TransitionTable(
+    [
+        Transition((A.ENTWURF,), A.EINGEREICHT, "foerderung.submit_foerderantrag"),
+        Transition((A.EINGEREICHT,), A.IN_PRUEFUNG, "foerderung.review_foerderantrag"),
+        Transition((A.IN_PRUEFUNG,), A.BEWILLIGT, "foerderung.review_foerderantrag"),
+        Transition((A.IN_PRUEFUNG,), A.ABGELEHNT, "foerderung.review_foerderantrag"),
+        Transition(
+            (A.ENTWURF, A.EINGEREICHT, A.IN_PRUEFUNG), A.ZURUECKGEZOGEN, "foerderung.withdraw_foerderantrag"
+        ),
+        Transition((A.BEWILLIGT,), A.VN_EINGEREICHT, "foerderung.review_foerderantrag"),
+        Transition((A.VN_EINGEREICHT,), A.VN_GEPRUEFT, "foerderung.review_foerderantrag"),
+        Transition((A.VN_GEPRUEFT,), A.ABGESCHLOSSEN, "foerderung.review_foerderantrag"),
+    ]
+)
 # Targets with their own service (they need more data than a comment).
 EIGENE_SERVICES = {A.BEWILLIGT: "antrag_bewilligen", A.ABGELEHNT: "antrag_ablehnen"}
 
@@ -83,22 +78,22 @@ def _geld(betrag) -> Decimal:
 
 def erlaubte_uebergaenge(antrag: Foerderantrag, user: User) -> list[str]:
     """The target states this user may move the application to now (for the buttons on the page)."""
-    return [ziel for ziel, perm in UEBERGAENGE.get(antrag.status, {}).items() if user.has_perm(perm, antrag)]
+    return [t.target for t in UEBERGAENGE.available(antrag, user)]
 
 
 def _sperren(antrag: Foerderantrag) -> Foerderantrag:
-    return Foerderantrag.objects.select_for_update().select_related("baustein__programm").get(pk=antrag.pk)
+    return lock(antrag, Foerderantrag.objects.select_related("baustein__programm"))
 
 
 def pruefe_uebergang(antrag: Foerderantrag, nach: str, by: User) -> None:
     """Refuses a move the workflow does not allow from the current state, or this user may not make."""
-    erlaubt = UEBERGAENGE.get(antrag.status, {})
-    if nach not in erlaubt:
+    transition = UEBERGAENGE.find(antrag.status, nach)
+    if transition is None:
         raise ValidationError(
             _("Ein Antrag im Status „%(alt)s“ kann nicht in den Status „%(neu)s“ wechseln.")
             % {"alt": antrag.get_status_display(), "neu": AntragStatus(nach).label}
         )
-    require_perm(by, erlaubt[nach], antrag)
+    require_perm(by, transition.perm, antrag)
 
 
 def _protokolliere(antrag: Foerderantrag, von: str, nach: str, by: User, kommentar: str) -> None:
@@ -108,7 +103,7 @@ def _protokolliere(antrag: Foerderantrag, von: str, nach: str, by: User, komment
 def _setze_status(antrag: Foerderantrag, nach: str, by: User, kommentar: str) -> Foerderantrag:
     von = antrag.status
     antrag.status = nach
-    antrag.version += 1
+    bump(antrag)
     antrag.full_clean()
     antrag._history_user = by
     antrag.save()
@@ -128,19 +123,11 @@ class KostenpositionDaten:
     einheitssatz: Decimal | None = None
 
 
-def _aenderungen_seit(antrag: Foerderantrag, version: int) -> str:
-    """Which fields changed since the version the user edited, as German text for the refusal."""
-    alt = antrag.history.filter(version=version).order_by("-history_date").first()
-    neu = antrag.history.order_by("-history_date", "-history_id").first()
-    teile = []
-    if alt is not None and neu is not None:
-        for change in neu.diff_against(alt, excluded_fields=["version", "updated_at"]).changes:
-            feld = Foerderantrag._meta.get_field(change.field)
-            teile.append(f"{feld.verbose_name}: „{change.old}“ → „{change.new}“")
-    letzter = antrag.history.order_by("-history_date", "-history_id").select_related("history_user").first()
-    wer = letzter.history_user if letzter and letzter.history_user else _("jemand anderes")
+def _veraltet(antrag: Foerderantrag, version: int, changes: Changes) -> str:
+    """The refusal of a stale save: who changed which fields since the user's version."""
+    teile = [f"{c.label}: „{c.old}“ → „{c.new}“" for c in changes.fields]
     text = _("Der Antrag wurde inzwischen von %(wer)s geändert (Version %(alt)d → %(neu)d).") % {
-        "wer": wer,
+        "wer": changes.by or _("jemand anderes"),
         "alt": version,
         "neu": antrag.version,
     }
@@ -170,16 +157,16 @@ def antrag_speichern(
         require_perm(by, "foerderung.add_foerderantrag")
         if not by.is_superuser:
             antrag.buendnis_id = by.buendnis_id
-        if by.rolle == "kommune":
+        if is_kommune(by):
             antrag.kommune_id = by.kommune_id
         antrag.status = A.ENTWURF
         antrag.version = 1
     else:
         aktuell = _sperren(antrag)
         require_perm(by, "foerderung.change_foerderantrag", aktuell)
-        if version is not None and version != aktuell.version:
-            raise ValidationError(_aenderungen_seit(aktuell, version))
-        if by.rolle == "kommune" and antrag.kommune_id != by.kommune_id:
+        if version is not None:
+            check_version(aktuell, version, refusal=lambda changes: _veraltet(aktuell, version, changes))
+        if is_kommune(by) and antrag.kommune_id != by.kommune_id:
             raise ValidationError({"kommune": _("Sie können nur Anträge Ihrer eigenen Kommune bearbeiten.")})
         # Workflow fields are never taken from the form.
         for feld in ("status", "bewilligt_betrag", "bescheid_datum", "bescheid_nummer", "buendnis_id"):
@@ -473,7 +460,7 @@ def idee_status_setzen(
 ) -> Projektidee:
     require_perm(by, "foerderung.set_status_projektidee", idee)
     idee = Projektidee.objects.select_for_update().get(pk=idee.pk)
-    if status not in IDEE_UEBERGAENGE.get(idee.status, set()):
+    if IDEE_UEBERGAENGE.find(idee.status, status) is None:
         raise ValidationError(
             _("Eine Projektidee im Status „%(alt)s“ kann nicht in den Status „%(neu)s“ wechseln.")
             % {"alt": idee.get_status_display(), "neu": IdeeStatus(status).label}

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
 from buendnis.generic import (
+    ActionView,
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
@@ -26,26 +26,24 @@ from buendnis.generic import (
 )
 from buendnis.io import CONTENT_TYPES, ImportFlowView, dataset_response, export_response
 from buendnis.models import Buendnis
-from buendnis.rules import KEIN_RECHT, require_perm
+from buendnis.rules import KEIN_RECHT, is_kommune, require_perm
 
 from . import filters, forms, resources, selectors, services
 from .models import (
     BEANTRAGTE_STATUS,
     BEWILLIGTE_STATUS,
+    IDEE_UEBERGAENGE,
     AntragStatus,
     Budget,
     Foerderantrag,
     Foerderbaustein,
     Foerderprogramm,
+    IdeeStatus,
     Mittelabruf,
     Projektidee,
     TeilhabeStelle,
     Verteilung,
 )
-
-
-def _fehler(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 def _int_param(request, name: str) -> int | None:
@@ -200,38 +198,31 @@ class VerteilungDetailView(ScopedDetailView):
         return ctx
 
 
-@login_required
-@require_http_methods(["POST"])
-def verteilung_berechnen(request, pk):
-    verteilung = get_object_or_404(Verteilung.objects.visible_to(request.user), pk=pk)
-    require_perm(request.user, "foerderung.change_verteilung", verteilung)
-    try:
-        services.verteilung_berechnen(verteilung=verteilung, by=request.user)
-    except ValidationError as exc:
-        _fehler(request, exc)
-    else:
-        messages.success(request, _("Die Verteilung wurde berechnet und gespeichert."))
-    return redirect(verteilung)
+verteilung_berechnen = ActionView.as_view(
+    model=Verteilung,
+    permission_required="foerderung.change_verteilung",
+    service=services.verteilung_berechnen,
+    success_message=gettext_lazy("Die Verteilung wurde berechnet und gespeichert."),
+)
 
 
-@login_required
-@require_http_methods(["POST"])
-def verteilung_uebernehmen(request, pk):
-    verteilung = get_object_or_404(Verteilung.objects.visible_to(request.user), pk=pk)
-    require_perm(request.user, "foerderung.add_budget")
-    form = forms.BudgetUebernahmeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Bitte geben Sie ein gültiges Haushaltsjahr an."))
-        return redirect(verteilung)
-    try:
-        budgets = services.verteilung_in_budgets_uebernehmen(
-            verteilung=verteilung, jahr=form.cleaned_data["jahr"], by=request.user
-        )
-    except ValidationError as exc:
-        _fehler(request, exc)
-    else:
-        messages.success(request, _("%(n)d Budgets wurden übernommen.") % {"n": len(budgets)})
-    return redirect(verteilung)
+class VerteilungUebernehmenView(ActionView):
+    """Takes the computed shares over as the Bündnis budgets of one year (a right of the state, not per row)."""
+
+    model = Verteilung
+    permission_required = "foerderung.add_budget"
+    form_class = forms.BudgetUebernahmeForm
+    invalid_message = gettext_lazy("Bitte geben Sie ein gültiges Haushaltsjahr an.")
+    service = services.verteilung_in_budgets_uebernehmen
+
+    def get_permission_object(self):
+        return None
+
+    def get_success_message(self, result):
+        return _("%(n)d Budgets wurden übernommen.") % {"n": len(result)}
+
+
+verteilung_uebernehmen = VerteilungUebernehmenView.as_view()
 
 
 # Applications ----------------------------------------------------------------------------------------------------
@@ -347,7 +338,7 @@ def antrag_bearbeiten(request, pk=None):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             obj = form.save(commit=False)
-            if request.user.rolle == "kommune":
+            if is_kommune(request.user):
                 obj.kommune_id = request.user.kommune_id
             obj = services.antrag_speichern(
                 antrag=obj,
@@ -375,37 +366,31 @@ def antrag_bearbeiten(request, pk=None):
     )
 
 
-def _antrag_fuer_post(request, pk) -> Foerderantrag:
-    return get_object_or_404(Foerderantrag.objects.visible_to(request.user), pk=pk)
+class AntragStatusView(ActionView):
+    """A workflow step without further data (submit, start the review, withdraw, check the proof, close)."""
+
+    model = Foerderantrag
+    form_class = forms.StatusForm
+    invalid_message = gettext_lazy("Unbekannter Zielstatus.")
+
+    def has_permission(self):
+        return True  # the step's own permission, checked once the posted target is known (perform)
+
+    def perform(self, form):
+        nach = form.cleaned_data["nach"]
+        transition = services.UEBERGAENGE.find(self.object.status, nach)
+        require_perm(
+            self.request.user, transition.perm if transition else "foerderung.view_foerderantrag", self.object
+        )
+        return services.antrag_statuswechsel(
+            antrag=self.object, nach=nach, kommentar=form.cleaned_data["kommentar"], by=self.request.user
+        )
+
+    def get_success_message(self, result):
+        return _("Status geändert: %(s)s.") % {"s": AntragStatus(result.status).label}
 
 
-@login_required
-@require_http_methods(["POST"])
-def antrag_status(request, pk):
-    antrag = _antrag_fuer_post(request, pk)
-    form = forms.StatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Unbekannter Zielstatus."))
-        return redirect(antrag)
-    perm = services.UEBERGAENGE.get(antrag.status, {}).get(form.cleaned_data["nach"])
-    if perm:
-        require_perm(request.user, perm, antrag)
-    elif not request.user.has_perm("foerderung.view_foerderantrag", antrag):
-        raise PermissionDenied(KEIN_RECHT)
-    try:
-        services.antrag_statuswechsel(
-            antrag=antrag,
-            nach=form.cleaned_data["nach"],
-            kommentar=form.cleaned_data["kommentar"],
-            by=request.user,
-        )
-    except ValidationError as exc:
-        _fehler(request, exc)
-    else:
-        messages.success(
-            request, _("Status geändert: %(s)s.") % {"s": AntragStatus(form.cleaned_data["nach"]).label}
-        )
-    return redirect(antrag)
+antrag_status = AntragStatusView.as_view()
 
 
 @login_required
@@ -416,7 +401,7 @@ def antrag_bewilligen(request, pk):
         # Say so before anyone fills in a Bescheid that would be refused.
         services.pruefe_uebergang(antrag, AntragStatus.BEWILLIGT, request.user)
     except ValidationError as exc:
-        _fehler(request, exc)
+        messages.error(request, " ".join(exc.messages))
         return redirect(antrag)
     form = forms.BewilligungForm(request.POST or None, initial={"betrag": antrag.beantragt})
     if request.method == "POST" and form.is_valid():
@@ -443,78 +428,52 @@ def antrag_bewilligen(request, pk):
     )
 
 
-@login_required
-@require_http_methods(["POST"])
-def antrag_ablehnen(request, pk):
-    antrag = _antrag_fuer_post(request, pk)
-    require_perm(request.user, "foerderung.review_foerderantrag", antrag)
-    form = forms.AblehnungForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Bitte geben Sie einen Ablehnungsgrund an."))
-        return redirect(antrag)
-    try:
-        services.antrag_ablehnen(antrag=antrag, grund=form.cleaned_data["grund"], by=request.user)
-    except ValidationError as exc:
-        _fehler(request, exc)
-    else:
-        messages.success(request, _("Antrag abgelehnt."))
-    return redirect(antrag)
+class AntragActionView(ActionView):
+    """A form on the application's page whose data one service records (refusal, drawdown, proof, monitoring)."""
+
+    model = Foerderantrag
+    object_name = "antrag"
 
 
-@login_required
-@require_http_methods(["POST"])
-def mittelabruf_erfassen(request, pk):
-    antrag = _antrag_fuer_post(request, pk)
-    require_perm(request.user, "foerderung.add_mittelabruf", antrag)
-    form = forms.MittelabrufForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Bitte prüfen Sie Datum und Betrag des Mittelabrufs."))
-        return redirect(antrag)
-    try:
-        services.mittelabruf_erfassen(antrag=antrag, by=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        _fehler(request, exc)
-    else:
-        messages.success(request, _("Mittelabruf erfasst."))
-    return redirect(antrag)
+antrag_ablehnen = AntragActionView.as_view(
+    permission_required="foerderung.review_foerderantrag",
+    form_class=forms.AblehnungForm,
+    invalid_message=gettext_lazy("Bitte geben Sie einen Ablehnungsgrund an."),
+    service=services.antrag_ablehnen,
+    success_message=gettext_lazy("Antrag abgelehnt."),
+)
+mittelabruf_erfassen = AntragActionView.as_view(
+    permission_required="foerderung.add_mittelabruf",
+    form_class=forms.MittelabrufForm,
+    invalid_message=gettext_lazy("Bitte prüfen Sie Datum und Betrag des Mittelabrufs."),
+    service=services.mittelabruf_erfassen,
+    success_message=gettext_lazy("Mittelabruf erfasst."),
+)
+verwendungsnachweis_erfassen = AntragActionView.as_view(
+    permission_required="foerderung.add_verwendungsnachweis",
+    form_class=forms.VerwendungsnachweisForm,
+    invalid_message=gettext_lazy("Bitte füllen Sie alle Angaben zum Verwendungsnachweis aus."),
+    service=services.verwendungsnachweis_einreichen,
+    success_message=gettext_lazy("Verwendungsnachweis erfasst."),
+)
 
 
-@login_required
-@require_http_methods(["POST"])
-def verwendungsnachweis_erfassen(request, pk):
-    antrag = _antrag_fuer_post(request, pk)
-    require_perm(request.user, "foerderung.add_verwendungsnachweis", antrag)
-    form = forms.VerwendungsnachweisForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Bitte füllen Sie alle Angaben zum Verwendungsnachweis aus."))
-        return redirect(antrag)
-    try:
-        services.verwendungsnachweis_einreichen(antrag=antrag, by=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        _fehler(request, exc)
-    else:
-        messages.success(request, _("Verwendungsnachweis erfasst."))
-    return redirect(antrag)
+class StatuszahlenMixin:
+    """Figures with a breakdown by residence status (monitoring, caseload): the form splits them."""
+
+    def service_kwargs(self, form):
+        return {"nach_status": form.nach_status(), **form.ohne_status()}
 
 
-@login_required
-@require_http_methods(["POST"])
-def monitoring_erfassen(request, pk):
-    antrag = _antrag_fuer_post(request, pk)
-    require_perm(request.user, "foerderung.add_monitoringmeldung", antrag)
-    form = forms.MonitoringForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Bitte prüfen Sie die Monitoring-Angaben (ganze Zahlen ab 0)."))
-        return redirect(antrag)
-    try:
-        services.monitoring_melden(
-            antrag=antrag, by=request.user, nach_status=form.nach_status(), **form.ohne_status()
-        )
-    except ValidationError as exc:
-        _fehler(request, exc)
-    else:
-        messages.success(request, _("Monitoring gespeichert."))
-    return redirect(antrag)
+class MonitoringView(StatuszahlenMixin, AntragActionView):
+    permission_required = "foerderung.add_monitoringmeldung"
+    form_class = forms.MonitoringForm
+    invalid_message = gettext_lazy("Bitte prüfen Sie die Monitoring-Angaben (ganze Zahlen ab 0).")
+    service = services.monitoring_melden
+    success_message = gettext_lazy("Monitoring gespeichert.")
+
+
+monitoring_erfassen = MonitoringView.as_view()
 
 
 # Teilhabemanagement ----------------------------------------------------------------------------------------------
@@ -564,24 +523,17 @@ class TeilhabeUpdateView(ScopedUpdateView):
     permission_required = "foerderung.change_teilhabestelle"
 
 
-@login_required
-@require_http_methods(["POST"])
-def fallzahl_melden(request, pk):
-    stelle = get_object_or_404(TeilhabeStelle.objects.visible_to(request.user), pk=pk)
-    require_perm(request.user, "foerderung.add_teilhabefallzahl", stelle)
-    form = forms.FallzahlForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Bitte prüfen Sie die Fallzahlen (ganze Zahlen ab 0)."))
-        return redirect(stelle)
-    try:
-        services.fallzahl_melden(
-            stelle=stelle, by=request.user, nach_status=form.nach_status(), **form.ohne_status()
-        )
-    except ValidationError as exc:
-        _fehler(request, exc)
-    else:
-        messages.success(request, _("Fallzahl gespeichert."))
-    return redirect(stelle)
+class FallzahlView(StatuszahlenMixin, ActionView):
+    model = TeilhabeStelle
+    permission_required = "foerderung.add_teilhabefallzahl"
+    form_class = forms.FallzahlForm
+    invalid_message = gettext_lazy("Bitte prüfen Sie die Fallzahlen (ganze Zahlen ab 0).")
+    service = services.fallzahl_melden
+    object_name = "stelle"
+    success_message = gettext_lazy("Fallzahl gespeichert.")
+
+
+fallzahl_melden = FallzahlView.as_view()
 
 
 # Innovationsfonds ------------------------------------------------------------------------------------------------
@@ -610,11 +562,11 @@ class IdeeDetailView(ScopedDetailView):
         return super().get_queryset().for_list()
 
     def get_context_data(self, **kwargs):
-        from .models import IDEE_UEBERGAENGE, IdeeStatus
-
         ctx = super().get_context_data(**kwargs)
-        if self.request.user.has_perm("foerderung.set_status_projektidee", self.object):
-            ctx["uebergaenge"] = [(s, IdeeStatus(s).label) for s in IDEE_UEBERGAENGE[self.object.status]]
+        ctx["uebergaenge"] = [
+            (t.target, IdeeStatus(t.target).label)
+            for t in IDEE_UEBERGAENGE.available(self.object, self.request.user)
+        ]
         return ctx
 
 
@@ -624,20 +576,19 @@ class IdeeCreateView(ScopedCreateView):
     permission_required = "foerderung.add_projektidee"
 
 
-@login_required
-@require_http_methods(["POST"])
-def idee_status(request, pk):
-    idee = get_object_or_404(Projektidee.objects.visible_to(request.user), pk=pk)
-    require_perm(request.user, "foerderung.set_status_projektidee", idee)
-    try:
-        services.idee_status_setzen(idee=idee, status=request.POST.get("status", ""), by=request.user)
-    except (ValidationError, ValueError) as exc:
-        messages.error(
-            request, " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Unbekannter Status.")
-        )
-    else:
-        messages.success(request, _("Status der Projektidee geändert."))
-    return redirect(reverse("foerderung:idee-detail", args=[idee.pk]))
+class IdeeStatusView(ActionView):
+    model = Projektidee
+    permission_required = "foerderung.set_status_projektidee"
+    success_message = gettext_lazy("Status der Projektidee geändert.")
+
+    def perform(self, form):
+        status = self.request.POST.get("status", "")
+        if status not in IdeeStatus.values:
+            raise ValidationError(_("Unbekannter Status."))
+        return services.idee_status_setzen(idee=self.object, status=status, by=self.request.user)
+
+
+idee_status = IdeeStatusView.as_view()
 
 
 # Import and export -----------------------------------------------------------------------------------------------

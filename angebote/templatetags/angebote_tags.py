@@ -2,8 +2,8 @@ from django import template
 
 from angebote import selectors
 from angebote.models import Angebot
-from buendnis.choices import Rolle
 from buendnis.models import Kommune
+from buendnis.rules import is_kommune
 from buendnis.templatetags.buendnis_tags import aenderungsverlauf
 
 register = template.Library()
@@ -14,8 +14,8 @@ def angebote_dashboard(context):
     """The catalogue panel on the dashboard: offers to review, to re-confirm, and the Kommune's own offers."""
     user = context["user"]
     daten = selectors.dashboard(user)
-    daten["zeigt_pruefung"] = user.is_superuser or user.rolle in (Rolle.KOORDINATION, Rolle.LAND)
-    daten["zeigt_eigene"] = user.rolle == Rolle.KOMMUNE
+    daten["zeigt_pruefung"] = user.has_perm("angebote.view_pruefliste")
+    daten["zeigt_eigene"] = is_kommune(user)
     return daten
 
 

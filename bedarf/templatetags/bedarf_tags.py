@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import template
 
 from bedarf import selectors
-from buendnis.choices import Rolle
+from bedarf.models import Bedarfsmeldung
 
 register = template.Library()
 
@@ -13,8 +13,12 @@ def bedarf_panel(context):
     """Dashboard panel: delivery status of the open round (koordination) or own entry status (kommune)."""
     user = context["request"].user
     daten = selectors.dashboard(user)
-    daten["ist_koordination"] = user.rolle == Rolle.KOORDINATION
-    daten["ist_kommune"] = user.rolle == Rolle.KOMMUNE
+    erhebung = daten["erhebung"]
+    if erhebung is not None:
+        daten["zeigt_lieferstand"] = user.has_perm("bedarf.erinnern_erhebung", erhebung)
+        daten["zeigt_meldung"] = user.has_perm(
+            "bedarf.change_bedarfsmeldung", Bedarfsmeldung(erhebung=erhebung, kommune_id=user.kommune_id)
+        )
     return daten
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from buendnis.choices import Rolle
 
@@ -78,3 +81,55 @@ class TimestampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class StatusField(models.CharField):
+    """A workflow state; takes its choices from the model's `status_choices` (a TextChoices class), so an
+    abstract model can declare the field once for workflows with different states."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        status_choices = getattr(cls, "status_choices", None)
+        if status_choices is not None and not cls._meta.abstract:
+            self.choices = status_choices.choices
+        super().contribute_to_class(cls, name, *args, **kwargs)
+
+    def deconstruct(self):
+        # Migrations see the plain CharField with its choices; the field class is only a way to declare it.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+
+class AbstractStatuswechsel(models.Model):
+    """One step of a workflow (Statuswechsel): who moved the row from which state to which, when, and why.
+
+    A concrete model adds the foreign key to its row and sets `status_choices` to its states. `von` is empty
+    for the step that created the row.
+    """
+
+    status_choices: type[models.TextChoices] | None = None
+
+    von = StatusField(_("von Status"), blank=True)
+    nach = StatusField(_("nach Status"))
+    kommentar = models.TextField(_("Kommentar"), blank=True)
+    # The author of a workflow step stays on record: an account that took one is deactivated, not deleted.
+    durch = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("durch"),
+    )
+    zeitpunkt = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("Statuswechsel")
+        verbose_name_plural = _("Statuswechsel")
+        ordering = ["zeitpunkt", "pk"]

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from buendnis.choices import Rolle
 from buendnis.models import Akteur, Buendnis, BuendnisQuerySet, Kommune, SameBuendnisMixin, TimestampedModel
+from buendnis.models.base import AbstractStatuswechsel
 
 from .programm import Foerderbaustein, auf_cent, geld
 
@@ -253,27 +254,16 @@ class StatuswechselQuerySet(BuendnisQuerySet):
     buendnis_lookup = "antrag__buendnis_id"
 
 
-class Statuswechsel(models.Model):
+class Statuswechsel(AbstractStatuswechsel):
     """One step of the application's workflow: who moved it from which state to which, when, and why."""
+
+    status_choices = AntragStatus
 
     antrag = models.ForeignKey(
         Foerderantrag, on_delete=models.CASCADE, related_name="statuswechsel", verbose_name=_("Förderantrag")
     )
-    von = models.CharField(_("von"), max_length=20, choices=AntragStatus.choices, blank=True)
-    nach = models.CharField(_("nach"), max_length=20, choices=AntragStatus.choices)
-    kommentar = models.TextField(_("Kommentar"), blank=True)
-    durch = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("durch")
-    )
-    zeitpunkt = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True)
 
     objects = StatuswechselQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("Statuswechsel")
-        verbose_name_plural = _("Statuswechsel")
-        ordering = ["zeitpunkt", "pk"]
 
     def __str__(self):
         return f"{self.antrag}: {self.get_von_display()} → {self.get_nach_display()}"

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from buendnis.choices import Baustein, Rolle
 from buendnis.models import Akteur, Buendnis, BuendnisQuerySet, Kommune, SameBuendnisMixin, TimestampedModel
+from buendnis.workflow import Transition, TransitionTable
 
 from .antrag import QUARTAL, Foerderantrag
 from .programm import PROZENT
@@ -141,12 +142,16 @@ class IdeeStatus(models.TextChoices):
     ABGELEHNT = "abgelehnt", _("abgelehnt")
 
 
-IDEE_UEBERGAENGE = {
-    IdeeStatus.IDEE: {IdeeStatus.ANTRAG, IdeeStatus.ABGELEHNT},
-    IdeeStatus.ANTRAG: {IdeeStatus.GEFOERDERT, IdeeStatus.ABGELEHNT},
-    IdeeStatus.GEFOERDERT: set(),
-    IdeeStatus.ABGELEHNT: set(),
-}
+# Workflow of a project idea: the coordination moves it on until it is funded or rejected.
+IDEE_UEBERGAENGE = TransitionTable(
+    [
+        Transition((IdeeStatus.IDEE,), IdeeStatus.ANTRAG, "foerderung.set_status_projektidee"),
+        Transition((IdeeStatus.ANTRAG,), IdeeStatus.GEFOERDERT, "foerderung.set_status_projektidee"),
+        Transition(
+            (IdeeStatus.IDEE, IdeeStatus.ANTRAG), IdeeStatus.ABGELEHNT, "foerderung.set_status_projektidee"
+        ),
+    ]
+)
 
 
 class ProjektideeQuerySet(BuendnisQuerySet):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 
+from buendnis.rules import acts_for_kommune
 from foerderung import selectors
 from foerderung.services import eur as _eur
 
@@ -30,7 +31,8 @@ def foerderung_dashboard(context):
         z for z in uebersicht.nach_baustein if any((z.zugewiesen, z.beantragt, z.bewilligt, z.abgerufen))
     ]
     daten["summe"] = uebersicht.summe
-    if user.rolle == "kommune" and user.kommune_id:
+    daten["fuer_kommune"] = acts_for_kommune(user)
+    if daten["fuer_kommune"]:
         daten.update(selectors.faelliges_fuer_kommune(user))
         daten["antraege"] = daten["antraege"][:10]
     return daten

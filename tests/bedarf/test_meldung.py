@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from bedarf import services
 from bedarf.models import Bedarfsmeldung, Dimension, ErhebungStatus, Meldewert, MeldungStatus
+from buendnis.versioning import StaleVersion
 from tests.bedarf.conftest import deliver, figures
 
 
@@ -98,7 +99,7 @@ def test_stale_save_is_refused_with_what_changed(scenario, erhebung):
         erhebung=erhebung, kommune=scenario.a1, gesamt=6, werte=figures({"duldung": 6}), version=1, by=user
     )
     # ... and a save based on version 1 is refused, naming the change.
-    with pytest.raises(services.VeralteteMeldung) as exc:
+    with pytest.raises(StaleVersion) as exc:
         services.bedarfsmeldung_speichern(
             erhebung=erhebung,
             kommune=scenario.a1,
@@ -192,7 +193,7 @@ def test_absurdly_large_counts_are_refused_before_they_reach_the_database(scenar
 
 @pytest.mark.parametrize("version", [1, 7, 10**30, -1])
 def test_a_version_the_meldung_never_had_is_refused_not_a_crash(scenario, erhebung, version):
-    with pytest.raises(services.VeralteteMeldung) as exc:
+    with pytest.raises(StaleVersion) as exc:
         services.bedarfsmeldung_speichern(
             erhebung=erhebung,
             kommune=scenario.a1,

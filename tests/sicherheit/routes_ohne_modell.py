@@ -54,7 +54,7 @@ FUNCTION_VIEW_MODELS = {
 def _erste_aktion() -> str:
     from angebote.services import TRANSITIONS
 
-    return next(iter(TRANSITIONS))
+    return next(iter(TRANSITIONS)).action
 
 
 def _erste_kategorie() -> str:
