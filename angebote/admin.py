@@ -9,7 +9,7 @@ from angebote.models import Angebot, Aufenthaltsstatus, Kategorie, Statuswechsel
 from angebote.resources import AngebotResource
 from buendnis.admin_base import ScopedAdmin, ScopedInlineMixin
 from buendnis.admin_import import GebundenerImportMixin
-from buendnis.io import lade_dataset, lies_upload
+from buendnis.uploads import lade_dataset, lies_upload
 
 
 class GeprueftesCSV(CSV):

@@ -26,9 +26,10 @@ from buendnis.generic import (
     ScopedMixin,
     ScopedUpdateView,
 )
-from buendnis.io import CONTENT_TYPES, ImportFlowView, dataset_response
+from buendnis.io import CONTENT_TYPES, dataset_response
 from buendnis.models import Buendnis, Kommune
 from buendnis.rules import KEIN_RECHT
+from buendnis.views_import import ImportFlowView
 
 EXPORT_FORMATE = ("xlsx", "csv")
 

@@ -2,14 +2,13 @@
 
 The template has one row per cell of the grid (labels for people, a technical key for the machine) and two
 control rows: the total of the target group and the version of the Meldung at download time (optimistic locking:
-a template filled in while somebody else saved is refused). The import runs through `buendnis.io.ImportFlowView`
-(dry run, confirmation, all or nothing); `MeldungImport` speaks the import-export result protocol it expects and
-writes through `services.bedarfsmeldung_speichern`, so an import obeys exactly the rules of the entry page.
+a template filled in while somebody else saved is refused). The import runs through
+`buendnis.views_import.ImportFlowView` (dry run, confirmation, all or nothing); `MeldungImport` speaks the
+import-export result protocol it expects, reads the counts with `buendnis.cells.parse_int` and writes through
+`services.bedarfsmeldung_speichern`, so an import obeys exactly the rules of the entry page.
 """
 
 from __future__ import annotations
-
-import re
 
 import tablib
 from django.core.exceptions import ValidationError
@@ -20,10 +19,10 @@ from import_export.results import Error, Result, RowResult
 from bedarf import raster as grid
 from bedarf import services
 from bedarf.models import Bedarfsmeldung, Dimension, Erhebung
+from buendnis import cells
 from buendnis.io import escape_dataset
 from buendnis.models import Kommune
 
-GANZZAHL = re.compile(r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+")
 SPALTE_SCHLUESSEL = "Schlüssel"
 SPALTE_ANZAHL = "Anzahl"
 SPALTEN = ["Bereich", "Merkmal", SPALTE_SCHLUESSEL, SPALTE_ANZAHL]
@@ -58,23 +57,6 @@ def vorlage(erhebung: Erhebung, kommune: Kommune) -> tablib.Dataset:
     return escape_dataset(daten)
 
 
-def _zahl(wert) -> int | None:
-    """A cell value as a non-negative integer, None if it is not one. Blank counts as 0."""
-    if wert is None or (isinstance(wert, str) and wert.strip() == ""):
-        return 0
-    if isinstance(wert, bool):
-        return None
-    if isinstance(wert, int):
-        return wert if wert >= 0 else None
-    if isinstance(wert, float):
-        return int(wert) if wert.is_integer() and wert >= 0 else None
-    text = str(wert).strip()
-    # Digits, optionally grouped by German thousands dots ("1.250"); "1.5" or "2.0" is not a count.
-    if GANZZAHL.fullmatch(text):
-        return int(text.replace(".", ""))
-    return None
-
-
 class MeldungImport:
     """Imports a filled-in template into one Kommune's Meldung for one open round (see module docstring)."""
 
@@ -103,7 +85,6 @@ class MeldungImport:
         gesehen: set = set()
         for nummer, zeile in enumerate(dataset.dict, 1):
             schluessel = str(zeile.get(SPALTE_SCHLUESSEL) or "").strip().lstrip("'")
-            anzahl = _zahl(zeile.get(SPALTE_ANZAHL))
             fehler = []
             key = tuple(schluessel.split(grid.SEP)) if schluessel not in (GESAMT, VERSION) else schluessel
             if key not in raster.zellen and key not in (GESAMT, VERSION):
@@ -112,9 +93,15 @@ class MeldungImport:
                 )
             elif key in gesehen:
                 fehler.append(_("Der Schlüssel „%(s)s“ kommt mehrfach vor.") % {"s": schluessel})
-            if anzahl is None:
-                fehler.append(_("„%(w)s“ ist keine ganze Zahl ab 0.") % {"w": zeile.get(SPALTE_ANZAHL)})
-            elif anzahl > grid.HOECHSTANZAHL and key != VERSION:
+            try:
+                # The version is only compared with the stored one: any number is read (and refused there).
+                anzahl = cells.parse_int(
+                    zeile.get(SPALTE_ANZAHL), maximum=None if key == VERSION else cells.INT_MAX
+                )
+            except ValueError as exc:
+                anzahl = None
+                fehler.append(str(exc))
+            if anzahl is not None and anzahl > grid.HOECHSTANZAHL and key != VERSION:
                 fehler.append(
                     _("%(w)s ist zu groß: höchstens %(max)s Personen je Zeile.")
                     % {"w": anzahl, "max": "999.999"}
@@ -130,13 +117,14 @@ class MeldungImport:
                 result.append_invalid_row(nummer, zeile, ValidationError({bezeichnung: fehler}))
                 continue
             gesehen.add(key)
+            # A blank count is 0 (the grid's default), a blank version too (so it cannot skip the check);
+            # only the total may stay unknown.
             if key == GESAMT:
-                blank = zeile.get(SPALTE_ANZAHL) in (None, "")
-                gesamt = None if blank else anzahl
+                gesamt = anzahl
             elif key == VERSION:
-                version = anzahl
+                version = anzahl or 0
             else:
-                werte[key] = anzahl
+                werte[key] = anzahl or 0
             result.append_row_result(RowResult())
         result.total_rows = dataset.height
         if result.invalid_rows:

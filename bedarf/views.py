@@ -28,10 +28,11 @@ from bedarf.models import (
 from bedarf.resources import MeldungImport, vorlage
 from bedarf.suppression import ZEICHEN
 from buendnis.generic import ActionView, ScopedCreateView, ScopedListView, ScopedUpdateView
-from buendnis.io import ImportFlowView, dataset_response, escape_dataset
+from buendnis.io import dataset_response, escape_dataset
 from buendnis.models import Kommune
 from buendnis.rules import KEIN_RECHT, require_perm
 from buendnis.versioning import StaleVersion
+from buendnis.views_import import ImportFlowView
 
 
 def _erhebung(request, pk, perm: str) -> Erhebung:

@@ -11,8 +11,8 @@ from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from buendnis.admin_import import GebundenerImportMixin
-from buendnis.io import lade_dataset, lies_upload
 from buendnis.models.base import sees_all_buendnisse
+from buendnis.uploads import lade_dataset, lies_upload
 
 
 def _scope_choices(field, request):

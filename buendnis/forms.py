@@ -207,3 +207,17 @@ class AufgabeAusBeschlussForm(forms.Form):
 AufgabenFormSet = formset_factory(
     AufgabeAusBeschlussForm, extra=3, max_num=20, absolute_max=20, validate_max=True
 )
+
+
+class ImportUploadForm(forms.Form):
+    """The file of a staff import page (`buendnis.views_import.ImportFlowView`); the checks are in `uploads`."""
+
+    datei = forms.FileField(
+        label=_("Datei (CSV oder XLSX, höchstens 5 MB, höchstens 10.000 Zeilen)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,21 +1,21 @@
 """Import/export of the funding app (django-import-export): indicator values of a distribution, applications and
-drawdowns, with German headers. Imports run through the services, so every rule of the pages applies per row;
-the shared flow in `buendnis.io` writes nothing when any row fails.
+drawdowns, with German headers. Cells are read by `buendnis.cells`; imports run through the services, so every
+rule of the pages applies per row; the shared flow (`buendnis.views_import`) writes nothing when any row fails.
 """
 
 from __future__ import annotations
 
-import datetime
-import numbers
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from buendnis.io import SafeExportMixin, pruefe_spalten
+from buendnis import cells
+from buendnis.io import SafeExportMixin
 from buendnis.models import Akteur, Buendnis, Kommune
 from buendnis.rules import KEIN_RECHT
+from buendnis.uploads import pruefe_spalten
 
 from . import services
 from .models import (
@@ -27,71 +27,6 @@ from .models import (
     Verteilung,
     Verteilungsanteil,
 )
-
-CENT = Decimal("0.01")
-ROEMISCH = {"I": "f1", "II": "f2", "III": "f3", "IV": "f4", "V": "f5", "VI": "f6"}
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return str(value)
-    return str(value).strip()
-
-
-def parse_zahl(value, *, stellen: int = 2) -> Decimal | None:
-    """A number from a cell: XLSX numbers as they are, text in German (1.234,56) or plain (1234.56) notation.
-    Never goes through binary floating point arithmetic; more decimal places than allowed are refused."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise ValueError(_("„%(wert)s“ ist keine Zahl.") % {"wert": value})
-    if isinstance(value, numbers.Number):
-        text = str(value)
-    else:
-        text = str(value).strip().replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-    if text == "":
-        return None
-    try:
-        zahl = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(_("„%(wert)s“ ist keine gültige Zahl.") % {"wert": str(value)[:40]}) from None
-    if not zahl.is_finite():
-        raise ValueError(_("„%(wert)s“ ist keine gültige Zahl.") % {"wert": str(value)[:40]})
-    quant = Decimal(1).scaleb(-stellen)
-    if zahl.adjusted() > 15:  # far beyond any amount or count the fields hold (and beyond exact quantizing)
-        raise ValueError(_("„%(wert)s“ ist zu groß.") % {"wert": str(value)[:40]})
-    if zahl != zahl.quantize(quant):
-        raise ValueError(
-            _("„%(wert)s“ hat mehr als %(n)d Nachkommastellen.") % {"wert": str(value)[:40], "n": stellen}
-        )
-    if zahl < 0:
-        raise ValueError(_("„%(wert)s“ darf nicht negativ sein.") % {"wert": str(value)[:40]})
-    return zahl.quantize(quant)
-
-
-def parse_datum(value) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(_("„%(wert)s“ ist kein gültiges Datum (TT.MM.JJJJ).") % {"wert": text[:40]})
-
-
-def parse_ganzzahl(value) -> int | None:
-    zahl = parse_zahl(value, stellen=0)
-    return None if zahl is None else int(zahl)
 
 
 class SpaltenMixin:
@@ -229,7 +164,7 @@ class IndikatorResource(SpaltenMixin, SafeExportMixin, resources.ModelResource):
         self.gesehen: dict[str, int] = {}
 
     def get_or_init_instance(self, instance_loader, row):
-        schluessel = _text(row.get("Kreisschlüssel")).zfill(5)
+        schluessel = cells.text(row.get("Kreisschlüssel")).zfill(5)
         buendnis = self.buendnisse.get(schluessel)
         if buendnis is None:
             raise ValidationError(
@@ -251,9 +186,9 @@ class IndikatorResource(SpaltenMixin, SafeExportMixin, resources.ModelResource):
     def import_instance(self, instance, row, **kwargs):
         errors: dict[str, str] = {}
         instance._indikator = self._lies(
-            row, "Indikatorwert", lambda v: parse_zahl(v, stellen=6), errors, True
+            row, "Indikatorwert", lambda v: cells.parse_decimal(v, places=6), errors, True
         )
-        instance._sockel = self._lies(row, "Sockelbetrag (EUR)", parse_zahl, errors)
+        instance._sockel = self._lies(row, "Sockelbetrag (EUR)", cells.parse_money, errors)
         if errors:
             raise ValidationError(errors)
 
@@ -414,12 +349,12 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
         self.akteure = {a.name.casefold(): a for a in Akteur.objects.filter(buendnis_id=user.buendnis_id)}
 
     def get_or_init_instance(self, instance_loader, row):
-        kennung = _text(row.get("ID"))
+        kennung = cells.text(row.get("ID"))
         if not kennung:
             return Foerderantrag(buendnis_id=self.user.buendnis_id), True
         try:
-            pk = int(parse_zahl(kennung, stellen=0))
-        except (ValueError, TypeError):
+            pk = cells.parse_int(kennung)
+        except ValueError:
             raise ValidationError({"ID": _("„%(id)s“ ist keine gültige ID.") % {"id": kennung}}) from None
         antrag = Foerderantrag.objects.visible_to(self.user).filter(pk=pk).first()
         if antrag is None:
@@ -439,7 +374,7 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
 
     def import_instance(self, instance, row, **kwargs):
         errors: dict[str, str] = {}
-        baustein_text = _text(row.get("Förderbaustein"))
+        baustein_text = cells.text(row.get("Förderbaustein"))
         baustein = self.bausteine.get(baustein_text.lower()) or self.bausteine.get(baustein_text.upper())
         baustein = baustein or self.bausteine.get(baustein_text.casefold())
         if baustein is None:
@@ -448,10 +383,10 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
             }
         else:
             instance.baustein = baustein
-        instance.titel = _text(row.get("Titel"))
+        instance.titel = cells.text(row.get("Titel"))
         if not instance.titel:
             errors["Titel"] = _("Pflichtangabe fehlt.")
-        kommune_text = _text(row.get("Kommune"))
+        kommune_text = cells.text(row.get("Kommune"))
         instance.kommune = None
         if not kommune_text and self.user.rolle == "kommune":
             # A Kommune applies for itself; an empty cell means its own Kommune.
@@ -468,7 +403,7 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
                 errors["Kommune"] = _("Die Kommune „%(k)s“ gehört nicht zu Ihrem Bündnis.") % {
                     "k": kommune_text
                 }
-        akteur_text = _text(row.get("Antragsteller (Akteur)"))
+        akteur_text = cells.text(row.get("Antragsteller (Akteur)"))
         instance.antragsteller_akteur = None
         if akteur_text:
             instance.antragsteller_akteur = self.akteure.get(akteur_text.casefold())
@@ -476,15 +411,19 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
                 errors["Antragsteller (Akteur)"] = _("Den Akteur „%(a)s“ gibt es in Ihrem Bündnis nicht.") % {
                     "a": akteur_text
                 }
-        instance.beginn = self._lies(row, "Beginn", parse_datum, errors, True)
-        instance.ende = self._lies(row, "Ende", parse_datum, errors, True)
-        instance.haushaltsjahr = self._lies(row, "Haushaltsjahr", parse_ganzzahl, errors, True)
-        instance.eigenanteil = self._lies(row, "Eigenanteil (EUR)", parse_zahl, errors) or Decimal("0.00")
-        instance.drittmittel = self._lies(row, "Drittmittel (EUR)", parse_zahl, errors) or Decimal("0.00")
-        instance.teilnehmende_geplant = self._lies(row, "geplante Teilnehmende", parse_ganzzahl, errors) or 0
+        instance.beginn = self._lies(row, "Beginn", cells.parse_date, errors, True)
+        instance.ende = self._lies(row, "Ende", cells.parse_date, errors, True)
+        instance.haushaltsjahr = self._lies(row, "Haushaltsjahr", cells.parse_int, errors, True)
+        instance.eigenanteil = self._lies(row, "Eigenanteil (EUR)", cells.parse_money, errors) or Decimal(
+            "0.00"
+        )
+        instance.drittmittel = self._lies(row, "Drittmittel (EUR)", cells.parse_money, errors) or Decimal(
+            "0.00"
+        )
+        instance.teilnehmende_geplant = self._lies(row, "geplante Teilnehmende", cells.parse_int, errors) or 0
         instance._kostenplan = []
         for kategorie, header in KOSTEN_SPALTEN:
-            betrag = self._lies(row, header, parse_zahl, errors)
+            betrag = self._lies(row, header, cells.parse_money, errors)
             if betrag:
                 instance._kostenplan.append(
                     services.KostenpositionDaten(kategorie, str(Kostenkategorie(kategorie).label), betrag)
@@ -562,7 +501,7 @@ class MittelabrufResource(SpaltenMixin, SafeExportMixin, resources.ModelResource
 
     def get_or_init_instance(self, instance_loader, row):
         errors: dict[str, str] = {}
-        pk = self._lies(row, "Antrag-ID", parse_ganzzahl, errors, True)
+        pk = self._lies(row, "Antrag-ID", cells.parse_int, errors, True)
         if errors:
             raise ValidationError(errors)
         antrag = Foerderantrag.objects.visible_to(self.user).filter(pk=pk).first()
@@ -577,10 +516,12 @@ class MittelabrufResource(SpaltenMixin, SafeExportMixin, resources.ModelResource
 
     def import_instance(self, instance, row, **kwargs):
         errors: dict[str, str] = {}
-        instance.datum = self._lies(row, "Abrufdatum", parse_datum, errors, True)
-        instance.betrag = self._lies(row, "Betrag (EUR)", parse_zahl, errors, True)
-        instance.einheiten = self._lies(row, "nachgewiesene Einheiten", parse_zahl, errors)
-        instance.bemerkung = _text(row.get("Bemerkung"))[:300]
+        instance.datum = self._lies(row, "Abrufdatum", cells.parse_date, errors, True)
+        instance.betrag = self._lies(row, "Betrag (EUR)", cells.parse_money, errors, True)
+        instance.einheiten = self._lies(
+            row, "nachgewiesene Einheiten", lambda v: cells.parse_decimal(v, places=2), errors
+        )
+        instance.bemerkung = cells.text(row.get("Bemerkung"))[:300]
         if errors:
             raise ValidationError(errors)
 

@@ -24,9 +24,10 @@ from buendnis.generic import (
     ScopedMixin,
     ScopedUpdateView,
 )
-from buendnis.io import CONTENT_TYPES, ImportFlowView, dataset_response, export_response
+from buendnis.io import CONTENT_TYPES, dataset_response, export_response
 from buendnis.models import Buendnis
 from buendnis.rules import KEIN_RECHT, is_kommune, require_perm
+from buendnis.views_import import ImportFlowView
 
 from . import filters, forms, resources, selectors, services
 from .models import (

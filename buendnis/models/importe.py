@@ -24,7 +24,7 @@ class ImportvorgangQuerySet(models.QuerySet):
 class Importvorgang(models.Model):
     """An uploaded import file between its dry run and the confirmation; kept afterwards as an audit entry.
 
-    Staff import pages (`buendnis.io.ImportFlowView`) and admin imports (`buendnis.admin_import`) keep the pending
+    Staff import pages (`buendnis.views_import.ImportFlowView`) and admin imports (`buendnis.admin_import`) keep the pending
     file here, bound to the person who uploaded it; the confirm step only ever reads a Vorgang of request.user."""
 
     class Status(models.TextChoices):

@@ -204,30 +204,3 @@ def test_kommune_cannot_confirm_an_import_of_another_user(scenario, erhebung):
     other = scenario.client("kommune_a2")
     assert other.post(url, {"bestaetigen": "1", "vorgang": vorgang.pk}).status_code == 404
     assert not Bedarfsmeldung.objects.exists()
-
-
-@pytest.mark.parametrize(
-    "wert, zahl",
-    [
-        ("12", 12),
-        (" 7 ", 7),
-        ("1.250", 1250),
-        (12.0, 12),
-        ("", 0),
-        (None, 0),
-        ("1.5", None),
-        ("2.0", None),
-        ("2,0", None),
-        ("²", None),
-        ("١٢", None),
-        ("12.00", None),
-        (-3, None),
-        (2.5, None),
-        (True, None),
-        (float("nan"), None),
-    ],
-)
-def test_a_count_in_the_file_is_read_strictly(wert, zahl):
-    from bedarf.resources import _zahl
-
-    assert _zahl(wert) == zahl

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export import fields, resources, widgets
 
-from buendnis.io import SafeExportMixin, escape_formula, pruefe_upload
+from buendnis.io import SafeExportMixin, escape_formula
 from buendnis.models import Kommune
+from buendnis.uploads import pruefe_upload
 
 
 def upload(name, content: bytes):
@@ -148,7 +149,7 @@ def test_xlsx_formula_without_stored_result_is_refused_not_read_as_empty(db):
     import openpyxl
     from django.core.exceptions import ValidationError as _VE
 
-    from buendnis.io import lade_dataset
+    from buendnis.uploads import lade_dataset
 
     def xlsx(zeile):
         wb = openpyxl.Workbook()

@@ -201,7 +201,8 @@ def _fehlertext(response) -> str:
     [
         # Absurd numbers get a German message naming the value, not a technical exception.
         (";I;X;Aheim;01.03.2020;30.11.2020;2020;1e999999;0;1", "„1e999999“ ist zu groß"),
-        (";I;X;Aheim;01.03.2020;30.11.2020;2020;100;0;1e999999", "„1e999999“ ist zu groß"),
+        # A whole number is written in digits (buendnis.cells): no exponent, whatever its size.
+        (";I;X;Aheim;01.03.2020;30.11.2020;2020;100;0;1e999999", "„1e999999“ ist keine ganze Zahl"),
         (";I;X;Aheim;01.03.2020;30.11.2020;2020;NaN;0;1", "„NaN“ ist keine gültige Zahl"),
         # Refusals of the model name the column of the file.
         (

@@ -3,7 +3,7 @@
 The admin import's confirm step used to read the file named in the hidden field `import_file_name` from the
 server's temp directory and delete it afterwards, even when the import was refused. Now the pending file is an
 `Importvorgang` of the uploader; a foreign, used or made-up name is refused with a German message and touches
-nothing. The staff import pages (buendnis.io.ImportFlowView) take the Vorgang of request.user only as well.
+nothing. The staff import pages (buendnis.views_import.ImportFlowView) take the Vorgang of request.user only as well.
 """
 
 from __future__ import annotations

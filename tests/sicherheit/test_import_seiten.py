@@ -1,5 +1,5 @@
 """Hostile import files through the real import pages (staff pages and the admin): each gets a clear German
-message and changes nothing: no row, no stored upload (buendnis.io checks are unit-tested in tests/buendnis)."""
+message and changes nothing: no row, no stored upload (buendnis.uploads checks are unit-tested in tests/buendnis)."""
 
 from __future__ import annotations
 

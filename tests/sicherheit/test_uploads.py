@@ -1,5 +1,5 @@
 """Uploads are limited in size and type: agreement documents (services.dokument_hochladen) and import files
-(buendnis.io.pruefe_upload). Refused files write nothing and get a German message."""
+(buendnis.uploads.pruefe_upload). Refused files write nothing and get a German message."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from buendnis import services
-from buendnis.io import pruefe_upload
 from buendnis.models import Vereinbarungsdokument
+from buendnis.uploads import pruefe_upload
 from tests.factories import VereinbarungFactory
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -95,7 +95,7 @@ def test_documents_are_downloaded_as_attachment_never_rendered(scenario, vereinb
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-# Import files (buendnis.io) ----------------------------------------------------------------------------------
+# Import files (buendnis.uploads) -----------------------------------------------------------------------------
 
 
 def xlsx_bytes(mutate=None) -> bytes:
