@@ -7,9 +7,12 @@ checked by the service (`angebote.services.TRANSITIONS`), which refuses with a G
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import rules
 
 from angebote.models import Angebot, AngebotStatus
+from buendnis.models import Kommune
 from buendnis.rules import (
     has_buendnis,
     is_auswertung,
@@ -31,20 +34,34 @@ def _angebot_of(obj) -> Angebot | None:
     return getattr(obj, "angebot", None)
 
 
+def kommune_owns(kommune_id: int | None, *, angebot: Angebot, kommunen: Iterable[Kommune]) -> bool:
+    """The one rule of ownership: an offer belongs to a Kommune when it runs only there, or kreisweit with a
+    Träger from there. `kommunen` are the offer's places, stored or about to be saved."""
+    if not kommune_id:
+        return False
+    if angebot.kreisweit:
+        return angebot.traeger_id is not None and angebot.traeger.kommune_id == kommune_id
+    return {k.pk for k in kommunen} == {kommune_id}
+
+
+def may_enter_angebot(user, *, angebot: Angebot, kommunen: Iterable[Kommune]) -> bool:
+    """Whether the user may save this offer with these places (form and import alike): the staff of a Kommune
+    only an offer of their own Kommune, every other role that may add offers any offer of its Bündnis."""
+    if is_superuser(user) or not is_kommune(user):
+        return True
+    return kommune_owns(user.kommune_id, angebot=angebot, kommunen=kommunen)
+
+
 @rules.predicate
 def is_own_kommune_angebot(user, obj) -> bool:
-    """The offer belongs to the user's Kommune: runs only there, or kreisweit with a Träger from there."""
+    """The stored offer belongs to the user's Kommune (`kommune_owns`)."""
     angebot = _angebot_of(obj)
     if angebot is None:
         return bool(user.kommune_id)
-    if not user.kommune_id or angebot.buendnis_id != user.buendnis_id:
+    if angebot.buendnis_id != user.buendnis_id:
         return False
-    if angebot.kreisweit:
-        return angebot.traeger.kommune_id == user.kommune_id
-    if angebot.pk is None:
-        return False
-    kommune_ids = {k.pk for k in angebot.kommunen.all()}
-    return kommune_ids == {user.kommune_id}
+    kommunen = angebot.kommunen.all() if angebot.pk is not None else ()
+    return kommune_owns(user.kommune_id, angebot=angebot, kommunen=kommunen)
 
 
 @rules.predicate
@@ -132,4 +149,4 @@ for _model in ("kategorie", "aufenthaltsstatus"):
 # Admin index of the app.
 rules.add_perm("angebote", is_superuser | is_koordination | is_land)
 
-__all__ = ["is_own_kommune_angebot", "reads_angebot", "same_buendnis"]
+__all__ = ["is_own_kommune_angebot", "kommune_owns", "may_enter_angebot", "reads_angebot", "same_buendnis"]

@@ -6,11 +6,13 @@ German message listing what changed in between; nothing is silently overwritten.
 
 from __future__ import annotations
 
+import copy
 import secrets
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
@@ -25,12 +27,13 @@ from angebote.models import (
     Zugang,
     ZugangArt,
 )
-from buendnis.choices import Rolle
+from angebote.rules import may_enter_angebot
+from buendnis.bulk import Tabelle
+from buendnis.cells import fold
 from buendnis.models import Kommune, User
 from buendnis.rules import require_perm
 from buendnis.versioning import Changes, bump, check_version, lock
 from buendnis.workflow import Transition, TransitionTable
-
 
 S = AngebotStatus
 # The review workflow: which step leads from which states to which state, and who may take it.
@@ -204,20 +207,19 @@ def neue_kennung() -> str:
 
 
 def pruefe_zustaendigkeit(*, angebot: Angebot, kommunen: list[Kommune], by: User) -> None:
-    """A Kommune enters only offers of its own Kommune (kreisweit: only with a Träger from its Kommune)."""
-    if by.is_superuser or by.rolle != Rolle.KOMMUNE:
+    """A Kommune enters only offers of its own Kommune (kreisweit: only with a Träger from its Kommune); the
+    rule is `angebote.rules.may_enter_angebot`."""
+    if may_enter_angebot(by, angebot=angebot, kommunen=kommunen):
         return
     if angebot.kreisweit:
-        if angebot.traeger.kommune_id != by.kommune_id:
-            raise ValidationError(
-                {
-                    "traeger": _(
-                        "Kreisweite Angebote kann Ihre Kommune nur für Träger aus der eigenen Kommune eintragen."
-                    )
-                }
-            )
-    elif {k.pk for k in kommunen} != {by.kommune_id}:
-        raise ValidationError({"kommunen": _("Sie können nur Angebote Ihrer eigenen Kommune eintragen.")})
+        raise ValidationError(
+            {
+                "traeger": _(
+                    "Kreisweite Angebote kann Ihre Kommune nur für Träger aus der eigenen Kommune eintragen."
+                )
+            }
+        )
+    raise ValidationError({"kommunen": _("Sie können nur Angebote Ihrer eigenen Kommune eintragen.")})
 
 
 def _pruefe_ort(*, angebot: Angebot, kommunen: list[Kommune]) -> None:
@@ -393,3 +395,415 @@ def angebot_update(
         angebot.anschlussangebote.set(anschlussangebote)
     _speichere_zugaenge(angebot, list(zugaenge))
     return angebot
+
+
+# Import of many offers at once ------------------------------------------------------------------------------------
+
+# Lookups with an IN list are split into chunks of this size: old SQLite builds allow only 999 bound parameters.
+IN_LISTE_MAX = 900
+BATCH = 1000
+# Fields an import row may change (the workflow fields never come from a file).
+IMPORT_FELDER = [
+    "titel",
+    "beschreibung",
+    "traeger",
+    "kreisweit",
+    "adresse",
+    "kategorie",
+    "foerderbaustein",
+    "finanzierung",
+    "alter_von",
+    "alter_bis",
+    "deutsch_voraussetzung",
+    "deutsch_ziel",
+    "plaetze",
+    "freie_plaetze",
+    "beginn",
+    "ende",
+    "laufend",
+    "stunden_pro_woche",
+    "kosten",
+    "kinderbetreuung",
+    "ansprechperson",
+    "version",
+    "updated_at",
+]
+ZUGANG_FELDER = ("angebot_id", "status_id", "art", "bedingung", "oeffnung_moeglich", "oeffnung_hinweis")
+# Foreign keys an import row fills from lookups of the user's Bündnis, so they need no existence query.
+GELADENE_FKS = {"buendnis", "traeger", "kategorie", "ansprechperson", "erstellt_von", "pruefung_durch"}
+
+
+def _chunks(werte: list, groesse: int = IN_LISTE_MAX):
+    for i in range(0, len(werte), groesse):
+        yield werte[i : i + groesse]
+
+
+@dataclass
+class AngebotZeile:
+    """One row of an offer import: the offer with the row's values (a copy of the stored offer, or a new
+    draft), its Kommunen, its Anschlussangebote by Kennung and its access per residence status."""
+
+    angebot: Angebot
+    original: Angebot | None = None
+    kommunen: list[Kommune] = field(default_factory=list)
+    anschluss: list[str] = field(default_factory=list)
+    zugaenge: list[ZugangDaten] = field(default_factory=list)
+    geprueft: bool = False
+
+
+def _zugaenge_gleich(angebot: Angebot, zugaenge: list[ZugangDaten]) -> bool:
+    bestehend = {z.status_id: z for z in angebot.zugaenge.all()}
+    for daten in zugaenge:
+        z = bestehend.get(daten.status.pk)
+        if not daten.art:
+            if z is not None:
+                return False
+            continue
+        if z is None or (z.art, z.bedingung, z.oeffnung_moeglich, z.oeffnung_hinweis) != (
+            daten.art,
+            daten.bedingung if daten.art == ZugangArt.EINGESCHRAENKT else "",
+            daten.oeffnung_moeglich,
+            daten.oeffnung_hinweis,
+        ):
+            return False
+    return True
+
+
+class AngeboteImport:
+    """Entering and updating many offers at once ("Angebote importieren", the template's rows).
+
+    Each row gets the checks `angebot_create` / `angebot_update` apply one by one: the right to change the
+    stored offer in its status, the Kommune's ownership (`angebote.rules.may_enter_angebot`) and the places
+    (`_pruefe_ort`), Anschlussangebote of the same Bündnis that the user may see, no new offer with the title
+    and Träger of a stored one, the model validation. The checked rows are then written together, each with its history
+    rows as the single-row services leave them (bulk statements, COPY for the access rows on PostgreSQL), so
+    10,000 rows take seconds, not minutes.
+
+    Use: `zeile(kennung)` per row, fill in the row's values, `pruefen(zeile)` (raises `ValidationError` keyed
+    by field), `vormerken(zeile)`; at the end `schreiben()`, inside the caller's transaction. With `sperren` the
+    offers the file updates stay locked from loading to writing.
+    """
+
+    def __init__(self, *, by: User, kennungen: Iterable[str], sperren: bool) -> None:
+        require_perm(by, "angebote.import_angebot")
+        if not by.buendnis_id:
+            raise ValidationError(_("Importieren kann nur, wer einem Bündnis zugeordnet ist."))
+        self.by = by
+        self.buendnis_id = by.buendnis_id
+        # The Kennungen of the file: an Anschlussangebot may name an offer of a later row.
+        self.datei_kennungen = {k for k in kennungen if k}
+        self.bestehend: dict[str, int] = {}
+        self.titel_traeger: dict[tuple[str, int], str] = {}
+        for pk, kennung, titel, traeger_id in Angebot.objects.filter(
+            buendnis_id=self.buendnis_id
+        ).values_list("pk", "kennung", "titel", "traeger_id"):
+            self.bestehend[kennung] = pk
+            self.titel_traeger[(fold(titel), traeger_id)] = kennung
+        # The offers the file updates, with what comparing and the permission rules need, in a few queries.
+        treffer = sorted({self.bestehend[k] for k in self.datei_kennungen if k in self.bestehend})
+        self.geladen: dict[str, Angebot] = {}
+        self.editierbar: set[int] = set()
+        for teil in _chunks(treffer):
+            laden = (
+                Angebot.objects.filter(pk__in=teil)
+                .select_related("traeger")
+                .prefetch_related("kommunen", "zugaenge", "anschlussangebote")
+            )
+            if sperren:
+                laden = laden.select_for_update(of=("self",))
+            self.geladen.update((a.kennung, a) for a in laden)
+            self.editierbar.update(
+                Angebot.objects.editable_by(by).filter(pk__in=teil).values_list("pk", flat=True)
+            )
+        # Anschlussangebote name only offers the user may see (as in the form); links to others stay as they are.
+        self.sichtbar = set(
+            Angebot.objects.visible_to(by)
+            .filter(buendnis_id=self.buendnis_id)
+            .values_list("kennung", flat=True)
+        )
+        self.neu: list[AngebotZeile] = []
+        self.geaendert: list[AngebotZeile] = []
+
+    def zeile(self, kennung: str) -> AngebotZeile:
+        """The row writing the offer with this Kennung: an update of the stored offer, which must be one the
+        user may edit, or a new draft."""
+        pk = self.bestehend.get(kennung)
+        if pk is None:
+            return AngebotZeile(angebot=Angebot(buendnis_id=self.buendnis_id, kennung=kennung))
+        if pk not in self.editierbar or kennung not in self.geladen:
+            raise ValidationError(
+                {
+                    "kennung": _(
+                        "Das Angebot „%(k)s“ gehört zu einer anderen Kommune; Sie dürfen es nicht ändern."
+                    )
+                    % {"k": kennung}
+                }
+            )
+        original = self.geladen[kennung]
+        # A shallow copy is enough: rows only set plain fields; the related rows stay the original's.
+        return AngebotZeile(angebot=copy.copy(original), original=original)
+
+    def _sichtbare_anschluesse(self, angebot: Angebot) -> set[str]:
+        return {a.kennung for a in angebot.anschlussangebote.all() if a.kennung in self.sichtbar}
+
+    def unveraendert(self, zeile: AngebotZeile) -> bool:
+        """Whether the row leaves its stored offer as it is (such a row is skipped and needs no right)."""
+        original = zeile.original
+        if original is None:
+            return False
+        angebot = zeile.angebot
+        return (
+            all(
+                getattr(angebot, f.attname) == getattr(original, f.attname)
+                for f in Angebot._meta.concrete_fields
+                if f.name not in ("updated_at", "created_at", "version")
+            )
+            and {k.pk for k in zeile.kommunen} == {k.pk for k in original.kommunen.all()}
+            and set(zeile.anschluss) == self._sichtbare_anschluesse(original)
+            and _zugaenge_gleich(original, zeile.zugaenge)
+        )
+
+    def pruefen(self, zeile: AngebotZeile, *, ohne: Collection[str] = ()) -> None:
+        """Checks one row as the single-row services would; raises `ValidationError` keyed by field name.
+        `ohne`: fields the caller already found wrong (reading the file), left out here."""
+        angebot = zeile.angebot
+        fehler: dict[str, list[str]] = {}
+        if "kommunen" not in ohne and not (angebot.kreisweit and "traeger" in ohne):
+            try:
+                _pruefe_ort(angebot=angebot, kommunen=zeile.kommunen)
+            except ValidationError as exc:
+                for key, meldungen in exc.message_dict.items():
+                    fehler.setdefault(key, []).extend(meldungen)
+            else:
+                if not may_enter_angebot(self.by, angebot=angebot, kommunen=zeile.kommunen):
+                    fehler["kommunen"] = [self._fremd(zeile)]
+        if angebot.kennung in zeile.anschluss:
+            fehler["anschlussangebote"] = [_("Ein Angebot kann nicht sein eigenes Anschlussangebot sein.")]
+        else:
+            unbekannt = [
+                k for k in zeile.anschluss if k not in self.sichtbar and k not in self.datei_kennungen
+            ]
+            if unbekannt:
+                fehler["anschlussangebote"] = [
+                    _("Unbekannte Kennungen: %(k)s.") % {"k": ", ".join(unbekannt)}
+                ]
+        if zeile.original is None and not {"titel", "traeger"} & set(ohne) and angebot.titel:
+            andere = self.titel_traeger.get((fold(angebot.titel), angebot.traeger_id))
+            if andere and andere != angebot.kennung and andere in self.sichtbar:
+                fehler["titel"] = [
+                    _("Doppeltes Angebot: „%(t)s“ dieses Trägers gibt es schon unter der Kennung „%(k)s“.")
+                    % {"t": angebot.titel, "k": andere}
+                ]
+            elif andere and andere != angebot.kennung:
+                # A draft of another Kommune: refused too, without naming what the user may not see.
+                fehler["titel"] = [
+                    _(
+                        "Doppeltes Angebot: „%(t)s“ dieses Trägers gibt es im Bündnis schon (als Entwurf einer "
+                        "anderen Kommune)."
+                    )
+                    % {"t": angebot.titel}
+                ]
+        if zeile.original is not None and not self.by.has_perm("angebote.change_angebot", zeile.original):
+            fehler["kennung"] = [
+                _("Das Angebot „%(k)s“ ist im Status „%(s)s“ und kann von Ihnen nicht geändert werden.")
+                % {"k": angebot.kennung, "s": zeile.original.get_status_display()}
+            ]
+        try:
+            # Uniqueness of the Kennung is settled by the lookups above (an existing Kennung updates) and the
+            # check constraints are mirrored in `clean()`, so no row needs a query here.
+            angebot.full_clean(
+                exclude={*ohne, *fehler, *GELADENE_FKS}, validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            for key, meldungen in exc.message_dict.items():
+                fehler.setdefault(key, []).extend(meldungen)
+        if fehler:
+            raise ValidationError(fehler)
+        zeile.geprueft = not ohne
+
+    def _fremd(self, zeile: AngebotZeile) -> str:
+        if zeile.angebot.kreisweit:
+            return _(
+                "Zeile einer anderen Kommune: kreisweite Angebote dürfen Sie nur für Träger Ihrer Kommune importieren."
+            )
+        fremde = [k.name for k in zeile.kommunen if k.pk != self.by.kommune_id] or [
+            k.name for k in zeile.kommunen
+        ]
+        return _(
+            "Zeile einer anderen Kommune (%(k)s): Sie dürfen nur Angebote Ihrer eigenen Kommune importieren."
+        ) % {"k": ", ".join(fremde)}
+
+    def vormerken(self, zeile: AngebotZeile) -> None:
+        """Takes a checked row into the write: a new offer as a draft of the user, an update as the next
+        version of the stored offer (its workflow fields stay as they are)."""
+        if not zeile.geprueft:
+            raise ValueError(f"Import row {zeile.angebot.kennung} was not checked")
+        angebot = zeile.angebot
+        if zeile.original is None:
+            angebot.status = S.ENTWURF
+            angebot.version = 1
+            angebot.erstellt_von = self.by
+            self.neu.append(zeile)
+        else:
+            angebot.version = zeile.original.version + 1
+            self.geaendert.append(zeile)
+
+    def schreiben(self) -> None:
+        """Writes every row taken in: offers, Kommunen, access rows and Anschlussangebote, each with its history
+        rows. Refused (nothing written) when another session changed the offers in between."""
+        if not (self.neu or self.geaendert):
+            return
+        try:
+            with transaction.atomic():
+                self._schreiben()
+        except IntegrityError as exc:
+            raise ValidationError(
+                _(
+                    "Die Angebote wurden während des Imports von anderer Seite geändert. Es wurde nichts "
+                    "gespeichert; bitte laden Sie die Datei erneut hoch."
+                )
+            ) from exc
+
+    def _schreiben(self) -> None:
+        jetzt = timezone.now()
+        by = self.by
+        neu = [z.angebot for z in self.neu]
+        geaendert = [z.angebot for z in self.geaendert]
+        for angebot in neu:
+            angebot.created_at = angebot.updated_at = jetzt
+        for angebot in geaendert:
+            angebot.updated_at = jetzt  # bulk_update does not apply auto_now
+        history_id: dict[int, int] = {}
+        if neu:
+            angelegt = Angebot.objects.bulk_create(neu, batch_size=BATCH)
+            historie = Angebot.history.bulk_history_create(
+                angelegt, batch_size=BATCH, default_user=by, default_date=jetzt
+            )
+            history_id.update((a.pk, h.history_id) for a, h in zip(angelegt, historie, strict=True))
+        if geaendert:
+            Angebot.objects.bulk_update(geaendert, IMPORT_FELDER, batch_size=BATCH)
+            historie = Angebot.history.bulk_history_create(
+                geaendert, batch_size=BATCH, update=True, default_user=by, default_date=jetzt
+            )
+            history_id.update((a.pk, h.history_id) for a, h in zip(geaendert, historie, strict=True))
+
+        # Kommunen and Anschlussangebote: new offers get theirs; changed lists are replaced.
+        orte = Angebot.kommunen.through
+        orte_neu = [
+            *self.neu,
+            *(
+                z
+                for z in self.geaendert
+                if {k.pk for k in z.kommunen} != {k.pk for k in z.original.kommunen.all()}
+            ),
+        ]
+        for teil in _chunks([z.angebot.pk for z in orte_neu[len(self.neu) :]]):
+            orte.objects.filter(angebot_id__in=teil).delete()
+        orte.objects.bulk_create(
+            [
+                orte(angebot_id=z.angebot.pk, kommune_id=k.pk)
+                for z in orte_neu
+                for k in dict.fromkeys(z.kommunen)
+            ],
+            batch_size=BATCH,
+        )
+        benoetigt = sorted({k for z in (*self.neu, *self.geaendert) for k in z.anschluss})
+        pks: dict[str, int] = {}
+        for teil in _chunks(benoetigt):
+            pks.update(
+                Angebot.objects.filter(buendnis_id=self.buendnis_id, kennung__in=teil).values_list(
+                    "kennung", "pk"
+                )
+            )
+        kanten = Angebot.anschlussangebote.through
+        kanten_neu = [
+            *self.neu,
+            *(z for z in self.geaendert if set(z.anschluss) != self._sichtbare_anschluesse(z.original)),
+        ]
+        for teil in _chunks([z.angebot.pk for z in kanten_neu[len(self.neu) :]]):
+            kanten.objects.filter(from_angebot_id__in=teil).delete()
+        kanten.objects.bulk_create(
+            [
+                *(
+                    kanten(from_angebot_id=z.angebot.pk, to_angebot_id=pks[k])
+                    for z in kanten_neu
+                    for k in dict.fromkeys(z.anschluss)
+                    if k in pks
+                ),
+                # Links the user cannot see (set by the coordination to another Kommune's draft) are kept.
+                *(
+                    kanten(from_angebot_id=z.angebot.pk, to_angebot_id=x.pk)
+                    for z in kanten_neu[len(self.neu) :]
+                    for x in z.original.anschlussangebote.all()
+                    if x.kennung not in self.sichtbar
+                ),
+            ],
+            batch_size=BATCH,
+        )
+
+        # History of the m2m fields: each new history row lists the offer's Kommunen and Anschlussangebote.
+        for through, hist_name, spalte in (
+            (orte, "HistoricalAngebot_kommunen", "angebot_id"),
+            (kanten, "HistoricalAngebot_anschlussangebote", "from_angebot_id"),
+        ):
+            hist_model = Angebot._meta.apps.get_model("angebote", hist_name)
+            spalten = [f.attname for f in through._meta.concrete_fields]
+            hist_rows = []
+            for teil in _chunks(list(history_id)):
+                for row in through.objects.filter(**{f"{spalte}__in": teil}).values(*spalten):
+                    hist_rows.append(hist_model(history_id=history_id[row[spalte]], **row))
+            hist_model.objects.bulk_create(hist_rows, batch_size=BATCH)
+
+        self._schreibe_zugaenge(jetzt)
+
+    def _schreibe_zugaenge(self, jetzt) -> None:
+        """Access rows: created, changed or removed as the status columns of each written row say."""
+        anlegen: list[dict] = []  # plain rows for COPY: no model instance for the bulk of an import
+        aendern: list[Zugang] = []
+        loeschen: list[int] = []
+        for zeile in (*self.neu, *self.geaendert):
+            bestehend = {z.status_id: z for z in zeile.original.zugaenge.all()} if zeile.original else {}
+            for daten in zeile.zugaenge:
+                vorhanden = bestehend.get(daten.status.pk)
+                if not daten.art:
+                    if vorhanden is not None:
+                        loeschen.append(vorhanden.pk)
+                    continue
+                werte = (
+                    daten.art,
+                    daten.bedingung.strip(),
+                    daten.oeffnung_moeglich,
+                    daten.oeffnung_hinweis.strip(),
+                )
+                if vorhanden is None:
+                    anlegen.append(
+                        dict(zip(ZUGANG_FELDER, (zeile.angebot.pk, daten.status.pk, *werte), strict=True))
+                    )
+                elif (
+                    vorhanden.art,
+                    vorhanden.bedingung,
+                    vorhanden.oeffnung_moeglich,
+                    vorhanden.oeffnung_hinweis,
+                ) != werte:
+                    (
+                        vorhanden.art,
+                        vorhanden.bedingung,
+                        vorhanden.oeffnung_moeglich,
+                        vorhanden.oeffnung_hinweis,
+                    ) = werte
+                    aendern.append(vorhanden)
+        if anlegen:
+            # Ten access rows per offer: the bulk of an import. They go in with COPY (PostgreSQL), each with
+            # its creation history row.
+            Tabelle(Zugang).schreiben(anlegen, historie=None, user_id=self.by.pk, datum=jetzt)
+        if aendern:
+            Zugang.objects.bulk_update(
+                aendern, ["art", "bedingung", "oeffnung_moeglich", "oeffnung_hinweis"], batch_size=BATCH
+            )
+            Zugang.history.bulk_history_create(
+                aendern, batch_size=BATCH, update=True, default_user=self.by, default_date=jetzt
+            )
+        for teil in _chunks(loeschen):
+            # One by one through the ORM, so each removal leaves its history row.
+            for zugang in Zugang.objects.filter(pk__in=teil):
+                zugang.delete()

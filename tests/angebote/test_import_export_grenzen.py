@@ -104,6 +104,22 @@ def test_odd_numbers_get_a_german_row_message(scenario, kommune_client, aenderun
     assert stand() == vorher
 
 
+@pytest.mark.parametrize("kosten", ["12,345", 12.345])
+def test_an_amount_with_a_third_decimal_place_is_refused_naming_row_and_column(
+    scenario, kommune_client, kosten
+):
+    """Money is never rounded to the cent (buendnis.cells.parse_money): the row and the column are named."""
+    vorher = stand()
+    rows = _mit(1, **{"Kosten (EUR)": kosten})
+    for datei in (csv_datei(rows), xlsx_datei(rows)):
+        antwort = kommune_client.post(URL, {"datei": datei})
+        assert antwort.status_code == 400
+        assert antwort.context["fehler"] == [
+            {"zeile": 2, "meldungen": [f"Kosten (EUR): „{kosten}“ hat mehr als 2 Nachkommastellen."]}
+        ]
+        assert stand() == vorher
+
+
 def test_unknown_contact_person_is_a_row_error(scenario, kommune_client):
     antwort = kommune_client.post(URL, {"datei": csv_datei(_mit(0, Ansprechperson="Frau Niemand"))})
     assert antwort.status_code == 400
