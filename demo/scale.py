@@ -411,7 +411,7 @@ def build_angebote(
                                 "nach": nach,
                                 "kommentar": "",
                                 "durch_id": user_id,
-                                "am": _zeitpunkt(tag, 11, rng),
+                                "zeitpunkt": _zeitpunkt(tag, 11, rng),
                             }
                         )
                 historie = t_angebot.schreiben(angebote, historie="created_at", user_id=user_id)
@@ -424,7 +424,7 @@ def build_angebote(
                     [{**row, "history_id": hist_je_angebot[row["angebot_id"]]} for row in orte_rows]
                 )
                 t_zugang.schreiben(zugaenge, historie="_angelegt", user_id=user_id)
-                t_wechsel.schreiben(wechsel, historie="am", user_id=user_id)
+                t_wechsel.schreiben(wechsel, historie="zeitpunkt", user_id=user_id)
                 # Pathways: about a third of the offers lead on to an offer of a later Kategorie nearby.
                 kanten = []
                 for row in angebote:
