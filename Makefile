@@ -34,8 +34,13 @@ run: messages demo
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# One process per core, each with its own test database (pytest-xdist and pytest-django: in-memory SQLite, or
+# test_<name>_gw0, _gw1, ... on PostgreSQL). `--dist load` hands out tests in pytest-django's order, so each worker
+# still runs the transactional tests (whose flush empties the reference tables) after the others; loadfile would
+# not. TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 test: messages
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load
 
 test-browser: messages
 	$(PY) -m pytest -m browser tests/browser -p no:randomly

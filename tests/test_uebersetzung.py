@@ -21,8 +21,9 @@ def _offene_eintraege(po: str) -> list[str]:
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs gettext (xgettext)")
 def test_catalogue_covers_every_string_of_the_source(tmp_path, monkeypatch):
-    # A shadow project: links to the source folders and a copy of the catalogue, so the real one stays as it is
-    # (makemessages writes to the locale folder of the tree it walks).
+    # A shadow project: copies of the source folders and of the catalogue, so the real tree stays as it is
+    # (makemessages writes to the locale folder of the tree it walks, and a `<name>.py` beside every template
+    # while it reads it, which other test processes walking the source would see).
     projekt = tmp_path / "projekt"
     kopie = projekt / "locale" / "en" / "LC_MESSAGES"
     kopie.mkdir(parents=True)
@@ -31,9 +32,9 @@ def test_catalogue_covers_every_string_of_the_source(tmp_path, monkeypatch):
     for ordner in basis.iterdir():
         quelle = (ordner / "__init__.py").exists() or ordner.name == "templates"
         if ordner.is_dir() and quelle and ordner.name != "tests":
-            (projekt / ordner.name).symlink_to(ordner, target_is_directory=True)
+            shutil.copytree(ordner, projekt / ordner.name, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.chdir(projekt)
     monkeypatch.setattr(settings, "LOCALE_PATHS", [projekt / "locale"])
-    call_command("makemessages", locale=["en"], symlinks=True, verbosity=0)
+    call_command("makemessages", locale=["en"], verbosity=0)
     offen = _offene_eintraege((kopie / "django.po").read_text(encoding="utf-8"))
     assert offen == [], "untranslated: " + " | ".join(b.split("msgid", 1)[1][:120] for b in offen[:10])
