@@ -47,6 +47,7 @@ test-browser: messages
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff format --check .
 	@mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
