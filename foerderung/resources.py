@@ -14,7 +14,7 @@ from import_export import fields, resources
 from buendnis import cells
 from buendnis.io import SafeExportMixin
 from buendnis.models import Akteur, Buendnis, Kommune
-from buendnis.rules import KEIN_RECHT
+from buendnis.rules import KEIN_RECHT, is_kommune
 from buendnis.uploads import pruefe_spalten
 
 from . import services
@@ -388,12 +388,12 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
             errors["Titel"] = _("Pflichtangabe fehlt.")
         kommune_text = cells.text(row.get("Kommune"))
         instance.kommune = None
-        if not kommune_text and self.user.rolle == "kommune":
+        if not kommune_text and is_kommune(self.user):
             # A Kommune applies for itself; an empty cell means its own Kommune.
             kommune_text = self.user.kommune.name
         if (
             kommune_text
-            and self.user.rolle == "kommune"
+            and is_kommune(self.user)
             and kommune_text.casefold() != self.user.kommune.name.casefold()
         ):
             errors["Kommune"] = _("Sie können nur Anträge Ihrer eigenen Kommune importieren.")
