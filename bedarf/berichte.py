@@ -267,7 +267,8 @@ def zusatzblaetter(user, buendnis):
             def wert(w):
                 return w.zahl if not w.gesperrt else w.anzeige
 
-            u = selectors.ueberblick(user, e)
+            runde = selectors.runde_lesen(user, e)
+            u = selectors.ueberblick(user, e, runde=runde)
             titel = _("Zielgruppe nach Kommune und Aufenthaltsstatus")
             for ki, kommune in enumerate(u.kommunen):
                 for x, s in enumerate(u.status):
@@ -281,7 +282,7 @@ def zusatzblaetter(user, buendnis):
                     yield [*vorne, t, _("Bündnis"), label, wert(w)]
                 if summe is not None:
                     yield [*vorne, t, _("Bündnis"), _("insgesamt"), wert(summe)]
-            analyse = selectors.gap_analyse(user, e)
+            analyse = selectors.gap_analyse(user, e, runde=runde)
             for z in analyse.zeilen + analyse.summen:
                 ort = z.kommune.name if z.kommune else _("Bündnis")
                 yield [*vorne, _("Bedarf"), ort, z.kategorie.name, wert(z.bedarf)]

@@ -134,7 +134,9 @@ class _Runde:
         return suppression.offen(zahl) if roh else suppression.zeige(zahl, self.muster.gesperrt(key))
 
 
-def _runde(user: User, erhebung: Erhebung, eigene_roh: bool) -> _Runde:
+def runde_lesen(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> _Runde:
+    """A round's figures and stored pattern, read once for a page or export that shows several of its tables
+    (pass it as `runde=` to the selectors below)."""
     daten = sperrmuster.rundendaten(erhebung)
     muster = sperrmuster.lesen(daten)
     alle = list(Kommune.objects.filter(buendnis_id=erhebung.buendnis_id).order_by("name"))
@@ -153,9 +155,11 @@ def _runde(user: User, erhebung: Erhebung, eigene_roh: bool) -> _Runde:
     )
 
 
-def geschuetzter_bedarf(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> GeschuetzterBedarf:
+def geschuetzter_bedarf(
+    user: User, erhebung: Erhebung, *, eigene_roh: bool = False, runde: _Runde | None = None
+) -> GeschuetzterBedarf:
     """The protected need tables of a round, as the round's audited pattern shows them (`bedarf.sperrmuster`)."""
-    r = _runde(user, erhebung, eigene_roh)
+    r = runde or runde_lesen(user, erhebung, eigene_roh=eigene_roh)
     d = r.daten
     kats, status = d.kategorie_objekte, d.status_objekte
 
@@ -218,11 +222,13 @@ def geschuetzter_bedarf(user: User, erhebung: Erhebung, *, eigene_roh: bool = Fa
     )
 
 
-def gap_analyse(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> Lueckenanalyse:
+def gap_analyse(
+    user: User, erhebung: Erhebung, *, eigene_roh: bool = False, runde: _Runde | None = None
+) -> Lueckenanalyse:
     """Angebotslücken: per Kommune x Bedarfskategorie the persons with the need against the places in published
     offers of the matching categories that run in (or for) the Kommune and are open to their status; broken
     down by Aufenthaltsstatus; plus the Bündnis total. Largest gaps first. Seven queries."""
-    daten = geschuetzter_bedarf(user, erhebung, eigene_roh=eigene_roh)
+    daten = geschuetzter_bedarf(user, erhebung, eigene_roh=eigene_roh, runde=runde)
     p = plaetze_im_buendnis(erhebung.buendnis_id, erhebung.stichtag, [k.pk for k in daten.alle_kommunen])
     p_kks, p_ks, p_kk, p_k = p.kommune_kategorie_status, p.kategorie_status, p.kommune_kategorie, p.kategorie
     kat_ids = {bk.pk: [k.pk for k in bk.kategorien.all()] for bk in daten.kategorien}
@@ -405,11 +411,13 @@ class Ueberblick:
         return [(k, t.zellen[i], t.zeilensummen[i]) for i, k in enumerate(self.kommunen)]
 
 
-def ueberblick(user: User, erhebung: Erhebung, *, eigene_roh: bool = False) -> Ueberblick:
+def ueberblick(
+    user: User, erhebung: Erhebung, *, eigene_roh: bool = False, runde: _Runde | None = None
+) -> Ueberblick:
     """The target group of a round as the round's audited pattern shows it: Kommune x Aufenthaltsstatus with all
     totals, and the Bündnis figures by age band and gender, school qualification, German level, activity and the
     special groups."""
-    r = _runde(user, erhebung, eigene_roh)
+    r = runde or runde_lesen(user, erhebung, eigene_roh=eigene_roh)
     d = r.daten
     status = d.status_objekte
     Z = Dimension.ZIELGRUPPE

@@ -390,7 +390,8 @@ def export_dataset(user, erhebung: Erhebung) -> tablib.Dataset:
     def wert(w):
         return w.zahl if not w.gesperrt else w.anzeige
 
-    u = selectors.ueberblick(user, erhebung)
+    runde = selectors.runde_lesen(user, erhebung)
+    u = selectors.ueberblick(user, erhebung, runde=runde)
     titel = _("Zielgruppe nach Kommune und Aufenthaltsstatus")
     for i, k in enumerate(u.kommunen):
         for x, s in enumerate(u.status):
@@ -404,7 +405,7 @@ def export_dataset(user, erhebung: Erhebung) -> tablib.Dataset:
             daten.append([t, _("Bündnis"), label, wert(w)])
         if summe is not None:
             daten.append([t, _("Bündnis"), _("insgesamt"), wert(summe)])
-    analyse = selectors.gap_analyse(user, erhebung)
+    analyse = selectors.gap_analyse(user, erhebung, runde=runde)
     for z in analyse.zeilen + analyse.summen:
         ort = z.kommune.name if z.kommune else _("Bündnis")
         daten.append([_("Bedarf"), ort, z.kategorie.name, wert(z.bedarf)])
