@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus, Pruefergebnis, ZugangArt
 from angebote.services import ZugangDaten
-from buendnis.choices import Rolle
 from buendnis.generic import scope_form_querysets
 from buendnis.models import Kommune
+from buendnis.rules import is_kommune
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -79,7 +79,7 @@ class AngebotForm(forms.ModelForm):
             if self.instance.pk:
                 anschluss = anschluss.exclude(pk=self.instance.pk)
             self.fields["anschlussangebote"].queryset = anschluss.order_by("titel")
-        if user.rolle == Rolle.KOMMUNE and not user.is_superuser:
+        if is_kommune(user) and not user.is_superuser:
             self.fields["kommunen"].queryset = Kommune.objects.filter(pk=user.kommune_id)
         if self.instance.pk:
             # The version the user saw: a save based on an older one is refused (optimistic locking).

@@ -26,8 +26,8 @@ from angebote.models import (
     Zugang,
     ZugangArt,
 )
-from buendnis.choices import Rolle
 from buendnis.models import Kommune, User
+from buendnis.rules import is_kommune
 
 Zelle = tuple[int, int, int]  # (kommune_id, kategorie_id, status_id)
 
@@ -279,15 +279,15 @@ def dashboard(user: User, limit: int = 8) -> dict:
     """The catalogue panel of the dashboard; a fixed number of queries whatever the data size."""
     sichtbar = Angebot.objects.visible_to(user)
     daten: dict = {"zur_pruefung": [], "veraltet": [], "eigene": [], "anzahl_zur_pruefung": 0}
-    if user.is_superuser or user.rolle in (Rolle.KOORDINATION, Rolle.LAND):
+    if user.has_perm("angebote.view_pruefliste"):
         zur_pruefung = sichtbar.filter(status=AngebotStatus.ZUR_PRUEFUNG)
         daten["zur_pruefung"] = list(zur_pruefung.select_related("traeger").order_by("updated_at")[:limit])
         daten["anzahl_zur_pruefung"] = zur_pruefung.count()
-    pflege = Angebot.objects.editable_by(user) if user.rolle == Rolle.KOMMUNE else sichtbar
+    pflege = Angebot.objects.editable_by(user) if is_kommune(user) else sichtbar
     veraltet = pflege.veraltet()
     daten["veraltet"] = list(veraltet.select_related("traeger").order_by("bestaetigt_am", "titel")[:limit])
     daten["anzahl_veraltet"] = veraltet.count()
-    if user.rolle == Rolle.KOMMUNE:
+    if is_kommune(user):
         eigene = Angebot.objects.editable_by(user).exclude(status=AngebotStatus.ARCHIVIERT)
         daten["eigene"] = list(eigene.order_by("-updated_at")[:limit])
         daten["anzahl_eigene"] = eigene.count()

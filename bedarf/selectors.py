@@ -31,13 +31,13 @@ from bedarf.models import (
     MeldungStatus,
 )
 from bedarf.suppression import Wert
-from buendnis.choices import Rolle
 from buendnis.models import Kommune, User
+from buendnis.rules import acts_for_kommune, is_kommune, is_koordination
 
 
 def eigene_kommune_id(user: User, eigene_roh: bool = True) -> int | None:
     """The Kommune whose raw figures this viewer may see (only `kommune` users have one)."""
-    if eigene_roh and getattr(user, "rolle", "") == Rolle.KOMMUNE and user.kommune_id:
+    if eigene_roh and acts_for_kommune(user):
         return user.kommune_id
     return None
 
@@ -506,7 +506,7 @@ def lieferstand(erhebung: Erhebung) -> list[dict]:
 def dashboard(user: User) -> dict:
     """The needs panel: delivery status of the open round (koordination) or own entry status (kommune)."""
     daten: dict = {"erhebung": None}
-    if not user.buendnis_id or user.rolle not in (Rolle.KOORDINATION, Rolle.KOMMUNE):
+    if not user.buendnis_id or not (is_koordination(user) or is_kommune(user)):
         return daten
     erhebung = (
         Erhebung.objects.visible_to(user)
@@ -521,7 +521,7 @@ def dashboard(user: User) -> dict:
     daten["erhebung"] = erhebung
     if erhebung is None:
         return daten
-    if user.rolle == Rolle.KOORDINATION:
+    if is_koordination(user):
         daten["anzahl_kommunen"] = Kommune.objects.filter(buendnis_id=user.buendnis_id).count()
     else:
         daten["meldung"] = (

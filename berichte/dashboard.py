@@ -32,9 +32,9 @@ from django.utils.translation import gettext as _
 from berichte.models import Bericht, Exportauftrag
 from berichte.registry import registry
 from buendnis import inhalt as i
-from buendnis.choices import Rolle
 from buendnis.models import Buendnis, Kommune
 from buendnis.registry import Kontext, Spalten
+from buendnis.rules import is_auswertung, is_land
 
 logger = logging.getLogger(__name__)
 
@@ -89,9 +89,9 @@ def kennzahlen_berechnen(user) -> dict:
     }
     if user.buendnis_id:
         daten["diagramme"] = diagramme_buendnis(user, user.buendnis)
-        if user.rolle == Rolle.AUSWERTUNG or user.is_superuser:
+        if is_auswertung(user) or user.is_superuser:
             daten["kommunen_tabelle"], daten["kommunen_hinweise"] = kommunen_tabelle(user, user.buendnis)
-    elif user.rolle == Rolle.LAND or user.is_superuser:
+    elif is_land(user) or user.is_superuser:
         daten["buendnisse_tabelle"], daten["buendnisse_hinweise"] = buendnisse_tabelle(user)
         daten["diagramme"] = [
             d for teil in registry.dashboardteile() if teil.diagramme_alle for d in teil.diagramme_alle(user)

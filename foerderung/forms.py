@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buendnis.generic import ScopedModelForm
 from buendnis.models import Kommune
+from buendnis.rules import is_kommune
 
 from .models import (
     AntragStatus,
@@ -130,7 +131,7 @@ class FoerderantragForm(ScopedModelForm):
         self.helper.inputs = []
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-        if user.rolle == "kommune":
+        if is_kommune(user):
             # A Kommune applies for itself; the field is shown but fixed.
             self.fields["kommune"].disabled = True
             self.fields["kommune"].required = False
@@ -268,7 +269,7 @@ class TeilhabeStelleForm(ScopedModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["antrag"].queryset = self.fields["antrag"].queryset.filter(baustein__nummer="f6")
-        if user.rolle == "kommune":
+        if is_kommune(user):
             self.fields["kommune"].queryset = Kommune.objects.filter(pk=user.kommune_id)
 
 

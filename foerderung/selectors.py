@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from bedarf import audit, suppression
 from bedarf.suppression import Wert
-from buendnis.choices import Rolle
 from buendnis.models import Kommune, User
+from buendnis.rules import is_kommune, is_mitglied
 
 from .models import (
     BEANTRAGTE_STATUS,
@@ -290,9 +290,9 @@ def sieht_zahlen_roh(user: User, objekt: Foerderantrag | TeilhabeStelle) -> bool
     if user.buendnis_id is None or user.buendnis_id != objekt.buendnis_id:
         return False
     akteur_id = getattr(objekt, "antragsteller_akteur_id", None)
-    if user.rolle == Rolle.KOMMUNE:
+    if is_kommune(user):
         return bool(objekt.kommune_id) and user.kommune_id == objekt.kommune_id
-    if user.rolle == Rolle.MITGLIED:
+    if is_mitglied(user):
         return bool(akteur_id) and user.akteur_id == akteur_id
     return False
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from buendnis.models import Buendnis, BuendnisQuerySet, Kommune, SameBuendnisMixin, TimestampedModel
+from buendnis.models.base import sees_all_buendnisse
 
 from .antrag import BEWILLIGTE_STATUS, Foerderantrag
 from .programm import Foerderbaustein, Verteilung, eur, geld
@@ -20,7 +21,7 @@ from .programm import Foerderbaustein, Verteilung, eur, geld
 class BudgetQuerySet(BuendnisQuerySet):
     def editable_by(self, user):
         # Allocations come from the state; the Bündnis only reads them.
-        if getattr(user, "is_authenticated", False) and (user.is_superuser or user.rolle == "land"):
+        if sees_all_buendnisse(user):
             return self
         return self.none()
 
