@@ -264,44 +264,8 @@ def zusatzblaetter(user, buendnis):
         for e in runden:
             vorne = [e.titel, e.stichtag]
 
-            def wert(w):
-                return w.zahl if not w.gesperrt else w.anzeige
-
-            runde = selectors.runde_lesen(user, e)
-            u = selectors.ueberblick(user, e, runde=runde)
-            titel = _("Zielgruppe nach Kommune und Aufenthaltsstatus")
-            for ki, kommune in enumerate(u.kommunen):
-                for x, s in enumerate(u.status):
-                    yield [*vorne, titel, kommune.name, s.kurz, wert(u.zielgruppe.zellen[ki][x])]
-                yield [*vorne, titel, kommune.name, _("insgesamt"), wert(u.zielgruppe.zeilensummen[ki])]
-            for x, s in enumerate(u.status):
-                yield [*vorne, titel, _("Bündnis"), s.kurz, wert(u.zielgruppe.spaltensummen[x])]
-            yield [*vorne, titel, _("Bündnis"), _("insgesamt"), wert(u.zielgruppe.gesamt)]
-            for t, eintraege, summe in u.merkmale:
-                for label, w in eintraege:
-                    yield [*vorne, t, _("Bündnis"), label, wert(w)]
-                if summe is not None:
-                    yield [*vorne, t, _("Bündnis"), _("insgesamt"), wert(summe)]
-            analyse = selectors.gap_analyse(user, e, runde=runde)
-            for z in analyse.zeilen + analyse.summen:
-                ort = z.kommune.name if z.kommune else _("Bündnis")
-                yield [*vorne, _("Bedarf"), ort, z.kategorie.name, wert(z.bedarf)]
-                yield [*vorne, _("Plätze"), ort, z.kategorie.name, z.plaetze]
-                yield [
-                    *vorne,
-                    _("Lücke"),
-                    ort,
-                    z.kategorie.name,
-                    z.luecke if z.luecke is not None else ZEICHEN,
-                ]
-                for s in z.nach_status:
-                    yield [
-                        *vorne,
-                        _("Bedarf nach Aufenthaltsstatus"),
-                        ort,
-                        f"{z.kategorie.name}, {s.status.kurz}",
-                        wert(s.bedarf),
-                    ]
+            for zeile in selectors.auswertung_zeilen(user, e)[0]:
+                yield [*vorne, *zeile]
 
     doku = [
         (_("Erhebung"), _("Titel der Erhebungsrunde")),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from angebote.models import ZUGAENGLICH, Angebot, Aufenthaltsstatus
 from angebote.selectors import plaetze_im_buendnis
@@ -530,3 +531,47 @@ def dashboard(user: User) -> dict:
             .first()
         )
     return daten
+
+
+def auswertung_zeilen(user: User, erhebung: Erhebung) -> tuple[list[list], str]:
+    """The protected needs analysis of a round in long format, as it leaves the Kommune (CSV/XLSX export and the
+    Datenpaket): rows [table, row, column, value], numbers as numbers, a withheld figure as the symbol; and the
+    legend of the symbol."""
+    zeilen: list[list] = []
+
+    def wert(w: Wert):
+        return w.zahl if not w.gesperrt else w.anzeige
+
+    runde = runde_lesen(user, erhebung)
+    u = ueberblick(user, erhebung, runde=runde)
+    titel = _("Zielgruppe nach Kommune und Aufenthaltsstatus")
+    for i, k in enumerate(u.kommunen):
+        for x, s in enumerate(u.status):
+            zeilen.append([titel, k.name, s.kurz, wert(u.zielgruppe.zellen[i][x])])
+        zeilen.append([titel, k.name, _("insgesamt"), wert(u.zielgruppe.zeilensummen[i])])
+    for x, s in enumerate(u.status):
+        zeilen.append([titel, _("Bündnis"), s.kurz, wert(u.zielgruppe.spaltensummen[x])])
+    zeilen.append([titel, _("Bündnis"), _("insgesamt"), wert(u.zielgruppe.gesamt)])
+    for t, eintraege, summe in u.merkmale:
+        for label, w in eintraege:
+            zeilen.append([t, _("Bündnis"), label, wert(w)])
+        if summe is not None:
+            zeilen.append([t, _("Bündnis"), _("insgesamt"), wert(summe)])
+    analyse = gap_analyse(user, erhebung, runde=runde)
+    for z in analyse.zeilen + analyse.summen:
+        ort = z.kommune.name if z.kommune else _("Bündnis")
+        zeilen.append([_("Bedarf"), ort, z.kategorie.name, wert(z.bedarf)])
+        zeilen.append([_("Plätze"), ort, z.kategorie.name, z.plaetze])
+        zeilen.append(
+            [_("Lücke"), ort, z.kategorie.name, z.luecke if z.luecke is not None else suppression.ZEICHEN]
+        )
+        for s in z.nach_status:
+            zeilen.append(
+                [
+                    _("Bedarf nach Aufenthaltsstatus"),
+                    ort,
+                    f"{z.kategorie.name}, {s.status.kurz}",
+                    wert(s.bedarf),
+                ]
+            )
+    return zeilen, analyse.legende

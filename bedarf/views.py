@@ -26,7 +26,6 @@ from bedarf.models import (
     Geschlecht,
 )
 from bedarf.resources import MeldungImport, vorlage
-from bedarf.suppression import ZEICHEN
 from buendnis.generic import ActionView, ScopedCreateView, ScopedListView, ScopedUpdateView
 from buendnis.io import dataset_response, escape_dataset
 from buendnis.models import Kommune
@@ -387,40 +386,10 @@ def export_dataset(user, erhebung: Erhebung) -> tablib.Dataset:
         headers=[_("Tabelle"), _("Zeile"), _("Spalte"), _("Wert")], title=_("Bedarfsanalyse")[:31]
     )
 
-    def wert(w):
-        return w.zahl if not w.gesperrt else w.anzeige
-
-    runde = selectors.runde_lesen(user, erhebung)
-    u = selectors.ueberblick(user, erhebung, runde=runde)
-    titel = _("Zielgruppe nach Kommune und Aufenthaltsstatus")
-    for i, k in enumerate(u.kommunen):
-        for x, s in enumerate(u.status):
-            daten.append([titel, k.name, s.kurz, wert(u.zielgruppe.zellen[i][x])])
-        daten.append([titel, k.name, _("insgesamt"), wert(u.zielgruppe.zeilensummen[i])])
-    for x, s in enumerate(u.status):
-        daten.append([titel, _("Bündnis"), s.kurz, wert(u.zielgruppe.spaltensummen[x])])
-    daten.append([titel, _("Bündnis"), _("insgesamt"), wert(u.zielgruppe.gesamt)])
-    for t, eintraege, summe in u.merkmale:
-        for label, w in eintraege:
-            daten.append([t, _("Bündnis"), label, wert(w)])
-        if summe is not None:
-            daten.append([t, _("Bündnis"), _("insgesamt"), wert(summe)])
-    analyse = selectors.gap_analyse(user, erhebung, runde=runde)
-    for z in analyse.zeilen + analyse.summen:
-        ort = z.kommune.name if z.kommune else _("Bündnis")
-        daten.append([_("Bedarf"), ort, z.kategorie.name, wert(z.bedarf)])
-        daten.append([_("Plätze"), ort, z.kategorie.name, z.plaetze])
-        daten.append([_("Lücke"), ort, z.kategorie.name, z.luecke if z.luecke is not None else ZEICHEN])
-        for s in z.nach_status:
-            daten.append(
-                [
-                    _("Bedarf nach Aufenthaltsstatus"),
-                    ort,
-                    f"{z.kategorie.name}, {s.status.kurz}",
-                    wert(s.bedarf),
-                ]
-            )
-    daten.append([_("Hinweis"), "", "", analyse.legende])
+    zeilen, legende = selectors.auswertung_zeilen(user, erhebung)
+    for zeile in zeilen:
+        daten.append(zeile)
+    daten.append([_("Hinweis"), "", "", legende])
     return escape_dataset(daten)
 
 
