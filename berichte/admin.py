@@ -6,12 +6,32 @@ from buendnis.admin_base import ScopedAdmin
 
 @admin.register(Bericht)
 class BerichtAdmin(ScopedAdmin):
-    list_display = ["titel", "art", "buendnis", "zeitraum_von", "zeitraum_bis", "erstellt_von", "created_at"]
-    list_filter = ["art", "buendnis"]
+    list_display = [
+        "titel",
+        "art",
+        "buendnis",
+        "zeitraum_von",
+        "zeitraum_bis",
+        "status",
+        "erstellt_von",
+        "created_at",
+    ]
+    list_filter = ["art", "status", "buendnis"]
     list_select_related = ["buendnis", "erstellt_von"]
     search_fields = ["titel", "einleitung"]
     date_hierarchy = "created_at"
-    readonly_fields = ["inhalt", "erstellt_von", "datei_html", "datei_pdf", "datei_docx", "sitzung"]
+    # What the worker produced (content, files, status) is never edited by hand.
+    readonly_fields = [
+        "inhalt",
+        "erstellt_von",
+        "datei_html",
+        "datei_pdf",
+        "datei_docx",
+        "sitzung",
+        "status",
+        "fehler",
+        "fertig_am",
+    ]
     autocomplete_fields = ["buendnis"]
 
     def has_add_permission(self, request):

@@ -16,6 +16,15 @@ class BerichtArt(models.TextChoices):
     PROTOKOLL = "protokoll", _("Protokoll einer Sitzung")
 
 
+class ExportStatus(models.TextChoices):
+    """Where a job of the task worker stands: a background export or the files of a report."""
+
+    WARTEND = "wartend", _("wartet")
+    LAEUFT = "laeuft", _("läuft")
+    FERTIG = "fertig", _("fertig")
+    FEHLER = "fehler", _("fehlgeschlagen")
+
+
 class BerichtQuerySet(BuendnisQuerySet):
     def for_list(self):
         return self.select_related("buendnis", "erstellt_von", "sitzung")
@@ -61,6 +70,13 @@ class Bericht(TimestampedModel):
     datei_html = models.FileField(_("HTML-Datei"), upload_to=bericht_pfad, blank=True)
     datei_pdf = models.FileField(_("PDF-Datei"), upload_to=bericht_pfad, blank=True)
     datei_docx = models.FileField(_("DOCX-Datei"), upload_to=bericht_pfad, blank=True)
+    # A Sachstandsbericht is put together by the task worker (berichte.tasks.bericht_ausfuehren): the request
+    # only records what was asked for; content and files follow, or a failure the person can see and retry.
+    status = models.CharField(
+        _("Status"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.WARTEND
+    )
+    fehler = models.TextField(_("Fehlermeldung"), blank=True)
+    fertig_am = models.DateTimeField(_("fertig am"), null=True, blank=True)
 
     objects = BerichtQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["inhalt"])
@@ -82,15 +98,16 @@ class Bericht(TimestampedModel):
     def get_absolute_url(self):
         return reverse("berichte:bericht-detail", args=[self.pk])
 
+    @property
+    def fertig(self) -> bool:
+        return self.status == ExportStatus.FERTIG
+
+    @property
+    def in_arbeit(self) -> bool:
+        return self.status in (ExportStatus.WARTEND, ExportStatus.LAEUFT)
+
     def datei(self, fmt: str):
         return {"html": self.datei_html, "pdf": self.datei_pdf, "docx": self.datei_docx}.get(fmt)
-
-
-class ExportStatus(models.TextChoices):
-    WARTEND = "wartend", _("wartet")
-    LAEUFT = "laeuft", _("läuft")
-    FERTIG = "fertig", _("fertig")
-    FEHLER = "fehler", _("fehlgeschlagen")
 
 
 class ExportauftragQuerySet(models.QuerySet):

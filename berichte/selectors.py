@@ -24,6 +24,10 @@ def verfuegbare_abschnitte() -> list[Abschnittsart]:
     return registry.abschnittsarten()
 
 
+def sachstandsbericht_titel(buendnis) -> str:
+    return _("Sachstandsbericht %(buendnis)s") % {"buendnis": buendnis.name}
+
+
 def sachstandsbericht_inhalt(
     k: Kontext, *, abschnitte: list[str] | None = None, einleitung: str = ""
 ) -> dict:
@@ -37,7 +41,7 @@ def sachstandsbericht_inhalt(
             gewaehlt.append(section)
     return {
         "art": "sachstandsbericht",
-        "titel": _("Sachstandsbericht %(buendnis)s") % {"buendnis": k.buendnis.name},
+        "titel": sachstandsbericht_titel(k.buendnis),
         "untertitel": _("Berichtszeitraum %(von)s bis %(bis)s")
         % {"von": i.datum(k.von), "bis": i.datum(k.bis)},
         "stichtag": i.datum(k.stichtag),

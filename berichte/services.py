@@ -6,32 +6,19 @@ import datetime
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.text import slugify
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from berichte import exporte, selectors
-from berichte.models import Bericht, BerichtArt, Exportauftrag
+from berichte.models import Bericht, BerichtArt, Exportauftrag, ExportStatus
 from berichte.registry import registry
-from berichte.render_docx import render_docx
-from berichte.render_html import render_html
-from berichte.render_pdf import render_pdf
-from berichte.tasks import exportauftrag_ausfuehren
+from berichte.tasks import bericht_ausfuehren, exportauftrag_ausfuehren
 from buendnis.models import Buendnis
 from buendnis.rules import KEIN_RECHT
 
 logger = logging.getLogger(__name__)
 DATENPAKET = exporte.DATENPAKET
-
-
-def dateien_rendern(inhalt: dict) -> dict[str, bytes]:
-    """The three formats of one report structure."""
-    return {
-        "html": render_html(inhalt).encode("utf-8"),
-        "pdf": render_pdf(inhalt),
-        "docx": render_docx(inhalt),
-    }
 
 
 @transaction.atomic
@@ -45,48 +32,57 @@ def bericht_erzeugen(
     titel: str = "",
     by,
 ) -> Bericht:
-    """Generates the Sachstandsbericht of a Bündnis for a period and keeps it with its HTML, PDF and DOCX files."""
+    """Orders the Sachstandsbericht of a Bündnis for a period; the task worker puts it together.
+
+    The request checks and records what was asked for (status `wartend`); `berichte.tasks.bericht_ausfuehren`
+    gathers the content and renders the HTML, PDF and DOCX files outside the request. Returned is the report as
+    it stands after queueing (already finished where tasks run at once, as in the tests).
+    """
     if not by.has_perm("berichte.add_bericht", buendnis):
         raise PermissionDenied(_("Sie dürfen für dieses Bündnis keine Berichte erzeugen."))
     if von and bis and von > bis:
         raise ValidationError({"zeitraum_bis": _("Das Ende des Berichtszeitraums liegt vor seinem Beginn.")})
-    bekannte = {a.key for a in selectors.verfuegbare_abschnitte()}
+    bekannte = [a.key for a in selectors.verfuegbare_abschnitte()]
     if abschnitte is not None:
         unbekannt = [a for a in abschnitte if a not in bekannte]
         if unbekannt:
             raise ValidationError(_("Unbekannte Abschnitte: %(a)s") % {"a": ", ".join(unbekannt)})
         if not abschnitte:
             raise ValidationError(_("Bitte wählen Sie mindestens einen Abschnitt aus."))
-    kontext = selectors.Kontext(buendnis=buendnis, von=von, bis=bis, user=by)
-    inhalt = selectors.sachstandsbericht_inhalt(kontext, abschnitte=abschnitte, einleitung=einleitung)
-    titel = (titel or "").strip()
-    if titel:
-        # The chosen title heads the document and its files, not only the list of reports.
-        inhalt["titel"] = titel
     bericht = Bericht(
         buendnis=buendnis,
         art=BerichtArt.SACHSTANDSBERICHT,
-        titel=inhalt["titel"],
+        # The chosen title heads the document and its files, not only the list of reports.
+        titel=(titel or "").strip() or selectors.sachstandsbericht_titel(buendnis),
         zeitraum_von=von,
         zeitraum_bis=bis,
-        abschnitte=[a["key"] for a in inhalt["abschnitte"]],
+        abschnitte=[a for a in bekannte if abschnitte is None or a in abschnitte],
         einleitung=einleitung,
         erstellt_von=by,
+        status=ExportStatus.WARTEND,
     )
     bericht.full_clean(exclude=["inhalt", "datei_html", "datei_pdf", "datei_docx"])
-    dateien = dateien_rendern(inhalt)
-    bericht.inhalt = inhalt
     bericht.save()
-    _dateien_speichern(
-        bericht, dateien, f"sachstandsbericht-{slugify(buendnis.name)}-{von:%Y%m%d}-{bis:%Y%m%d}"
-    )
+    # Queued in the same transaction as the report: both are written, or neither.
+    bericht_ausfuehren.enqueue(bericht.pk)
+    bericht.refresh_from_db()
     return bericht
 
 
-def _dateien_speichern(bericht: Bericht, dateien: dict[str, bytes], stamm: str) -> None:
-    for fmt, inhalt in dateien.items():
-        bericht.datei(fmt).save(f"{stamm}.{fmt}", ContentFile(inhalt), save=False)
-    bericht.save(update_fields=["datei_html", "datei_pdf", "datei_docx"])
+@transaction.atomic
+def bericht_wiederholen(bericht: Bericht, *, by) -> Bericht:
+    """Queues a report whose generation failed once more, with what was asked for the first time."""
+    if not by.has_perm("berichte.add_bericht", bericht.buendnis):
+        raise PermissionDenied(_("Sie dürfen für dieses Bündnis keine Berichte erzeugen."))
+    gesperrt = Bericht.objects.select_for_update().get(pk=bericht.pk)
+    if gesperrt.status != ExportStatus.FEHLER:
+        raise ValidationError(_("Nur ein fehlgeschlagener Bericht kann erneut erzeugt werden."))
+    Bericht.objects.filter(pk=bericht.pk).update(
+        status=ExportStatus.WARTEND, fehler="", updated_at=timezone.now()
+    )
+    bericht_ausfuehren.enqueue(bericht.pk)
+    bericht.refresh_from_db()
+    return bericht
 
 
 # Background exports -----------------------------------------------------------------------------------------------

@@ -10,9 +10,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from berichte import exporte
-from berichte.models import Exportauftrag, ExportStatus
+from berichte import exporte, selectors
+from berichte.models import Bericht, Exportauftrag, ExportStatus
 from berichte.registry import registry
+from berichte.render_docx import render_docx
+from berichte.render_html import render_html
+from berichte.render_pdf import render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -84,5 +87,69 @@ def exportauftrag_ausfuehren(auftrag_id: int) -> None:
             status=ExportStatus.FEHLER,
             fehler=_("Der Export ist fehlgeschlagen (%(art)s). Bitte versuchen Sie es erneut.")
             % {"art": type(exc).__name__},
+        )
+        raise
+
+
+def dateien_rendern(inhalt: dict) -> dict[str, bytes]:
+    """The three formats of one report structure."""
+    return {
+        "html": render_html(inhalt).encode("utf-8"),
+        "pdf": render_pdf(inhalt),
+        "docx": render_docx(inhalt),
+    }
+
+
+@task()
+def bericht_ausfuehren(bericht_id: int) -> None:
+    """Puts together a queued Sachstandsbericht: its content, as the person who ordered it may see it, and files.
+
+    The content is gathered here, not in the request, so that the figures and the files are of one moment. A
+    failure ends in status `fehler` with a German message on the report (the person can start it again) and is
+    raised again for the worker's task result.
+    """
+    bericht = Bericht.objects.select_related("buendnis", "erstellt_von").get(pk=bericht_id)
+    if bericht.status not in (ExportStatus.WARTEND, ExportStatus.LAEUFT):
+        return  # finished or given up meanwhile; a second delivery of the task changes nothing
+    Bericht.objects.filter(pk=bericht.pk).update(status=ExportStatus.LAEUFT, updated_at=timezone.now())
+    try:
+        kontext = selectors.Kontext(
+            buendnis=bericht.buendnis,
+            von=bericht.zeitraum_von,
+            bis=bericht.zeitraum_bis,
+            user=bericht.erstellt_von,
+        )
+        inhalt = selectors.sachstandsbericht_inhalt(
+            kontext, abschnitte=bericht.abschnitte, einleitung=bericht.einleitung
+        )
+        inhalt["titel"] = bericht.titel
+        stamm = f"sachstandsbericht-{slugify(bericht.buendnis.name)}-{bericht.zeitraum_von:%Y%m%d}-{bericht.zeitraum_bis:%Y%m%d}"
+        for fmt, daten in dateien_rendern(inhalt).items():
+            bericht.datei(fmt).save(f"{stamm}.{fmt}", ContentFile(daten), save=False)
+        bericht.inhalt = inhalt
+        bericht.abschnitte = [a["key"] for a in inhalt["abschnitte"]]
+        bericht.status = ExportStatus.FERTIG
+        bericht.fehler = ""
+        bericht.fertig_am = timezone.now()
+        bericht.save(
+            update_fields=[
+                "inhalt",
+                "abschnitte",
+                "datei_html",
+                "datei_pdf",
+                "datei_docx",
+                "status",
+                "fehler",
+                "fertig_am",
+                "updated_at",
+            ]
+        )
+    except Exception as exc:  # noqa: BLE001 - the report records any failure for the person waiting
+        logger.exception("Report %s failed", bericht_id)
+        Bericht.objects.filter(pk=bericht.pk).update(
+            status=ExportStatus.FEHLER,
+            fehler=_("Der Bericht konnte nicht erzeugt werden (%(art)s). Bitte versuchen Sie es erneut.")
+            % {"art": type(exc).__name__},
+            updated_at=timezone.now(),
         )
         raise

@@ -17,7 +17,7 @@ from berichte import exporte, opendata, render_docx, render_html, render_pdf, se
 from berichte.forms import DatenpaketForm, SachstandsberichtForm
 from berichte.models import Bericht, Exportauftrag, ExportStatus
 from berichte.registry import registry
-from buendnis.generic import ScopedDetailView, ScopedListView
+from buendnis.generic import ActionView, ScopedDetailView, ScopedListView
 from buendnis.io import CONTENT_TYPES
 from buendnis.models import Buendnis, Sitzung
 from buendnis.rules import KEIN_RECHT
@@ -50,6 +50,7 @@ class BerichtListView(ScopedListView):
         (gettext_lazy("bis"), "zeitraum_bis"),
         (gettext_lazy("erstellt von"), "erstellt_von"),
         (gettext_lazy("erstellt am"), "created_at"),
+        (gettext_lazy("Status"), "get_status_display"),
     ]
 
     def get_context_data(self, **kwargs):
@@ -94,7 +95,13 @@ class BerichtCreateView(LoginRequiredMixin, FormView):
         except ValidationError as exc:
             form.add_error(None, exc.messages)
             return self.form_invalid(form)
-        messages.success(self.request, _("Der Bericht wurde erzeugt und gespeichert."))
+        if bericht.fertig:
+            messages.success(self.request, _("Der Bericht wurde erzeugt und gespeichert."))
+        else:
+            messages.info(
+                self.request,
+                _("Der Bericht wird im Hintergrund erzeugt. Diese Seite zeigt ihn, sobald er fertig ist."),
+            )
         return redirect(bericht)
 
 
@@ -113,7 +120,36 @@ class BerichtDetailView(ScopedDetailView):
         inhalt = self.object.inhalt or {}
         ctx["inhalt"] = inhalt
         ctx["diagramme"] = render_html.diagramme(inhalt)
+        ctx["kann_wiederholen"] = self.object.status == ExportStatus.FEHLER and self.request.user.has_perm(
+            "berichte.add_bericht", self.object
+        )
         return ctx
+
+
+@login_required
+@require_GET
+def bericht_status(request, pk: int):
+    """Where a report in the making stands, for its page to poll."""
+    bericht = get_object_or_404(Bericht.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("berichte.view_bericht", bericht):
+        _verweigert()
+    return JsonResponse(
+        {
+            "status": bericht.status,
+            "status_text": bericht.get_status_display(),
+            "fertig": bericht.fertig,
+            "fehler": bericht.fehler,
+        }
+    )
+
+
+class BerichtWiederholenView(ActionView):
+    """Start a failed report again (same period, sections and introduction)."""
+
+    model = Bericht
+    permission_required = "berichte.add_bericht"
+    service = services.bericht_wiederholen
+    success_message = gettext_lazy("Der Bericht wird erneut erzeugt.")
 
 
 @login_required

@@ -44,6 +44,7 @@ FUNCTION_VIEW_MODELS = {
     "foerderung:teilhabe-fallzahl": {"pk": TeilhabeStelle},
     "foerderung:idee-status": {"pk": Projektidee},
     "berichte:bericht-download": {"pk": Bericht},
+    "berichte:bericht-status": {"pk": Bericht},
     "berichte:protokoll": {"pk": Sitzung},
     "berichte:exportauftrag-detail": {"pk": Exportauftrag},
     "berichte:exportauftrag-status": {"pk": Exportauftrag},

@@ -1,4 +1,4 @@
-"""Removes old background export files and marks jobs whose worker died mid-export as failed."""
+"""Removes old background export files and marks jobs and reports whose worker died mid-way as failed."""
 
 import datetime
 
@@ -6,11 +6,11 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from berichte.models import Exportauftrag, ExportStatus
+from berichte.models import Bericht, Exportauftrag, ExportStatus
 
 
 class Command(BaseCommand):
-    help = "Löscht Exportdateien älter als --tage Tage und beendet hängende Exportaufträge."
+    help = "Löscht Exportdateien älter als --tage Tage und beendet hängende Exportaufträge und Berichte."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -28,6 +28,15 @@ class Command(BaseCommand):
         ).update(
             status=ExportStatus.FEHLER,
             fehler=_("Der Export wurde unterbrochen. Bitte starten Sie ihn erneut."),
+            updated_at=jetzt,
+        )
+        # Reports are kept; one that hangs fails visibly and can be started again from its page.
+        haengend += Bericht.objects.filter(
+            status__in=[ExportStatus.WARTEND, ExportStatus.LAEUFT],
+            updated_at__lt=jetzt - datetime.timedelta(hours=stunden),
+        ).update(
+            status=ExportStatus.FEHLER,
+            fehler=_("Die Erzeugung des Berichts wurde unterbrochen. Bitte starten Sie sie erneut."),
             updated_at=jetzt,
         )
         alt = Exportauftrag.objects.filter(created_at__lt=jetzt - datetime.timedelta(days=tage))
