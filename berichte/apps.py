@@ -13,6 +13,10 @@ class BerichteConfig(AppConfig):
     def ready(self):
         # Imported here: the module reads the models, which exist only once the app registry is ready.
         from berichte import dashboard
+        from buendnis import registry
+
+        # The lists of every app link their registered exports to this app's export view.
+        registry.register_exportansicht("berichte:export")
 
         # Cache invalidation of the dashboard figures, not domain logic: any write outdates them.
         for signal in (post_save, post_delete, m2m_changed):

@@ -246,6 +246,9 @@ _exporte: dict[str, ExportEintrag] = {}
 _abschnitte: dict[str, Abschnittsart] = {}
 _dashboardteile: dict[str, Dashboardteil] = {}
 _zusatzblaetter: dict[str, Zusatzblatt] = {}
+# The URL name of the view that runs a registered export (`<name> app_label model_name`), set by the app that
+# provides it; without one, lists show no export buttons.
+_exportansicht: list[str] = []
 
 
 def register_export(*eintraege: ExportEintrag) -> None:
@@ -265,6 +268,14 @@ def register_dashboard(*teile: Dashboardteil) -> None:
 
 def register_zusatzblatt(key: str, blaetter: Zusatzblatt) -> None:
     _zusatzblaetter[key] = blaetter
+
+
+def register_exportansicht(url_name: str) -> None:
+    _exportansicht[:] = [url_name]
+
+
+def exportansicht() -> str | None:
+    return _exportansicht[0] if _exportansicht else None
 
 
 def exporte() -> list[ExportEintrag]:

@@ -7,7 +7,6 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from berichte.dashboard import panel
-from berichte.registry import registry
 from berichte.render_pdf import FARBEN
 from buendnis.inhalt import diagramm_als_tabelle, euro, zahl
 
@@ -89,18 +88,3 @@ def berichte_dashboard(context):
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     return panel(user)
-
-
-@register.inclusion_tag("berichte/_export_links.html", takes_context=True)
-def export_links(context, app_label: str, model_name: str):
-    """Export buttons (XLSX, CSV, JSON) for a staff list: `{% export_links "buendnis" "aufgabe" %}`.
-
-    Shown only when the model is registered for export and the user may export it; the current filter query
-    string is not applied (exports cover the user's whole scope).
-    """
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    eintrag = registry.get(app_label, model_name)
-    if user is None or eintrag is None or not eintrag.darf(user):
-        return {"eintrag": None}
-    return {"eintrag": eintrag}

@@ -3,10 +3,33 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext
 
+from buendnis import registry
+
 register = template.Library()
+
+
+@register.inclusion_tag("includes/export_links.html", takes_context=True)
+def export_links(context, app_label: str, model_name: str):
+    """Export buttons (XLSX, CSV, JSON) for a staff list: `{% export_links "buendnis" "aufgabe" %}`.
+
+    Shown only when the model is registered for export, an app provides the export view and the user may export
+    it; the current filter query string is not applied (exports cover the user's whole scope).
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    eintrag = registry.export(f"{app_label}.{model_name}".lower())
+    ansicht = registry.exportansicht()
+    if user is None or eintrag is None or ansicht is None or not eintrag.darf(user):
+        return {"eintrag": None}
+    url = reverse(ansicht, args=[eintrag.app_label, eintrag.model_name])
+    return {
+        "eintrag": eintrag,
+        "formate": [(fmt.upper(), f"{url}?format={fmt}") for fmt in ("xlsx", "csv", "json")],
+    }
 
 
 @register.filter

@@ -224,7 +224,7 @@ def test_failed_job_records_german_message(scenario, daten, monkeypatch):
 def test_export_links_tag_respects_permission(scenario, rf):
     from django.template import Context, Template
 
-    template = Template('{% load berichte_tags %}{% export_links "buendnis" "aufgabe" %}')
+    template = Template('{% load buendnis_tags %}{% export_links "buendnis" "aufgabe" %}')
     for role, sichtbar in (("koordination", True), ("mitglied", False)):
         request = rf.get("/")
         request.user = scenario.users[role]
