@@ -22,23 +22,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, tage=7, stunden=2, **options):
         jetzt = timezone.now()
-        haengend = Exportauftrag.objects.filter(
-            status__in=[ExportStatus.WARTEND, ExportStatus.LAEUFT],
-            updated_at__lt=jetzt - datetime.timedelta(hours=stunden),
-        ).update(
-            status=ExportStatus.FEHLER,
-            fehler=_("Der Export wurde unterbrochen. Bitte starten Sie ihn erneut."),
-            updated_at=jetzt,
-        )
-        # Reports are kept; one that hangs fails visibly and can be started again from its page.
-        haengend += Bericht.objects.filter(
-            status__in=[ExportStatus.WARTEND, ExportStatus.LAEUFT],
-            updated_at__lt=jetzt - datetime.timedelta(hours=stunden),
-        ).update(
-            status=ExportStatus.FEHLER,
-            fehler=_("Die Erzeugung des Berichts wurde unterbrochen. Bitte starten Sie sie erneut."),
-            updated_at=jetzt,
-        )
+        haengend = 0
+        # Export jobs and reports (kept: one that hangs fails visibly and can be started again from its page).
+        for model, fehler in (
+            (Exportauftrag, _("Der Export wurde unterbrochen. Bitte starten Sie ihn erneut.")),
+            (Bericht, _("Die Erzeugung des Berichts wurde unterbrochen. Bitte starten Sie sie erneut.")),
+        ):
+            haengend += model.objects.filter(
+                status__in=[ExportStatus.WARTEND, ExportStatus.LAEUFT],
+                updated_at__lt=jetzt - datetime.timedelta(hours=stunden),
+            ).update(status=ExportStatus.FEHLER, fehler=fehler, updated_at=jetzt)
         alt = Exportauftrag.objects.filter(created_at__lt=jetzt - datetime.timedelta(days=tage))
         geloescht = 0
         for auftrag in alt.iterator(chunk_size=500):
