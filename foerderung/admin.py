@@ -11,8 +11,12 @@ from .models import (
     Budget,
     BudgetKommune,
     Foerderantrag,
+    Foerderaufruf,
     Foerderbaustein,
     Foerderprogramm,
+    Foerderregel,
+    Haushaltssicherung,
+    KommuneTeilnahme,
     Kostenposition,
     Mittelabruf,
     MonitoringMeldung,
@@ -22,6 +26,7 @@ from .models import (
     TeilhabeStelle,
     Verteilung,
     Verteilungsanteil,
+    Zuwendungsbescheid,
 )
 from .resources import FoerderantragResource, MittelabrufResource
 
@@ -264,3 +269,95 @@ class ProjektideeAdmin(ScopedAdmin):
     list_select_related = ["buendnis"]
     list_filter = ["status", "buendnis"]
     search_fields = ["titel", "skizze", "einreicher"]
+
+
+@admin.register(Foerderregel)
+class FoerderregelAdmin(GlobalAdmin):
+    """Rules are read here; the Land changes one as a new version on the Baustein's page (never in place), so
+    only superusers edit rows directly (data repairs, a rule for a new kind of cost)."""
+
+    list_display = [
+        "baustein",
+        "bezeichnung",
+        "kostenart",
+        "satz",
+        "foerderquote_prozent",
+        "foerderquote_haushaltssicherung_prozent",
+        "gueltig_ab",
+        "gueltig_bis",
+    ]
+    list_filter = ["baustein", "kostenart"]
+    list_select_related = ["baustein"]
+    search_fields = ["bezeichnung", "grundlage"]
+    filter_horizontal = ["zugelassene_status"]
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class NurLesenAdmin(ScopedAdmin):
+    """Decisions of the Land go through the staff pages (services that check the sums); here only superusers
+    may correct them, everyone else reads."""
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Zuwendungsbescheid)
+class ZuwendungsbescheidAdmin(NurLesenAdmin):
+    list_display = [
+        "bescheid_nummer",
+        "buendnis",
+        "baustein",
+        "jahr",
+        "betrag",
+        "bescheid_datum",
+        "erlassen_von",
+    ]
+    list_filter = ["jahr", "baustein", "buendnis"]
+    list_select_related = ["buendnis", "baustein", "erlassen_von"]
+    search_fields = ["bescheid_nummer", "buendnis__name", "grundlage"]
+    autocomplete_fields = ["buendnis", "erlassen_von"]
+    owner_field = None
+
+
+@admin.register(Foerderaufruf)
+class FoerderaufrufAdmin(NurLesenAdmin):
+    list_display = ["titel", "baustein", "einreichung_bis", "entscheidung_bis", "status", "volumen"]
+    list_filter = ["status", "baustein"]
+    list_select_related = ["baustein"]
+    search_fields = ["titel", "beschreibung"]
+    owner_field = None
+
+
+@admin.register(KommuneTeilnahme)
+class KommuneTeilnahmeAdmin(NurLesenAdmin):
+    """Joining "Gemeinsam klappt's" is recorded on the staff pages (teilnahme_speichern checks document and
+    dates); here superusers correct, everyone else reads."""
+
+    list_display = ["kommune", "buendnis", "interesse_bekundet_am", "beigetreten_am"]
+    list_filter = ["buendnis"]
+    list_select_related = ["kommune", "buendnis"]
+    search_fields = ["kommune__name", "bemerkung"]
+    autocomplete_fields = ["buendnis", "kommune"]
+
+
+@admin.register(Haushaltssicherung)
+class HaushaltssicherungAdmin(NurLesenAdmin):
+    list_display = ["kommune", "buendnis", "gueltig_ab", "gueltig_bis", "grundlage"]
+    list_filter = ["buendnis"]
+    list_select_related = ["kommune", "buendnis"]
+    search_fields = ["kommune__name", "grundlage"]
+    autocomplete_fields = ["buendnis", "kommune"]

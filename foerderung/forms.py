@@ -13,16 +13,21 @@ from buendnis.generic import ScopedModelForm
 from buendnis.models import Kommune
 from buendnis.rules import is_kommune
 
+from . import abrechnung
 from .models import (
     AntragStatus,
     Foerderantrag,
     Foerderbaustein,
     Foerderprogramm,
     Kostenkategorie,
+    Kostenposition,
     Projektidee,
     TeilhabeStelle,
     Verteilung,
 )
+from .models.programm import eur
+from .models.regel import AufrufStatus, Foerderaufruf, Kostenart
+from .services import NachweisPositionDaten
 
 DATUM = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -114,9 +119,9 @@ class FoerderantragForm(ScopedModelForm):
             "beginn",
             "ende",
             "haushaltsjahr",
-            "eigenanteil",
             "drittmittel",
             "teilnehmende_geplant",
+            "aufruf",
         ]
         widgets = {
             "beginn": DATUM,
@@ -131,6 +136,11 @@ class FoerderantragForm(ScopedModelForm):
         self.helper.inputs = []
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        # Innovationsfonds only: the Land's calls still open for concepts (the service checks the deadline).
+        offen = Foerderaufruf.objects.filter(status=AufrufStatus.OFFEN)
+        if self.instance.aufruf_id:
+            offen = offen | Foerderaufruf.objects.filter(pk=self.instance.aufruf_id)
+        self.fields["aufruf"].queryset = offen.select_related("baustein")
         if is_kommune(user):
             # A Kommune applies for itself; the field is shown but fixed.
             self.fields["kommune"].disabled = True
@@ -141,24 +151,67 @@ class FoerderantragForm(ScopedModelForm):
 
 
 class KostenpositionForm(forms.Form):
-    # The blank choice keeps an untouched extra row unchanged, so it is skipped.
-    kategorie = forms.ChoiceField(label=_("Kategorie"), choices=[("", "–"), *Kostenkategorie.choices])
+    """One cost line: its kind of cost picks the rule in force; a flat rate takes units (the amount, quota and
+    own share are computed by the rule), actual costs take the amount. A deviating rate only where the rule
+    allows it, with a reason."""
+
+    # The blank choices keep an untouched extra row unchanged, so it is skipped.
+    kostenart = forms.ChoiceField(label=_("Kostenart"), choices=[("", "–"), *Kostenart.choices])
+    kategorie = forms.ChoiceField(
+        label=_("Kategorie"), choices=[("", _("automatisch")), *Kostenkategorie.choices], required=False
+    )
     bezeichnung = forms.CharField(label=_("Bezeichnung"), max_length=200)
     einheiten = forms.DecimalField(
-        label=_("Einheiten"), max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False
+        label=_("Einheiten"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        help_text=_("Nur bei Pauschalen"),
     )
-    einheitssatz = geldfeld(_("Satz je Einheit (EUR)"), required=False)
-    betrag = geldfeld(_("Betrag (EUR)"), required=False, help_text=_("Leer = Einheiten × Satz"))
+    betrag = geldfeld(_("Betrag (EUR)"), required=False, help_text=_("Nur bei tatsächlichen Ausgaben"))
+    einheitssatz = geldfeld(
+        _("abweichender Satz (EUR)"),
+        required=False,
+        help_text=_("Leer = Satz der Förderregel; abweichend nur, wenn die Regel es zulässt"),
+    )
+    abweichung_begruendung = forms.CharField(label=_("Begründung der Abweichung"), required=False)
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("betrag") is None
-            and (cleaned.get("einheiten") is None or cleaned.get("einheitssatz") is None)
-            and not self.errors
-        ):
-            raise forms.ValidationError(_("Bitte geben Sie einen Betrag oder Einheiten und Satz an."))
+        kostenart = cleaned.get("kostenart")
+        if not kostenart or self.errors:
+            return cleaned
+        if kostenart == Kostenart.TATSAECHLICH:
+            if cleaned.get("betrag") is None:
+                raise forms.ValidationError(_("Bitte geben Sie den Betrag der tatsächlichen Ausgaben an."))
+            cleaned["einheiten"] = cleaned["einheitssatz"] = None
+            cleaned["abweichung_begruendung"] = ""
+        else:
+            if cleaned.get("einheiten") is None:
+                raise forms.ValidationError(_("Bitte geben Sie die Anzahl der Einheiten an."))
+            cleaned["betrag"] = None  # a flat rate's amount is units × rate, never typed
         return cleaned
+
+
+def kostenplan_initial(antrag) -> list[dict]:
+    """The stored cost plan as the formset's rows (a rate only where it deviates from the rule)."""
+    zeilen = []
+    for pos in antrag.kostenpositionen.select_related("regel"):
+        pauschale = pos.regel is not None and pos.regel.ist_pauschale
+        abweichend = pauschale and pos.einheitssatz != pos.regel.satz
+        zeilen.append(
+            {
+                "kostenart": pos.regel.kostenart if pos.regel else "",
+                "kategorie": pos.kategorie,
+                "bezeichnung": pos.bezeichnung,
+                "einheiten": pos.einheiten,
+                "betrag": None if pauschale else pos.betrag,
+                "einheitssatz": pos.einheitssatz if abweichend else None,
+                "abweichung_begruendung": pos.abweichung_begruendung if abweichend else "",
+            }
+        )
+    return zeilen
 
 
 KostenplanFormSet = forms.formset_factory(KostenpositionForm, extra=2, can_delete=True)
@@ -180,11 +233,14 @@ class BewilligungForm(HelperMixin, forms.Form):
     kommentar = forms.CharField(
         label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    ueberschreitung_begruendung = forms.CharField(
-        label=_("Begründung einer Budgetüberschreitung"),
+    grundlage = forms.CharField(
+        label=_("Grundlage der Entscheidung"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Nur ausfüllen, wenn die Bewilligung das Budget des Bündnisses bewusst überschreitet."),
+        max_length=300,
+        help_text=_(
+            "Leer lassen: die Zuwendungsbescheide des Landes bzw. die Entscheidung der Steuerungsgruppe werden "
+            "eingetragen."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -201,33 +257,96 @@ class AblehnungForm(HelperMixin, forms.Form):
         self._helper()
 
 
+class KostenpositionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        if abrechnung.ist_pauschale(obj):
+            return _("%(k)s: %(e)s %(einheit)s à %(s)s, Förderung %(f)s") % {
+                "k": obj.bezeichnung,
+                "e": abrechnung.einheiten_text(abrechnung.geplante_einheiten(obj)),
+                "einheit": abrechnung.einheit(obj),
+                "s": eur(obj.einheitssatz),
+                "f": eur(abrechnung.foerderung(obj)),
+            }
+        return _("%(k)s: tatsächliche Ausgaben, Förderung %(f)s") % {
+            "k": obj.bezeichnung,
+            "f": eur(abrechnung.foerderung(obj)),
+        }
+
+
+def _kostenplan_von(antrag):
+    if antrag is None:
+        return Kostenposition.objects.none()
+    return antrag.kostenpositionen.select_related("regel").order_by("kategorie", "pk")
+
+
 class MittelabrufForm(HelperMixin, forms.Form):
+    """A drawdown from one line of the approved cost plan: proven units for a flat rate (the amount is computed),
+    the amount for actual costs."""
+
     submit_label = _("Mittelabruf erfassen")
     datum = forms.DateField(label=_("Abrufdatum"), widget=DATUM)
-    betrag = geldfeld(_("Betrag (EUR)"))
+    kostenposition = KostenpositionChoiceField(
+        label=_("Kostenposition"), queryset=None, required=False, empty_label="–"
+    )
     einheiten = forms.DecimalField(
         label=_("nachgewiesene Einheiten"),
         max_digits=12,
         decimal_places=2,
-        min_value=Decimal("0"),
+        min_value=Decimal("0.01"),
         required=False,
+        help_text=_("Bei einer Pauschale: die nachgewiesenen Einheiten; der Betrag wird daraus berechnet."),
+    )
+    betrag = geldfeld(
+        _("Betrag (EUR)"),
+        required=False,
+        help_text=_("Nur bei tatsächlichen Ausgaben; bei einer Pauschale leer lassen."),
     )
     bemerkung = forms.CharField(label=_("Bemerkung"), max_length=300, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, antrag=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kostenposition"].queryset = _kostenplan_von(antrag)
         self._helper()
 
 
 class VerwendungsnachweisForm(HelperMixin, forms.Form):
+    """The proof of use: the narrative report and, per line of the approved cost plan, what was spent and, for
+    a flat rate, the units delivered (fields `ausgaben_<line>` and `einheiten_<line>`)."""
+
     submit_label = _("Verwendungsnachweis erfassen")
     eingereicht_am = forms.DateField(label=_("eingereicht am"), widget=DATUM)
     sachbericht = forms.CharField(label=_("Sachbericht"), widget=forms.Textarea(attrs={"rows": 4}))
-    ausgaben_ist = geldfeld(_("tatsächliche Ausgaben (EUR)"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, antrag=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kostenplan = list(_kostenplan_von(antrag))
+        for kosten in self.kostenplan:
+            if abrechnung.ist_pauschale(kosten):
+                self.fields[f"einheiten_{kosten.pk}"] = forms.DecimalField(
+                    label=_("%(k)s: erbrachte %(einheit)s (geplant %(e)s)")
+                    % {
+                        "k": kosten.bezeichnung,
+                        "einheit": abrechnung.einheit(kosten),
+                        "e": abrechnung.einheiten_text(abrechnung.geplante_einheiten(kosten)),
+                    },
+                    max_digits=12,
+                    decimal_places=2,
+                    min_value=Decimal("0"),
+                )
+            self.fields[f"ausgaben_{kosten.pk}"] = geldfeld(
+                _("%(k)s: Ausgaben (EUR, geplant %(b)s)") % {"k": kosten.bezeichnung, "b": eur(kosten.betrag)}
+            )
         self._helper()
+
+    def positionen(self) -> list[NachweisPositionDaten]:
+        return [
+            NachweisPositionDaten(
+                kostenposition=kosten,
+                ausgaben_ist=self.cleaned_data[f"ausgaben_{kosten.pk}"],
+                einheiten_ist=self.cleaned_data.get(f"einheiten_{kosten.pk}"),
+            )
+            for kosten in self.kostenplan
+        ]
 
 
 class MonitoringForm(StatusFelderMixin, HelperMixin, forms.Form):
@@ -245,11 +364,44 @@ class MonitoringForm(StatusFelderMixin, HelperMixin, forms.Form):
     )
     uebergang_ausbildung = forms.IntegerField(label=_("Übergang in Ausbildung"), min_value=0, initial=0)
     uebergang_arbeit = forms.IntegerField(label=_("Übergang in Arbeit"), min_value=0, initial=0)
+    # Optional, so a report from before issue 13 (without them) still goes through: missing means 0.
+    teilnehmende_frauen = forms.IntegerField(
+        label=_("davon Frauen (Teilnehmende)"),
+        min_value=0,
+        initial=0,
+        required=False,
+        help_text=_(
+            "Frauen unter den aktiven, vorzeitig ausgeschiedenen und erfolgreich beendeten Teilnehmenden."
+        ),
+    )
+    abschluss_hauptschule = forms.IntegerField(
+        label=_("Hauptschulabschluss erreicht"), min_value=0, initial=0, required=False
+    )
+    abschluss_fachoberschulreife = forms.IntegerField(
+        label=_("Fachoberschulreife erreicht"), min_value=0, initial=0, required=False
+    )
+    abschluss_beruf = forms.IntegerField(
+        label=_("Berufsabschluss erreicht"), min_value=0, initial=0, required=False
+    )
+
+    NEUE_FELDER = (
+        "teilnehmende_frauen",
+        "abschluss_hauptschule",
+        "abschluss_fachoberschulreife",
+        "abschluss_beruf",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._statusfelder(_("Teilnehmende"))
         self._helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        for feld in self.NEUE_FELDER:
+            if cleaned.get(feld) is None and feld not in self.errors:
+                cleaned[feld] = 0
+        return cleaned
 
 
 class TeilhabeStelleForm(ScopedModelForm):
@@ -262,15 +414,21 @@ class TeilhabeStelleForm(ScopedModelForm):
             "arbeitgeber",
             "besetzt_seit",
             "antrag",
-            "foerderquote_prozent",
         ]
         widgets = {"besetzt_seit": DATUM}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["antrag"].queryset = self.fields["antrag"].queryset.filter(baustein__nummer="f6")
+        # Empty Kommune = a position at the Kreis's Geschäftsführende Stelle, which only the coordination records.
+        self.fields["kommune"].empty_label = _("– Geschäftsführende Stelle (Kreis) –")
+        self.fields["kommune"].help_text = _(
+            "Nur Kommunen, die „Gemeinsam klappt’s“ beigetreten sind. Leer: Stelle beim Kreis."
+        )
         if is_kommune(user):
             self.fields["kommune"].queryset = Kommune.objects.filter(pk=user.kommune_id)
+            self.fields["kommune"].required = True
+            self.fields["kommune"].empty_label = None
 
 
 class FallzahlForm(StatusFelderMixin, HelperMixin, forms.Form):

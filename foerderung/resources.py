@@ -27,6 +27,7 @@ from .models import (
     Verteilung,
     Verteilungsanteil,
 )
+from .models.regel import Kostenart
 
 
 class SpaltenMixin:
@@ -218,7 +219,9 @@ KOSTEN_SPALTEN = [
 
 class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResource):
     """Applications with their cost plan summed per category. Import creates drafts (empty ID) or updates
-    drafts the user may edit (ID given); the cost plan of an updated draft is replaced by the file's sums."""
+    drafts the user may edit (ID given); the cost plan of an updated draft is replaced by the file's sums, each
+    an actual-cost line computed by the Baustein's rule (quota, own share) like on the page. The exported
+    "Eigenanteil" and "beantragt" columns are results and are not read back."""
 
     SPALTEN = [
         ("id", "ID"),
@@ -414,9 +417,8 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
         instance.beginn = self._lies(row, "Beginn", cells.parse_date, errors, True)
         instance.ende = self._lies(row, "Ende", cells.parse_date, errors, True)
         instance.haushaltsjahr = self._lies(row, "Haushaltsjahr", cells.parse_int, errors, True)
-        instance.eigenanteil = self._lies(row, "Eigenanteil (EUR)", cells.parse_money, errors) or Decimal(
-            "0.00"
-        )
+        # The own share is computed from the cost plan by the rules; an "Eigenanteil" column (as exported) is
+        # not read, so it cannot lower the own share.
         instance.drittmittel = self._lies(row, "Drittmittel (EUR)", cells.parse_money, errors) or Decimal(
             "0.00"
         )
@@ -426,7 +428,12 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
             betrag = self._lies(row, header, cells.parse_money, errors)
             if betrag:
                 instance._kostenplan.append(
-                    services.KostenpositionDaten(kategorie, str(Kostenkategorie(kategorie).label), betrag)
+                    services.KostenpositionDaten(
+                        kategorie,
+                        str(Kostenkategorie(kategorie).label),
+                        betrag,
+                        kostenart=Kostenart.TATSAECHLICH,
+                    )
                 )
         if errors:
             raise ValidationError(errors)
@@ -442,20 +449,26 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
 
 
 class MittelabrufResource(SpaltenMixin, SafeExportMixin, resources.ModelResource):
-    """Drawdowns. Import only adds new drawdowns (each checked against what remains approved, in file order)."""
+    """Drawdowns. Import only adds new drawdowns (each checked against what remains approved, in file order).
+
+    A row names the cost line (Kostenposition-ID): for a flat rate the proven units, a number (the amount is
+    computed and may be left empty), for actual costs the amount."""
 
     SPALTEN = [
         ("antrag_id", "Antrag-ID"),
         ("antrag", "Antrag"),
         ("kommune", "Kommune"),
         ("baustein", "Förderbaustein"),
+        ("kostenposition_id", "Kostenposition-ID"),
+        ("kostenposition", "Kostenposition"),
         ("datum", "Abrufdatum"),
         ("betrag", "Betrag (EUR)"),
         ("einheiten", "nachgewiesene Einheiten"),
         ("bemerkung", "Bemerkung"),
     ]
-    PFLICHT = ["Antrag-ID", "Abrufdatum", "Betrag (EUR)"]
+    PFLICHT = ["Antrag-ID", "Abrufdatum"]
     FELD_SPALTE = {
+        "kostenposition": "Kostenposition-ID",
         "betrag": "Betrag (EUR)",
         "datum": "Abrufdatum",
         "einheiten": "nachgewiesene Einheiten",
@@ -473,7 +486,12 @@ class MittelabrufResource(SpaltenMixin, SafeExportMixin, resources.ModelResource
     def get_queryset(self):
         if self.user is None:
             return Mittelabruf.objects.none()
-        return Mittelabruf.objects.visible_to(self.user).for_list().order_by("antrag_id", "datum", "pk")
+        return (
+            Mittelabruf.objects.visible_to(self.user)
+            .for_list()
+            .select_related("kostenposition")
+            .order_by("antrag_id", "datum", "pk")
+        )
 
     def dehydrate_antrag_id(self, m):
         return m.antrag_id
@@ -486,6 +504,12 @@ class MittelabrufResource(SpaltenMixin, SafeExportMixin, resources.ModelResource
 
     def dehydrate_baustein(self, m):
         return m.antrag.baustein.roemisch
+
+    def dehydrate_kostenposition_id(self, m):
+        return m.kostenposition_id
+
+    def dehydrate_kostenposition(self, m):
+        return m.kostenposition.bezeichnung if m.kostenposition_id else ""
 
     def dehydrate_datum(self, m):
         return m.datum
@@ -517,11 +541,19 @@ class MittelabrufResource(SpaltenMixin, SafeExportMixin, resources.ModelResource
     def import_instance(self, instance, row, **kwargs):
         errors: dict[str, str] = {}
         instance.datum = self._lies(row, "Abrufdatum", cells.parse_date, errors, True)
-        instance.betrag = self._lies(row, "Betrag (EUR)", cells.parse_money, errors, True)
+        instance.betrag = self._lies(row, "Betrag (EUR)", cells.parse_money, errors)
         instance.einheiten = self._lies(
             row, "nachgewiesene Einheiten", lambda v: cells.parse_decimal(v, places=2), errors
         )
         instance.bemerkung = cells.text(row.get("Bemerkung"))[:300]
+        position_id = self._lies(row, "Kostenposition-ID", cells.parse_int, errors)
+        if position_id is not None:
+            # The line is looked up inside the application only; the service checks it again under the lock.
+            instance.kostenposition = instance.antrag.kostenpositionen.filter(pk=position_id).first()
+            if instance.kostenposition is None:
+                errors["Kostenposition-ID"] = _(
+                    "Der Antrag %(a)s hat keine Kostenposition mit der ID %(id)s."
+                ) % {"a": instance.antrag_id, "id": position_id}
         if errors:
             raise ValidationError(errors)
 
@@ -529,6 +561,7 @@ class MittelabrufResource(SpaltenMixin, SafeExportMixin, resources.ModelResource
         try:
             services.mittelabruf_erfassen(
                 antrag=instance.antrag,
+                kostenposition=instance.kostenposition,
                 betrag=instance.betrag,
                 datum=instance.datum,
                 einheiten=instance.einheiten,

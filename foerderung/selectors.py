@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from bedarf import audit, suppression
 from bedarf.suppression import Wert
-from buendnis.models import Kommune, User
+from buendnis.choices import Baustein, Rolle
+from buendnis.models import Buendnis, Kommune, User
+from buendnis.models.base import sees_all_buendnisse
 from buendnis.rules import is_kommune, is_mitglied
 
 from .models import (
@@ -27,13 +29,17 @@ from .models import (
     AntragStatus,
     Budget,
     BudgetKommune,
+    Entscheider,
     Foerderantrag,
     Foerderbaustein,
+    Foerderregel,
     Mittelabruf,
     MonitoringMeldung,
     TeilhabeFallzahl,
     TeilhabeStelle,
+    Zuwendungsbescheid,
 )
+from .models.programm import auf_cent, eur
 
 NULL = Decimal("0.00")
 
@@ -46,36 +52,67 @@ def summe(feld: str, **filter_kwargs):
 
 @dataclass
 class Budgetzeile:
-    """One row of the budget overview; `verfuegbar` = allocated − approved, `offen` = approved − drawn."""
+    """One row of the budget overview (a Förderbaustein, Bündnis, Kommune or programme).
+
+    `zugewiesen`: the Land's allocation (`Budget`; for a Kommune the coordination's earmark); `bescheid`: what
+    the Land granted by Zuwendungsbescheid; `bewilligt`: what the Kreis passed on (approved applications);
+    `abgerufen`: drawn. For modules the Land decides itself (Innovationsfonds) each approval is allocation, grant
+    and approval at once. Every figure is a sum of rows, so the rows of any table add up to its total to the cent.
+    """
 
     bezeichnung: str
     objekt: object = None
     zugewiesen: Decimal = NULL
+    bescheid: Decimal = NULL
     beantragt: Decimal = NULL
     bewilligt: Decimal = NULL
     abgerufen: Decimal = NULL
+    # The volume of the Förderbaustein or programme over its whole run; only in the state's overall view.
+    volumen: Decimal | None = None
 
     @property
     def verfuegbar(self) -> Decimal:
+        """Allocated but not yet passed on."""
         return self.zugewiesen - self.bewilligt
+
+    @property
+    def weiterleitbar(self) -> Decimal:
+        """Granted by the Land and not yet passed on: what the Kreis may still approve."""
+        return self.bescheid - self.bewilligt
 
     @property
     def offen(self) -> Decimal:
         return self.bewilligt - self.abgerufen
 
+    @property
+    def nicht_verteilt(self) -> Decimal | None:
+        """Of the volume, what is not allocated to a Bündnis (None without a volume)."""
+        return None if self.volumen is None else self.volumen - self.zugewiesen
+
     def addiere(self, other: Budgetzeile) -> None:
         self.zugewiesen += other.zugewiesen
+        self.bescheid += other.bescheid
         self.beantragt += other.beantragt
         self.bewilligt += other.bewilligt
         self.abgerufen += other.abgerufen
+        if other.volumen is not None:
+            self.volumen = (self.volumen or NULL) + other.volumen
 
 
 @dataclass
 class Budgetuebersicht:
+    """The budget overview as one user may see it: per Förderbaustein always; per Bündnis for the state (never
+    broken down by the Kommunen of a Kreis); per Kommune for a Bündnis (a Kommune user: only its own row)."""
+
     jahr: int | None
     nach_baustein: list[Budgetzeile] = field(default_factory=list)
     nach_kommune: list[Budgetzeile] = field(default_factory=list)
+    nach_buendnis: list[Budgetzeile] = field(default_factory=list)
+    nach_programm: list[Budgetzeile] = field(default_factory=list)
     summe: Budgetzeile = field(default_factory=lambda: Budgetzeile(_("Summe")))
+    # The state's overall view (all Bündnisse, no filter): volumes are compared with the allocations.
+    gesamtsicht: bool = False
+    je_kommune: bool = True
 
     @property
     def summe_baustein(self) -> Budgetzeile:
@@ -85,6 +122,10 @@ class Budgetuebersicht:
     def summe_kommune(self) -> Budgetzeile:
         return _summenzeile(self.nach_kommune)
 
+    @property
+    def summe_buendnis(self) -> Budgetzeile:
+        return _summenzeile(self.nach_buendnis)
+
 
 def _summenzeile(zeilen: list[Budgetzeile]) -> Budgetzeile:
     summe = Budgetzeile(_("Summe"))
@@ -93,31 +134,67 @@ def _summenzeile(zeilen: list[Budgetzeile]) -> Budgetzeile:
     return summe
 
 
+def _land_entscheidet(bausteine: dict[int, Foerderbaustein]) -> set[int]:
+    """The Förderbausteine whose applications the Land decides (any rule version says so; without rules the
+    programme's default: the Innovationsfonds). One query."""
+    entscheider: dict[int, set[str]] = defaultdict(set)
+    for baustein_id, wer in Foerderregel.objects.values_list("baustein_id", "entscheidet").distinct():
+        entscheider[baustein_id].add(wer)
+    return {
+        pk
+        for pk, b in bausteine.items()
+        if Entscheider.LAND in entscheider.get(pk, ()) or (pk not in entscheider and b.nummer == Baustein.F5)
+    }
+
+
 def budgetuebersicht(user: User, jahr: int | None = None, buendnis_id: int | None = None) -> Budgetuebersicht:
-    """Funds allocated, requested, approved, drawn and remaining, per Förderbaustein and per Kommune.
+    """Funds allocated, granted by the Land, requested, passed on (approved), drawn and remaining, per
+    Förderbaustein, per Bündnis (the state's view) and per Kommune (a Bündnis's view), each aggregated in the
+    database.
 
     "beantragt" counts submitted applications that were not refused or withdrawn; "bewilligt" counts approved
     ones (including those past proof of use). Applications without a Kommune and budget not earmarked for a
-    Kommune appear in a "kreisweit" row, so both tables add up to the same totals to the cent. Five queries.
+    Kommune appear in a "kreisweit" row, so every table adds up to the same totals to the cent. The state (`land`)
+    gets Bündnisse, never the Kommunen of a Kreis; a Kommune user gets its own Kommune only (its earmarks and its
+    applications). At most nine queries, whatever the number of rows.
     """
+    # `user` may be None (a report rendered without a reader): the querysets then see nothing.
+    angemeldet = bool(getattr(user, "is_authenticated", False))
+    land_sicht = angemeldet and sees_all_buendnisse(user) and (user.rolle == Rolle.LAND or not buendnis_id)
+    nur_kommune = angemeldet and is_kommune(user) and user.kommune_id
     budgets = Budget.objects.visible_to(user)
+    kommune_budgets = BudgetKommune.objects.visible_to(user)
+    bescheide = Zuwendungsbescheid.objects.visible_to(user)
     antraege = Foerderantrag.objects.visible_to(user)
     abrufe = Mittelabruf.objects.visible_to(user)
-    kommune_budgets = BudgetKommune.objects.visible_to(user)
     if jahr:
         budgets = budgets.filter(jahr=jahr)
+        kommune_budgets = kommune_budgets.filter(budget__jahr=jahr)
+        bescheide = bescheide.filter(jahr=jahr)
         antraege = antraege.filter(haushaltsjahr=jahr)
         abrufe = abrufe.filter(antrag__haushaltsjahr=jahr)
-        kommune_budgets = kommune_budgets.filter(budget__jahr=jahr)
     if buendnis_id:
         budgets = budgets.filter(buendnis_id=buendnis_id)
+        kommune_budgets = kommune_budgets.filter(budget__buendnis_id=buendnis_id)
+        bescheide = bescheide.filter(buendnis_id=buendnis_id)
         antraege = antraege.filter(buendnis_id=buendnis_id)
         abrufe = abrufe.filter(antrag__buendnis_id=buendnis_id)
-        kommune_budgets = kommune_budgets.filter(budget__buendnis_id=buendnis_id)
+    if nur_kommune:
+        # A Kommune's share of the figures: its earmarks and its applications; the Kreis's notices are not its.
+        budgets = budgets.none()
+        bescheide = bescheide.none()
+        kommune_budgets = kommune_budgets.filter(kommune_id=user.kommune_id)
+        antraege = antraege.filter(kommune_id=user.kommune_id)
+        abrufe = abrufe.filter(antrag__kommune_id=user.kommune_id)
 
-    zugewiesen_b = dict(budgets.values_list("baustein").annotate(s=summe("betrag")).order_by())
+    bausteine = {b.pk: b for b in Foerderbaustein.objects.select_related("programm")}
+    land_bausteine = _land_entscheidet(bausteine)
+    budget_werte = list(budgets.values("baustein_id", "buendnis_id").annotate(s=summe("betrag")).order_by())
+    bescheid_werte = list(
+        bescheide.values("baustein_id", "buendnis_id").annotate(s=summe("betrag")).order_by()
+    )
     antrag_werte = list(
-        antraege.values("baustein_id", "kommune_id")
+        antraege.values("baustein_id", "buendnis_id", "kommune_id")
         .annotate(
             beantragt=summe("beantragt", status__in=BEANTRAGTE_STATUS),
             bewilligt=summe("bewilligt_betrag", status__in=BEWILLIGTE_STATUS),
@@ -125,40 +202,109 @@ def budgetuebersicht(user: User, jahr: int | None = None, buendnis_id: int | Non
         .order_by()
     )
     abruf_werte = list(
-        abrufe.values("antrag__baustein_id", "antrag__kommune_id").annotate(s=summe("betrag")).order_by()
+        abrufe.values("antrag__baustein_id", "antrag__buendnis_id", "antrag__kommune_id")
+        .annotate(s=summe("betrag"))
+        .order_by()
     )
-    zugewiesen_k = dict(kommune_budgets.values_list("kommune").annotate(s=summe("betrag")).order_by())
+    kommune_werte = (
+        []
+        if land_sicht
+        else list(
+            kommune_budgets.values("kommune_id", "budget__baustein_id").annotate(s=summe("betrag")).order_by()
+        )
+    )
 
-    bausteine = {b.pk: b for b in Foerderbaustein.objects.select_related("programm")}
-    nach_baustein = {
-        pk: Budgetzeile(str(b), b, zugewiesen=zugewiesen_b.get(pk, NULL)) for pk, b in bausteine.items()
-    }
-    kommune_ids = {w["kommune_id"] for w in antrag_werte} | {w["antrag__kommune_id"] for w in abruf_werte}
-    kommune_ids |= set(zugewiesen_k)
-    kommune_ids.discard(None)
-    kommunen = {k.pk: k for k in Kommune.objects.filter(pk__in=kommune_ids)} if kommune_ids else {}
-    nach_kommune = {
-        pk: Budgetzeile(k.name, k, zugewiesen=zugewiesen_k.get(pk, NULL)) for pk, k in kommunen.items()
-    }
-    kreisweit = Budgetzeile(_("kreisweit / nicht auf Kommunen aufgeteilt"), None)
-    kreisweit.zugewiesen = sum(zugewiesen_b.values(), NULL) - sum(zugewiesen_k.values(), NULL)
-
+    # SQLite sums decimals with binary floating point; back to whole cents (a no-op on PostgreSQL).
+    for w in (*budget_werte, *bescheid_werte, *abruf_werte, *kommune_werte):
+        w["s"] = auf_cent(w["s"])
     for w in antrag_werte:
-        zeile_b = nach_baustein[w["baustein_id"]]
-        zeile_k = nach_kommune.get(w["kommune_id"], kreisweit)
-        for zeile in (zeile_b, zeile_k):
+        w["beantragt"], w["bewilligt"] = auf_cent(w["beantragt"]), auf_cent(w["bewilligt"])
+
+    nach_baustein = {pk: Budgetzeile(str(b), b) for pk, b in bausteine.items()}
+    buendnis_ids = {w["buendnis_id"] for w in (*budget_werte, *bescheid_werte, *antrag_werte)}
+    buendnis_ids |= {w["antrag__buendnis_id"] for w in abruf_werte}
+    nach_buendnis: dict[int, Budgetzeile] = {}
+    if land_sicht and buendnis_ids:
+        nach_buendnis = {
+            b.pk: Budgetzeile(b.name, b)
+            for b in Buendnis.objects.filter(pk__in=buendnis_ids).only("pk", "name")
+        }
+    kommune_ids = set()
+    if not land_sicht:
+        kommune_ids = {w["kommune_id"] for w in antrag_werte} | {w["antrag__kommune_id"] for w in abruf_werte}
+        kommune_ids |= {w["kommune_id"] for w in kommune_werte}
+        kommune_ids.discard(None)
+    nach_kommune = (
+        {k.pk: Budgetzeile(k.name, k) for k in Kommune.objects.filter(pk__in=kommune_ids).only("pk", "name")}
+        if kommune_ids
+        else {}
+    )
+    kreisweit = Budgetzeile(_("kreisweit / nicht auf Kommunen aufgeteilt"), None)
+
+    def zeilen(baustein_id, buendnis_id, kommune_id=None, *, kommune: bool = True):
+        out = [nach_baustein[baustein_id]]
+        if buendnis_id in nach_buendnis:
+            out.append(nach_buendnis[buendnis_id])
+        if kommune and not land_sicht:
+            out.append(nach_kommune.get(kommune_id, kreisweit))
+        return out
+
+    for w in budget_werte:
+        for zeile in zeilen(w["baustein_id"], w["buendnis_id"], kommune=False):
+            zeile.zugewiesen += w["s"]
+        if not land_sicht:
+            kreisweit.zugewiesen += w["s"]
+    for w in kommune_werte:
+        # An earmark moves part of the Bündnis budget from the kreisweit row to the Kommune's row; for a Kommune
+        # user it is the whole allocation it sees.
+        nach_kommune[w["kommune_id"]].zugewiesen += w["s"]
+        if nur_kommune:
+            nach_baustein[w["budget__baustein_id"]].zugewiesen += w["s"]
+        else:
+            kreisweit.zugewiesen -= w["s"]
+    for w in bescheid_werte:
+        for zeile in zeilen(w["baustein_id"], w["buendnis_id"]):
+            zeile.bescheid += w["s"]
+    for w in antrag_werte:
+        land = w["baustein_id"] in land_bausteine
+        for zeile in zeilen(w["baustein_id"], w["buendnis_id"], w["kommune_id"]):
             zeile.beantragt += w["beantragt"]
             zeile.bewilligt += w["bewilligt"]
+            if land:
+                # The Land's own decision is its allocation and its grant.
+                zeile.zugewiesen += w["bewilligt"]
+                zeile.bescheid += w["bewilligt"]
     for w in abruf_werte:
-        nach_baustein[w["antrag__baustein_id"]].abgerufen += w["s"]
-        nach_kommune.get(w["antrag__kommune_id"], kreisweit).abgerufen += w["s"]
+        for zeile in zeilen(w["antrag__baustein_id"], w["antrag__buendnis_id"], w["antrag__kommune_id"]):
+            zeile.abgerufen += w["s"]
 
-    uebersicht = Budgetuebersicht(jahr=jahr)
+    uebersicht = Budgetuebersicht(jahr=jahr, gesamtsicht=bool(land_sicht and not buendnis_id))
+    uebersicht.je_kommune = not land_sicht
     uebersicht.nach_baustein = sorted(
         nach_baustein.values(), key=lambda z: (z.objekt.programm_id, z.objekt.nummer)
     )
+    if uebersicht.gesamtsicht:
+        programme: dict[int, Budgetzeile] = {}
+        for zeile in uebersicht.nach_baustein:
+            zeile.volumen = zeile.objekt.volumen or NULL
+            programm = zeile.objekt.programm
+            summe_p = programme.setdefault(programm.pk, Budgetzeile(programm.name, programm))
+            summe_p.addiere(zeile)
+        for summe_p in programme.values():
+            # The programme's own volume (e.g. 50 million euros), not the sum of the modules' volumes.
+            summe_p.volumen = summe_p.objekt.gesamtvolumen
+        uebersicht.nach_programm = list(programme.values())
+    uebersicht.nach_buendnis = sorted(nach_buendnis.values(), key=lambda z: z.bezeichnung)
     uebersicht.nach_kommune = sorted(nach_kommune.values(), key=lambda z: z.bezeichnung)
-    if any((kreisweit.zugewiesen, kreisweit.beantragt, kreisweit.bewilligt, kreisweit.abgerufen)):
+    if not nur_kommune and any(
+        (
+            kreisweit.zugewiesen,
+            kreisweit.bescheid,
+            kreisweit.beantragt,
+            kreisweit.bewilligt,
+            kreisweit.abgerufen,
+        )
+    ):
         uebersicht.nach_kommune.append(kreisweit)
     uebersicht.summe = uebersicht.summe_baustein
     return uebersicht
@@ -205,12 +351,13 @@ def teilhabemanagement_stellen(user: User) -> Teilhabeuebersicht:
 
 def faelliges_fuer_kommune(user: User, heute: datetime.date | None = None) -> dict:
     """For a Kommune user: its applications and what is due (drafts to submit, monitoring of the last quarter,
-    proof of use after the end of the funding period). Three queries."""
+    the proof of use with its deadline after the end of the funding period, a confirmed repayment claim with
+    its amount and due date). Two queries."""
     heute = heute or timezone.localdate()
     antraege = list(
         Foerderantrag.objects.visible_to(user)
         .filter(kommune_id=user.kommune_id)
-        .select_related("baustein")
+        .select_related("baustein", "verwendungsnachweis")
         .order_by("-updated_at")[:50]
     )
     quartal_ende = datetime.date(heute.year, 3 * ((heute.month - 1) // 3) + 1, 1) - datetime.timedelta(days=1)
@@ -235,8 +382,80 @@ def faelliges_fuer_kommune(user: User, heute: datetime.date | None = None) -> di
                     (a, _("Monitoring %(q)s/%(j)s fehlt") % {"q": vorquartal[1], "j": vorquartal[0]})
                 )
             if a.ende < heute:
-                faellig.append((a, _("Verwendungsnachweis fällig")))
+                faellig.append((a, _vn_frist_text(a.vn_frist, heute)))
+        else:
+            rueckforderung = _offene_rueckforderung(a)
+            if rueckforderung is not None:
+                faellig.append((a, _rueckforderung_text(rueckforderung, heute)))
     return {"antraege": antraege, "faellig": faellig}
+
+
+def _vn_frist_text(frist: datetime.date, heute: datetime.date) -> str:
+    if frist < heute:
+        return _("Verwendungsnachweis überfällig (Frist %(d)s)") % {"d": frist.strftime("%d.%m.%Y")}
+    return _("Verwendungsnachweis fällig bis %(d)s") % {"d": frist.strftime("%d.%m.%Y")}
+
+
+def _offene_rueckforderung(antrag: Foerderantrag):
+    """The proof of use of `antrag` if its review confirmed a repayment claim not yet settled: the application is
+    closed (abgeschlossen) once the claim is settled. Reads the row fetched with the application."""
+    if antrag.status != AntragStatus.VN_GEPRUEFT:
+        return None
+    vn = getattr(antrag, "verwendungsnachweis", None)
+    if vn is None or vn.rueckforderung <= 0 or vn.rueckforderung_faellig_am is None:
+        return None
+    return vn
+
+
+def _rueckforderung_text(vn, heute: datetime.date) -> str:
+    werte = {"b": eur(vn.rueckforderung), "d": vn.rueckforderung_faellig_am.strftime("%d.%m.%Y")}
+    if vn.rueckforderung_faellig_am < heute:
+        return _("Rückforderung %(b)s überfällig (fällig am %(d)s)") % werte
+    return _("Rückforderung %(b)s fällig am %(d)s") % werte
+
+
+@dataclass
+class Frist:
+    """One deadline of an application: the proof of use (end of the funding period + 6 months) or a confirmed
+    repayment claim (review + 30 days)."""
+
+    antrag: Foerderantrag
+    art: str
+    faellig_am: datetime.date
+    betrag: Decimal | None
+    ueberfaellig: bool
+
+
+def fristen(user: User, heute: datetime.date | None = None) -> list[Frist]:
+    """The open deadlines of the applications `user` may see, earliest first: the proof of use of approved
+    applications and the repayment claims confirmed by the review and not yet settled. One query.
+
+    The proof-of-use deadline is a date computed from the end of the period (months, not days), so the list is
+    ordered here rather than in the database; it holds only applications with an open deadline."""
+    heute = heute or timezone.localdate()
+    antraege = (
+        Foerderantrag.objects.visible_to(user)
+        .filter(
+            Q(status=AntragStatus.BEWILLIGT)
+            | Q(
+                status=AntragStatus.VN_GEPRUEFT,
+                verwendungsnachweis__rueckforderung__gt=0,
+                verwendungsnachweis__rueckforderung_faellig_am__isnull=False,
+            )
+        )
+        .select_related("baustein", "kommune", "antragsteller_akteur", "buendnis", "verwendungsnachweis")
+    )
+    liste = []
+    for a in antraege:
+        if a.status == AntragStatus.BEWILLIGT:
+            frist = a.vn_frist
+            liste.append(Frist(a, str(_("Verwendungsnachweis")), frist, None, frist < heute))
+        else:
+            vn = a.verwendungsnachweis
+            frist = vn.rueckforderung_faellig_am
+            liste.append(Frist(a, str(_("Rückforderung")), frist, vn.rueckforderung, frist < heute))
+    liste.sort(key=lambda f: (f.faellig_am, f.antrag.titel, f.antrag.pk))
+    return liste
 
 
 # Monitoring and case counts: small-number protection --------------------------------------------------------------
@@ -255,6 +474,10 @@ MONITORING_FELDER = (
     "uebergang_schulabschluss",
     "uebergang_ausbildung",
     "uebergang_arbeit",
+    "teilnehmende_frauen",
+    "abschluss_hauptschule",
+    "abschluss_fachoberschulreife",
+    "abschluss_beruf",
 )
 FALLZAHL_FELDER = ("beratene_personen", "neue_faelle")
 # The rules the entry forms enforce, which every reader knows: the left side adds up to at most the right side
@@ -265,10 +488,15 @@ MONITORING_REGELN = (
         ("abgeschlossen", "vorzeitig_beendet"),
     ),
     (("status",), ("aktiv", "vorzeitig_beendet", "abgeschlossen")),
+    (("teilnehmende_frauen",), ("aktiv", "vorzeitig_beendet", "abgeschlossen")),
+    (
+        ("abschluss_hauptschule", "abschluss_fachoberschulreife", "abschluss_beruf"),
+        ("aktiv", "vorzeitig_beendet", "abgeschlossen"),
+    ),
 )
 FALLZAHL_REGELN = ((("neue_faelle",), ("beratene_personen",)), (("status",), ("beratene_personen",)))
 # Bump when the model of a table changes: cached patterns are then computed anew.
-MUSTER_VERSION = 1
+MUSTER_VERSION = 2
 MUSTER_CACHE_SEKUNDEN = 30 * 24 * 3600
 
 

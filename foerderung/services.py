@@ -13,7 +13,6 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,12 +21,17 @@ from buendnis.rules import is_kommune, require_perm
 from buendnis.versioning import Changes, bump, check_version, lock
 from buendnis.workflow import Transition, TransitionTable
 
+from . import abrechnung, regeln
 from .models import (
     BEWILLIGTE_STATUS,
     IDEE_UEBERGAENGE,
     AntragStatus,
+    AufrufStatus,
     Budget,
+    Entscheider,
     Foerderantrag,
+    Foerderaufruf,
+    Foerderbaustein,
     IdeeStatus,
     Kostenposition,
     Mittelabruf,
@@ -37,9 +41,14 @@ from .models import (
     Verteilung,
     Verteilungsanteil,
     Verwendungsnachweis,
+    VerwendungsnachweisPosition,
+    Zuwendungsbescheid,
 )
-from .models.programm import auf_cent, eur
+from .models.programm import eur
+from .models.regel import Foerderregel
+from .selectors import MONITORING_FELDER
 from .verteilung import verteile
+from .zuwendung import aufruf_bewilligt, baustein_entscheider, bewilligt_vom_land, entscheider, weitergeleitet
 
 NULL = Decimal("0.00")
 A = AntragStatus
@@ -96,18 +105,35 @@ def pruefe_uebergang(antrag: Foerderantrag, nach: str, by: User) -> None:
     require_perm(by, transition.perm, antrag)
 
 
-def _protokolliere(antrag: Foerderantrag, von: str, nach: str, by: User, kommentar: str) -> None:
-    Statuswechsel.objects.create(antrag=antrag, von=von, nach=nach, durch=by, kommentar=kommentar)
+def _protokolliere(
+    antrag: Foerderantrag,
+    von: str,
+    nach: str,
+    by: User,
+    kommentar: str,
+    betrag: Decimal | None = None,
+    grundlage: str = "",
+) -> None:
+    Statuswechsel.objects.create(
+        antrag=antrag, von=von, nach=nach, durch=by, kommentar=kommentar, betrag=betrag, grundlage=grundlage
+    )
 
 
-def _setze_status(antrag: Foerderantrag, nach: str, by: User, kommentar: str) -> Foerderantrag:
+def _setze_status(
+    antrag: Foerderantrag,
+    nach: str,
+    by: User,
+    kommentar: str,
+    betrag: Decimal | None = None,
+    grundlage: str = "",
+) -> Foerderantrag:
     von = antrag.status
     antrag.status = nach
     bump(antrag)
     antrag.full_clean()
     antrag._history_user = by
     antrag.save()
-    _protokolliere(antrag, von, nach, by, kommentar)
+    _protokolliere(antrag, von, nach, by, kommentar, betrag=betrag, grundlage=grundlage)
     return antrag
 
 
@@ -116,11 +142,18 @@ def _setze_status(antrag: Foerderantrag, nach: str, by: User, kommentar: str) ->
 
 @dataclass
 class KostenpositionDaten:
+    """One cost line as entered: its kind of cost (`kostenart`, or a `regel` version directly), units for a flat
+    rate or the amount for actual costs. `einheitssatz` is only a deviating rate (where the rule allows it, with
+    `abweichung_begruendung`); the amount of a flat rate, the quota and the shares are computed, never taken."""
+
     kategorie: str
     bezeichnung: str
     betrag: Decimal | None = None
     einheiten: Decimal | None = None
     einheitssatz: Decimal | None = None
+    kostenart: str | None = None
+    regel: Foerderregel | None = None
+    abweichung_begruendung: str = ""
 
 
 def _veraltet(antrag: Foerderantrag, version: int, changes: Changes) -> str:
@@ -135,6 +168,73 @@ def _veraltet(antrag: Foerderantrag, version: int, changes: Changes) -> str:
         text += " " + _("Geändert: %(liste)s.") % {"liste": "; ".join(teile)}
     text += " " + _("Bitte laden Sie die Seite neu und übernehmen Sie Ihre Änderungen erneut.")
     return text
+
+
+def _position_fehler(daten: KostenpositionDaten, exc: ValidationError) -> ValidationError:
+    """A refusal of one cost line, naming the line (field keys kept for the form and the spreadsheet)."""
+    vorsatz = _("Kostenposition „%(p)s“: ") % {"p": daten.bezeichnung}
+    if hasattr(exc, "error_dict"):
+        return ValidationError(
+            {k: [vorsatz + m for m in ValidationError(v).messages] for k, v in exc.error_dict.items()}
+        )
+    return ValidationError([vorsatz + m for m in exc.messages])
+
+
+def _kostenplan_berechnen(
+    antrag: Foerderantrag, kostenplan: list[KostenpositionDaten]
+) -> list[Kostenposition]:
+    """Each line computed by the rule version in force at the application's beginning (foerderung.regeln)."""
+    if not (antrag.baustein_id and antrag.beginn and antrag.ende) or antrag.ende < antrag.beginn:
+        antrag.full_clean()  # the period itself is wrong: say that, not something about rules
+        return []
+    regeln.baustein_pruefen(antrag.baustein, antrag.beginn, antrag.ende)
+    haushaltssicherung = regeln.haushaltssicherung_am(antrag.kommune, antrag.beginn)
+    geprueft: set[int] = set()
+    positionen = []
+    for daten in kostenplan:
+        try:
+            regel = daten.regel
+            if regel is None:
+                kostenart = daten.kostenart or regeln.kostenart_fuer(
+                    antrag.baustein, antrag.beginn, daten.einheiten
+                )
+                regel = regeln.regel_fuer(antrag.baustein, kostenart, antrag.beginn, antrag.ende)
+            else:
+                if regel.baustein_id != antrag.baustein_id:
+                    raise ValidationError(
+                        _("Die Förderregel „%(r)s“ gehört zu einem anderen Förderbaustein.") % {"r": regel}
+                    )
+                regeln.baustein_pruefen(antrag.baustein, antrag.beginn, antrag.ende)
+                regeln.regel_deckt_pruefen(regel, antrag.beginn, antrag.ende)
+            if regel.pk not in geprueft:
+                regeln.antragsberechtigung_pruefen(antrag, regel)
+                geprueft.add(regel.pk)
+            ergebnis = regeln.position_berechnen(
+                regel=regel,
+                einheiten=daten.einheiten,
+                einheitssatz=daten.einheitssatz,
+                betrag=daten.betrag,
+                abweichung_begruendung=daten.abweichung_begruendung,
+                haushaltssicherung=haushaltssicherung,
+            )
+            pos = Kostenposition(
+                antrag=antrag,
+                kategorie=daten.kategorie or regeln.KATEGORIE_JE_KOSTENART[regel.kostenart],
+                bezeichnung=daten.bezeichnung,
+                regel=regel,
+                einheiten=ergebnis.einheiten,
+                einheitssatz=ergebnis.einheitssatz,
+                betrag=ergebnis.betrag,
+                foerderquote_prozent=ergebnis.foerderquote_prozent,
+                foerderung=ergebnis.foerderung,
+                eigenanteil=ergebnis.eigenanteil,
+                abweichung_begruendung=daten.abweichung_begruendung if ergebnis.abweichung else "",
+            )
+            pos.full_clean(exclude=["antrag"])
+        except ValidationError as exc:
+            raise _position_fehler(daten, exc) from None
+        positionen.append(pos)
+    return positionen
 
 
 @transaction.atomic
@@ -176,25 +276,38 @@ def antrag_speichern(
         raise ValidationError({"kommune": _("Gehört zu einem anderen Bündnis.")})
 
     positionen = None
+    bestehende = alle = None
     if kostenplan is not None:
-        positionen = []
-        for daten in kostenplan:
-            betrag = daten.betrag
-            if betrag is None and daten.einheiten is not None and daten.einheitssatz is not None:
-                betrag = auf_cent(daten.einheiten * daten.einheitssatz)
-            pos = Kostenposition(
-                antrag=antrag,
-                kategorie=daten.kategorie,
-                bezeichnung=daten.bezeichnung,
-                betrag=betrag,
-                einheiten=daten.einheiten,
-                einheitssatz=daten.einheitssatz,
-            )
-            pos.full_clean(exclude=["antrag"])
-            positionen.append(pos)
-        antrag.gesamtkosten = sum((p.betrag for p in positionen), NULL)
-    elif neu:
-        antrag.gesamtkosten = NULL
+        positionen = _kostenplan_berechnen(antrag, kostenplan)
+    elif not neu:
+        # Data edited without a new cost plan: the stored lines keep their rule version and rate, and are
+        # checked and recomputed against the (possibly changed) period and applicant. Lines stored before the
+        # rules existed (no rule version) stay as they are until the cost plan is saved again.
+        alle = list(antrag.kostenpositionen.select_related("regel__baustein"))
+        bestehende = [p for p in alle if p.regel_id is not None]
+        berechnet = _kostenplan_berechnen(
+            antrag,
+            [
+                KostenpositionDaten(
+                    p.kategorie,
+                    p.bezeichnung,
+                    betrag=p.betrag,
+                    einheiten=p.einheiten,
+                    einheitssatz=p.einheitssatz,
+                    regel=p.regel,
+                    abweichung_begruendung=p.abweichung_begruendung,
+                )
+                for p in bestehende
+            ],
+        )
+        for alt, pos in zip(bestehende, berechnet, strict=True):
+            for feld in ("regel", "einheiten", "einheitssatz", "betrag", "foerderquote_prozent"):
+                setattr(alt, feld, getattr(pos, feld))
+            alt.foerderung, alt.eigenanteil = pos.foerderung, pos.eigenanteil
+    zeilen = positionen if positionen is not None else (alle if bestehende is not None else [])
+    # The own share and the requested sum follow from the cost plan and the rules; never from input.
+    antrag.gesamtkosten = sum((p.betrag for p in zeilen), NULL)
+    antrag.eigenanteil = sum((p.eigenanteil for p in zeilen), NULL)
     antrag.beantragt = antrag.gesamtkosten - antrag.eigenanteil - antrag.drittmittel
     hoechst = antrag.baustein.hoechstbetrag if antrag.baustein_id else None
     if hoechst is not None and antrag.beantragt > hoechst:
@@ -210,6 +323,8 @@ def antrag_speichern(
         for pos in positionen:
             pos.antrag = antrag
             pos.save()
+    for pos in bestehende or []:
+        pos.save()
     if weitere_kommunen is not None:
         fremde = [k for k in weitere_kommunen if k.buendnis_id != antrag.buendnis_id]
         if fremde:
@@ -222,6 +337,76 @@ def antrag_speichern(
     if neu:
         _protokolliere(antrag, "", A.ENTWURF, by, _("Antrag angelegt"))
     return antrag
+
+
+# What a new rule version may change; the Baustein and the kind of cost stay (another kind is another rule).
+REGEL_AENDERBAR = (
+    "bezeichnung",
+    "satz",
+    "foerderquote_prozent",
+    "foerderquote_haushaltssicherung_prozent",
+    "abweichung_erlaubt",
+    "antragsberechtigt",
+    "entscheidet",
+    "alter_von",
+    "alter_bis",
+    "gueltig_bis",
+    "grundlage",
+)
+
+
+@transaction.atomic
+def regel_neue_version(
+    *, regel: Foerderregel, gueltig_ab: datetime.date, by: User, **aenderungen
+) -> Foerderregel:
+    """A change of a Förderregel by the Land, as a new version from `gueltig_ab`: the current version ends the
+    day before. Never backwards: the new version starts after the current one began and within it. Cost lines
+    already computed keep their rule version and rate."""
+    require_perm(by, "foerderung.change_foerderregel", regel)
+    alt = lock(regel, Foerderregel.objects.select_related("baustein"))
+    unbekannt = set(aenderungen) - {*REGEL_AENDERBAR, "zugelassene_status"}
+    if unbekannt:
+        raise ValidationError(
+            _("Diese Angaben können mit einer neuen Version nicht geändert werden: %(f)s.")
+            % {"f": ", ".join(sorted(unbekannt))}
+        )
+    if gueltig_ab <= alt.gueltig_ab:
+        raise ValidationError(
+            {
+                "gueltig_ab": _(
+                    "Eine neue Version gilt nie rückwirkend: Sie muss nach dem Beginn der bisherigen Version "
+                    "(%(von)s) beginnen."
+                )
+                % {"von": alt.gueltig_ab.strftime("%d.%m.%Y")}
+            }
+        )
+    if alt.gueltig_bis is not None and gueltig_ab > alt.gueltig_bis:
+        raise ValidationError(
+            {
+                "gueltig_ab": _(
+                    "Die bisherige Version endet am %(bis)s; eine neue Version beginnt spätestens an diesem Tag."
+                )
+                % {"bis": alt.gueltig_bis.strftime("%d.%m.%Y")}
+            }
+        )
+    status = aenderungen.pop("zugelassene_status", None)
+    neu = Foerderregel(
+        baustein=alt.baustein,
+        kostenart=alt.kostenart,
+        gueltig_ab=gueltig_ab,
+        **{feld: getattr(alt, feld) for feld in REGEL_AENDERBAR},
+    )
+    for feld, wert in aenderungen.items():
+        setattr(neu, feld, wert)
+    alt.gueltig_bis = gueltig_ab - datetime.timedelta(days=1)
+    alt.full_clean()
+    alt._history_user = by
+    alt.save()
+    neu.full_clean()
+    neu._history_user = by
+    neu.save()
+    neu.zugelassene_status.set(alt.zugelassene_status.all() if status is None else status)
+    return neu
 
 
 # Workflow ------------------------------------------------------------------------------------------------------
@@ -241,13 +426,18 @@ def antrag_statuswechsel(*, antrag: Foerderantrag, nach: str, by: User, kommenta
             raise ValidationError(
                 _("Ein Antrag ohne Kostenplan und ohne beantragte Förderung kann nicht eingereicht werden.")
             )
+        regeln.antrag_pruefen(antrag)  # the rules may have changed since the draft was saved
+        pruefe_f5_einreichung(antrag)
         antrag.eingereicht_am = timezone.localdate()
     if nach == A.VN_GEPRUEFT:
-        vn = Verwendungsnachweis.objects.get(antrag=antrag)
+        vn = Verwendungsnachweis.objects.select_for_update().get(antrag=antrag)
         vn.geprueft_am = timezone.localdate()
         if kommentar:
             vn.pruefvermerk = kommentar
+        # The review confirms the reconciliation: a repayment claim falls due a fixed time after it.
+        vn.rueckforderung_faellig_am = abrechnung.rueckforderung_faellig(vn.geprueft_am, vn.rueckforderung)
         vn.full_clean()
+        vn._history_user = by
         vn.save()
     return _setze_status(antrag, nach, by, kommentar)
 
@@ -255,12 +445,78 @@ def antrag_statuswechsel(*, antrag: Foerderantrag, nach: str, by: User, kommenta
 def genehmigt_im_budget(
     buendnis_id: int, baustein_id: int, jahr: int, ohne_antrag: int | None = None
 ) -> Decimal:
-    qs = Foerderantrag.objects.filter(
-        buendnis_id=buendnis_id, baustein_id=baustein_id, haushaltsjahr=jahr, status__in=BEWILLIGTE_STATUS
-    )
-    if ohne_antrag:
-        qs = qs.exclude(pk=ohne_antrag)
-    return qs.aggregate(s=Sum("bewilligt_betrag"))["s"] or NULL
+    """What the Kreis has already passed on (approved) for the module and year (see `zuwendung.weitergeleitet`)."""
+    return weitergeleitet(buendnis_id, baustein_id, jahr, ohne_antrag)
+
+
+def _grundlage_kreis(bescheide: list[Zuwendungsbescheid]) -> str:
+    nummern = ", ".join(b.bescheid_nummer for b in bescheide)
+    text = _("Weiterleitung im Rahmen der Zuwendungsbescheide des Landes: %(n)s") % {"n": nummern}
+    return text[:300]
+
+
+def _grundlage_land(antrag: Foerderantrag, datum: datetime.date) -> str:
+    text = _("Entscheidung der Steuerungsgruppe vom %(d)s (Förderaufruf „%(a)s“)") % {
+        "d": datum.strftime("%d.%m.%Y"),
+        "a": antrag.aufruf,
+    }
+    return text[:300]
+
+
+def _pruefe_zuwendung(antrag: Foerderantrag, betrag: Decimal) -> list[Zuwendungsbescheid]:
+    """A Kreis passes funds on only within the Land's grant notices for the module and year: the approved sum
+    plus everything already approved stays within them. Checked under the lock of the Budget row and of the
+    notices, on which every approval and every new notice of this module and year queues."""
+    schluessel = {
+        "buendnis_id": antrag.buendnis_id,
+        "baustein_id": antrag.baustein_id,
+        "jahr": antrag.haushaltsjahr,
+    }
+    list(Budget.objects.select_for_update().filter(**schluessel).values_list("pk", flat=True))
+    bescheide = list(Zuwendungsbescheid.objects.select_for_update().filter(**schluessel).order_by("pk"))
+    land = sum((b.betrag for b in bescheide), NULL)
+    bisher = weitergeleitet(antrag.buendnis_id, antrag.baustein_id, antrag.haushaltsjahr, antrag.pk)
+    if bisher + betrag > land:
+        raise ValidationError(
+            _(
+                "Die Bewilligung von %(betrag)s übersteigt die Zuwendung des Landes für %(baustein)s im Jahr "
+                "%(jahr)s: vom Land bewilligt %(z)s, bereits weitergeleitet %(b)s, verfügbar %(v)s. Mehr als das "
+                "Land bewilligt hat, kann der Kreis nicht weiterleiten."
+            )
+            % {
+                "betrag": eur(betrag),
+                "baustein": antrag.baustein,
+                "jahr": antrag.haushaltsjahr,
+                "z": eur(land),
+                "b": eur(bisher),
+                "v": eur(max(land - bisher, NULL)),
+            }
+        )
+    return bescheide
+
+
+def _pruefe_aufruf(antrag: Foerderantrag, betrag: Decimal) -> Foerderaufruf:
+    """The Land approves an application of the Innovationsfonds within the volume of its call (locked, so two
+    approvals at once cannot both pass)."""
+    if antrag.aufruf_id is None:
+        raise ValidationError(_("Über diesen Antrag entscheidet das Land: er braucht einen Förderaufruf."))
+    aufruf = Foerderaufruf.objects.select_for_update().get(pk=antrag.aufruf_id)
+    bisher = aufruf_bewilligt(aufruf, ohne_antrag=antrag.pk)
+    if bisher + betrag > aufruf.volumen:
+        raise ValidationError(
+            _(
+                "Die Bewilligung von %(betrag)s übersteigt die Mittel des Förderaufrufs „%(a)s“: Mittel %(m)s, "
+                "bereits bewilligt %(b)s, verfügbar %(v)s."
+            )
+            % {
+                "betrag": eur(betrag),
+                "a": aufruf,
+                "m": eur(aufruf.volumen),
+                "b": eur(bisher),
+                "v": eur(max(aufruf.volumen - bisher, NULL)),
+            }
+        )
+    return aufruf
 
 
 @transaction.atomic
@@ -272,10 +528,14 @@ def antrag_bewilligen(
     bescheid_nummer: str,
     by: User,
     kommentar: str = "",
-    ueberschreitung_begruendung: str = "",
+    grundlage: str = "",
 ) -> Foerderantrag:
-    """Approval (Bewilligung) with the Bescheid: at most the requested sum and, unless the coordination
-    overrides it with a reason, within what remains of the Bündnis budget for the module and year."""
+    """Approval (Bewilligung) with the Bescheid, at most the requested sum.
+
+    Modules decided by the Kreis: the Kreis passes funds on within the Land's Zuwendungsbescheide, never beyond
+    (there is no override). Modules decided by the Land (Innovationsfonds): the Land approves within the volume of
+    the call. The step keeps who, when, the amount and its basis (the notices, or the steering group's decision).
+    """
     betrag = _geld(betrag)
     antrag = _sperren(antrag)
     pruefe_uebergang(antrag, A.BEWILLIGT, by)
@@ -290,60 +550,232 @@ def antrag_bewilligen(
         )
     if not bescheid_nummer.strip():
         raise ValidationError({"bescheid_nummer": _("Bitte geben Sie die Bescheidnummer an.")})
-    # The budget row is the lock all approvals of this module and year queue on.
-    budget = (
-        Budget.objects.select_for_update()
-        .filter(buendnis_id=antrag.buendnis_id, baustein_id=antrag.baustein_id, jahr=antrag.haushaltsjahr)
-        .first()
-    )
-    zugewiesen = budget.betrag if budget else NULL
-    bisher = genehmigt_im_budget(antrag.buendnis_id, antrag.baustein_id, antrag.haushaltsjahr, antrag.pk)
-    if bisher + betrag > zugewiesen:
-        if not ueberschreitung_begruendung.strip():
-            raise ValidationError(
-                _(
-                    "Die Bewilligung übersteigt das Budget des Bündnisses für %(baustein)s im Jahr %(jahr)s: "
-                    "zugewiesen %(z)s, bereits bewilligt %(b)s, verfügbar %(v)s. "
-                    "Eine Überschreitung ist nur mit Begründung möglich."
-                )
-                % {
-                    "baustein": antrag.baustein,
-                    "jahr": antrag.haushaltsjahr,
-                    "z": eur(zugewiesen),
-                    "b": eur(bisher),
-                    "v": eur(max(zugewiesen - bisher, NULL)),
-                }
-            )
-        require_perm(by, "foerderung.override_budget", antrag)
-        antrag.budget_ueberschreitung_begruendung = ueberschreitung_begruendung.strip()
+    if entscheider(antrag) == Entscheider.LAND:
+        require_perm(by, "foerderung.decide_land", antrag)
+        _pruefe_aufruf(antrag, betrag)
+        grundlage = grundlage.strip() or _grundlage_land(antrag, bescheid_datum)
+    else:
+        bescheide = _pruefe_zuwendung(antrag, betrag)
+        grundlage = grundlage.strip() or _grundlage_kreis(bescheide)
     antrag.bewilligt_betrag = betrag
     antrag.bescheid_datum = bescheid_datum
     antrag.bescheid_nummer = bescheid_nummer.strip()
-    return _setze_status(antrag, A.BEWILLIGT, by, kommentar)
+    return _setze_status(antrag, A.BEWILLIGT, by, kommentar, betrag=betrag, grundlage=grundlage[:300])
 
 
 @transaction.atomic
-def antrag_ablehnen(*, antrag: Foerderantrag, grund: str, by: User) -> Foerderantrag:
+def antrag_ablehnen(*, antrag: Foerderantrag, grund: str, by: User, grundlage: str = "") -> Foerderantrag:
+    """Refusal with its reason; the step records the decision (0 EUR) and who decided on which basis."""
     antrag = _sperren(antrag)
     pruefe_uebergang(antrag, A.ABGELEHNT, by)
     if not grund.strip():
         raise ValidationError({"grund": _("Bitte geben Sie einen Ablehnungsgrund an.")})
+    if entscheider(antrag) == Entscheider.LAND:
+        require_perm(by, "foerderung.decide_land", antrag)
+        grundlage = grundlage.strip() or _("Entscheidung der Steuerungsgruppe (Land)")
+    else:
+        grundlage = grundlage.strip() or _("Entscheidung des Kreises als Zuwendungsempfänger")
     antrag.ablehnungsgrund = grund.strip()
-    return _setze_status(antrag, A.ABGELEHNT, by, grund.strip())
+    return _setze_status(antrag, A.ABGELEHNT, by, grund.strip(), betrag=NULL, grundlage=grundlage[:300])
+
+
+# Grants of the Land --------------------------------------------------------------------------------------------
+
+
+def pruefe_f5_einreichung(antrag: Foerderantrag, am: datetime.date | None = None) -> None:
+    """An application the Land decides (Innovationsfonds) is submitted to an open call of the Land, by its
+    deadline. Applications the Kreis decides pass unchecked."""
+    if entscheider(antrag) != Entscheider.LAND:
+        return
+    am = am or timezone.localdate()
+    aufruf = antrag.aufruf
+    if aufruf is None:
+        raise ValidationError(
+            _(
+                "Ein Antrag, über den das Land entscheidet (Innovationsfonds), wird zu einem Förderaufruf des "
+                "Landes eingereicht. Bitte wählen Sie den Aufruf."
+            )
+        )
+    if aufruf.baustein_id != antrag.baustein_id:
+        raise ValidationError(
+            _("Der Förderaufruf „%(a)s“ gehört zu einem anderen Förderbaustein.") % {"a": aufruf}
+        )
+    if am > aufruf.einreichung_bis:
+        raise ValidationError(
+            _(
+                "Die Einreichungsfrist des Förderaufrufs „%(a)s“ endete am %(d)s; der Antrag kann nicht mehr "
+                "eingereicht werden."
+            )
+            % {"a": aufruf, "d": aufruf.einreichung_bis.strftime("%d.%m.%Y")}
+        )
+    if aufruf.status != AufrufStatus.OFFEN:
+        raise ValidationError(
+            _("Der Förderaufruf „%(a)s“ nimmt keine Konzepte mehr an (Status: „%(s)s“).")
+            % {"a": aufruf, "s": aufruf.get_status_display()}
+        )
+
+
+@transaction.atomic
+def zuwendungsbescheid_erlassen(
+    *,
+    buendnis: Buendnis,
+    baustein: Foerderbaustein,
+    jahr: int,
+    betrag: Decimal,
+    bescheid_nummer: str,
+    bescheid_datum: datetime.date,
+    grundlage: str,
+    by: User,
+) -> Zuwendungsbescheid:
+    """The Land's grant notice (Zuwendungsbescheid) to the Kreis for one module and year. All notices of a
+    Bündnis for the module and year together stay within the Land's allocation (`Budget`, locked here). Not for
+    modules the Land decides per application (Innovationsfonds)."""
+    require_perm(by, "foerderung.add_zuwendungsbescheid")
+    betrag = _geld(betrag)
+    if betrag <= 0:
+        raise ValidationError({"betrag": _("Der Zuwendungsbescheid muss größer als 0 EUR sein.")})
+    if baustein_entscheider(baustein, datetime.date(jahr, 1, 1)) == Entscheider.LAND:
+        raise ValidationError(
+            {
+                "baustein": _(
+                    "Für %(baustein)s erlässt das Land keinen Zuwendungsbescheid an den Kreis: es bewilligt "
+                    "jeden Antrag selbst (Förderaufruf)."
+                )
+                % {"baustein": baustein}
+            }
+        )
+    budget = (
+        Budget.objects.select_for_update()
+        .filter(buendnis_id=buendnis.pk, baustein_id=baustein.pk, jahr=jahr)
+        .first()
+    )
+    zugewiesen = budget.betrag if budget else NULL
+    bisher = bewilligt_vom_land(buendnis.pk, baustein.pk, jahr)
+    if bisher + betrag > zugewiesen:
+        raise ValidationError(
+            {
+                "betrag": _(
+                    "Der Zuwendungsbescheid über %(betrag)s übersteigt die Zuweisung an %(buendnis)s für "
+                    "%(baustein)s im Jahr %(jahr)s: zugewiesen %(z)s, bereits beschieden %(b)s, verfügbar %(v)s."
+                )
+                % {
+                    "betrag": eur(betrag),
+                    "buendnis": buendnis,
+                    "baustein": baustein,
+                    "jahr": jahr,
+                    "z": eur(zugewiesen),
+                    "b": eur(bisher),
+                    "v": eur(max(zugewiesen - bisher, NULL)),
+                }
+            }
+        )
+    bescheid = Zuwendungsbescheid(
+        buendnis=buendnis,
+        baustein=baustein,
+        jahr=jahr,
+        betrag=betrag,
+        bescheid_nummer=bescheid_nummer.strip(),
+        bescheid_datum=bescheid_datum,
+        grundlage=grundlage.strip(),
+        erlassen_von=by,
+    )
+    bescheid.full_clean()
+    bescheid._history_user = by
+    bescheid.save()
+    return bescheid
+
+
+AU = AufrufStatus
+# The call's steps, all the Land's: close the submission (or reopen it), record the steering group's decision.
+AUFRUF_UEBERGAENGE = TransitionTable(
+    [
+        Transition((AU.OFFEN,), AU.GESCHLOSSEN, "foerderung.change_foerderaufruf"),
+        Transition((AU.GESCHLOSSEN,), AU.OFFEN, "foerderung.change_foerderaufruf"),
+        Transition((AU.GESCHLOSSEN,), AU.ENTSCHIEDEN, "foerderung.change_foerderaufruf"),
+    ]
+)
+
+
+@transaction.atomic
+def aufruf_eroeffnen(
+    *,
+    baustein: Foerderbaustein,
+    titel: str,
+    einreichung_bis: datetime.date,
+    entscheidung_bis: datetime.date,
+    volumen: Decimal,
+    by: User,
+    beschreibung: str = "",
+) -> Foerderaufruf:
+    """The Land opens a state-wide call of the Innovationsfonds: concepts until `einreichung_bis`, the steering
+    group decides by `entscheidung_bis`, approvals stay within `volumen`."""
+    require_perm(by, "foerderung.add_foerderaufruf")
+    volumen = _geld(volumen)
+    if baustein_entscheider(baustein, einreichung_bis) != Entscheider.LAND:
+        raise ValidationError(
+            {
+                "baustein": _(
+                    "Über %(baustein)s entscheidet der Kreis; einen Förderaufruf des Landes gibt es nur für "
+                    "Förderbausteine, über die das Land entscheidet (Innovationsfonds)."
+                )
+                % {"baustein": baustein}
+            }
+        )
+    if volumen <= 0:
+        raise ValidationError({"volumen": _("Die Mittel des Aufrufs müssen größer als 0 EUR sein.")})
+    aufruf = Foerderaufruf(
+        baustein=baustein,
+        titel=titel.strip(),
+        beschreibung=beschreibung,
+        einreichung_bis=einreichung_bis,
+        entscheidung_bis=entscheidung_bis,
+        volumen=volumen,
+        status=AU.OFFEN,
+    )
+    aufruf.full_clean()
+    aufruf._history_user = by
+    aufruf.save()
+    return aufruf
+
+
+@transaction.atomic
+def aufruf_status_setzen(*, aufruf: Foerderaufruf, status: str, by: User) -> Foerderaufruf:
+    """Closes (or reopens) the submission of a call, or records that the steering group has decided."""
+    aufruf = Foerderaufruf.objects.select_for_update().get(pk=aufruf.pk)
+    transition = AUFRUF_UEBERGAENGE.find(aufruf.status, status)
+    if transition is None:
+        raise ValidationError(
+            _("Ein Förderaufruf im Status „%(alt)s“ kann nicht in den Status „%(neu)s“ wechseln.")
+            % {"alt": aufruf.get_status_display(), "neu": AufrufStatus(status).label}
+        )
+    require_perm(by, transition.perm, aufruf)
+    aufruf.status = status
+    aufruf.full_clean()
+    aufruf._history_user = by
+    aufruf.save()
+    return aufruf
 
 
 @transaction.atomic
 def mittelabruf_erfassen(
     *,
     antrag: Foerderantrag,
-    betrag: Decimal,
     datum: datetime.date,
     by: User,
+    kostenposition: Kostenposition | None = None,
     einheiten: Decimal | None = None,
+    betrag: Decimal | None = None,
     bemerkung: str = "",
 ) -> Mittelabruf:
-    """Records a drawdown; together with earlier ones it never exceeds the approved sum (checked under lock)."""
-    betrag = _geld(betrag)
+    """Records a drawdown from one line of the approved cost plan (checked under the application's lock).
+
+    Flat-rate line: the proven units are entered, the amount is computed (units × rate × the state's quota) and
+    never typed; the units never exceed the planned ones, and the drawdown that reaches them takes exactly what
+    remains of the line's funding. Actual-cost line: the amount is entered, at most what remains of the line's
+    funding. Together the drawdowns never exceed the approved sum. Without `kostenposition`, a plan of a single
+    actual-cost line draws from it; a plan that predates the rules (no flat-rate and no rule-computed line) still
+    draws against the approved sum alone.
+    """
     antrag = _sperren(antrag)
     require_perm(by, "foerderung.add_mittelabruf", antrag)
     if antrag.status != A.BEWILLIGT:
@@ -351,8 +783,6 @@ def mittelabruf_erfassen(
             _("Mittel können nur für bewilligte Anträge abgerufen werden (Status: „%(s)s“).")
             % {"s": antrag.get_status_display()}
         )
-    if betrag <= 0:
-        raise ValidationError({"betrag": _("Der Abruf muss größer als 0 EUR sein.")})
     if antrag.bescheid_datum and datum < antrag.bescheid_datum:
         raise ValidationError(
             {
@@ -360,7 +790,44 @@ def mittelabruf_erfassen(
                 % {"d": antrag.bescheid_datum.strftime("%d.%m.%Y")}
             }
         )
-    bisher = antrag.mittelabrufe.aggregate(s=Sum("betrag"))["s"] or NULL
+    if betrag is not None:
+        betrag = _geld(betrag)
+    if einheiten is not None and (not isinstance(einheiten, Decimal) or not einheiten.is_finite()):
+        raise ValidationError({"einheiten": _("Die nachgewiesenen Einheiten müssen eine Zahl sein.")})
+
+    position = None
+    if kostenposition is not None:
+        position = (
+            Kostenposition.objects.select_related("regel").filter(pk=kostenposition.pk, antrag=antrag).first()
+        )
+        if position is None:
+            raise ValidationError(
+                {"kostenposition": _("Die Kostenposition gehört nicht zum Kostenplan dieses Antrags.")}
+            )
+    else:
+        plan = list(antrag.kostenpositionen.select_related("regel"))
+        if len(plan) == 1 and not abrechnung.ist_pauschale(plan[0]):
+            position = plan[0]  # a single actual-cost line: the drawdown can only come from it
+        elif any(abrechnung.ist_pauschale(k) or k.regel_id for k in plan):
+            raise ValidationError(
+                {"kostenposition": _("Bitte wählen Sie die Kostenposition, aus der abgerufen wird.")}
+            )
+
+    if position is not None and abrechnung.ist_pauschale(position):
+        betrag = _abruf_aus_einheiten(position, einheiten, betrag)
+    elif einheiten is not None:
+        raise ValidationError(
+            {
+                "einheiten": _(
+                    "Einheiten werden nur für eine Kostenposition mit Pauschale abgerufen; hier wird der "
+                    "Betrag der tatsächlichen Ausgaben angegeben."
+                )
+            }
+        )
+    elif betrag is None or betrag <= 0:
+        raise ValidationError({"betrag": _("Der Abruf muss größer als 0 EUR sein.")})
+
+    bisher = abrechnung.summe(antrag.mittelabrufe, "betrag")
     rest = antrag.bewilligt_betrag - bisher
     if betrag > rest:
         raise ValidationError(
@@ -369,13 +836,99 @@ def mittelabruf_erfassen(
                 % {"b": eur(betrag), "r": eur(rest)}
             }
         )
+    if position is not None and not abrechnung.ist_pauschale(position):
+        bisher_zeile = abrechnung.summe(position.mittelabrufe, "betrag")
+        rest_zeile = abrechnung.foerderung(position) - bisher_zeile
+        if betrag > rest_zeile:
+            raise ValidationError(
+                {
+                    "betrag": _(
+                        "Der Abruf von %(b)s übersteigt die noch verfügbare Förderung der Kostenposition "
+                        "„%(k)s“ (%(r)s)."
+                    )
+                    % {"b": eur(betrag), "k": position.bezeichnung, "r": eur(max(rest_zeile, NULL))}
+                }
+            )
     abruf = Mittelabruf(
-        antrag=antrag, betrag=betrag, datum=datum, einheiten=einheiten, bemerkung=bemerkung, erfasst_von=by
+        antrag=antrag,
+        kostenposition=position,
+        betrag=betrag,
+        datum=datum,
+        einheiten=einheiten,
+        bemerkung=bemerkung,
+        erfasst_von=by,
     )
     abruf.full_clean()
     abruf._history_user = by
     abruf.save()
     return abruf
+
+
+def _abruf_aus_einheiten(
+    position: Kostenposition, einheiten: Decimal | None, betrag: Decimal | None
+) -> Decimal:
+    """The amount of a drawdown of proven units of a flat-rate line; refuses units beyond the plan."""
+    if einheiten is None or einheiten <= 0:
+        raise ValidationError(
+            {
+                "einheiten": _("Bitte geben Sie die nachgewiesenen %(einheit)s für „%(k)s“ an (mehr als 0).")
+                % {"einheit": abrechnung.einheit(position), "k": position.bezeichnung}
+            }
+        )
+    if einheiten != einheiten.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
+        raise ValidationError({"einheiten": _("Einheiten haben höchstens zwei Nachkommastellen.")})
+    bisher_einheiten = abrechnung.summe(position.mittelabrufe, "einheiten")
+    bisher_betrag = abrechnung.summe(position.mittelabrufe, "betrag")
+    geplant = abrechnung.geplante_einheiten(position)
+    if bisher_einheiten + einheiten > geplant:
+        raise ValidationError(
+            {
+                "einheiten": _(
+                    "Für „%(k)s“ sind %(geplant)s %(einheit)s geplant, davon %(bisher)s abgerufen; %(neu)s weitere "
+                    "übersteigen den Plan."
+                )
+                % {
+                    "k": position.bezeichnung,
+                    "geplant": abrechnung.einheiten_text(geplant),
+                    "einheit": abrechnung.einheit(position),
+                    "bisher": abrechnung.einheiten_text(bisher_einheiten),
+                    "neu": abrechnung.einheiten_text(einheiten),
+                }
+            }
+        )
+    berechnet = abrechnung.abrufbetrag_fuer_einheiten(position, einheiten, bisher_einheiten, bisher_betrag)
+    if betrag is not None and betrag != berechnet:
+        raise ValidationError(
+            {
+                "betrag": _(
+                    "Der Betrag wird aus den nachgewiesenen Einheiten berechnet: %(e)s %(einheit)s ergeben "
+                    "%(b)s, nicht %(eingabe)s."
+                )
+                % {
+                    "e": abrechnung.einheiten_text(einheiten),
+                    "einheit": abrechnung.einheit(position),
+                    "b": eur(berechnet),
+                    "eingabe": eur(betrag),
+                }
+            }
+        )
+    if berechnet <= 0:
+        raise ValidationError(
+            {
+                "einheiten": _("Die Förderung der Kostenposition „%(k)s“ ist bereits vollständig abgerufen.")
+                % {"k": position.bezeichnung}
+            }
+        )
+    return berechnet
+
+
+@dataclass
+class NachweisPositionDaten:
+    """The financial statement of one cost line: what was spent and, for a flat rate, the units delivered."""
+
+    kostenposition: Kostenposition
+    ausgaben_ist: Decimal
+    einheiten_ist: Decimal | None = None
 
 
 @transaction.atomic
@@ -384,23 +937,77 @@ def verwendungsnachweis_einreichen(
     antrag: Foerderantrag,
     eingereicht_am: datetime.date,
     sachbericht: str,
-    ausgaben_ist: Decimal,
     by: User,
+    positionen: list[NachweisPositionDaten] | None = None,
+    ausgaben_ist: Decimal | None = None,
 ) -> Verwendungsnachweis:
-    """Records the proof of use (narrative report and financial statement) and moves the application on."""
+    """Records the proof of use, the narrative report (Sachbericht) and the financial statement per line of the
+    approved cost plan, reconciles it and moves the application on.
+
+    Per line the proven spending or units give the funding it is entitled to (`abrechnung.zustehend`); the sum is
+    capped by the approved sum. What was drawn beyond it is the repayment claim (Rückforderung), exact to the cent;
+    its due date is set when the review confirms it. `ausgaben_ist` alone (without `positionen`) is the statement
+    of a plan with a single actual-cost line.
+    """
     antrag = _sperren(antrag)
     pruefe_uebergang(antrag, A.VN_EINGEREICHT, by)
-    vn, _created = Verwendungsnachweis.objects.get_or_create(
-        antrag=antrag,
-        defaults={
-            "eingereicht_am": eingereicht_am,
-            "sachbericht": sachbericht,
-            "ausgaben_ist": _geld(ausgaben_ist),
-        },
-    )
-    vn.eingereicht_am, vn.sachbericht, vn.ausgaben_ist = eingereicht_am, sachbericht, _geld(ausgaben_ist)
+    if not sachbericht.strip():
+        raise ValidationError({"sachbericht": _("Bitte fügen Sie den Sachbericht bei.")})
+    plan = list(antrag.kostenpositionen.select_related("regel").order_by("pk"))
+    if positionen is None:
+        if ausgaben_ist is None or len(plan) != 1 or abrechnung.ist_pauschale(plan[0]):
+            raise ValidationError(_("Bitte erfassen Sie die Ausgaben je Kostenposition des Kostenplans."))
+        positionen = [NachweisPositionDaten(kostenposition=plan[0], ausgaben_ist=ausgaben_ist)]
+    nach_position = {p.kostenposition.pk: p for p in positionen}
+    fremd = set(nach_position) - {k.pk for k in plan}
+    if fremd or len(nach_position) != len(positionen):
+        raise ValidationError(_("Jede Kostenposition des Antrags wird genau einmal nachgewiesen."))
+    fehlend = [k.bezeichnung for k in plan if k.pk not in nach_position]
+    if fehlend:
+        raise ValidationError(
+            _("Für diese Kostenpositionen fehlen die Angaben: %(liste)s.") % {"liste": ", ".join(fehlend)}
+        )
+
+    zeilen = []
+    for kosten in plan:
+        daten = nach_position[kosten.pk]
+        ausgaben = _geld(daten.ausgaben_ist)
+        einheiten = daten.einheiten_ist
+        if abrechnung.ist_pauschale(kosten):
+            if einheiten is None:
+                raise ValidationError(
+                    _("Bitte geben Sie für „%(k)s“ die erbrachten %(einheit)s an.")
+                    % {"k": kosten.bezeichnung, "einheit": abrechnung.einheit(kosten)}
+                )
+        elif einheiten is not None:
+            raise ValidationError(
+                _("„%(k)s“ wird nach tatsächlichen Ausgaben abgerechnet, nicht nach Einheiten.")
+                % {"k": kosten.bezeichnung}
+            )
+        zeile = VerwendungsnachweisPosition(
+            kostenposition=kosten,
+            ausgaben_ist=ausgaben,
+            einheiten_ist=einheiten,
+            zustehend=abrechnung.zustehend(kosten, ausgaben, einheiten),
+        )
+        zeile.full_clean(exclude=["nachweis"])
+        zeilen.append(zeile)
+
+    vn = Verwendungsnachweis.objects.filter(antrag=antrag).first() or Verwendungsnachweis(antrag=antrag)
+    vn.eingereicht_am, vn.sachbericht = eingereicht_am, sachbericht
+    vn.ausgaben_ist = sum((z.ausgaben_ist for z in zeilen), NULL)
+    vn.abgerufen = abrechnung.summe(antrag.mittelabrufe, "betrag")
+    vn.zustehend = min(sum((z.zustehend for z in zeilen), NULL), antrag.bewilligt_betrag or NULL)
+    vn.rueckforderung = max(vn.abgerufen - vn.zustehend, NULL)
+    vn.rueckforderung_faellig_am = None
     vn.full_clean()
+    vn._history_user = by
     vn.save()
+    vn.positionen.all().delete()
+    for zeile in zeilen:
+        zeile.nachweis = vn
+        zeile._history_user = by
+        zeile.save()
     _setze_status(antrag, A.VN_EINGEREICHT, by, "")
     return vn
 
@@ -410,7 +1017,14 @@ def monitoring_melden(
     *, antrag: Foerderantrag, jahr: int, quartal: int, by: User, nach_status: dict | None = None, **zahlen
 ) -> MonitoringMeldung:
     """Records (or corrects) the quarterly aggregate figures of an approved application; `nach_status` maps
-    Aufenthaltsstatus to the number of participants with that status (at most everyone taking part)."""
+    Aufenthaltsstatus to the number of participants with that status (at most everyone taking part).
+
+    `zahlen` are the counts of `selectors.MONITORING_FELDER`: entries, participants, transitions, and (issue 13) the women
+    among the participants and the qualifications reached (Hauptschulabschluss, Fachoberschulreife, vocational
+    qualification), none of them more than the participants of the quarter."""
+    unbekannt = set(zahlen) - set(MONITORING_FELDER)
+    if unbekannt:
+        raise TypeError(f"Unbekannte Monitoring-Felder: {', '.join(sorted(unbekannt))}")
     antrag = _sperren(antrag)  # two reports of the same quarter queue here instead of colliding
     require_perm(by, "foerderung.add_monitoringmeldung", antrag)
     if antrag.status not in BEWILLIGTE_STATUS:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_abrechnung, views_f6, views_land, views_regeln
 
 app_name = "foerderung"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("programm/<int:pk>/bearbeiten/", views.ProgrammUpdateView.as_view(), name="programm-update"),
     path("baustein/<int:pk>/", views.BausteinDetailView.as_view(), name="baustein-detail"),
     path("baustein/<int:pk>/bearbeiten/", views.BausteinUpdateView.as_view(), name="baustein-update"),
+    path("baustein/<int:parent_pk>/regeln/", views_regeln.RegelListView.as_view(), name="regel-list"),
+    path(
+        "regeln/<int:pk>/neue-version/",
+        views_regeln.RegelNeueVersionView.as_view(),
+        name="regel-neue-version",
+    ),
     path("verteilungen/", views.VerteilungListView.as_view(), name="verteilung-list"),
     path("verteilungen/neu/", views.VerteilungCreateView.as_view(), name="verteilung-create"),
     path("verteilungen/<int:pk>/", views.VerteilungDetailView.as_view(), name="verteilung-detail"),
@@ -45,4 +51,45 @@ urlpatterns = [
     path("innovationsfonds/neu/", views.IdeeCreateView.as_view(), name="idee-create"),
     path("innovationsfonds/<int:pk>/", views.IdeeDetailView.as_view(), name="idee-detail"),
     path("innovationsfonds/<int:pk>/status/", views.idee_status, name="idee-status"),
+]
+
+# Baustein VI: participation in "Gemeinsam klappt's", budget consolidation, the F6 staffing key.
+urlpatterns += [
+    path("teilhabemanagement/teilnahme/", views_f6.TeilnahmeListView.as_view(), name="teilnahme-list"),
+    path("teilhabemanagement/teilnahme/<int:pk>/", views_f6.TeilnahmeView.as_view(), name="teilnahme-detail"),
+    path(
+        "teilhabemanagement/teilnahme/<int:pk>/dokument/",
+        views_f6.TeilnahmeDokumentView.as_view(),
+        name="teilnahme-dokument",
+    ),
+    path(
+        "teilhabemanagement/teilnahme/<int:pk>/haushaltssicherung/",
+        views_f6.HaushaltssicherungAnlegenView.as_view(),
+        name="haushaltssicherung-create",
+    ),
+    path(
+        "teilhabemanagement/haushaltssicherung/<int:pk>/bearbeiten/",
+        views_f6.HaushaltssicherungUpdateView.as_view(),
+        name="haushaltssicherung-update",
+    ),
+    path(
+        "teilhabemanagement/stellenschluessel/",
+        views_f6.StellenschluesselView.as_view(),
+        name="stellenschluessel",
+    ),
+]
+
+# Settlement: the deadlines of proofs of use and repayment claims.
+urlpatterns += [
+    path("fristen/", views_abrechnung.FristenView.as_view(), name="fristen"),
+]
+
+# Decisions of the Land: grant notices to the Kreise, calls of the Innovationsfonds.
+urlpatterns += [
+    path("zuwendungsbescheide/", views_land.zuwendungsbescheid_list, name="zuwendungsbescheid-list"),
+    path("zuwendungsbescheide/neu/", views_land.zuwendungsbescheid_create, name="zuwendungsbescheid-create"),
+    path("aufrufe/", views_land.aufruf_list, name="aufruf-list"),
+    path("aufrufe/neu/", views_land.aufruf_create, name="aufruf-create"),
+    path("aufrufe/<int:pk>/", views_land.aufruf_detail, name="aufruf-detail"),
+    path("aufrufe/<int:pk>/status/", views_land.aufruf_status, name="aufruf-status"),
 ]

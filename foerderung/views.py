@@ -29,7 +29,7 @@ from buendnis.models import Buendnis
 from buendnis.rules import KEIN_RECHT, is_kommune, require_perm
 from buendnis.views_import import ImportFlowView
 
-from . import filters, forms, resources, selectors, services
+from . import abrechnung, filters, forms, resources, selectors, services, views_abrechnung, zuwendung
 from .models import (
     BEANTRAGTE_STATUS,
     BEWILLIGTE_STATUS,
@@ -58,7 +58,8 @@ def _int_param(request, name: str) -> int | None:
 
 
 class BudgetuebersichtView(ScopedMixin, TemplateView):
-    """Allocated, requested, approved, drawn and remaining funds per Förderbaustein and per Kommune."""
+    """Allocated, granted by the Land, requested, passed on, drawn and remaining funds per Förderbaustein; per
+    Bündnis for the state (never by the Kommunen of a Kreis), per Kommune for a Bündnis (a Kommune: its own row)."""
 
     template_name = "foerderung/budgetuebersicht.html"
     permission_required = "foerderung.view_budgetuebersicht"
@@ -73,6 +74,9 @@ class BudgetuebersichtView(ScopedMixin, TemplateView):
         buendnis_id = _int_param(self.request, "buendnis") if user.sieht_alle_buendnisse else None
         ctx["uebersicht"] = uebersicht = selectors.budgetuebersicht(user, jahr=jahr, buendnis_id=buendnis_id)
         zeilen = uebersicht.nach_baustein
+        # The Land's notices go to the Kreis; a Kommune's own figures have none.
+        ctx["mit_bescheid"] = not is_kommune(user)
+        self._verlinken(uebersicht, jahr, buendnis_id)
         # Decimal as text: JSON carries no binary floating point; the script converts for drawing only.
         ctx["diagramm"] = {
             "labels": [z.objekt.roemisch for z in zeilen],
@@ -89,6 +93,21 @@ class BudgetuebersichtView(ScopedMixin, TemplateView):
             ctx["buendnisse"] = Buendnis.objects.visible_to(user).only("pk", "name")
         ctx["programme"] = Foerderprogramm.objects.visible_to(user)
         return ctx
+
+    @staticmethod
+    def _verlinken(uebersicht, jahr, buendnis_id) -> None:
+        """Each row links to the applications it sums (same filters, so the drill-down shows the same figures)."""
+        liste = reverse("foerderung:antrag-list")
+        filter_ = (f"&haushaltsjahr={jahr}" if jahr else "") + (
+            f"&buendnis={buendnis_id}" if buendnis_id else ""
+        )
+        for z in uebersicht.nach_baustein:
+            z.link = f"{liste}?baustein={z.objekt.pk}{filter_}"
+        for z in uebersicht.nach_kommune:
+            z.link = f"{liste}?{f'kommune={z.objekt.pk}' if z.objekt else 'kreisweit=true'}{filter_}"
+        jahr_filter = f"&haushaltsjahr={jahr}" if jahr else ""
+        for z in uebersicht.nach_buendnis:
+            z.link = f"{liste}?buendnis={z.objekt.pk}{jahr_filter}"
 
 
 # Programme and modules (global, managed by the state) ------------------------------------------------------------
@@ -263,11 +282,11 @@ class AntragDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         antrag, user = self.object, self.request.user
-        abrufe = list(antrag.mittelabrufe.select_related("erfasst_von"))
+        abrufe = list(antrag.mittelabrufe.select_related("erfasst_von", "kostenposition"))
         abgerufen = sum((a.betrag for a in abrufe), Decimal("0.00"))
         ctx.update(
             {
-                "kostenpositionen": antrag.kostenpositionen.all(),
+                "kostenpositionen": antrag.kostenpositionen.select_related("regel"),
                 "statuswechsel": antrag.statuswechsel.select_related("durch"),
                 "mittelabrufe": abrufe,
                 "abgerufen": abgerufen,
@@ -293,11 +312,11 @@ class AntragDetailView(ScopedDetailView):
                 "darf_monitoring": antrag.status == AntragStatus.BEWILLIGT
                 and user.has_perm("foerderung.add_monitoringmeldung", antrag),
                 "ablehnung_form": forms.AblehnungForm(),
-                "abruf_form": forms.MittelabrufForm(),
-                "vn_form": forms.VerwendungsnachweisForm(),
                 "monitoring_form": forms.MonitoringForm(),
             }
         )
+        # Drawdowns per cost line, the proof of use with its reconciliation, deadlines (and their forms).
+        ctx.update(views_abrechnung.abrechnung_kontext(antrag, ctx))
         return ctx
 
 
@@ -309,11 +328,13 @@ def _kostenplan(formset) -> list[services.KostenpositionDaten]:
         c = f.cleaned_data
         daten.append(
             services.KostenpositionDaten(
-                kategorie=c["kategorie"],
+                kategorie=c.get("kategorie") or "",
                 bezeichnung=c["bezeichnung"],
                 betrag=c.get("betrag"),
                 einheiten=c.get("einheiten"),
                 einheitssatz=c.get("einheitssatz"),
+                kostenart=c["kostenart"],
+                abweichung_begruendung=c.get("abweichung_begruendung") or "",
             )
         )
     return daten
@@ -331,9 +352,7 @@ def antrag_bearbeiten(request, pk=None):
     else:
         antrag = get_object_or_404(Foerderantrag.objects.visible_to(request.user), pk=pk)
         require_perm(request.user, "foerderung.change_foerderantrag", antrag)
-        initial_kosten = list(
-            antrag.kostenpositionen.values("kategorie", "bezeichnung", "einheiten", "einheitssatz", "betrag")
-        )
+        initial_kosten = forms.kostenplan_initial(antrag)
     form = forms.FoerderantragForm(request.POST or None, instance=antrag, user=request.user)
     formset = forms.KostenplanFormSet(request.POST or None, initial=initial_kosten, prefix="kosten")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -417,16 +436,35 @@ def antrag_bewilligen(request, pk):
         else:
             messages.success(request, _("Antrag bewilligt."))
             return redirect(antrag)
-    uebersicht = selectors.budgetuebersicht(
-        request.user, jahr=antrag.haushaltsjahr, buendnis_id=antrag.buendnis_id
-    )
-    zeile = next((z for z in uebersicht.nach_baustein if z.objekt.pk == antrag.baustein_id), None)
     return render(
         request,
         "foerderung/bewilligung_form.html",
-        {"antrag": antrag, "form": form, "budgetzeile": zeile},
+        {"antrag": antrag, "form": form, **_entscheidungsrahmen(antrag)},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _entscheidungsrahmen(antrag: Foerderantrag) -> dict:
+    """The figures an approval must stay within: the Land's grant and what the Kreis has passed on, or, for the
+    Land's own decisions, the volume of the call and what is approved from it."""
+    if zuwendung.entscheidet_land(antrag):
+        aufruf = antrag.aufruf
+        if aufruf is None:
+            return {"land_entscheidet": True, "aufruf": None}
+        bewilligt = zuwendung.aufruf_bewilligt(aufruf, ohne_antrag=antrag.pk)
+        return {
+            "land_entscheidet": True,
+            "aufruf": aufruf,
+            "rahmen": {
+                "gesamt": aufruf.volumen,
+                "bisher": bewilligt,
+                "verfuegbar": aufruf.volumen - bewilligt,
+            },
+        }
+    land, weiter, verfuegbar = zuwendung.zuwendung_stand(
+        antrag.buendnis_id, antrag.baustein_id, antrag.haushaltsjahr
+    )
+    return {"land_entscheidet": False, "rahmen": {"gesamt": land, "bisher": weiter, "verfuegbar": verfuegbar}}
 
 
 class AntragActionView(ActionView):
@@ -443,20 +481,62 @@ antrag_ablehnen = AntragActionView.as_view(
     service=services.antrag_ablehnen,
     success_message=gettext_lazy("Antrag abgelehnt."),
 )
-mittelabruf_erfassen = AntragActionView.as_view(
-    permission_required="foerderung.add_mittelabruf",
-    form_class=forms.MittelabrufForm,
-    invalid_message=gettext_lazy("Bitte prüfen Sie Datum und Betrag des Mittelabrufs."),
-    service=services.mittelabruf_erfassen,
-    success_message=gettext_lazy("Mittelabruf erfasst."),
-)
-verwendungsnachweis_erfassen = AntragActionView.as_view(
-    permission_required="foerderung.add_verwendungsnachweis",
-    form_class=forms.VerwendungsnachweisForm,
-    invalid_message=gettext_lazy("Bitte füllen Sie alle Angaben zum Verwendungsnachweis aus."),
-    service=services.verwendungsnachweis_einreichen,
-    success_message=gettext_lazy("Verwendungsnachweis erfasst."),
-)
+
+
+class MittelabrufView(AntragActionView):
+    """A drawdown from a line of the approved cost plan (units for a flat rate, the amount for actual costs)."""
+
+    permission_required = "foerderung.add_mittelabruf"
+    form_class = forms.MittelabrufForm
+    invalid_message = gettext_lazy(
+        "Bitte prüfen Sie Datum, Kostenposition, Einheiten und Betrag des Mittelabrufs."
+    )
+    service = services.mittelabruf_erfassen
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "antrag": self.object}
+
+    def get_success_message(self, result):
+        return _("Mittelabruf über %(b)s erfasst.") % {"b": services.eur(result.betrag)}
+
+
+class VerwendungsnachweisView(AntragActionView):
+    """The proof of use: narrative report and the statement per cost line; the reconciliation is computed."""
+
+    permission_required = "foerderung.add_verwendungsnachweis"
+    form_class = forms.VerwendungsnachweisForm
+    invalid_message = gettext_lazy(
+        "Bitte füllen Sie alle Angaben zum Verwendungsnachweis aus (Sachbericht und je Kostenposition die "
+        "Ausgaben, bei Pauschalen die erbrachten Einheiten)."
+    )
+    service = services.verwendungsnachweis_einreichen
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "antrag": self.object}
+
+    def service_kwargs(self, form):
+        return {
+            "eingereicht_am": form.cleaned_data["eingereicht_am"],
+            "sachbericht": form.cleaned_data["sachbericht"],
+            "positionen": form.positionen(),
+        }
+
+    def get_success_message(self, result):
+        if result.rueckforderung > 0:
+            return _(
+                "Verwendungsnachweis erfasst. Abgerufen %(a)s, zustehend %(z)s: Rückforderung %(r)s (fällig "
+                "%(t)d Tage nach der Prüfung)."
+            ) % {
+                "t": abrechnung.RUECKFORDERUNG_FRIST_TAGE,
+                "a": services.eur(result.abgerufen),
+                "z": services.eur(result.zustehend),
+                "r": services.eur(result.rueckforderung),
+            }
+        return _("Verwendungsnachweis erfasst.")
+
+
+mittelabruf_erfassen = MittelabrufView.as_view()
+verwendungsnachweis_erfassen = VerwendungsnachweisView.as_view()
 
 
 class StatuszahlenMixin:
@@ -512,13 +592,23 @@ class TeilhabeDetailView(ScopedDetailView):
         return ctx
 
 
-class TeilhabeCreateView(ScopedCreateView):
+class TeilhabeStelleSpeichernMixin:
+    """Positions are saved by the service: joined Kommunen only, Kreis positions by the coordination, and the
+    funding quota computed (80 %, 90 % under budget consolidation)."""
+
+    def save(self, form):
+        from .teilnahme import teilhabestelle_speichern
+
+        return teilhabestelle_speichern(stelle=form.save(commit=False), by=self.request.user)
+
+
+class TeilhabeCreateView(TeilhabeStelleSpeichernMixin, ScopedCreateView):
     model = TeilhabeStelle
     form_class = forms.TeilhabeStelleForm
     permission_required = "foerderung.add_teilhabestelle"
 
 
-class TeilhabeUpdateView(ScopedUpdateView):
+class TeilhabeUpdateView(TeilhabeStelleSpeichernMixin, ScopedUpdateView):
     model = TeilhabeStelle
     form_class = forms.TeilhabeStelleForm
     permission_required = "foerderung.change_teilhabestelle"

@@ -10,8 +10,9 @@ from .antrag import (
     MonitoringStatuszahl,
     Statuswechsel,
     Verwendungsnachweis,
+    VerwendungsnachweisPosition,
 )
-from .budget import Budget, BudgetKommune
+from .budget import Budget, BudgetKommune, Zuwendungsbescheid
 from .programm import (
     Foerderart,
     Foerderbaustein,
@@ -19,6 +20,15 @@ from .programm import (
     RichtlinieStatus,
     Verteilung,
     Verteilungsanteil,
+)
+from .regel import (
+    EINHEIT,
+    Antragsberechtigt,
+    AufrufStatus,
+    Entscheider,
+    Foerderaufruf,
+    Foerderregel,
+    Kostenart,
 )
 from .teilhabe import (
     IDEE_UEBERGAENGE,
@@ -28,8 +38,20 @@ from .teilhabe import (
     TeilhabeFallzahlStatus,
     TeilhabeStelle,
 )
+from .teilnahme import Haushaltssicherung, KommuneTeilnahme
 
 __all__ = [
+    "EINHEIT",
+    "Antragsberechtigt",
+    "AufrufStatus",
+    "Entscheider",
+    "Foerderaufruf",
+    "Foerderregel",
+    "Haushaltssicherung",
+    "KommuneTeilnahme",
+    "Kostenart",
+    "VerwendungsnachweisPosition",
+    "Zuwendungsbescheid",
     "BEANTRAGTE_STATUS",
     "BEWILLIGTE_STATUS",
     "IDEE_UEBERGAENGE",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,8 +20,16 @@ from buendnis.models import Akteur, Buendnis, BuendnisQuerySet, Kommune, SameBue
 from buendnis.models.base import AbstractStatuswechsel
 
 from .programm import Foerderbaustein, auf_cent, geld
+from .regel import Foerderaufruf, Foerderregel
 
 CENT = Decimal("0.01")
+
+
+def monate_spaeter(tag: datetime.date, monate: int) -> datetime.date:
+    """The same day `monate` months later, or the month's last day where it is shorter (31.08. + 6 → 28./29.02.)."""
+    jahr, monat = divmod(tag.month - 1 + monate, 12)
+    jahr, monat = tag.year + jahr, monat + 1
+    return datetime.date(jahr, monat, min(tag.day, calendar.monthrange(jahr, monat)[1]))
 
 
 class AntragStatus(models.TextChoices):
@@ -111,8 +121,12 @@ class Foerderantrag(SameBuendnisMixin, TimestampedModel):
     beginn = models.DateField(_("Beginn"))
     ende = models.DateField(_("Ende"))
     haushaltsjahr = models.PositiveSmallIntegerField(_("Haushaltsjahr"))
+    # Computed from the cost plan and the rules in force (foerderung.regeln), never typed.
     eigenanteil = geld(
-        _("Eigenanteil (EUR)"), default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+        _("Eigenanteil (EUR)"),
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        editable=False,
     )
     drittmittel = geld(
         _("Drittmittel (EUR)"), default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
@@ -130,6 +144,15 @@ class Foerderantrag(SameBuendnisMixin, TimestampedModel):
     ablehnungsgrund = models.TextField(_("Ablehnungsgrund"), blank=True, editable=False)
     budget_ueberschreitung_begruendung = models.TextField(
         _("Begründung der Budgetüberschreitung"), blank=True, editable=False
+    )
+    aufruf = models.ForeignKey(
+        Foerderaufruf,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="antraege",
+        verbose_name=_("Förderaufruf"),
+        help_text=_("Nur Innovationsfonds: der Aufruf des Landes, auf den sich der Antrag bezieht."),
     )
     version = models.PositiveIntegerField(_("Version"), default=1, editable=False)
 
@@ -183,6 +206,8 @@ class Foerderantrag(SameBuendnisMixin, TimestampedModel):
                 }
             if self.haushaltsjahr and not (self.beginn.year <= self.haushaltsjahr <= self.ende.year):
                 errors["haushaltsjahr"] = _("Das Haushaltsjahr muss im Förderzeitraum liegen.")
+        if self.aufruf_id and self.baustein_id and self.aufruf.baustein_id != self.baustein_id:
+            errors["aufruf"] = _("Der Förderaufruf gehört zu einem anderen Förderbaustein.")
         if self.beantragt is not None and self.beantragt < 0:
             errors["eigenanteil"] = _("Eigenanteil und Drittmittel übersteigen die Gesamtkosten.")
         if errors:
@@ -191,6 +216,19 @@ class Foerderantrag(SameBuendnisMixin, TimestampedModel):
     @property
     def antragsteller(self):
         return self.antragsteller_akteur or self.kommune
+
+    @property
+    def vn_frist(self):
+        """The proof of use is due six months after the end of the funded period (ANBest-G Nr. 6.1)."""
+        if self.ende is None:
+            return None
+        return monate_spaeter(self.ende, 6)
+
+    @property
+    def foerderung_kostenplan(self) -> Decimal:
+        """The state's share of the cost plan by the rules (the sum of the lines' funding), before third-party
+        funds are deducted."""
+        return self.gesamtkosten - self.eigenanteil
 
 
 class Kostenkategorie(models.TextChoices):
@@ -226,6 +264,25 @@ class Kostenposition(models.Model):
     )
     einheitssatz = geld(_("Satz je Einheit (EUR)"), null=True, blank=True, validators=[MinValueValidator(0)])
     betrag = geld(_("Betrag (EUR)"), validators=[MinValueValidator(Decimal("0"))])
+    # The rule version the line was computed with, and what it gives: the state's part and the own share.
+    regel = models.ForeignKey(
+        Foerderregel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="kostenpositionen",
+        verbose_name=_("Förderregel"),
+    )
+    foerderquote_prozent = models.DecimalField(
+        _("Förderquote (%)"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+    )
+    foerderung = geld(_("Förderung (EUR)"), default=Decimal("0"), editable=False)
+    eigenanteil = geld(_("Eigenanteil (EUR)"), default=Decimal("0"), editable=False)
+    abweichung_begruendung = models.TextField(
+        _("Begründung der Abweichung vom Satz"),
+        blank=True,
+        help_text=_("Nur wenn die Förderregel eine Abweichung zulässt."),
+    )
 
     objects = KostenpositionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -262,6 +319,9 @@ class Statuswechsel(AbstractStatuswechsel):
     antrag = models.ForeignKey(
         Foerderantrag, on_delete=models.CASCADE, related_name="statuswechsel", verbose_name=_("Förderantrag")
     )
+    # A decision keeps its amount and its basis (Zuwendungsbescheid, decision of the steering group).
+    betrag = geld(_("Betrag (EUR)"), null=True, blank=True)
+    grundlage = models.CharField(_("Grundlage"), max_length=300, blank=True)
 
     objects = StatuswechselQuerySet.as_manager()
 
@@ -284,8 +344,22 @@ class Mittelabruf(models.Model):
     )
     datum = models.DateField(_("Abrufdatum"))
     betrag = geld(_("Betrag (EUR)"), validators=[MinValueValidator(CENT)])
+    kostenposition = models.ForeignKey(
+        "Kostenposition",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mittelabrufe",
+        verbose_name=_("Kostenposition"),
+        help_text=_("Die Zeile des bewilligten Kostenplans, aus der abgerufen wird."),
+    )
     einheiten = models.DecimalField(
-        _("nachgewiesene Einheiten"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("nachgewiesene Einheiten"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     bemerkung = models.CharField(_("Bemerkung"), max_length=300, blank=True)
     erfasst_von = models.ForeignKey(
@@ -329,6 +403,14 @@ class Verwendungsnachweis(TimestampedModel):
     ausgaben_ist = geld(_("tatsächliche Ausgaben (EUR)"), validators=[MinValueValidator(Decimal("0"))])
     pruefvermerk = models.TextField(_("Prüfvermerk"), blank=True)
     geprueft_am = models.DateField(_("geprüft am"), null=True, blank=True)
+    # The reconciliation (computed from the statement per cost line): what was drawn, what the spending proven
+    # entitles to, and the repayment claim when less was spent than drawn.
+    abgerufen = geld(_("abgerufen (EUR)"), default=Decimal("0"), editable=False)
+    zustehend = geld(_("zustehende Förderung (EUR)"), default=Decimal("0"), editable=False)
+    rueckforderung = geld(_("Rückforderung (EUR)"), default=Decimal("0"), editable=False)
+    rueckforderung_faellig_am = models.DateField(
+        _("Rückforderung fällig am"), null=True, blank=True, editable=False
+    )
 
     objects = VerwendungsnachweisQuerySet.as_manager()
     history = HistoricalRecords()
@@ -339,6 +421,46 @@ class Verwendungsnachweis(TimestampedModel):
 
     def __str__(self):
         return str(_("Verwendungsnachweis: %(a)s") % {"a": self.antrag})
+
+
+class VerwendungsnachweisPositionQuerySet(BuendnisQuerySet):
+    buendnis_lookup = "nachweis__antrag__buendnis_id"
+
+
+class VerwendungsnachweisPosition(models.Model):
+    """The financial statement of one cost line: what was spent (and, for a flat rate, how many units)."""
+
+    nachweis = models.ForeignKey(
+        Verwendungsnachweis, on_delete=models.CASCADE, related_name="positionen", verbose_name=_("Nachweis")
+    )
+    kostenposition = models.ForeignKey(
+        Kostenposition, on_delete=models.PROTECT, related_name="nachweise", verbose_name=_("Kostenposition")
+    )
+    einheiten_ist = models.DecimalField(
+        _("erbrachte Einheiten"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    ausgaben_ist = geld(_("Ausgaben (EUR)"), validators=[MinValueValidator(Decimal("0"))])
+    zustehend = geld(_("zustehende Förderung (EUR)"), default=Decimal("0"), editable=False)
+
+    objects = VerwendungsnachweisPositionQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Position des Verwendungsnachweises")
+        verbose_name_plural = _("Positionen des Verwendungsnachweises")
+        ordering = ["kostenposition__kategorie", "kostenposition_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["nachweis", "kostenposition"], name="vn_position_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.nachweis}: {self.kostenposition}"
 
 
 class MonitoringQuerySet(BuendnisQuerySet):
@@ -363,6 +485,11 @@ class MonitoringMeldung(TimestampedModel):
     uebergang_schulabschluss = models.PositiveIntegerField(_("Übergang in Schulabschluss"), default=0)
     uebergang_ausbildung = models.PositiveIntegerField(_("Übergang in Ausbildung"), default=0)
     uebergang_arbeit = models.PositiveIntegerField(_("Übergang in Arbeit"), default=0)
+    # Women's participation is to be promoted in every module; qualifications reached next to transitions.
+    teilnehmende_frauen = models.PositiveIntegerField(_("davon Frauen (Teilnehmende)"), default=0)
+    abschluss_hauptschule = models.PositiveIntegerField(_("Hauptschulabschluss erreicht"), default=0)
+    abschluss_fachoberschulreife = models.PositiveIntegerField(_("Fachoberschulreife erreicht"), default=0)
+    abschluss_beruf = models.PositiveIntegerField(_("Berufsabschluss erreicht"), default=0)
 
     objects = MonitoringQuerySet.as_manager()
     history = HistoricalRecords()
@@ -387,6 +514,21 @@ class MonitoringMeldung(TimestampedModel):
         if uebergaenge > self.abgeschlossen + self.vorzeitig_beendet:
             raise ValidationError(
                 _("Es können nicht mehr Übergänge gemeldet werden, als Teilnehmende ausgeschieden sind.")
+            )
+        teilnehmende = self.aktiv + self.vorzeitig_beendet + self.abgeschlossen
+        if self.teilnehmende_frauen > teilnehmende:
+            raise ValidationError(
+                {
+                    "teilnehmende_frauen": _(
+                        "Es können nicht mehr Frauen gemeldet werden, als Teilnehmende im Quartal sind (%(t)d)."
+                    )
+                    % {"t": teilnehmende}
+                }
+            )
+        abschluesse = self.abschluss_hauptschule + self.abschluss_fachoberschulreife + self.abschluss_beruf
+        if abschluesse > self.abgeschlossen + self.vorzeitig_beendet + self.aktiv:
+            raise ValidationError(
+                _("Es können nicht mehr Abschlüsse gemeldet werden, als Teilnehmende im Quartal sind.")
             )
 
 

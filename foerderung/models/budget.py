@@ -152,3 +152,60 @@ class BudgetKommune(SameBuendnisMixin, TimestampedModel):
             raise ValidationError(
                 {"betrag": _("Die Anteile der Kommunen übersteigen zusammen das Budget des Bündnisses.")}
             )
+
+
+class ZuwendungsbescheidQuerySet(BuendnisQuerySet):
+    def editable_by(self, user):
+        # The grant notice is the Land's; the Kreis reads it.
+        if sees_all_buendnisse(user):
+            return self
+        return self.none()
+
+    def for_list(self):
+        return self.select_related("buendnis", "baustein", "erlassen_von")
+
+
+class Zuwendungsbescheid(SameBuendnisMixin, TimestampedModel):
+    """The Land's grant notice to the Kreis (the grant recipient) for one Förderbaustein and budget year.
+
+    What the Kreis passes on to Träger and Kommunen (approving their applications, Weiterleitung) stays within the
+    sum of its grant notices; the notices together stay within the Land's allocation (`Budget`).
+    """
+
+    buendnis = models.ForeignKey(
+        Buendnis, on_delete=models.PROTECT, related_name="zuwendungsbescheide", verbose_name=_("Bündnis")
+    )
+    baustein = models.ForeignKey(
+        Foerderbaustein,
+        on_delete=models.PROTECT,
+        related_name="zuwendungsbescheide",
+        verbose_name=_("Förderbaustein"),
+    )
+    jahr = models.PositiveSmallIntegerField(_("Haushaltsjahr"))
+    betrag = geld(_("bewilligt (EUR)"), validators=[MinValueValidator(Decimal("0.01"))])
+    bescheid_nummer = models.CharField(_("Bescheidnummer"), max_length=100)
+    bescheid_datum = models.DateField(_("Bescheiddatum"))
+    grundlage = models.CharField(
+        _("Grundlage"), max_length=300, help_text=_("z. B. Richtlinie vom 18.12.2019, Änderungsbescheid")
+    )
+    erlassen_von = models.ForeignKey(
+        "buendnis.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("erlassen von")
+    )
+
+    objects = ZuwendungsbescheidQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Zuwendungsbescheid")
+        verbose_name_plural = _("Zuwendungsbescheide")
+        ordering = ["buendnis__name", "baustein__nummer", "jahr", "bescheid_datum"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buendnis", "bescheid_nummer"],
+                name="zuwendungsbescheid_nummer_unique",
+                violation_error_message=_("Einen Bescheid mit dieser Nummer gibt es für das Bündnis schon."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.bescheid_nummer} – {self.buendnis} – {self.baustein} – {self.jahr}"

@@ -36,7 +36,13 @@ class TeilhabeStelle(SameBuendnisMixin, TimestampedModel):
         Buendnis, on_delete=models.PROTECT, related_name="teilhabestellen", verbose_name=_("Bündnis")
     )
     kommune = models.ForeignKey(
-        Kommune, on_delete=models.PROTECT, related_name="teilhabestellen", verbose_name=_("Kommune")
+        Kommune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teilhabestellen",
+        verbose_name=_("Kommune"),
+        help_text=_("Leer: Stelle beim Kreis (Geschäftsführende Stelle des Bündnisses)."),
     )
     bezeichnung = models.CharField(_("Bezeichnung"), max_length=200)
     vze = models.DecimalField(
@@ -57,13 +63,15 @@ class TeilhabeStelle(SameBuendnisMixin, TimestampedModel):
         related_name="teilhabestellen",
         verbose_name=_("Förderantrag"),
     )
+    # Computed from the F6 rule in force and the Kommune's budget consolidation (foerderung.stellenschluessel).
     foerderquote_prozent = models.DecimalField(
         _("Förderquote (%)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("80"),
         validators=PROZENT,
-        help_text=_("90 % für Kommunen in der Haushaltssicherung."),
+        editable=False,
+        help_text=_("80 %; 90 % für Kommunen mit gültiger Haushaltssicherung."),
     )
 
     objects = TeilhabeStelleQuerySet.as_manager()
@@ -75,7 +83,12 @@ class TeilhabeStelle(SameBuendnisMixin, TimestampedModel):
         ordering = ["kommune__name", "bezeichnung"]
 
     def __str__(self):
-        return f"{self.bezeichnung} ({self.kommune})"
+        return f"{self.bezeichnung} ({self.traeger_name})"
+
+    @property
+    def traeger_name(self) -> str:
+        """The Kommune of the position, or the Kreis's Geschäftsführende Stelle."""
+        return str(self.kommune) if self.kommune_id else str(_("Geschäftsführende Stelle (Kreis)"))
 
     def get_absolute_url(self):
         return reverse("foerderung:teilhabe-detail", args=[self.pk])
@@ -186,6 +199,14 @@ class Projektidee(SameBuendnisMixin, TimestampedModel):
         verbose_name=_("Förderantrag"),
     )
     frist = models.DateField(_("Einreichungsfrist"), null=True, blank=True)
+    aufruf = models.ForeignKey(
+        "Foerderaufruf",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projektideen",
+        verbose_name=_("Förderaufruf"),
+    )
 
     objects = ProjektideeQuerySet.as_manager()
     history = HistoricalRecords()

@@ -88,3 +88,33 @@ def haushalt(scenario, f1, f6, budget_a):
         buendnis=b, baustein=f1, kommune=scenario.b1, beantragt=D("11111.11"), bewilligt=True
     )
     MittelabrufFactory(antrag=fremd, betrag=D("0.01"))
+
+
+@pytest.fixture
+def zuwendung_a(scenario, f1, budget_a, programm):
+    """The Land has granted Bündnis a its whole F1 allocation for 2020 (100,000.00 EUR) by one notice."""
+    from .factories import ZuwendungsbescheidFactory
+
+    return ZuwendungsbescheidFactory(
+        buendnis=scenario.a, baustein=f1, jahr=2020, betrag=budget_a.betrag, bescheid_nummer="ZB-A-F1-2020"
+    )
+
+
+# Funding rules (foerderung.regeln) -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def regeln_f1(f1):
+    """Baustein I's rules over the whole programme: teaching hours at 37.50 EUR and actual costs, both funded at
+    80 % (20 % own share), so cost plans saved through the services are computed by a rule."""
+    from foerderung.models import Foerderregel, Kostenart
+
+    gemeinsam = {"baustein": f1, "foerderquote_prozent": D("80"), "gueltig_ab": f1.programm.laufzeit_beginn}
+    return {
+        Kostenart.UNTERRICHTSSTUNDE: Foerderregel.objects.create(
+            bezeichnung="Pauschale P 4", kostenart=Kostenart.UNTERRICHTSSTUNDE, satz=D("37.50"), **gemeinsam
+        ),
+        Kostenart.TATSAECHLICH: Foerderregel.objects.create(
+            bezeichnung="tatsächliche Ausgaben", kostenart=Kostenart.TATSAECHLICH, **gemeinsam
+        ),
+    }

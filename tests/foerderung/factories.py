@@ -84,12 +84,16 @@ class FoerderantragFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def kostenplan(obj, create, extracted, **kwargs):
+        # One line written directly, as stored before the rules (no rule version): its funding and own share
+        # add up to its amount. Cost plans computed by the rules go through services.antrag_speichern.
         if create:
             Kostenposition.objects.create(
                 antrag=obj,
                 kategorie=Kostenkategorie.PERSONAL,
                 bezeichnung="Coaching",
                 betrag=obj.gesamtkosten,
+                foerderung=obj.gesamtkosten - obj.eigenanteil,
+                eigenanteil=obj.eigenanteil,
             )
 
 
@@ -133,3 +137,30 @@ class VerteilungFactory(factory.django.DjangoModelFactory):
     name = "Verteilung F1"
     gesamtbetrag = Decimal("1000.00")
     indikator = "geduldete 18- bis 27-Jährige"
+
+
+class ZuwendungsbescheidFactory(factory.django.DjangoModelFactory):
+    """A grant notice of the Land to the Kreis (written directly; the service checks it against the Budget)."""
+
+    class Meta:
+        model = "foerderung.Zuwendungsbescheid"
+
+    buendnis = factory.SubFactory(BuendnisFactory)
+    baustein = factory.SubFactory(FoerderbausteinFactory)
+    jahr = 2020
+    betrag = Decimal("100000.00")
+    bescheid_nummer = factory.Sequence(lambda n: f"ZB-{n}")
+    bescheid_datum = datetime.date(2020, 1, 15)
+    grundlage = "Richtlinie vom 18.12.2019"
+    erlassen_von = factory.SubFactory(UserFactory)
+
+
+class FoerderaufrufFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "foerderung.Foerderaufruf"
+
+    baustein = factory.SubFactory(FoerderbausteinFactory, nummer=Baustein.F5)
+    titel = factory.Sequence(lambda n: f"Aufruf {n}")
+    einreichung_bis = datetime.date(2099, 12, 31)
+    entscheidung_bis = datetime.date(2099, 12, 31)
+    volumen = Decimal("500000.00")

@@ -11,7 +11,7 @@ from django.db import connection
 from foerderung import services
 from foerderung.models import AntragStatus, Foerderantrag, Mittelabruf
 
-from .factories import BudgetFactory, FoerderantragFactory
+from .factories import BudgetFactory, FoerderantragFactory, ZuwendungsbescheidFactory
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks (PostgreSQL)"),
@@ -62,8 +62,9 @@ def test_two_concurrent_drawdowns_never_exceed_the_approved_sum(scenario, f1):
     assert Mittelabruf.objects.filter(antrag=antrag).count() == 1
 
 
-def test_two_concurrent_approvals_never_exceed_the_budget(scenario, f1):
+def test_two_concurrent_approvals_never_exceed_the_lands_grant(scenario, f1):
     BudgetFactory(buendnis=scenario.a, baustein=f1, jahr=2020, betrag=Decimal("100000.00"))
+    ZuwendungsbescheidFactory(buendnis=scenario.a, baustein=f1, jahr=2020, betrag=Decimal("100000.00"))
     antraege = [
         FoerderantragFactory(
             buendnis=scenario.a, kommune=k, baustein=f1, in_pruefung=True, beantragt=Decimal("60000.00")

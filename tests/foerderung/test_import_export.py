@@ -72,7 +72,7 @@ def test_koordination_cannot_import_indicator_values(scenario, verteilung):
 ANTRAG_KOPF = "ID;Förderbaustein;Titel;Kommune;Beginn;Ende;Haushaltsjahr;Honorare (EUR);Eigenanteil (EUR)\n"
 
 
-def test_kommune_imports_drafts_for_its_own_kommune(scenario, f1):
+def test_kommune_imports_drafts_for_its_own_kommune(scenario, f1, regeln_f1):
     client = scenario.client("kommune")
     text = ANTRAG_KOPF + ";I;Deutschkurs;Aheim;01.03.2020;30.11.2020;2020;3.000,00;600\n"
     response = _hochladen_und_bestaetigen(client, reverse("foerderung:antrag-import"), text)
@@ -127,13 +127,14 @@ def test_drawdown_import_is_all_or_nothing_and_checks_the_rest(scenario, f1, bud
     antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, bewilligt=True)
     client = scenario.client("koordination")
     url = reverse("foerderung:mittelabruf-import")
+    # An actual-cost line: amounts, no units (units belong to flat-rate lines, test_abrechnung).
     kopf = "Antrag-ID;Abrufdatum;Betrag (EUR);nachgewiesene Einheiten\n"
-    zu_viel = kopf + f"{antrag.pk};01.04.2020;6.000,00;160\n{antrag.pk};01.07.2020;4.000,01;\n"
+    zu_viel = kopf + f"{antrag.pk};01.04.2020;6.000,00;\n{antrag.pk};01.07.2020;4.000,01;\n"
     response = client.post(url, {"datei": _csv(zu_viel)})
     assert response.status_code == 400
     assert "noch verfügbaren bewilligten Mittel (4.000,00 EUR)" in response.content.decode()
     assert not Mittelabruf.objects.exists()
-    passt = kopf + f"{antrag.pk};01.04.2020;6.000,00;160\n{antrag.pk};01.07.2020;4.000,00;\n"
+    passt = kopf + f"{antrag.pk};01.04.2020;6.000,00;\n{antrag.pk};01.07.2020;4.000,00;\n"
     assert _hochladen_und_bestaetigen(client, url, passt).status_code == 302
     assert sorted(Mittelabruf.objects.values_list("betrag", flat=True)) == [D("4000.00"), D("6000.00")]
     assert scenario.client("auswertung").get(url).status_code == 403
@@ -158,7 +159,7 @@ def test_template_download(scenario):
     assert scenario.client("auswertung").get(reverse("foerderung:antrag-vorlage")).status_code == 403
 
 
-def test_import_date_is_read_german(scenario, f1):
+def test_import_date_is_read_german(scenario, f1, regeln_f1):
     client = scenario.client("koordination")
     text = ANTRAG_KOPF + ";f1;TM;Aheim;2020-02-01;31.12.2020;2020;1000;0\n"
     _hochladen_und_bestaetigen(client, reverse("foerderung:antrag-import"), text)
@@ -210,11 +211,12 @@ def _fehlertext(response) -> str:
             "Haushaltsjahr: Das Haushaltsjahr muss im Förderzeitraum",
         ),
         (";I;X;Aheim;01.03.2020;30.11.2020;2020;10000000000000;0;1", "Kosten (EUR): "),
-        (";I;X;Aheim;01.03.2020;30.11.2020;2020;100;200;1", "Eigenanteil (EUR): Eigenanteil und Drittmittel"),
         (";I;X;Aheim;31.02.2020;30.11.2020;2020;100;0;1", "Beginn: „31.02.2020“ ist kein gültiges Datum"),
     ],
 )
-def test_antrag_import_refuses_hostile_values_in_german_and_writes_nothing(scenario, f1, zeile, meldung):
+def test_antrag_import_refuses_hostile_values_in_german_and_writes_nothing(
+    scenario, f1, regeln_f1, zeile, meldung
+):
     kopf = ANTRAG_KOPF.rstrip("\n") + ";geplante Teilnehmende\n"
     gut = ";I;Gut;Aheim;01.03.2020;30.11.2020;2020;100;0;1\n"
     response = scenario.client("koordination").post(
@@ -243,7 +245,7 @@ def test_broken_import_files_get_a_german_message(scenario, f1, name, inhalt, me
     assert not Foerderantrag.objects.exists()
 
 
-def test_kommune_updates_own_draft_by_import_with_empty_kommune_cell(scenario, f1):
+def test_kommune_updates_own_draft_by_import_with_empty_kommune_cell(scenario, f1, regeln_f1):
     entwurf = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, titel="Alt")
     text = ANTRAG_KOPF + f"{entwurf.pk};I;Neu;;01.03.2020;30.11.2020;2020;500;0\n"
     response = _hochladen_und_bestaetigen(
@@ -251,7 +253,8 @@ def test_kommune_updates_own_draft_by_import_with_empty_kommune_cell(scenario, f
     )
     assert response.status_code == 302
     entwurf.refresh_from_db()
-    assert (entwurf.titel, entwurf.kommune, entwurf.beantragt) == ("Neu", scenario.a1, D("500.00"))
+    # 500.00 EUR actual costs at the rule's 80 %.
+    assert (entwurf.titel, entwurf.kommune, entwurf.beantragt) == ("Neu", scenario.a1, D("400.00"))
 
 
 def test_drawdown_import_names_the_column_of_a_refusal(scenario, f1, budget_a):

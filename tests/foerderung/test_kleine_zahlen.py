@@ -22,6 +22,7 @@ from .factories import FoerderantragFactory, TeilhabeStelleFactory
 
 D = Decimal
 ROH = ["kommune"]
+N = len(selectors.MONITORING_FELDER)  # count columns of the monitoring table, then the breakdown by status
 GESCHUETZT = ["kommune_a2", "koordination", "auswertung", "land", "admin"]
 
 
@@ -138,8 +139,8 @@ def test_the_rule_lives_in_one_selector(scenario, f1, antrag, stelle):
 def test_owning_kommune_sees_its_monitoring_raw_without_legend(scenario, antrag):
     response, zeilen = _monitoring(scenario, "kommune", antrag)
     q1 = zeilen[0]
-    assert q1[:8] == ["Q1/2020", "12", "9", "2", "4", "0", "3", "0"]
-    assert _nach_status(q1[8]) == {"Gestattung": "7", "Duldung": "6", "Ausbildungsduldung": "2"}
+    assert q1[: N + 1] == ["Q1/2020", "12", "9", "2", "4", "0", "3", "0", "0", "0", "0", "0"]
+    assert _nach_status(q1[N + 1]) == {"Gestattung": "7", "Duldung": "6", "Ausbildungsduldung": "2"}
     assert ZEICHEN not in "".join(q1)
     assert legende() not in response.content.decode()
 
@@ -148,17 +149,17 @@ def test_owning_kommune_sees_its_monitoring_raw_without_legend(scenario, antrag)
 def test_small_monitoring_counts_never_reach_other_readers(scenario, antrag, rolle):
     response, zeilen = _monitoring(scenario, rolle, antrag)
     q1, q2 = zeilen
-    zahlen = dict(zip(selectors.MONITORING_FELDER, q1[1:8], strict=True))
+    zahlen = dict(zip(selectors.MONITORING_FELDER, q1[1 : N + 1], strict=True))
     assert zahlen["vorzeitig_beendet"] == ZEICHEN
-    status = _nach_status(q1[8])
+    status = _nach_status(q1[N + 1])
     assert status["Ausbildungsduldung"] == ZEICHEN
     # No cell carries a count from 1 to k-1, and the withheld ones cannot be recomputed: "2" is gone entirely.
-    for zelle in [*q1[1:8], *status.values(), *q2[1:8], *_nach_status(q2[8]).values()]:
+    for zelle in [*q1[1 : N + 1], *status.values(), *q2[1 : N + 1], *_nach_status(q2[N + 1]).values()]:
         assert zelle not in ("1", "2"), (rolle, zelle)
     # Large figures stay visible; a quarter without small counts is shown as it is.
     assert zahlen["eingetreten"] == "12"
     assert q2[:3] == ["Q2/2020", "5", "14"]
-    assert "Ausbildungsduldung" not in _nach_status(q2[8])
+    assert "Ausbildungsduldung" not in _nach_status(q2[N + 1])
     seite = response.content.decode()
     assert html.escape(legende()) in seite or legende() in html.unescape(seite)
 
@@ -187,6 +188,83 @@ def test_monitoring_withholds_enough_that_a_solver_learns_nothing(scenario, antr
         assert unten == 0 and oben >= modell.k, (zelle, unten, oben)
 
 
+@pytest.fixture
+def frauen_antrag(scenario, f1):
+    """Q1: 14 participants, 2 of them women; qualifications 1 Hauptschulabschluss, 4 Fachoberschulreife, 0 vocational.
+    Q2: 9 participants, 5 women, 3 vocational qualifications (no small count)."""
+    antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, bewilligt=True)
+    gestattung, duldung = _status("gestattung", "duldung")
+    koord = scenario.users["koordination"]
+    services.monitoring_melden(
+        antrag=antrag,
+        jahr=2021,
+        quartal=1,
+        by=koord,
+        eingetreten=14,
+        aktiv=10,
+        abgeschlossen=4,
+        uebergang_ausbildung=3,
+        teilnehmende_frauen=2,
+        abschluss_hauptschule=1,
+        abschluss_fachoberschulreife=4,
+        nach_status={gestattung: 7, duldung: 7},
+    )
+    services.monitoring_melden(
+        antrag=antrag,
+        jahr=2021,
+        quartal=2,
+        by=koord,
+        eingetreten=9,
+        aktiv=9,
+        teilnehmende_frauen=5,
+        abschluss_beruf=3,
+        nach_status={gestattung: 4, duldung: 5},
+    )
+    return antrag
+
+
+def test_owning_kommune_sees_women_and_qualifications_raw(scenario, frauen_antrag):
+    _response, zeilen = _monitoring(scenario, "kommune", frauen_antrag)
+    zahlen = dict(zip(selectors.MONITORING_FELDER, zeilen[0][1 : N + 1], strict=True))
+    assert [zahlen[f] for f in selectors.MONITORING_FELDER[-4:]] == ["2", "1", "4", "0"]
+
+
+@pytest.mark.parametrize("rolle", GESCHUETZT)
+def test_small_counts_of_women_and_qualifications_never_reach_other_readers(scenario, frauen_antrag, rolle):
+    _response, zeilen = _monitoring(scenario, rolle, frauen_antrag)
+    q1 = dict(zip(selectors.MONITORING_FELDER, zeilen[0][1 : N + 1], strict=True))
+    q2 = dict(zip(selectors.MONITORING_FELDER, zeilen[1][1 : N + 1], strict=True))
+    assert (q1["teilnehmende_frauen"], q1["abschluss_hauptschule"]) == (ZEICHEN, ZEICHEN)
+    for zelle in [*q1.values(), *q2.values()]:
+        assert zelle not in ("1", "2"), (rolle, zelle)
+    assert (q1["eingetreten"], q2["teilnehmende_frauen"]) == ("14", "5")
+
+
+def test_women_and_qualifications_withhold_enough_that_a_solver_learns_nothing(scenario, frauen_antrag):
+    """The attack of test_monitoring_withholds_enough_that_a_solver_learns_nothing, with the new fields and their
+    rules (women ≤ participants; Hauptschulabschluss + Fachoberschulreife + vocational ≤ participants)."""
+    assert (
+        ("teilnehmende_frauen",),
+        ("aktiv", "vorzeitig_beendet", "abgeschlossen"),
+    ) in selectors.MONITORING_REGELN
+    tabelle = selectors.monitoring_tabelle(scenario.users["land"], frauen_antrag)
+    meldungen = sorted(
+        frauen_antrag.monitoring.prefetch_related("nach_status"), key=lambda m: (m.jahr, m.quartal)
+    )
+    status = selectors._status_liste(())
+    daten = selectors._daten(meldungen, selectors.MONITORING_FELDER)
+    modell = selectors._quartalsmodell(
+        daten, selectors.MONITORING_FELDER, selectors.MONITORING_REGELN, status
+    )
+    gesperrt = {("f", i, f) for i, z in enumerate(tabelle.zeilen) for f, w in z.werte.items() if w.gesperrt}
+    gesperrt |= {("s", i, s.pk) for i, z in enumerate(tabelle.zeilen) for s, w in z.nach_status if w.gesperrt}
+    assert {("f", 0, "teilnehmende_frauen"), ("f", 0, "abschluss_hauptschule")} <= gesperrt
+    assert len(gesperrt) == tabelle.gesperrt
+    for zelle in gesperrt:
+        unten, oben = audit.spannweite(modell, gesperrt, zelle)
+        assert unten == 0 and oben >= modell.k, (zelle, unten, oben)
+
+
 def test_a_known_rule_makes_the_audit_withhold_more(scenario, f1):
     """12 people by status but only 10 active: "2 left early" alone would be "at least 2", not "maybe 0"."""
     antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, bewilligt=True)
@@ -209,7 +287,7 @@ def test_a_known_rule_makes_the_audit_withhold_more(scenario, f1):
         w.gesperrt for _s, w in zeile.nach_status
     )
     _response, zeilen = _monitoring(scenario, "land", antrag)
-    assert "2" not in zeilen[0][1:8]
+    assert "2" not in zeilen[0][1 : N + 1]
 
 
 def test_mitglied_and_other_buendnis_open_no_monitoring(scenario, antrag, stelle):

@@ -60,7 +60,12 @@ AKTIONEN = {
     "verwendungsnachweis": (
         A.BEWILLIGT,
         "foerderung:antrag-vn",
-        {"eingereicht_am": "2021-02-01", "sachbericht": "Bericht", "ausgaben_ist": "9000.00"},
+        # The statement per cost line: `ausgaben_<line>` for the factory's single actual-cost line.
+        lambda antrag: {
+            "eingereicht_am": "2021-02-01",
+            "sachbericht": "Bericht",
+            f"ausgaben_{antrag.kostenpositionen.get().pk}": "9000.00",
+        },
         KOORDINATION,
     ),
     "monitoring": (
@@ -96,7 +101,7 @@ def _zustand(antrag):
 
 @pytest.mark.parametrize("rolle", ROLLEN)
 @pytest.mark.parametrize("aktion", list(AKTIONEN))
-def test_write_on_application_per_role(scenario, f1, budget_a, aktion, rolle):
+def test_write_on_application_per_role(scenario, f1, budget_a, zuwendung_a, aktion, rolle):
     status, url_name, daten, erlaubt = AKTIONEN[aktion]
     antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, status=status)
     if status == A.BEWILLIGT:
@@ -104,6 +109,7 @@ def test_write_on_application_per_role(scenario, f1, budget_a, aktion, rolle):
             bewilligt_betrag=Decimal("10000.00"), bescheid_nummer="B-0"
         )
     vorher = _zustand(antrag)
+    daten = daten(antrag) if callable(daten) else daten
     response = scenario.client(rolle).post(reverse(url_name, args=[antrag.pk]), daten)
     assert response.status_code == _erwartet(rolle, erlaubt)
     if rolle == "anonym":
@@ -117,7 +123,7 @@ def test_write_on_application_per_role(scenario, f1, budget_a, aktion, rolle):
 
 
 @pytest.mark.parametrize("rolle", ROLLEN)
-def test_edit_application_per_role(scenario, f1, rolle):
+def test_edit_application_per_role(scenario, f1, regeln_f1, rolle):
     from .test_views import _formdaten
 
     antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, titel="Alt")

@@ -75,7 +75,9 @@ def test_land_sees_all_buendnisse_and_year_filter_applies(scenario, haushalt):
     assert u.summe.zugewiesen == D("227777.77")
     assert u.summe.bewilligt == D("56111.11")
     assert u.summe.abgerufen == D("17500.51")
-    assert _werte(u.summe_kommune) == _werte(u.summe_baustein)
+    # The state's view is by Bündnis, never by the Kommunen of a Kreis.
+    assert u.nach_kommune == []
+    assert _werte(u.summe_buendnis) == _werte(u.summe_baustein)
     alle_jahre = budgetuebersicht(scenario.users["koordination"])
     assert alle_jahre.summe.zugewiesen == D("155000.00")
     assert alle_jahre.summe.beantragt == D("63345.67")
@@ -90,7 +92,7 @@ def test_koordination_b_sees_nothing_of_buendnis_a(scenario, haushalt):
 def test_budget_overview_query_count_is_fixed(scenario, f1, budget_a, django_assert_num_queries):
     user = scenario.users["koordination"]
     FoerderantragFactory(buendnis=scenario.a, baustein=f1, kommune=scenario.a1, bewilligt=True)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         budgetuebersicht(user, jahr=2020)
     for i in range(15):
         k = Kommune.objects.create(buendnis=scenario.a, name=f"K{i}")
@@ -98,7 +100,7 @@ def test_budget_overview_query_count_is_fixed(scenario, f1, budget_a, django_ass
             buendnis=scenario.a, baustein=f1, kommune=k, bewilligt=True, beantragt=D("1.00")
         )
         MittelabrufFactory(antrag=antrag, betrag=D("0.50"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         u = budgetuebersicht(user, jahr=2020)
     assert len(u.nach_kommune) == 17  # 16 Kommunen and the kreisweit row
 
@@ -123,4 +125,4 @@ def test_kommune_sees_what_is_due(scenario, f1):
     texte = {(a.pk, text) for a, text in daten["faellig"]}
     assert (entwurf.pk, "Entwurf noch nicht eingereicht") in texte
     assert (laufend.pk, "Monitoring 4/2020 fehlt") in texte
-    assert (laufend.pk, "Verwendungsnachweis fällig") in texte
+    assert (laufend.pk, "Verwendungsnachweis fällig bis 30.06.2021") in texte

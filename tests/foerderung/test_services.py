@@ -25,7 +25,7 @@ D = Decimal
 
 
 @pytest.fixture
-def antrag(scenario, f1, budget_a):
+def antrag(scenario, f1, budget_a, zuwendung_a):
     return FoerderantragFactory(
         buendnis=scenario.a, kommune=scenario.a1, baustein=f1, beantragt=D("10000.00")
     )
@@ -172,7 +172,7 @@ def test_approval_above_requested_sum_is_refused(scenario, antrag):
         )
 
 
-def test_approval_beyond_allocated_budget_needs_reason_from_koordination(scenario, f1, budget_a):
+def test_approval_beyond_the_lands_grant_is_refused_without_override(scenario, f1, budget_a, zuwendung_a):
     koord = scenario.users["koordination"]
     erster = FoerderantragFactory(
         buendnis=scenario.a,
@@ -198,15 +198,21 @@ def test_approval_beyond_allocated_budget_needs_reason_from_koordination(scenari
     dritter = FoerderantragFactory(
         buendnis=scenario.a, kommune=scenario.a2, baustein=f1, in_pruefung=True, beantragt=D("20000.00")
     )
-    services.antrag_bewilligen(antrag=dritter, ueberschreitung_begruendung="Restmittel aus 2019", **kwargs)
+    # No reason opens the Land's grant any more: the old override argument is gone.
+    with pytest.raises(TypeError):
+        services.antrag_bewilligen(
+            antrag=dritter, ueberschreitung_begruendung="Restmittel aus 2019", **kwargs
+        )
+    with pytest.raises(ValidationError, match="verfügbar 0,00 EUR"):
+        services.antrag_bewilligen(antrag=dritter, **{**kwargs, "betrag": D("0.01")})
     dritter.refresh_from_db()
-    assert dritter.status == A.BEWILLIGT
-    assert dritter.budget_ueberschreitung_begruendung == "Restmittel aus 2019"
+    assert dritter.status == A.IN_PRUEFUNG
+    assert dritter.budget_ueberschreitung_begruendung == ""
 
 
 def test_approval_without_any_budget_row_is_refused(scenario, f6):
     antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f6, in_pruefung=True)
-    with pytest.raises(ValidationError, match="zugewiesen 0,00 EUR"):
+    with pytest.raises(ValidationError, match="vom Land bewilligt 0,00 EUR"):
         services.antrag_bewilligen(
             antrag=antrag,
             betrag=D("1.00"),
@@ -250,7 +256,7 @@ def test_only_koordination_records_drawdowns(scenario, antrag, rolle):
     assert not Mittelabruf.objects.exists()
 
 
-def test_kommune_drafts_only_for_its_own_kommune(scenario, f1):
+def test_kommune_drafts_only_for_its_own_kommune(scenario, f1, regeln_f1):
     kommune_user = scenario.users["kommune"]
     antrag = Foerderantrag(
         baustein=f1,
@@ -272,11 +278,12 @@ def test_kommune_drafts_only_for_its_own_kommune(scenario, f1):
     assert antrag.kommune == scenario.a1  # forced to the user's own Kommune
     assert antrag.buendnis == scenario.a
     assert antrag.gesamtkosten == D("1750.55")
-    assert antrag.beantragt == D("1650.55")
+    # The typed own share is not taken: 20 % of each line by the rules (300.00 + 50.11).
+    assert (antrag.eigenanteil, antrag.beantragt) == (D("350.11"), D("1400.44"))
     assert Statuswechsel.objects.get(antrag=antrag).nach == A.ENTWURF
 
 
-def test_cost_line_must_match_units_times_rate(scenario, f1):
+def test_typed_amount_of_a_flat_rate_line_is_not_taken(scenario, f1, regeln_f1):
     antrag = Foerderantrag(
         baustein=f1,
         kommune=scenario.a1,
@@ -285,17 +292,16 @@ def test_cost_line_must_match_units_times_rate(scenario, f1):
         ende=datetime.date(2020, 6, 30),
         haushaltsjahr=2020,
     )
-    with pytest.raises(ValidationError, match="Einheiten × Satz"):
-        services.antrag_speichern(
-            antrag=antrag,
-            by=scenario.users["koordination"],
-            kostenplan=[
-                KostenpositionDaten(
-                    "honorar", "Kurs", betrag=D("1.00"), einheiten=D("2"), einheitssatz=D("37.50")
-                )
-            ],
-        )
-    assert not Foerderantrag.objects.exists()
+    antrag = services.antrag_speichern(
+        antrag=antrag,
+        by=scenario.users["koordination"],
+        kostenplan=[
+            KostenpositionDaten(
+                "honorar", "Kurs", betrag=D("1.00"), einheiten=D("2"), einheitssatz=D("37.50")
+            )
+        ],
+    )
+    assert antrag.kostenpositionen.get().betrag == antrag.gesamtkosten == D("75.00")
 
 
 def test_period_outside_programme_is_refused(scenario, f1):
@@ -471,6 +477,16 @@ def test_distribution_cannot_cut_a_budget_below_earmarks_or_approvals_and_change
 
 
 def test_units_times_rate_is_rounded_half_up_to_the_cent(scenario, f1):
+    from foerderung.models import Foerderregel, Kostenart
+
+    for kostenart, satz in ((Kostenart.UNTERRICHTSSTUNDE, "0.05"), (Kostenart.TEILNEHMENDENSTUNDE, "0.01")):
+        Foerderregel.objects.create(
+            baustein=f1,
+            bezeichnung=kostenart,
+            kostenart=kostenart,
+            satz=D(satz),
+            gueltig_ab=datetime.date(2019, 10, 1),
+        )
     antrag = Foerderantrag(
         baustein=f1,
         kommune=scenario.a1,
@@ -484,9 +500,11 @@ def test_units_times_rate_is_rounded_half_up_to_the_cent(scenario, f1):
         antrag=antrag,
         by=scenario.users["koordination"],
         kostenplan=[
-            KostenpositionDaten("honorar", "a", einheiten=D("0.5"), einheitssatz=D("0.05")),
-            KostenpositionDaten("sach", "b", einheiten=D("2.5"), einheitssatz=D("0.01")),
-            KostenpositionDaten("sach", "c", betrag=D("0.03"), einheiten=D("0.5"), einheitssatz=D("0.05")),
+            KostenpositionDaten("honorar", "a", einheiten=D("0.5"), kostenart=Kostenart.UNTERRICHTSSTUNDE),
+            KostenpositionDaten("sach", "b", einheiten=D("2.5"), kostenart=Kostenart.TEILNEHMENDENSTUNDE),
+            KostenpositionDaten(
+                "sach", "c", betrag=D("0.03"), einheiten=D("0.5"), kostenart="unterrichtsstunde"
+            ),
         ],
     )
     assert list(antrag.kostenpositionen.values_list("betrag", flat=True)) == [D("0.03")] * 3

@@ -8,8 +8,8 @@ test_every_row_route_is_mapped in test_cross_buendnis_alle_apps.py fails with th
 from angebote.models import Angebot
 from bedarf.models import Bedarfskategorie, Datenluecke, Erhebung
 from berichte.models import Bericht, Exportauftrag
-from buendnis.models import Aufgabe, Sitzung, Vereinbarungsdokument, Verfahrensvereinbarung
-from foerderung.models import Foerderantrag, Projektidee, TeilhabeStelle, Verteilung
+from buendnis.models import Aufgabe, Kommune, Sitzung, Vereinbarungsdokument, Verfahrensvereinbarung
+from foerderung.models import Foerderantrag, Haushaltssicherung, Projektidee, TeilhabeStelle, Verteilung
 
 FUNCTION_VIEW_MODELS = {
     "buendnis:top-create": {"pk": Sitzung},
@@ -43,6 +43,10 @@ FUNCTION_VIEW_MODELS = {
     "foerderung:antrag-monitoring": {"pk": Foerderantrag},
     "foerderung:teilhabe-fallzahl": {"pk": TeilhabeStelle},
     "foerderung:idee-status": {"pk": Projektidee},
+    "foerderung:teilnahme-detail": {"pk": Kommune},
+    "foerderung:teilnahme-dokument": {"pk": Kommune},
+    "foerderung:haushaltssicherung-create": {"pk": Kommune},
+    "foerderung:haushaltssicherung-update": {"pk": Haushaltssicherung},
     "berichte:bericht-download": {"pk": Bericht},
     "berichte:bericht-status": {"pk": Bericht},
     "berichte:protokoll": {"pk": Sitzung},

@@ -102,6 +102,12 @@ def test_rows_of_another_buendnis_are_404_in_every_app_by_get_and_post():
         "foerderung:verteilung-uebernehmen",
         "foerderung:verteilung-export",
         "foerderung:verteilung-import",
+        # Calls of the Innovationsfonds are state-wide: an alliance reads them, only the Land changes them.
+        "foerderung:aufruf-detail",
+        "foerderung:aufruf-status",
+        # Funding rules: every alliance reads them, only the Land adds a version.
+        "foerderung:regel-list",
+        "foerderung:regel-neue-version",
     }
     assert len(urls) == len(
         [r for r in all_routes() if r.namespace in APPS and r.params and r.full_name not in NO_ROW_ROUTES]
