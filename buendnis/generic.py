@@ -130,6 +130,15 @@ class FormUserMixin:
         return kwargs
 
 
+def fehler_ins_formular(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's refusal onto the form: each field's messages at the field, the rest above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
 class SavesAtomicallyMixin:
     """Saves the form in one transaction; a model-level refusal shows on the form, nothing half-written."""
 
@@ -140,11 +149,7 @@ class SavesAtomicallyMixin:
             with transaction.atomic():
                 self.object = self.save(form)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            fehler_ins_formular(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())

@@ -23,6 +23,7 @@ from buendnis.generic import (
     ScopedListView,
     ScopedMixin,
     ScopedUpdateView,
+    fehler_ins_formular,
 )
 from buendnis.io import CONTENT_TYPES, dataset_response, export_response
 from buendnis.models import Buendnis
@@ -369,11 +370,7 @@ def antrag_bearbeiten(request, pk=None):
                 version=form.cleaned_data.get("version") if pk else None,
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for feld, fehler in exc.error_dict.items():
-                    form.add_error(feld if feld in form.fields else None, fehler)
-            else:
-                form.add_error(None, exc.messages)
+            fehler_ins_formular(form, exc)
         else:
             messages.success(request, _("Antrag gespeichert."))
             return redirect(obj)
@@ -428,11 +425,7 @@ def antrag_bewilligen(request, pk):
         try:
             services.antrag_bewilligen(antrag=antrag, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for feld, fehler in exc.error_dict.items():
-                    form.add_error(feld if feld in form.fields else None, fehler)
-            else:
-                form.add_error(None, exc.messages)
+            fehler_ins_formular(form, exc)
         else:
             messages.success(request, _("Antrag bewilligt."))
             return redirect(antrag)

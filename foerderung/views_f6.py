@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView
 
-from buendnis.generic import ActionView, ScopedMixin
+from buendnis.generic import ActionView, ScopedMixin, fehler_ins_formular
 from buendnis.models import Kommune
 from buendnis.rules import is_kommune
 
@@ -32,14 +32,6 @@ def _teilnahme_von(kommune: Kommune) -> KommuneTeilnahme:
         return kommune.teilnahme
     except KommuneTeilnahme.DoesNotExist:
         return KommuneTeilnahme(buendnis_id=kommune.buendnis_id, kommune=kommune)
-
-
-def _formfehler(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for feld, fehler in exc.error_dict.items():
-            form.add_error(feld if feld in form.fields else None, fehler)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class TeilnahmeListView(ScopedMixin, ListView):
@@ -152,7 +144,7 @@ class TeilnahmeView(KommuneMixin, ScopedMixin, FormView):
                 by=self.request.user,
             )
         except ValidationError as exc:
-            _formfehler(form, exc)
+            fehler_ins_formular(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Teilnahme gespeichert."))
         return HttpResponseRedirect(self.request.path)
@@ -225,7 +217,7 @@ class HaushaltssicherungUpdateView(ScopedMixin, FormView):
                 kommune=hs.kommune, haushaltssicherung=hs, by=self.request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _formfehler(form, exc)
+            fehler_ins_formular(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Haushaltssicherung gespeichert."))
         return HttpResponseRedirect(reverse("foerderung:teilnahme-detail", args=[hs.kommune_id]))

@@ -15,19 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
-from buendnis.generic import ActionView, ScopedDetailView, ScopedListView, ScopedMixin
+from buendnis.generic import ActionView, ScopedDetailView, ScopedListView, ScopedMixin, fehler_ins_formular
 
 from . import services, zuwendung
 from .forms_land import AufrufStatusForm, FoerderaufrufForm, ZuwendungsbescheidForm
 from .models import BEWILLIGTE_STATUS, AufrufStatus, Foerderantrag, Foerderaufruf, Zuwendungsbescheid
-
-
-def _fehler_ins_formular(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for feld, fehler in exc.error_dict.items():
-            form.add_error(feld if feld in form.fields else None, fehler)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class ServiceFormView(ScopedMixin, FormView):
@@ -45,7 +37,7 @@ class ServiceFormView(ScopedMixin, FormView):
         try:
             self.result = self.perform(form)
         except ValidationError as exc:
-            _fehler_ins_formular(form, exc)
+            fehler_ins_formular(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, str(self.success_message))
         return redirect(self.get_success_url())

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
-from buendnis.generic import ScopedListView, ScopedMixin
+from buendnis.generic import ScopedListView, ScopedMixin, fehler_ins_formular
 
 from . import services
 from .forms import DATUM, HelperMixin
@@ -104,11 +104,7 @@ class RegelNeueVersionView(ScopedMixin, FormView):
                 regel=regel, gueltig_ab=daten.pop("gueltig_ab"), by=self.request.user, **daten
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for feld, fehler in exc.error_dict.items():
-                    form.add_error(feld if feld in form.fields else None, fehler)
-            else:
-                form.add_error(None, exc.messages)
+            fehler_ins_formular(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request,

@@ -53,12 +53,21 @@ class Antragsberechtigt(models.TextChoices):
     ALLE = "alle", _("Kommunen, Träger, Kammern, Unternehmen, Verbände, Stiftungen")
 
 
-class FoerderregelQuerySet(GlobalQuerySet):
-    def for_list(self):
-        return self.select_related("baustein").prefetch_related("zugelassene_status")
+class GueltigkeitMixin:
+    """Rows valid from `gueltig_ab` to `gueltig_bis` (empty: open-ended): rule versions, budget consolidation."""
 
     def gueltig_am(self, tag: datetime.date):
         return self.filter(Q(gueltig_ab__lte=tag) & (Q(gueltig_bis__isnull=True) | Q(gueltig_bis__gte=tag)))
+
+    def ueberschneidend(self, ab: datetime.date, bis: datetime.date | None, ohne_pk=None):
+        """Rows whose validity overlaps the period `ab`..`bis` (other than `ohne_pk`)."""
+        qs = self.exclude(pk=ohne_pk).filter(Q(gueltig_bis__isnull=True) | Q(gueltig_bis__gte=ab))
+        return qs.filter(gueltig_ab__lte=bis) if bis else qs
+
+
+class FoerderregelQuerySet(GueltigkeitMixin, GlobalQuerySet):
+    def for_list(self):
+        return self.select_related("baustein").prefetch_related("zugelassene_status")
 
 
 class Foerderregel(TimestampedModel):
@@ -182,13 +191,11 @@ class Foerderregel(TimestampedModel):
         if self.gueltig_ab and self.gueltig_bis and self.gueltig_bis < self.gueltig_ab:
             errors["gueltig_bis"] = _("Das Ende der Gültigkeit liegt vor dem Beginn.")
         if self.baustein_id and self.gueltig_ab and not errors:
-            ueberlappend = Foerderregel.objects.filter(baustein_id=self.baustein_id, kostenart=self.kostenart)
-            ueberlappend = ueberlappend.exclude(pk=self.pk).filter(
-                Q(gueltig_bis__isnull=True) | Q(gueltig_bis__gte=self.gueltig_ab)
+            andere = (
+                Foerderregel.objects.filter(baustein_id=self.baustein_id, kostenart=self.kostenart)
+                .ueberschneidend(self.gueltig_ab, self.gueltig_bis, ohne_pk=self.pk)
+                .first()
             )
-            if self.gueltig_bis:
-                ueberlappend = ueberlappend.filter(gueltig_ab__lte=self.gueltig_bis)
-            andere = ueberlappend.first()
             if andere is not None:
                 errors["gueltig_ab"] = _(
                     "Die Gültigkeit überschneidet sich mit der Version „%(r)s“. Eine neue Version beginnt nach "

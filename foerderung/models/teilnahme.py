@@ -13,6 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from buendnis.models import Buendnis, BuendnisQuerySet, Kommune, SameBuendnisMixin, TimestampedModel
 
+from .regel import GueltigkeitMixin
+
 
 def teilnahme_pfad(instance, filename):
     return f"foerderung/teilnahme/{instance.buendnis_id}/{filename}"
@@ -73,12 +75,9 @@ class KommuneTeilnahme(SameBuendnisMixin, TimestampedModel):
         return self.beigetreten_am is not None and self.beigetreten_am <= tag
 
 
-class HaushaltssicherungQuerySet(BuendnisQuerySet):
+class HaushaltssicherungQuerySet(GueltigkeitMixin, BuendnisQuerySet):
     def for_list(self):
         return self.select_related("kommune", "buendnis")
-
-    def gueltig_am(self, tag: datetime.date):
-        return self.filter(Q(gueltig_ab__lte=tag) & (Q(gueltig_bis__isnull=True) | Q(gueltig_bis__gte=tag)))
 
 
 class Haushaltssicherung(SameBuendnisMixin, TimestampedModel):
@@ -127,11 +126,8 @@ class Haushaltssicherung(SameBuendnisMixin, TimestampedModel):
         if self.kommune_id and self.buendnis_id and self.kommune.buendnis_id != self.buendnis_id:
             raise ValidationError({"kommune": _("Gehört zu einem anderen Bündnis.")})
         if self.kommune_id and self.gueltig_ab:
-            andere = Haushaltssicherung.objects.filter(kommune_id=self.kommune_id).exclude(pk=self.pk)
-            andere = andere.filter(Q(gueltig_bis__isnull=True) | Q(gueltig_bis__gte=self.gueltig_ab))
-            if self.gueltig_bis:
-                andere = andere.filter(gueltig_ab__lte=self.gueltig_bis)
-            if andere.exists():
+            andere = Haushaltssicherung.objects.filter(kommune_id=self.kommune_id)
+            if andere.ueberschneidend(self.gueltig_ab, self.gueltig_bis, ohne_pk=self.pk).exists():
                 raise ValidationError(
                     {"gueltig_ab": _("Der Zeitraum überschneidet sich mit einer anderen Haushaltssicherung.")}
                 )
