@@ -66,7 +66,7 @@ class Budget(SameBuendnisMixin, TimestampedModel):
 
     def clean(self):
         """An allocation never drops below what the coordination has earmarked for its Kommunen, nor is it cut
-        below what is already approved from it (approved ≤ allocated, unless an override already exceeds it)."""
+        below the Land's grant notices issued from it or what is already approved from it."""
         super().clean()
         if self.betrag is None or not self.pk:
             return
@@ -83,7 +83,20 @@ class Budget(SameBuendnisMixin, TimestampedModel):
             )
         bisher = Budget.objects.filter(pk=self.pk).values_list("betrag", flat=True).first()
         if bisher is None or self.betrag >= bisher:
-            return  # not a cut: what is approved does not matter
+            return  # not a cut: what is granted or approved does not matter
+        erlassen = Zuwendungsbescheid.objects.filter(
+            buendnis_id=self.buendnis_id, baustein_id=self.baustein_id, jahr=self.jahr
+        ).aggregate(s=Sum("betrag"))["s"] or Decimal("0")
+        if self.betrag < erlassen:
+            raise ValidationError(
+                {
+                    "betrag": _(
+                        "%(budget)s: Das Land hat daraus bereits Zuwendungsbescheide über %(z)s erlassen; das "
+                        "Budget kann nicht darunter gekürzt werden."
+                    )
+                    % {"budget": self, "z": eur(erlassen)}
+                }
+            )
         bewilligt = Foerderantrag.objects.filter(
             buendnis_id=self.buendnis_id,
             baustein_id=self.baustein_id,

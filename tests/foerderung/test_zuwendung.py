@@ -212,6 +212,9 @@ def test_kreis_approval_records_amount_and_the_notices_as_basis(scenario, f1, bu
     )
     assert schritt.grundlage == "Weiterleitung im Rahmen der Zuwendungsbescheide des Landes: ZB-1, ZB-2"
     assert schritt.zeitpunkt is not None
+    # The application's history shows the decision with its amount and basis.
+    seite = scenario.client("koordination").get(antrag.get_absolute_url()).content.decode()
+    assert "<strong>bewilligt</strong> – 8.000,00 EUR (Grundlage: Weiterleitung im Rahmen der" in seite
 
 
 def test_rejection_records_zero_amount_and_basis(scenario, f1, zuwendung_a):
@@ -695,3 +698,15 @@ def test_an_open_call_can_be_chosen_on_the_application_form_and_must_fit_the_mod
     with pytest.raises(ValidationError) as exc:
         antrag.clean()
     assert exc.value.message_dict["aufruf"] == ["Der Förderaufruf gehört zu einem anderen Förderbaustein."]
+
+
+def test_an_allocation_is_not_cut_below_the_notices_issued_from_it(budget_a, zuwendung_a):
+    budget_a.betrag = zuwendung_a.betrag - D("0.01")
+    with pytest.raises(ValidationError) as exc:
+        budget_a.full_clean()
+    assert exc.value.message_dict["betrag"] == [
+        f"{budget_a}: Das Land hat daraus bereits Zuwendungsbescheide über 100.000,00 EUR erlassen; das Budget "
+        "kann nicht darunter gekürzt werden."
+    ]
+    budget_a.betrag = zuwendung_a.betrag
+    budget_a.full_clean()
