@@ -249,6 +249,9 @@ def dashboard_diagramme_alle(user) -> list[dict]:
 def mittel_je_kommune(user, buendnis, kommunen: list[Kommune]) -> Spalten:
     u = selectors.budgetuebersicht(user, buendnis_id=buendnis.pk)
     je_kommune = {getattr(z.objekt, "pk", None): z for z in u.nach_kommune}
+    if not u.nach_kommune:
+        # The state's view of funds is by Bündnis, never by the Kommunen of one Kreis: no figures, not zeros.
+        return Spalten([_("bewilligt"), _("abgerufen")], {k.pk: ["–", "–"] for k in kommunen})
     werte = {}
     for k in kommunen:
         z = je_kommune.get(k.pk)

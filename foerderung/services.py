@@ -1237,7 +1237,7 @@ def fallzahl_melden(
 
     require_perm(by, "foerderung.add_teilhabefallzahl", stelle)
     # One report per quarter at a time: two at once queue on the position instead of colliding.
-    TeilhabeStelle.objects.select_for_update().filter(pk=stelle.pk).first()
+    TeilhabeStelle.objects.select_for_update(of=("self",)).filter(pk=stelle.pk).first()
     fallzahl = TeilhabeFallzahl.objects.filter(stelle=stelle, jahr=jahr, quartal=quartal).first()
     fallzahl = fallzahl or TeilhabeFallzahl(stelle=stelle, jahr=jahr, quartal=quartal)
     fallzahl.beratene_personen = beratene_personen

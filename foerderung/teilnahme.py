@@ -122,7 +122,11 @@ def haushaltssicherung_speichern(
     haushaltssicherung.grundlage = grundlage
     haushaltssicherung.full_clean()
     haushaltssicherung.save()
-    for stelle in TeilhabeStelle.objects.select_for_update().filter(kommune=kommune).select_related("antrag"):
+    for stelle in (
+        TeilhabeStelle.objects.select_for_update(of=("self",))
+        .filter(kommune=kommune)
+        .select_related("antrag")
+    ):
         alt = stelle.foerderquote_prozent
         _quote_setzen(stelle)
         if stelle.foerderquote_prozent != alt:
@@ -137,7 +141,7 @@ def teilhabestelle_speichern(*, stelle: TeilhabeStelle, by: User) -> TeilhabeSte
     Refused: a position in a Kommune that has not joined "Gemeinsam klappt's" (by the start of its F6
     application, else today); a position at the Kreis (no Kommune) by anyone but the coordination."""
     if stelle.pk:
-        bisher = TeilhabeStelle.objects.select_for_update().get(pk=stelle.pk)
+        bisher = TeilhabeStelle.objects.select_for_update(of=("self",)).get(pk=stelle.pk)
         require_perm(by, "foerderung.change_teilhabestelle", bisher)
     else:
         require_perm(by, "foerderung.add_teilhabestelle", stelle)
