@@ -235,3 +235,26 @@ def antrag_pruefen(antrag: Foerderantrag) -> None:
             regel_deckt_pruefen(pos.regel, antrag.beginn, antrag.ende)
             antragsberechtigung_pruefen(antrag, pos.regel)
             geprueft.add(pos.regel_id)
+
+
+def teilnehmende_status_pruefen(antrag: Foerderantrag, nach_status: dict) -> None:
+    """Participants reported by residence status must be eligible under the rules the application uses (its cost
+    lines' rules, else the Baustein's rules in force at its beginning): e.g. nobody with an employment ban
+    (§ 60b) in Baustein II. A rule without listed statuses restricts nothing."""
+    regeln = [p.regel for p in antrag.kostenpositionen.select_related("regel") if p.regel_id]
+    if not regeln:
+        regeln = list(Foerderregel.objects.filter(baustein_id=antrag.baustein_id).gueltig_am(antrag.beginn))
+    zugelassen: set[int] = set()
+    for regel in regeln:
+        ids = {s.pk for s in regel.zugelassene_status.all()}
+        if not ids:
+            return
+        zugelassen |= ids
+    if not regeln:
+        return
+    fremde = [status for status, anzahl in nach_status.items() if anzahl and status.pk not in zugelassen]
+    if fremde:
+        raise ValidationError(
+            _("Nach den Förderregeln des Bausteins %(b)s können Menschen mit %(s)s nicht teilnehmen.")
+            % {"b": antrag.baustein.roemisch, "s": ", ".join(str(s) for s in fremde)}
+        )

@@ -1046,6 +1046,7 @@ def monitoring_melden(
                 )
                 % {"s": summe, "t": teilnehmende}
             )
+        regeln.teilnehmende_status_pruefen(antrag, nach_status)
         _setze_statuszahlen(meldung.nach_status, nach_status)
     _muster_erneuern(antrag_id=antrag.pk)
     return meldung

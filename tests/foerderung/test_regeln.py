@@ -606,3 +606,31 @@ def test_import_computes_the_own_share_and_does_not_read_the_eigenanteil_column(
         D("2400.00"),
     )
     assert antrag.kostenpositionen.get().regel == regeln_f1[Kostenart.TATSAECHLICH]
+
+
+# Eligible residence statuses -------------------------------------------------------------------------------------
+
+
+def test_monitoring_refuses_participants_whose_status_the_rule_excludes(scenario, p4):
+    """A rule listing its eligible statuses is applied to the participants reported: nobody outside it."""
+    from angebote.models import Aufenthaltsstatus
+
+    gestattung = Aufenthaltsstatus.objects.get(code="gestattung")
+    duldung = Aufenthaltsstatus.objects.get(code="duldung")
+    p4.zugelassene_status.set([gestattung])
+    antrag = _speichern(scenario, _antrag(scenario, p4.baustein, T(2020, 1, 1), T(2020, 6, 30)), [_kurs()])
+    Foerderantrag.objects.filter(pk=antrag.pk).update(status="bewilligt", bewilligt_betrag=antrag.beantragt)
+    antrag.refresh_from_db()
+    koord = scenario.users["koordination"]
+    with pytest.raises(ValidationError) as exc:
+        services.monitoring_melden(
+            antrag=antrag, jahr=2020, quartal=1, by=koord, aktiv=5, nach_status={gestattung: 3, duldung: 2}
+        )
+    assert exc.value.messages == [
+        f"Nach den Förderregeln des Bausteins IV können Menschen mit {duldung} nicht teilnehmen."
+    ]
+    assert not antrag.monitoring.exists()
+    services.monitoring_melden(
+        antrag=antrag, jahr=2020, quartal=1, by=koord, aktiv=5, nach_status={gestattung: 3, duldung: 0}
+    )
+    assert antrag.monitoring.get().nach_status.get().anzahl == 3
