@@ -198,7 +198,7 @@ def abschnitt_teilhabe(k: Kontext) -> dict:
         )
     je_kommune: dict[str, list] = {}
     for s in stellen:
-        eintrag = je_kommune.setdefault(s.kommune.name, [0, i.CENT * 0, i.CENT * 0])
+        eintrag = je_kommune.setdefault(s.traeger_name, [0, i.CENT * 0, i.CENT * 0])
         eintrag[0] += 1
         eintrag[1] += s.vze
         if s.ist_besetzt:
@@ -225,7 +225,7 @@ def abschnitt_teilhabe(k: Kontext) -> dict:
             _("Stellen im Teilhabemanagement"),
             [_("Stelle"), _("Kommune"), _("VZÄ"), _("Anstellungsträger"), _("besetzt seit")],
             [
-                [s.bezeichnung, s.kommune.name, i.zahl(s.vze), s.arbeitgeber, i.datum(s.besetzt_seit)]
+                [s.bezeichnung, s.traeger_name, i.zahl(s.vze), s.arbeitgeber, i.datum(s.besetzt_seit)]
                 for s in stellen[: i.MAX_ZEILEN]
             ],
             rechts=[False, False, True, False, False],

@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
-
 from buendnis.choices import Baustein
 
+from .abrechnung import summe
 from .models import (
     BEWILLIGTE_STATUS,
     Entscheider,
@@ -65,11 +64,9 @@ def entscheidet_land(antrag: Foerderantrag) -> bool:
 
 def bewilligt_vom_land(buendnis_id: int, baustein_id: int, jahr: int) -> Decimal:
     """The sum of the Land's Zuwendungsbescheide to the Bündnis for the module and year."""
-    return (
-        Zuwendungsbescheid.objects.filter(
-            buendnis_id=buendnis_id, baustein_id=baustein_id, jahr=jahr
-        ).aggregate(s=Sum("betrag"))["s"]
-        or NULL
+    return summe(
+        Zuwendungsbescheid.objects.filter(buendnis_id=buendnis_id, baustein_id=baustein_id, jahr=jahr),
+        "betrag",
     )
 
 
@@ -80,7 +77,7 @@ def weitergeleitet(buendnis_id: int, baustein_id: int, jahr: int, ohne_antrag: i
     )
     if ohne_antrag:
         qs = qs.exclude(pk=ohne_antrag)
-    return qs.aggregate(s=Sum("bewilligt_betrag"))["s"] or NULL
+    return summe(qs, "bewilligt_betrag")
 
 
 def zuwendung_stand(buendnis_id: int, baustein_id: int, jahr: int) -> tuple[Decimal, Decimal, Decimal]:
@@ -98,4 +95,4 @@ def aufruf_bewilligt(aufruf: Foerderaufruf, ohne_antrag: int | None = None) -> D
     qs = Foerderantrag.objects.filter(aufruf_id=aufruf.pk, status__in=BEWILLIGTE_STATUS)
     if ohne_antrag:
         qs = qs.exclude(pk=ohne_antrag)
-    return qs.aggregate(s=Sum("bewilligt_betrag"))["s"] or NULL
+    return summe(qs, "bewilligt_betrag")

@@ -236,6 +236,16 @@ def test_teilhabemanagement_positions(scenario, domaene):
     }
 
 
+def test_teilhabemanagement_counts_the_position_at_the_kreis(scenario, domaene):
+    """A position of the Kreis's Geschäftsführende Stelle (no Kommune) is a row of its own, not a failed report."""
+    TeilhabeStelleFactory(buendnis=scenario.a, kommune=None, vze=Decimal("0.50"), bezeichnung="KI")
+    t = abschnitt(inhalt(scenario), "teilhabemanagement")
+    kennzahlen = dict(next(x for x in t["bloecke"] if x["typ"] == "kennzahlen")["eintraege"])
+    assert kennzahlen["Stellen"] == "3" and kennzahlen["Vollzeitäquivalente (VZÄ)"] == "2"
+    zeilen = [z for x in t["bloecke"] if x["typ"] == "tabelle" for z in x["zeilen"]]
+    assert any("Geschäftsführende Stelle (Kreis)" in z for z in zeilen)
+
+
 def test_report_with_domain_sections_renders_all_formats(scenario, domaene):
     bericht = services.bericht_erzeugen(
         buendnis=scenario.a, von=VON, bis=BIS, abschnitte=None, by=scenario.users["auswertung"]

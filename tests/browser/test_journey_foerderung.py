@@ -32,16 +32,17 @@ def test_funding_application_goes_from_draft_to_approved_with_drawdown(as_user, 
     field(kommune, "Geplante Teilnehmende").fill("14")
     kostenplan = kommune.get_by_role("table", name="Kostenpositionen")
     erste = kostenplan.get_by_role("row").nth(1)
+    # The rate, the state's 80 % and the own share come from the funding rule, never from the form.
+    field(erste, "Kostenart").select_option(label="Pauschale je Unterrichtsstunde")
     field(erste, "Kategorie").select_option(label="Honorare")
     field(erste, "Bezeichnung").fill("Unterrichtsstunden (Pauschale P 4)")
     field(erste, "Einheiten").fill("80")
-    field(erste, "Satz je Einheit (EUR)").fill("37.50")
     kommune.get_by_role("button", name="Speichern").click()
 
     expect(kommune).to_have_url(re.compile(r"/foerderung/antraege/\d+/$"))
     expect(kommune.get_by_role("heading", level=1)).to_have_text(TITEL)
     kosten = kommune.get_by_role("table", name="Kostenplan des Antrags")
-    expect(kosten.get_by_role("row", name=re.compile("beantragte Förderung"))).to_contain_text("3.000,00")
+    expect(kosten.get_by_role("row", name=re.compile("beantragte Förderung"))).to_contain_text("2.400,00")
     antrag = Foerderantrag.objects.get(titel=TITEL)
     assert antrag.status == AntragStatus.ENTWURF
 
@@ -64,8 +65,8 @@ def test_funding_application_goes_from_draft_to_approved_with_drawdown(as_user, 
     assert antrag.status == AntragStatus.IN_PRUEFUNG
 
     koordination.get_by_role("link", name="Bewilligen (Bescheid erfassen)").click()
-    expect(field(koordination, "bewilligter Betrag (EUR)")).to_have_value(re.compile(r"^3000(\.00)?$"))
-    field(koordination, "bewilligter Betrag (EUR)").fill("2800.00")
+    expect(field(koordination, "bewilligter Betrag (EUR)")).to_have_value(re.compile(r"^2400(\.00)?$"))
+    field(koordination, "bewilligter Betrag (EUR)").fill("2200.00")
     field(koordination, "Bescheiddatum").fill("2021-01-20")
     field(koordination, "Bescheidnummer").fill("BR-AR 2021/4711")
     koordination.get_by_role("button", name="Bewilligen").click()
@@ -73,20 +74,21 @@ def test_funding_application_goes_from_draft_to_approved_with_drawdown(as_user, 
     expect(koordination.get_by_text("BR-AR 2021/4711")).to_be_visible()
     antrag.refresh_from_db()
     assert antrag.status == AntragStatus.BEWILLIGT
-    assert antrag.bewilligt_betrag == Decimal("2800.00")
+    assert antrag.bewilligt_betrag == Decimal("2200.00")
 
     # A drawdown on proven teaching hours.
     abruf = koordination.locator("form").filter(
         has=koordination.get_by_role("heading", name="Mittelabruf erfassen")
     )
     field(abruf, "Abrufdatum").fill("2021-06-30")
-    field(abruf, "Betrag (EUR)").fill("1500.00")
+    field(abruf, "Kostenposition").select_option(index=1)
     field(abruf, "nachgewiesene Einheiten").fill("40")
     field(abruf, "Bemerkung").fill("erstes Halbjahr")
     abruf.get_by_role("button", name="Mittelabruf erfassen").click()
     abrufe = koordination.get_by_role("table", name="Mittelabrufe")
-    expect(abrufe.get_by_role("row", name=re.compile("erstes Halbjahr"))).to_contain_text("1.500,00")
-    expect(abrufe).to_contain_text("1.300,00")  # still available of the approved 2,800.00
+    # 40 proven hours × 37.50 EUR × 80 % = 1,200.00, computed from the units.
+    expect(abrufe.get_by_role("row", name=re.compile("erstes Halbjahr"))).to_contain_text("1.200,00")
+    expect(abrufe).to_contain_text("1.000,00")  # still available of the approved 2,200.00
     assert [(m.betrag, m.einheiten) for m in antrag.mittelabrufe.all()] == [
-        (Decimal("1500.00"), Decimal("40"))
+        (Decimal("1200.00"), Decimal("40"))
     ]
