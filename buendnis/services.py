@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -25,6 +24,7 @@ from buendnis.models import (
     Verfahrensvereinbarung,
 )
 from buendnis.rules import require_perm
+from buendnis.uploads import pruefe_dokument
 
 
 @dataclass
@@ -118,8 +118,6 @@ def tagesordnungspunkt_anfuegen(
 
 
 ERLAUBTE_DOKUMENTENDUNGEN = {".pdf", ".docx", ".odt", ".doc", ".txt"}
-# Old Word files (.doc) are OLE2 compound files.
-OLE_KENNUNG = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @transaction.atomic
@@ -128,27 +126,11 @@ def dokument_hochladen(
 ) -> Vereinbarungsdokument:
     """Stores a new version of an agreement's document; earlier versions stay downloadable."""
     require_perm(by, "buendnis.change_verfahrensvereinbarung", vereinbarung)
-    if datei.size > settings.DOKUMENT_MAX_BYTES:
-        raise ValidationError(
-            _("Die Datei ist zu groß (höchstens %(mb)s MB).")
-            % {"mb": settings.DOKUMENT_MAX_BYTES // (1024 * 1024)}
-        )
-    name = (datei.name or "").lower()
-    if not any(name.endswith(ext) for ext in ERLAUBTE_DOKUMENTENDUNGEN):
-        raise ValidationError(_("Erlaubt sind nur PDF-, Word-, OpenDocument- und Textdateien."))
-    head = datei.read(8)
-    datei.seek(0)
-    if name.endswith(".pdf") and not head.startswith(b"%PDF"):
-        raise ValidationError(_("Die Datei ist keine gültige PDF-Datei."))
-    if name.endswith((".docx", ".odt")) and not head.startswith(b"PK"):
-        raise ValidationError(_("Die Datei ist kein gültiges Word- bzw. OpenDocument-Dokument."))
-    if name.endswith(".doc") and not head.startswith(OLE_KENNUNG):
-        raise ValidationError(_("Die Datei ist kein gültiges Word-Dokument (.doc)."))
-    if name.endswith(".txt"):
-        anfang = datei.read(64 * 1024)
-        datei.seek(0)
-        if b"\x00" in anfang:
-            raise ValidationError(_("Die Datei ist keine Textdatei."))
+    pruefe_dokument(
+        datei,
+        endungen=ERLAUBTE_DOKUMENTENDUNGEN,
+        falsche_endung=_("Erlaubt sind nur PDF-, Word-, OpenDocument- und Textdateien."),
+    )
     Verfahrensvereinbarung.objects.select_for_update().filter(pk=vereinbarung.pk).first()
     version = (vereinbarung.dokumente.aggregate(m=Max("version"))["m"] or 0) + 1
     dokument = Vereinbarungsdokument(

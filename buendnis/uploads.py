@@ -186,3 +186,36 @@ def pruefe_spalten(dataset: tablib.Dataset, pflicht: Iterable[str]) -> None:
             _("Es fehlen Pflichtspalten: %(spalten)s. Bitte verwenden Sie die Vorlage.")
             % {"spalten": ", ".join(fehlend)}
         )
+
+
+# Documents (agreements, declarations) ------------------------------------------------------------------------------
+
+# Old Word files (.doc) are OLE2 compound files.
+OLE_KENNUNG = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def pruefe_dokument(datei, *, endungen: Iterable[str], falsche_endung: str) -> None:
+    """Refuses (German ValidationError) a document upload above the size limit, with a file name ending not in
+    `endungen` (message `falsche_endung`), or whose first bytes do not fit its ending (PDF, Word, OpenDocument,
+    text)."""
+    if datei.size > settings.DOKUMENT_MAX_BYTES:
+        raise ValidationError(
+            _("Die Datei ist zu groß (höchstens %(mb)s MB).")
+            % {"mb": settings.DOKUMENT_MAX_BYTES // (1024 * 1024)}
+        )
+    name = (datei.name or "").lower()
+    if not any(name.endswith(ext) for ext in endungen):
+        raise ValidationError(falsche_endung)
+    head = datei.read(8)
+    datei.seek(0)
+    if name.endswith(".pdf") and not head.startswith(b"%PDF"):
+        raise ValidationError(_("Die Datei ist keine gültige PDF-Datei."))
+    if name.endswith((".docx", ".odt")) and not head.startswith(b"PK"):
+        raise ValidationError(_("Die Datei ist kein gültiges Word- bzw. OpenDocument-Dokument."))
+    if name.endswith(".doc") and not head.startswith(OLE_KENNUNG):
+        raise ValidationError(_("Die Datei ist kein gültiges Word-Dokument (.doc)."))
+    if name.endswith(".txt"):
+        anfang = datei.read(64 * 1024)
+        datei.seek(0)
+        if b"\x00" in anfang:
+            raise ValidationError(_("Die Datei ist keine Textdatei."))

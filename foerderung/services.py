@@ -442,13 +442,6 @@ def antrag_statuswechsel(*, antrag: Foerderantrag, nach: str, by: User, kommenta
     return _setze_status(antrag, nach, by, kommentar)
 
 
-def genehmigt_im_budget(
-    buendnis_id: int, baustein_id: int, jahr: int, ohne_antrag: int | None = None
-) -> Decimal:
-    """What the Kreis has already passed on (approved) for the module and year (see `zuwendung.weitergeleitet`)."""
-    return weitergeleitet(buendnis_id, baustein_id, jahr, ohne_antrag)
-
-
 def _grundlage_kreis(bescheide: list[Zuwendungsbescheid]) -> str:
     nummern = ", ".join(b.bescheid_nummer for b in bescheide)
     text = _("Weiterleitung im Rahmen der Zuwendungsbescheide des Landes: %(n)s") % {"n": nummern}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,27 +17,17 @@ from django.utils.translation import gettext as _
 
 from buendnis.models import Kommune, User
 from buendnis.rules import require_perm
+from buendnis.uploads import pruefe_dokument
 
 from .models import Haushaltssicherung, KommuneTeilnahme, TeilhabeStelle
 from .stellenschluessel import foerderquote
 
 
 def pruefe_pdf(datei) -> None:
-    """Refuses (German ValidationError) an upload that is not a PDF within the document size limit.
-
-    `buendnis.uploads` checks spreadsheets only; these are the checks `buendnis.services.dokument_hochladen` runs
-    on a PDF, with its messages."""
-    if datei.size > settings.DOKUMENT_MAX_BYTES:
-        raise ValidationError(
-            _("Die Datei ist zu groß (höchstens %(mb)s MB).")
-            % {"mb": settings.DOKUMENT_MAX_BYTES // (1024 * 1024)}
-        )
-    if not (datei.name or "").lower().endswith(".pdf"):
-        raise ValidationError(_("Die Beitrittserklärung muss eine PDF-Datei sein."))
-    kopf = datei.read(8)
-    datei.seek(0)
-    if not kopf.startswith(b"%PDF"):
-        raise ValidationError(_("Die Datei ist keine gültige PDF-Datei."))
+    """The declaration is a PDF within the document size limit (the checks of every document upload)."""
+    pruefe_dokument(
+        datei, endungen={".pdf"}, falsche_endung=_("Die Beitrittserklärung muss eine PDF-Datei sein.")
+    )
 
 
 @transaction.atomic

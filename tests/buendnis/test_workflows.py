@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from buendnis import services
+from buendnis import services, uploads
 from buendnis.models import Aufgabe, AufgabeStatus, Beschluss, Gremium, Tagesordnungspunkt
 from tests.factories import AufgabeFactory, SitzungFactory
 
@@ -236,7 +236,7 @@ def test_documents_with_wrong_content_are_refused_with_german_message(scenario, 
 def test_real_doc_and_text_files_are_accepted(scenario, welt):
     vv = welt["a"]["vereinbarung"]
     client = scenario.client("koordination")
-    for name, content in (("alt.doc", services.OLE_KENNUNG + b"rest"), ("notiz.txt", "Übergabe".encode())):
+    for name, content in (("alt.doc", uploads.OLE_KENNUNG + b"rest"), ("notiz.txt", "Übergabe".encode())):
         response = client.post(
             reverse("buendnis:dokument-create", args=[vv.pk]), {"datei": SimpleUploadedFile(name, content)}
         )
