@@ -28,8 +28,10 @@ demo: migrate
 	$(PY) manage.py demo_data
 
 # The task worker (exports, e-mail) runs beside the development server and is stopped with it, however that ends.
+# Before it starts, the daily run of notifications (06:30) is put in its queue unless one is already waiting.
 run: messages demo
 	@echo "Bündnis-Koordination läuft auf http://$(HOST):$(PORT)/ (Strg+C beendet), der Hintergrunddienst für Exporte und E-Mails läuft mit"
+	@$(PY) manage.py benachrichtigungen_pruefen --einplanen
 	@$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -62,6 +64,7 @@ serve: messages
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py createcachetable
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py benachrichtigungen_pruefen --einplanen
 	@export DJANGO_SETTINGS_MODULE=config.settings.production; \
 	$(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \

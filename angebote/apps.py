@@ -12,3 +12,7 @@ class AngeboteConfig(AppConfig):
         from angebote import berichte
 
         berichte.registrieren()
+
+        from angebote import arbeit
+
+        arbeit.registrieren()

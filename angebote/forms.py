@@ -3,14 +3,15 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus, Pruefergebnis, ZugangArt
 from angebote.services import ZugangDaten
 from buendnis.generic import scope_form_querysets
-from buendnis.models import Kommune
-from buendnis.rules import is_kommune
+from buendnis.models import AkteurStatus, Kommune
+from buendnis.rules import is_kommune, is_koordination, is_mitglied
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -79,6 +80,7 @@ class AngebotForm(forms.ModelForm):
             if self.instance.pk:
                 anschluss = anschluss.exclude(pk=self.instance.pk)
             self.fields["anschlussangebote"].queryset = anschluss.order_by("titel")
+        self._traeger_eingrenzen(user)
         if is_kommune(user) and not user.is_superuser:
             self.fields["kommunen"].queryset = Kommune.objects.filter(pk=user.kommune_id)
         if self.instance.pk:
@@ -113,6 +115,26 @@ class AngebotForm(forms.ModelForm):
             Fieldset(_("Bildungskette"), "anschlussangebote"),
             "version",
         )
+
+    def _traeger_eingrenzen(self, user) -> None:
+        """Träger staff enter offers of their own Akteur only; a Kommune chooses among the confirmed Akteure and
+        those its own Kommune proposed; the coordination among all. The offer's current Träger stays choosable."""
+        if user.is_superuser or is_koordination(user):
+            return
+        feld = self.fields["traeger"]
+        bisher = Q(pk=self.instance.traeger_id) if self.instance.traeger_id else Q(pk__in=[])
+        if is_mitglied(user):
+            feld.queryset = feld.queryset.filter(Q(pk=user.akteur_id) | bisher)
+            feld.initial = user.akteur_id
+            feld.help_text = _("Sie tragen Angebote Ihrer eigenen Organisation ein.")
+            person = self.fields["ansprechperson"]
+            bisherige_person = self.instance.ansprechperson_id
+            person.queryset = person.queryset.filter(
+                Q(akteur_id=user.akteur_id) | (Q(pk=bisherige_person) if bisherige_person else Q(pk__in=[]))
+            )
+            return
+        eigene_vorschlaege = Q(kommune_id=user.kommune_id) if user.kommune_id else Q(pk__in=[])
+        feld.queryset = feld.queryset.filter(Q(status=AkteurStatus.BESTAETIGT) | eigene_vorschlaege | bisher)
 
 
 class ZugangForm(forms.Form):

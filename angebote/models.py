@@ -167,7 +167,8 @@ class AngebotQuerySet(BuendnisQuerySet):
     """Which offers a user sees and edits.
 
     Every role of a Bündnis reads its offers; drafts are read only by the Kommunen they concern, the
-    coordination and the evaluation. A Kommune edits only offers that are its own alone (`_eigene_kommune_q`).
+    coordination, the evaluation and the staff of their Träger (a member account with that Akteur). A Kommune
+    edits only offers that are its own alone (`_eigene_kommune_q`), Träger staff those of their own Akteur.
     The state and superusers read everything.
     """
 
@@ -200,6 +201,9 @@ class AngebotQuerySet(BuendnisQuerySet):
                 angebot_id=OuterRef("pk"), kommune_id=user.kommune_id
             )
             entwuerfe_erlaubt = Exists(beteiligt) | Q(kreisweit=True, traeger__kommune_id=user.kommune_id)
+        if user.rolle == Rolle.MITGLIED and user.akteur_id:
+            # Träger staff: the drafts of their own organisation's offers.
+            entwuerfe_erlaubt = Q(traeger_id=user.akteur_id)
         return qs.filter(~Q(status=AngebotStatus.ENTWURF) | entwuerfe_erlaubt)
 
     def editable_by(self, user):
@@ -215,6 +219,9 @@ class AngebotQuerySet(BuendnisQuerySet):
             return qs
         if user.rolle == Rolle.KOMMUNE:
             return qs.filter(self._eigene_kommune_q(user.kommune_id))
+        if user.rolle == Rolle.MITGLIED and user.akteur_id:
+            # Träger staff edit the offers of their own organisation.
+            return qs.filter(traeger_id=user.akteur_id)
         return self.none()
 
     def oeffentlich(self):

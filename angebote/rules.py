@@ -14,6 +14,7 @@ import rules
 from angebote.models import Angebot, AngebotStatus
 from buendnis.models import Kommune
 from buendnis.rules import (
+    acts_for_traeger,
     has_buendnis,
     is_auswertung,
     is_kommune,
@@ -46,8 +47,13 @@ def kommune_owns(kommune_id: int | None, *, angebot: Angebot, kommunen: Iterable
 
 def may_enter_angebot(user, *, angebot: Angebot, kommunen: Iterable[Kommune]) -> bool:
     """Whether the user may save this offer with these places (form and import alike): the staff of a Kommune
-    only an offer of their own Kommune, every other role that may add offers any offer of its Bündnis."""
-    if is_superuser(user) or not is_kommune(user):
+    only an offer of their own Kommune, Träger staff only an offer of their own Akteur (in any Kommune of the
+    Bündnis or kreisweit), every other role that may add offers any offer of its Bündnis."""
+    if is_superuser(user):
+        return True
+    if is_mitglied(user):
+        return bool(user.akteur_id) and angebot.traeger_id == user.akteur_id
+    if not is_kommune(user):
         return True
     return kommune_owns(user.kommune_id, angebot=angebot, kommunen=kommunen)
 
@@ -62,6 +68,17 @@ def is_own_kommune_angebot(user, obj) -> bool:
         return False
     kommunen = angebot.kommunen.all() if angebot.pk is not None else ()
     return kommune_owns(user.kommune_id, angebot=angebot, kommunen=kommunen)
+
+
+@rules.predicate
+def is_own_traeger_angebot(user, obj) -> bool:
+    """The offer is run by the user's own organisation (its `traeger` is the user's Akteur)."""
+    angebot = _angebot_of(obj)
+    if not user.akteur_id:
+        return False
+    if angebot is None:
+        return True
+    return angebot.buendnis_id == user.buendnis_id and angebot.traeger_id == user.akteur_id
 
 
 @rules.predicate
@@ -92,6 +109,8 @@ def reads_entwurf(user, obj) -> bool:
         return True
     if is_koordination(user) or is_auswertung(user):
         return True
+    if is_mitglied(user):
+        return bool(user.akteur_id) and angebot.traeger_id == user.akteur_id
     if not (is_kommune(user) and user.kommune_id):
         return False
     if angebot.kreisweit:
@@ -105,17 +124,26 @@ reads_angebot = (
     | ((is_koordination | is_auswertung | is_kommune | is_mitglied) & in_buendnis & reads_entwurf)
 )
 koordiniert = is_superuser | (is_koordination & in_buendnis)
-# A Kommune edits drafts of its own offers; the coordination edits everything but archived offers.
+# A Kommune edits drafts of its own offers, Träger staff drafts of their own Akteur's offers; the
+# coordination edits everything but archived offers.
 changes_angebot = (
     is_superuser
     | (is_koordination & in_buendnis & ~is_archiviert)
     | (is_kommune & in_buendnis & is_own_kommune_angebot & is_entwurf)
+    | (acts_for_traeger & in_buendnis & is_own_traeger_angebot & is_entwurf)
 )
 # Acting on an offer as its owner (submit, withdraw, confirm currency) regardless of status.
-owns_angebot = koordiniert | (is_kommune & in_buendnis & is_own_kommune_angebot)
+owns_angebot = (
+    koordiniert
+    | (is_kommune & in_buendnis & is_own_kommune_angebot)
+    | (acts_for_traeger & in_buendnis & is_own_traeger_angebot)
+)
 
 rules.add_perm("angebote.view_angebot", reads_angebot)
-rules.add_perm("angebote.add_angebot", is_superuser | ((is_koordination | is_kommune) & has_buendnis))
+# Träger staff (a member account with an Akteur) enter their own organisation's offers, reviewed as all others.
+rules.add_perm(
+    "angebote.add_angebot", is_superuser | ((is_koordination | is_kommune | acts_for_traeger) & has_buendnis)
+)
 rules.add_perm("angebote.change_angebot", changes_angebot)
 rules.add_perm("angebote.delete_angebot", is_superuser | (is_koordination & in_buendnis & is_entwurf))
 rules.add_perm("angebote.submit_angebot", owns_angebot)
@@ -149,4 +177,11 @@ for _model in ("kategorie", "aufenthaltsstatus"):
 # Admin index of the app.
 rules.add_perm("angebote", is_superuser | is_koordination | is_land)
 
-__all__ = ["is_own_kommune_angebot", "kommune_owns", "may_enter_angebot", "reads_angebot", "same_buendnis"]
+__all__ = [
+    "is_own_kommune_angebot",
+    "is_own_traeger_angebot",
+    "kommune_owns",
+    "may_enter_angebot",
+    "reads_angebot",
+    "same_buendnis",
+]

@@ -27,11 +27,12 @@ from angebote.models import (
     Zugang,
     ZugangArt,
 )
-from angebote.rules import may_enter_angebot
+from angebote.rules import kommune_owns, may_enter_angebot
+from buendnis import benachrichtigungen
 from buendnis.bulk import Tabelle
 from buendnis.cells import fold
-from buendnis.models import Kommune, User
-from buendnis.rules import require_perm
+from buendnis.models import BenachrichtigungArt, Kommune, User
+from buendnis.rules import is_mitglied, require_perm
 from buendnis.versioning import Changes, bump, check_version, lock
 from buendnis.workflow import Transition, TransitionTable
 
@@ -127,7 +128,92 @@ def angebot_transition(*, angebot: Angebot, aktion: str, by: User, kommentar: st
     Statuswechsel.objects.create(
         angebot=current, aktion=aktion, von=von, nach=current.status, kommentar=kommentar, durch=by
     )
+    _benachrichtige_statuswechsel(current, aktion, by, kommentar)
     return current
+
+
+def _angebot_orte(angebot: Angebot) -> str:
+    if angebot.kreisweit:
+        return _("kreisweit")
+    return ", ".join(sorted(k.name for k in angebot.kommunen.all())) or _("ohne Kommune")
+
+
+def angebot_verantwortliche(angebot: Angebot) -> list[User]:
+    """Who answers for an offer: the staff of the Kommune that owns it (`kommune_owns`), the person who submitted
+    it and the staff of its Träger; only those who may see the offer in its current state."""
+    kommunen = list(angebot.kommunen.all())
+    kandidaten = {angebot.traeger.kommune_id} if angebot.kreisweit else {k.pk for k in kommunen}
+    personen = [
+        u
+        for kommune_id in kandidaten
+        if kommune_owns(kommune_id, angebot=angebot, kommunen=kommunen)
+        for u in benachrichtigungen.kommune_personal(kommune_id)
+    ]
+    einreichung = (
+        angebot.statuswechsel.filter(aktion="einreichen")
+        .select_related("durch")
+        .order_by("zeitpunkt", "pk")
+        .last()
+    )
+    if einreichung is not None and einreichung.durch is not None:
+        personen.append(einreichung.durch)
+    personen += list(benachrichtigungen.akteur_personal(angebot.traeger_id))
+    return [
+        u
+        for u in personen
+        if u.buendnis_id == angebot.buendnis_id and u.has_perm("angebote.view_angebot", angebot)
+    ]
+
+
+def _benachrichtige_statuswechsel(angebot: Angebot, aktion: str, by: User, kommentar: str) -> None:
+    """Submitted: the coordination reviews it. Sent back or published: those who answer for the offer learn it."""
+    werte = {
+        "t": angebot.titel,
+        "traeger": angebot.traeger,
+        "orte": _angebot_orte(angebot),
+        "wer": by.anzeigename(),
+    }
+    if aktion == "einreichen":
+        if by.kommune_id:
+            werte["wer"] = f"{werte['wer']} ({by.kommune})"
+        benachrichtigungen.benachrichtigen(
+            empfaenger=benachrichtigungen.koordination(angebot.buendnis_id),
+            art=BenachrichtigungArt.ANGEBOT_EINGEREICHT,
+            titel=_("Angebot zur Prüfung eingereicht: „%(t)s“") % werte,
+            text=_(
+                "%(wer)s hat das Angebot „%(t)s“ (Träger: %(traeger)s; %(orte)s) zur Prüfung eingereicht. "
+                "Bitte prüfen Sie es und veröffentlichen Sie es oder geben Sie es mit einem Kommentar zurück."
+            )
+            % werte,
+            link=angebot.get_absolute_url(),
+            ausser=by,
+        )
+    elif aktion == "zurueckgeben":
+        benachrichtigungen.benachrichtigen(
+            empfaenger=angebot_verantwortliche(angebot),
+            art=BenachrichtigungArt.ANGEBOT_ZURUECKGEGEBEN,
+            titel=_("Angebot zur Überarbeitung zurückgegeben: „%(t)s“") % werte,
+            text=_(
+                "%(wer)s hat das Angebot „%(t)s“ (Träger: %(traeger)s; %(orte)s) zur Überarbeitung "
+                "zurückgegeben.\n\nKommentar: %(kommentar)s"
+            )
+            % {**werte, "kommentar": kommentar},
+            link=angebot.get_absolute_url(),
+            ausser=by,
+        )
+    elif aktion == "veroeffentlichen":
+        benachrichtigungen.benachrichtigen(
+            empfaenger=angebot_verantwortliche(angebot),
+            art=BenachrichtigungArt.ANGEBOT_VEROEFFENTLICHT,
+            titel=_("Angebot veröffentlicht: „%(t)s“") % werte,
+            text=_(
+                "Das Angebot „%(t)s“ (Träger: %(traeger)s; %(orte)s) ist veröffentlicht und steht im "
+                "Angebotskatalog."
+            )
+            % werte,
+            link=angebot.get_absolute_url(),
+            ausser=by,
+        )
 
 
 def angebot_submit(*, angebot: Angebot, by: User) -> Angebot:
@@ -207,10 +293,14 @@ def neue_kennung() -> str:
 
 
 def pruefe_zustaendigkeit(*, angebot: Angebot, kommunen: list[Kommune], by: User) -> None:
-    """A Kommune enters only offers of its own Kommune (kreisweit: only with a Träger from its Kommune); the
-    rule is `angebote.rules.may_enter_angebot`."""
+    """A Kommune enters only offers of its own Kommune (kreisweit: only with a Träger from its Kommune), Träger
+    staff only offers of their own Akteur; the rule is `angebote.rules.may_enter_angebot`."""
     if may_enter_angebot(by, angebot=angebot, kommunen=kommunen):
         return
+    if is_mitglied(by):
+        raise ValidationError(
+            {"traeger": _("Sie können nur Angebote Ihrer eigenen Organisation als Träger eintragen.")}
+        )
     if angebot.kreisweit:
         raise ValidationError(
             {

@@ -112,6 +112,8 @@ class AngebotFormMixin:
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["zugang_forms"] = self.get_zugang_forms()
+        # A Kommune missing a Träger proposes it and comes back here (buendnis:akteur-vorschlagen).
+        ctx["kann_traeger_vorschlagen"] = self.request.user.has_perm("buendnis.propose_akteur")
         return ctx
 
     def form_valid(self, form):

@@ -12,3 +12,7 @@ class BedarfConfig(AppConfig):
         from bedarf import berichte
 
         berichte.registrieren()
+
+        from bedarf import arbeit
+
+        arbeit.registrieren()

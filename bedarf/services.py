@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -24,10 +25,10 @@ from bedarf.models import (
     MeldungStatus,
 )
 from bedarf.rules import enters_figures
+from buendnis import benachrichtigungen
 from buendnis.choices import Rolle
-from buendnis.models import Kommune, User
+from buendnis.models import BenachrichtigungArt, Kommune, User
 from buendnis.rules import require_perm
-from buendnis.tasks import send_mail_task
 from buendnis.versioning import Changes, StaleVersion, bump, check_version
 
 
@@ -187,10 +188,53 @@ def bedarfsmeldung_speichern(
     return meldung
 
 
+def _kommune_personal_im_buendnis(buendnis_id: int):
+    """The accounts of the staff of every Kommune of the Bündnis."""
+    return User.objects.filter(rolle=Rolle.KOMMUNE, is_active=True, kommune__buendnis_id=buendnis_id)
+
+
+def _erhebung_werte(erhebung: Erhebung) -> dict:
+    return {
+        "t": erhebung.titel,
+        "s": f"{erhebung.stichtag:%d.%m.%Y}",
+        "v": f"{erhebung.eingabe_von:%d.%m.%Y}",
+        "b": f"{erhebung.eingabe_bis:%d.%m.%Y}",
+    }
+
+
+@transaction.atomic
+def erhebung_eroeffnen(*, erhebung: Erhebung, by: User) -> Erhebung:
+    """Opens a new survey round of the Bündnis (saved as entered) and tells the Kommunen to enter their
+    figures."""
+    require_perm(by, "bedarf.add_erhebung")
+    erhebung.status = ErhebungStatus.OFFEN
+    erhebung.full_clean()
+    erhebung.save()
+    werte = _erhebung_werte(erhebung)
+    text = (
+        _(
+            "Die Geschäftsführende Stelle hat die Erhebung „%(t)s“ (Stichtag %(s)s) eröffnet. Bitte tragen Sie "
+            "die Zahlen Ihrer Kommune vom %(v)s bis zum %(b)s ein."
+        )
+        % werte
+    )
+    if erhebung.hinweise.strip():
+        text += "\n\n" + _("Hinweise: %(h)s") % {"h": erhebung.hinweise.strip()}
+    benachrichtigungen.benachrichtigen(
+        empfaenger=_kommune_personal_im_buendnis(erhebung.buendnis_id),
+        art=BenachrichtigungArt.ERHEBUNG_EROEFFNET,
+        titel=_("Erhebung eröffnet: „%(t)s“ (Eingabe bis %(b)s)") % werte,
+        text=text,
+        link=reverse("bedarf:meldung-bearbeiten", args=[erhebung.pk]),
+        ausser=by,
+    )
+    return erhebung
+
+
 @transaction.atomic
 def erhebung_abschliessen(*, erhebung: Erhebung, by: User) -> Erhebung:
     """Closes a round: its figures become read-only and stay comparable with later rounds.
-    Drafts that were never delivered do not count in the analysis."""
+    Drafts that were never delivered do not count in the analysis. The Kommunen and the coordination learn it."""
     erhebung = Erhebung.objects.select_for_update().get(pk=erhebung.pk)
     if erhebung.status != ErhebungStatus.OFFEN:
         raise ValidationError(_("Die Erhebung ist bereits abgeschlossen."))
@@ -200,47 +244,51 @@ def erhebung_abschliessen(*, erhebung: Erhebung, by: User) -> Erhebung:
     erhebung.abgeschlossen_von = by
     erhebung.full_clean()
     erhebung.save()
+    abgegeben = erhebung.meldungen.filter(status=MeldungStatus.ABGEGEBEN).count()
+    kommunen = Kommune.objects.filter(buendnis_id=erhebung.buendnis_id).count()
+    benachrichtigungen.benachrichtigen(
+        empfaenger=[
+            *_kommune_personal_im_buendnis(erhebung.buendnis_id),
+            *benachrichtigungen.koordination(erhebung.buendnis_id),
+        ],
+        art=BenachrichtigungArt.ERHEBUNG_ABGESCHLOSSEN,
+        titel=_("Erhebung abgeschlossen: „%(t)s“") % _erhebung_werte(erhebung),
+        text=_(
+            "Die Erhebung „%(t)s“ (Stichtag %(s)s) ist abgeschlossen; die Zahlen sind jetzt schreibgeschützt. "
+            "%(n)d von %(m)d Kommunen haben ihre Zahlen abgegeben."
+        )
+        % {**_erhebung_werte(erhebung), "n": abgegeben, "m": kommunen},
+        link=erhebung.get_absolute_url(),
+        ausser=by,
+    )
     return erhebung
 
 
 @transaction.atomic
 def erhebung_erinnern(*, erhebung: Erhebung, by: User) -> int:
-    """Reminds the Kommunen that have not delivered yet (e-mail to their `kommune` users); returns recipients."""
+    """Reminds the staff of the Kommunen that have not delivered yet (in their list, and by e-mail as each
+    chose); returns the number of people reminded."""
     erhebung = Erhebung.objects.select_for_update().get(pk=erhebung.pk)
     if erhebung.status != ErhebungStatus.OFFEN:
         raise ValidationError(_("Die Erhebung ist abgeschlossen; eine Erinnerung ist nicht mehr nötig."))
     require_perm(by, "bedarf.erinnern_erhebung", erhebung)
     abgegeben = erhebung.meldungen.filter(status=MeldungStatus.ABGEGEBEN).values("kommune_id")
-    empfaenger = list(
-        User.objects.filter(rolle=Rolle.KOMMUNE, is_active=True, kommune__buendnis_id=erhebung.buendnis_id)
-        .exclude(kommune_id__in=abgegeben)
-        .exclude(email="")
-        .values_list("email", flat=True)
+    werte = _erhebung_werte(erhebung)
+    erinnert = benachrichtigungen.benachrichtigen(
+        empfaenger=_kommune_personal_im_buendnis(erhebung.buendnis_id).exclude(kommune_id__in=abgegeben),
+        art=BenachrichtigungArt.ERHEBUNG_ERINNERUNG,
+        titel=_("Erinnerung: %(t)s") % werte,
+        text=_(
+            "Für die Erhebung „%(t)s“ (Stichtag %(s)s) liegt von Ihrer Kommune noch keine abgegebene Meldung "
+            "vor. Bitte tragen Sie die Zahlen bis zum %(b)s ein.\n\nIhre Geschäftsführende Stelle"
+        )
+        % werte,
+        link=reverse("bedarf:meldung-bearbeiten", args=[erhebung.pk]),
+        ausser=by,
     )
-    if empfaenger:
-        _sende(erhebung, empfaenger)
     erhebung.letzte_erinnerung = timezone.now()
     erhebung.save(update_fields=["letzte_erinnerung", "updated_at"])
-    return len(empfaenger)
-
-
-def _sende(erhebung: Erhebung, empfaenger: list[str]) -> None:
-    # One message per recipient: Kommunen do not see each other's addresses.
-    for adresse in empfaenger:
-        send_mail_task.enqueue(
-            subject=_("Erinnerung: %(t)s") % {"t": erhebung.titel},
-            body=_(
-                "Guten Tag,\n\nfür die Erhebung „%(t)s“ (Stichtag %(s)s) liegt von Ihrer Kommune noch keine "
-                "abgegebene Meldung vor. Bitte tragen Sie die Zahlen bis zum %(b)s ein.\n\n"
-                "Ihre Geschäftsführende Stelle"
-            )
-            % {
-                "t": erhebung.titel,
-                "s": f"{erhebung.stichtag:%d.%m.%Y}",
-                "b": f"{erhebung.eingabe_bis:%d.%m.%Y}",
-            },
-            recipients=[adresse],
-        )
+    return len(erinnert)
 
 
 @transaction.atomic

@@ -64,6 +64,10 @@ class ErhebungCreateView(ScopedCreateView):
     form_class = forms.ErhebungForm
     permission_required = "bedarf.add_erhebung"
 
+    def save(self, form):
+        # Opening a round tells the Kommunen (services.erhebung_eroeffnen).
+        return services.erhebung_eroeffnen(erhebung=form.save(commit=False), by=self.request.user)
+
 
 class ErhebungUpdateView(ScopedUpdateView):
     """Title, dates and notes of a round while it is open."""

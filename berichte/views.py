@@ -172,10 +172,13 @@ def bericht_download(request, pk: int, fmt: str):
 
 @login_required
 def protokoll(request, pk: int, fmt: str):
-    """Minutes of a Sitzung from its agenda, decisions and tasks: a printable page, PDF or DOCX."""
+    """Minutes of a Sitzung (attendance, agenda items with minutes, decisions and tasks, approval): a printable
+    page, PDF or DOCX."""
     if fmt not in DOKUMENT_TYPEN:
         raise Http404
-    sitzung = get_object_or_404(Sitzung.objects.visible_to(request.user).select_related("gremium"), pk=pk)
+    sitzung = get_object_or_404(
+        Sitzung.objects.visible_to(request.user).select_related("gremium", "protokoll_genehmigt_in"), pk=pk
+    )
     if not request.user.has_perm("berichte.protokoll_sitzung", sitzung):
         _verweigert()
     inhalt = selectors.protokoll_inhalt(sitzung)

@@ -8,17 +8,22 @@ from buendnis.models import (
     Akteur,
     Ansprechperson,
     Aufgabe,
+    Benachrichtigung,
+    Benachrichtigungseinstellung,
     Bereich,
     Beschluss,
     Buendnis,
     Gremium,
     Importvorgang,
+    Kalenderabo,
     Kommune,
     Mailversand,
     Mitgliedschaft,
     Prioritaet,
     Sitzung,
+    Sitzungseinladung,
     Tagesordnungspunkt,
+    Teilnahme,
     User,
     Vereinbarungsdokument,
     Verfahrensvereinbarung,
@@ -274,3 +279,66 @@ class MailversandAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Meetings: attendance and invitations, read-only for superusers (the coordination records them on the meeting's
+# page, where the minutes' lock applies).
+
+
+class _NurLesenFuerSuperuser:
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Teilnahme)
+class TeilnahmeAdmin(_NurLesenFuerSuperuser, admin.ModelAdmin):
+    list_display = ["sitzung", "anzeigename", "status"]
+    list_filter = ["status", "sitzung__buendnis"]
+    list_select_related = ["sitzung", "akteur", "person"]
+    search_fields = ["name", "akteur__name", "person__name", "sitzung__titel"]
+
+
+@admin.register(Sitzungseinladung)
+class SitzungseinladungAdmin(_NurLesenFuerSuperuser, admin.ModelAdmin):
+    list_display = ["sitzung", "art", "sequenz", "anzahl", "versendet_von", "created_at"]
+    list_filter = ["art", "sitzung__buendnis"]
+    list_select_related = ["sitzung", "versendet_von"]
+    search_fields = ["sitzung__titel", "empfaenger"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Benachrichtigung)
+class BenachrichtigungAdmin(_NurLesenFuerSuperuser, admin.ModelAdmin):
+    list_display = ["titel", "empfaenger", "art", "zustellung", "erstellt_am", "gelesen_am", "gemailt_am"]
+    list_filter = ["art", "zustellung"]
+    list_select_related = ["empfaenger"]
+    search_fields = ["titel", "empfaenger__username", "empfaenger__email"]
+    date_hierarchy = "erstellt_am"
+
+
+@admin.register(Benachrichtigungseinstellung)
+class BenachrichtigungseinstellungAdmin(_NurLesenFuerSuperuser, admin.ModelAdmin):
+    list_display = ["benutzer", "art", "zustellung"]
+    list_filter = ["art", "zustellung"]
+    list_select_related = ["benutzer"]
+    search_fields = ["benutzer__username", "benutzer__email"]
+
+
+@admin.register(Kalenderabo)
+class KalenderaboAdmin(_NurLesenFuerSuperuser, admin.ModelAdmin):
+    """Only the hash of a feed's secret is kept; the address itself cannot be read here."""
+
+    list_display = ["benutzer", "erstellt_am", "widerrufen_am", "zuletzt_abgerufen"]
+    list_filter = [("widerrufen_am", admin.EmptyFieldListFilter)]
+    list_select_related = ["benutzer"]
+    search_fields = ["benutzer__username", "benutzer__email"]
+    exclude = ["token_hash"]

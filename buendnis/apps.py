@@ -12,3 +12,7 @@ class BuendnisConfig(AppConfig):
         from buendnis import berichte
 
         berichte.registrieren()
+
+        from buendnis import arbeit
+
+        arbeit.registrieren()

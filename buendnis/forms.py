@@ -19,7 +19,9 @@ from buendnis.models import (
     Mitgliedschaft,
     Prioritaet,
     Sitzung,
+    SitzungStatus,
     Tagesordnungspunkt,
+    TeilnahmeStatus,
     User,
     Verfahrensvereinbarung,
 )
@@ -77,10 +79,13 @@ class MitgliedschaftForm(ScopedModelForm):
 
 
 class SitzungForm(ScopedModelForm):
+    """Title, time and place of a meeting. "Durchgeführt" only once it has begun (the model's rule, shown at the
+    status field); cancelling an invited meeting goes through "Absagen", which tells the members."""
+
     class Meta:
         model = Sitzung
-        fields = ["gremium", "titel", "beginn", "ort", "status", "protokoll"]
-        widgets = {"beginn": DATETIME}
+        fields = ["gremium", "titel", "beginn", "ende", "ort", "status", "protokoll"]
+        widgets = {"beginn": DATETIME, "ende": DATETIME, "protokoll": forms.Textarea(attrs={"rows": 4})}
 
 
 class TagesordnungspunktForm(ScopedModelForm):
@@ -166,9 +171,12 @@ class BeschlussForm(forms.Form):
         label=_("Kernaufgabe der Kerngruppe"), choices=[("", "–")] + list(Kernaufgabe.choices), required=False
     )
 
-    def __init__(self, *args, sitzung: Sitzung, **kwargs):
+    def __init__(self, *args, sitzung: Sitzung | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tagesordnungspunkt"].queryset = sitzung.tagesordnungspunkte.all()
+        if sitzung is not None:
+            self.fields["tagesordnungspunkt"].queryset = sitzung.tagesordnungspunkte.all()
+        else:
+            del self.fields["tagesordnungspunkt"]
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -204,9 +212,140 @@ class AufgabeAusBeschlussForm(forms.Form):
         return data
 
 
+# As many tasks as a decision needs: "weitere Aufgabe" adds a row (on the server, or at once with JavaScript).
+MAX_AUFGABEN = 50
 AufgabenFormSet = formset_factory(
-    AufgabeAusBeschlussForm, extra=3, max_num=20, absolute_max=20, validate_max=True
+    AufgabeAusBeschlussForm, extra=3, max_num=MAX_AUFGABEN, absolute_max=MAX_AUFGABEN, validate_max=True
 )
+
+
+def aufgaben_formset(data=None, *, user, mehr: bool = False, prefix: str = "aufgaben"):
+    """The task rows of a decision. With `mehr` (the "weitere Aufgabe" button) the posted rows come back
+    unvalidated, with one empty row more, so nothing typed is lost and no half-filled row is marked wrong."""
+    if data is None or not mehr:
+        return AufgabenFormSet(data, form_kwargs={"user": user}, prefix=prefix)
+    gebunden = AufgabenFormSet(data, form_kwargs={"user": user}, prefix=prefix)
+    try:
+        anzahl = min(gebunden.total_form_count(), MAX_AUFGABEN)
+    except forms.ValidationError:
+        anzahl = 0
+    felder = list(AufgabeAusBeschlussForm.base_fields)
+    zeilen = [{f: data.get(f"{prefix}-{i}-{f}", "") for f in felder} for i in range(anzahl)]
+    mit_weiterer = formset_factory(
+        AufgabeAusBeschlussForm,
+        extra=1 if anzahl < MAX_AUFGABEN else 0,
+        max_num=MAX_AUFGABEN,
+        absolute_max=MAX_AUFGABEN,
+        validate_max=True,
+    )
+    return mit_weiterer(initial=zeilen, form_kwargs={"user": user}, prefix=prefix)
+
+
+class TeilnahmeForm(forms.Form):
+    """Attendance of every member of the Gremium at once: one choice per membership."""
+
+    CHOICES = [
+        ("", _("– nicht erfasst –")),
+        (TeilnahmeStatus.ANWESEND, TeilnahmeStatus.ANWESEND.label),
+        (TeilnahmeStatus.ENTSCHULDIGT, TeilnahmeStatus.ENTSCHULDIGT.label),
+        (TeilnahmeStatus.ABWESEND, TeilnahmeStatus.ABWESEND.label),
+    ]
+
+    def __init__(self, *args, zeilen, **kwargs):
+        """`zeilen`: (Mitgliedschaft, Teilnahme or None) pairs, as `selectors.anwesenheit` gives them."""
+        super().__init__(*args, **kwargs)
+        self.zeilen = []
+        for mitglied, teilnahme in zeilen:
+            name = f"mitglied_{mitglied.pk}"
+            label = (
+                f"{mitglied.person.name} ({mitglied.akteur})" if mitglied.person_id else str(mitglied.akteur)
+            )
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=self.CHOICES,
+                required=False,
+                initial=teilnahme.status if teilnahme is not None else "",
+            )
+            self.zeilen.append((mitglied, self[name]))
+
+    def eintraege(self) -> dict[int, str]:
+        return {int(name.removeprefix("mitglied_")): wert for name, wert in self.cleaned_data.items()}
+
+
+class GastForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name des Gastes (und Organisation)"),
+        max_length=200,
+        error_messages={"required": _("Bitte geben Sie den Namen des Gastes an.")},
+    )
+
+
+class GastEntfernenForm(forms.Form):
+    teilnahme_id = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TopVerschiebenForm(forms.Form):
+    richtung = forms.ChoiceField(choices=[("hoch", _("nach oben")), ("runter", _("nach unten"))])
+
+
+class SitzungStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=SitzungStatus.choices)
+
+
+class EinladungForm(forms.Form):
+    nachricht = forms.CharField(
+        label=_("Nachricht an die Eingeladenen (freiwillig)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+
+
+class AbsageForm(EinladungForm):
+    bestaetigt = forms.BooleanField(
+        label=_("Ja, die Sitzung absagen"),
+        error_messages={"required": _("Bitte bestätigen Sie die Absage.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nachricht"].label = _("Nachricht zur Absage (freiwillig)")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("absagen", _("Sitzung absagen"), css_class="btn-danger"))
+
+
+class ProtokollForm(forms.Form):
+    """The minutes of a meeting: a text per agenda item and a general part."""
+
+    def __init__(self, *args, sitzung: Sitzung, tops, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tops = []
+        for top in tops:
+            name = f"top_{top.pk}"
+            self.fields[name] = forms.CharField(
+                label=f"TOP {top.position}: {top.titel}",
+                widget=forms.Textarea(attrs={"rows": 5}),
+                required=False,
+                initial=top.protokoll,
+            )
+            self.tops.append((top, self[name]))
+        self.fields["allgemein"] = forms.CharField(
+            label=_("Allgemeines (gehört zu keinem Tagesordnungspunkt)"),
+            widget=forms.Textarea(attrs={"rows": 4}),
+            required=False,
+            initial=sitzung.protokoll,
+        )
+
+    def texte(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("top_")): wert
+            for name, wert in self.cleaned_data.items()
+            if name.startswith("top_")
+        }
+
+
+class ProtokollGenehmigenForm(forms.Form):
+    in_sitzung = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ImportUploadForm(forms.Form):

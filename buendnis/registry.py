@@ -298,3 +298,45 @@ def dashboardteile() -> list[Dashboardteil]:
 
 def zusatzblaetter() -> list[Zusatzblatt]:
     return list(_zusatzblaetter.values())
+
+
+# "Meine Aufgaben" and the daily check --------------------------------------------------------------------------
+
+
+@dataclass
+class Arbeitsposten:
+    """One kind of thing that waits for a person (tasks, offers to review, figures to deliver, ...).
+
+    `zaehlen(user)` gives the number (one query, for the navigation); `eintraege(user, n)` the first n waiting
+    rows as (text, url, detail) for the page "Meine Aufgaben". Both see only what the user may see."""
+
+    key: str
+    titel: str | Promise
+    zaehlen: Callable[[User], int]
+    eintraege: Callable[[User, int], list[tuple[str, str, str]]]
+    alle_url: str = ""  # the list with everything of this kind, if there is one
+    reihenfolge: int = 100
+
+
+# A daily check that notifies about what falls due (called with today's date by the daily run).
+TaeglichePruefung = Callable[[datetime.date], int]
+
+_arbeitsposten: dict[str, Arbeitsposten] = {}
+_taegliche_pruefungen: dict[str, TaeglichePruefung] = {}
+
+
+def register_arbeitsposten(*posten: Arbeitsposten) -> None:
+    for p in posten:
+        _arbeitsposten[p.key] = p
+
+
+def arbeitsposten() -> list[Arbeitsposten]:
+    return sorted(_arbeitsposten.values(), key=lambda p: p.reihenfolge)
+
+
+def register_taegliche_pruefung(key: str, pruefung: TaeglichePruefung) -> None:
+    _taegliche_pruefungen[key] = pruefung
+
+
+def taegliche_pruefungen() -> list[TaeglichePruefung]:
+    return list(_taegliche_pruefungen.values())

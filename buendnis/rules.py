@@ -129,3 +129,35 @@ rules.add_perm("buendnis.use_otp", is_superuser | is_koordination | is_land)
 
 # Admin index per app: superusers and the coordination (who is staff) see the app's models.
 rules.add_perm("buendnis", is_superuser | is_koordination | is_land)
+
+
+# Accounts by the coordination, Träger staff, proposed Träger ----------------------------------------------------
+
+
+@rules.predicate
+def has_akteur(user) -> bool:
+    return bool(user.is_authenticated and user.akteur_id)
+
+
+# A member account of an organisation (Träger staff): enters and updates the offers of its own Akteur.
+acts_for_traeger = is_mitglied & has_akteur
+
+
+@rules.predicate
+def is_verwaltbares_konto(user, konto) -> bool:
+    """An account the account pages may change: one of the user's own Bündnis (any Bündnis for superusers),
+    never a superuser's or the state's account (those stay in the admin)."""
+    if konto is None:
+        return True
+    if konto.is_superuser or konto.rolle == Rolle.LAND or not konto.buendnis_id:
+        return False
+    return bool(user.is_superuser or (user.buendnis_id and konto.buendnis_id == user.buendnis_id))
+
+
+# The Geschäftsführende Stelle invites, changes and deactivates the accounts of its own Bündnis.
+rules.add_perm(
+    "buendnis.manage_konten", (is_superuser | (is_koordination & has_buendnis)) & is_verwaltbares_konto
+)
+# The staff of a Kommune propose a missing Träger; the coordination confirms or rejects the proposal.
+rules.add_perm("buendnis.propose_akteur", acts_for_kommune & has_buendnis)
+rules.add_perm("buendnis.review_akteur", writes_alliance)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from buendnis import views
+from buendnis import views, views_benachrichtigungen, views_konten, views_persoenlich, views_sitzung
 
 app_name = "buendnis"
 
@@ -42,7 +42,7 @@ urlpatterns = [
     path("sitzungen/<int:pk>/", views.SitzungDetailView.as_view(), name="sitzung-detail"),
     path("sitzungen/<int:pk>/bearbeiten/", views.SitzungUpdateView.as_view(), name="sitzung-update"),
     path("sitzungen/<int:pk>/tops/neu/", views.top_anfuegen, name="top-create"),
-    path("sitzungen/<int:pk>/beschluss/neu/", views.beschluss_fassen, name="beschluss-create"),
+    path("sitzungen/<int:pk>/beschluss/neu/", views_sitzung.beschluss_fassen, name="beschluss-create"),
     path("tops/<int:pk>/bearbeiten/", views.TopUpdateView.as_view(), name="top-update"),
     path("tops/<int:pk>/loeschen/", views.TopDeleteView.as_view(), name="top-delete"),
     path("aufgaben/", views.AufgabeListView.as_view(), name="aufgabe-list"),
@@ -63,4 +63,73 @@ urlpatterns = [
     ),
     path("vereinbarungen/<int:pk>/dokumente/neu/", views.dokument_hochladen, name="dokument-create"),
     path("dokumente/<int:pk>/", views.dokument_download, name="dokument-download"),
+    # --- meetings end to end (invitations, attendance, agenda order, minutes) ---
+    path("sitzungen/<int:pk>/einladen/", views_sitzung.sitzung_einladen, name="sitzung-einladen"),
+    path("sitzungen/<int:pk>/absagen/", views_sitzung.sitzung_absagen, name="sitzung-absagen"),
+    path("sitzungen/<int:pk>/status/", views_sitzung.sitzung_status, name="sitzung-status"),
+    path("sitzungen/<int:pk>/teilnahme/", views_sitzung.teilnahme_erfassen, name="sitzung-teilnahme"),
+    path("sitzungen/<int:pk>/gaeste/neu/", views_sitzung.gast_hinzufuegen, name="sitzung-gast-create"),
+    path("sitzungen/<int:pk>/gaeste/entfernen/", views_sitzung.gast_entfernen, name="sitzung-gast-delete"),
+    path("sitzungen/<int:pk>/protokoll/", views_sitzung.protokoll_bearbeiten, name="sitzung-protokoll"),
+    path(
+        "sitzungen/<int:pk>/protokoll/genehmigen/",
+        views_sitzung.protokoll_genehmigen,
+        name="sitzung-protokoll-genehmigen",
+    ),
+    path("tops/<int:pk>/verschieben/", views_sitzung.top_verschieben, name="top-verschieben"),
+    path("beschluesse/<int:pk>/bearbeiten/", views_sitzung.beschluss_bearbeiten, name="beschluss-update"),
+    # --- notifications ---
+    path(
+        "benachrichtigungen/",
+        views_benachrichtigungen.BenachrichtigungListView.as_view(),
+        name="benachrichtigung-list",
+    ),
+    path(
+        "benachrichtigungen/alle-gelesen/",
+        views_benachrichtigungen.benachrichtigungen_alle_gelesen,
+        name="benachrichtigung-alle-gelesen",
+    ),
+    path(
+        "benachrichtigungen/einstellungen/",
+        views_benachrichtigungen.benachrichtigung_einstellungen,
+        name="benachrichtigung-einstellungen",
+    ),
+    path(
+        "benachrichtigungen/<int:pk>/oeffnen/",
+        views_benachrichtigungen.benachrichtigung_oeffnen,
+        name="benachrichtigung-oeffnen",
+    ),
+    # --- personal: "Meine Aufgaben", calendar feed ---
+    path("meine-aufgaben/", views_persoenlich.meine_aufgaben, name="meine-aufgaben"),
+    path("navigation/zahlen/", views_persoenlich.navigation_zahlen, name="navigation-zahlen"),
+    path("kalender/", views_persoenlich.kalender, name="kalender"),
+    path("kalender/erzeugen/", views_persoenlich.kalender_erzeugen, name="kalender-erzeugen"),
+    path("kalender/widerrufen/", views_persoenlich.kalender_widerrufen, name="kalender-widerrufen"),
+    path("kalender/<slug:token>.ics", views_persoenlich.kalender_feed, name="kalender-feed"),
+    # --- accounts by the coordination, proposed Träger ---
+    path("konten/", views_konten.KontoListView.as_view(), name="konto-list"),
+    path("konten/einladen/", views_konten.KontoEinladenView.as_view(), name="konto-create"),
+    path("konten/<int:pk>/", views_konten.KontoUpdateView.as_view(), name="konto-update"),
+    path(
+        "konten/<int:pk>/erneut-einladen/",
+        views_konten.KontoErneutEinladenView.as_view(),
+        name="konto-erneut-einladen",
+    ),
+    path(
+        "konten/<int:pk>/deaktivieren/",
+        views_konten.KontoDeaktivierenView.as_view(),
+        name="konto-deaktivieren",
+    ),
+    path(
+        "konten/<int:pk>/reaktivieren/",
+        views_konten.KontoReaktivierenView.as_view(),
+        name="konto-reaktivieren",
+    ),
+    path("akteure/vorschlagen/", views_konten.AkteurVorschlagView.as_view(), name="akteur-vorschlagen"),
+    path(
+        "akteure/<int:pk>/bestaetigen/",
+        views_konten.AkteurBestaetigenView.as_view(),
+        name="akteur-bestaetigen",
+    ),
+    path("akteure/<int:pk>/ablehnen/", views_konten.AkteurAblehnenView.as_view(), name="akteur-ablehnen"),
 ]

@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from buendnis import filters, forms, selectors, services
+from buendnis import filters, forms, selectors, services, views_sitzung
 from buendnis.generic import (
     ActionView,
     ScopedCreateView,
@@ -155,11 +155,13 @@ class AkteurListView(ScopedListView):
     permission_required = "buendnis.view_akteur"
     filterset_class = filters.AkteurFilter
     create_url_name = "buendnis:akteur-create"
+    template_name = "buendnis/akteur_list.html"  # adds "Träger vorschlagen" for the Kommunen
     columns = [
         (gettext_lazy("Name"), "name"),
         (gettext_lazy("Typ"), "get_typ_display"),
         (gettext_lazy("Bereich"), "bereich"),
         (gettext_lazy("Kommune"), "kommune"),
+        (gettext_lazy("Status"), "get_status_display"),
     ]
 
 
@@ -326,19 +328,11 @@ class SitzungDetailView(ScopedDetailView):
     template_name = "buendnis/sitzung_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("gremium")
+        return super().get_queryset().select_related("gremium", "protokoll_genehmigt_in")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        sitzung = self.object
-        ctx["tops"] = sitzung.tagesordnungspunkte.all()
-        ctx["beschluesse"] = sitzung.beschluesse.select_related("tagesordnungspunkt").prefetch_related(
-            "aufgaben__akteur", "aufgaben__zustaendig"
-        )
-        ctx["ist_naechste_sitzung"] = selectors.ist_naechste_sitzung(sitzung)
-        if ctx["ist_naechste_sitzung"]:
-            ctx["offene_aufgaben"] = selectors.offene_aufgaben_fuer_sitzung(sitzung)
-        ctx["top_form"] = forms.TagesordnungspunktForm(user=self.request.user)
+        ctx.update(views_sitzung.detail_kontext(self.object, self.request.user))
         return ctx
 
 
@@ -358,6 +352,14 @@ class SitzungUpdateView(ScopedUpdateView):
     model = Sitzung
     form_class = forms.SitzungForm
     permission_required = "buendnis.change_sitzung"
+
+    def get(self, request, *args, **kwargs):
+        if self.get_object().protokoll_gesperrt:
+            return views_sitzung.gesperrt_umleiten(request, self.get_object())
+        return super().get(request, *args, **kwargs)
+
+    def save(self, form):
+        return services.sitzung_aendern(sitzung=form.instance, by=self.request.user)
 
 
 class TopAnfuegenView(ActionView):
@@ -389,68 +391,39 @@ class TopUpdateView(ScopedUpdateView):
     form_class = forms.TagesordnungspunktForm
     permission_required = "buendnis.change_tagesordnungspunkt"
 
+    def get(self, request, *args, **kwargs):
+        if self.get_object().sitzung.protokoll_gesperrt:
+            return views_sitzung.gesperrt_umleiten(request, self.get_object().sitzung)
+        return super().get(request, *args, **kwargs)
+
+    def save(self, form):
+        top = form.instance
+        return services.tagesordnungspunkt_aendern(
+            top=top, titel=top.titel, beschreibung=top.beschreibung, by=self.request.user
+        )
+
     def get_success_url(self):
-        return self.object.sitzung.get_absolute_url()
+        return self.object.sitzung.get_absolute_url() + "#tagesordnung"
 
 
 class TopDeleteView(ScopedDeleteView):
     model = Tagesordnungspunkt
     permission_required = "buendnis.delete_tagesordnungspunkt"
 
-    def get_success_url(self):
-        return self.object.sitzung.get_absolute_url()
+    def get(self, request, *args, **kwargs):
+        if self.get_object().sitzung.protokoll_gesperrt:
+            return views_sitzung.gesperrt_umleiten(request, self.get_object().sitzung)
+        return super().get(request, *args, **kwargs)
 
-
-@login_required
-def beschluss_fassen(request, pk):
-    """A decision with the tasks it creates, on one page."""
-    sitzung = get_object_or_404(Sitzung.objects.visible_to(request.user).select_related("gremium"), pk=pk)
-    if not request.user.has_perm("buendnis.add_beschluss", sitzung):
-        raise PermissionDenied(KEIN_RECHT)
-    form = forms.BeschlussForm(
-        request.POST or None, sitzung=sitzung, initial={"datum": sitzung.beginn.date()}
-    )
-    formset = forms.AufgabenFormSet(
-        request.POST or None, form_kwargs={"user": request.user}, prefix="aufgaben"
-    )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        entwuerfe = [
-            services.AufgabeEntwurf(
-                titel=f.cleaned_data["titel"],
-                akteur=f.cleaned_data.get("akteur"),
-                zustaendig=f.cleaned_data.get("zustaendig"),
-                faellig_am=f.cleaned_data.get("faellig_am"),
-            )
-            for f in formset
-            if f.cleaned_data.get("titel")
-        ]
+    def form_valid(self, form):
+        sitzung = self.object.sitzung
         try:
-            services.beschluss_fassen(
-                gremium=sitzung.gremium,
-                sitzung=sitzung,
-                tagesordnungspunkt=form.cleaned_data["tagesordnungspunkt"],
-                text=form.cleaned_data["text"],
-                datum=form.cleaned_data["datum"],
-                kernaufgabe=form.cleaned_data["kernaufgabe"],
-                aufgaben=entwuerfe,
-                by=request.user,
-            )
+            services.tagesordnungspunkt_loeschen(top=self.object, by=self.request.user)
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            messages.error(self.request, " ".join(exc.messages))
         else:
-            if entwuerfe:
-                meldung = ngettext(
-                    "Beschluss gespeichert, %(n)d Aufgabe angelegt.",
-                    "Beschluss gespeichert, %(n)d Aufgaben angelegt.",
-                    len(entwuerfe),
-                ) % {"n": len(entwuerfe)}
-            else:
-                meldung = _("Beschluss gespeichert (ohne Aufgaben).")
-            messages.success(request, meldung)
-            return redirect(sitzung)
-    return render(
-        request, "buendnis/beschluss_form.html", {"sitzung": sitzung, "form": form, "formset": formset}
-    )
+            messages.success(self.request, _("Gelöscht."))
+        return redirect(sitzung.get_absolute_url() + "#tagesordnung")
 
 
 # Aufgabe ---------------------------------------------------------------------------------------------------------
@@ -491,11 +464,17 @@ class AufgabeCreateView(ScopedCreateView):
     form_class = forms.AufgabeForm
     permission_required = "buendnis.add_aufgabe"
 
+    def save(self, form):
+        return services.aufgabe_anlegen(aufgabe=form.save(commit=False), by=self.request.user)
+
 
 class AufgabeUpdateView(ScopedUpdateView):
     model = Aufgabe
     form_class = forms.AufgabeForm
     permission_required = "buendnis.change_aufgabe"
+
+    def save(self, form):
+        return services.aufgabe_aendern(aufgabe=form.save(commit=False), by=self.request.user)
 
 
 aufgabe_status = ActionView.as_view(

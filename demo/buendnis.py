@@ -31,6 +31,8 @@ from buendnis.models import (
     Sitzung,
     SitzungStatus,
     Tagesordnungspunkt,
+    Teilnahme,
+    TeilnahmeStatus,
     User,
     VereinbarungStatus,
     Verfahrensvereinbarung,
@@ -67,6 +69,8 @@ def _dt(datum: datetime.date, stunde: int = 14) -> datetime.datetime:
 def _user(username: str, passwort: str, objekte: dict) -> User:
     """A demo account from `BENUTZER`; its Bündnis, Kommune and Akteur are looked up by name in `objekte`."""
     felder = {k: v for k, v in BENUTZER[username].items() if k != "anmeldung"}
+    # A reserved domain (RFC 2606): demo e-mails reach the console of `make run`, never a real mailbox.
+    felder.setdefault("email", f"{username}@demo.invalid")
     for feld in ("buendnis", "kommune", "akteur"):
         if feld in felder:
             felder[feld] = objekte[feld][felder[feld]]
@@ -220,6 +224,20 @@ def seed(stdout=None) -> dict:
     koordination = _user("koordination", passwort, objekte)
     if created:
         tops = _tagesordnung(konst, daten_konst["tagesordnung"])
+        # Who attended the constituent meeting (one member excused), and the workshop's minutes approved there.
+        mitglieder = list(kerngruppe.mitgliedschaften.order_by("akteur__name"))
+        Teilnahme.objects.bulk_create(
+            Teilnahme(
+                sitzung=konst,
+                mitgliedschaft=m,
+                akteur_id=m.akteur_id,
+                status=TeilnahmeStatus.ENTSCHULDIGT if i == len(mitglieder) - 1 else TeilnahmeStatus.ANWESEND,
+            )
+            for i, m in enumerate(mitglieder)
+        )
+        Sitzung.objects.filter(pk=workshop.pk, status=SitzungStatus.DURCHGEFUEHRT).update(
+            protokoll_genehmigt_am=konst.beginn, protokoll_genehmigt_in=konst
+        )
         for beschluss in daten_konst["beschluesse"]:
             bes = Beschluss.objects.create(
                 buendnis=neuss,

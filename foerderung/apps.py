@@ -12,3 +12,13 @@ class FoerderungConfig(AppConfig):
         from foerderung import berichte
 
         berichte.registrieren()
+
+        from buendnis.registry import register_taegliche_pruefung
+        from foerderung.services import foerderfristen_pruefen
+
+        # Drawdown and proof of use of approved applications, announced by the daily run.
+        register_taegliche_pruefung("foerderung.fristen", foerderfristen_pruefen)
+
+        from foerderung import arbeit
+
+        arbeit.registrieren()

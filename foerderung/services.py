@@ -13,10 +13,12 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buendnis.models import Buendnis, Kommune, User
+from buendnis import benachrichtigungen
+from buendnis.models import BenachrichtigungArt, Buendnis, Kommune, User
 from buendnis.rules import is_kommune, require_perm
 from buendnis.versioning import Changes, bump, check_version, lock
 from buendnis.workflow import Transition, TransitionTable
@@ -439,7 +441,10 @@ def antrag_statuswechsel(*, antrag: Foerderantrag, nach: str, by: User, kommenta
         vn.full_clean()
         vn._history_user = by
         vn.save()
-    return _setze_status(antrag, nach, by, kommentar)
+    antrag = _setze_status(antrag, nach, by, kommentar)
+    if nach == A.EINGEREICHT:
+        _antrag_eingereicht_melden(antrag, by)
+    return antrag
 
 
 def _grundlage_kreis(bescheide: list[Zuwendungsbescheid]) -> str:
@@ -553,7 +558,9 @@ def antrag_bewilligen(
     antrag.bewilligt_betrag = betrag
     antrag.bescheid_datum = bescheid_datum
     antrag.bescheid_nummer = bescheid_nummer.strip()
-    return _setze_status(antrag, A.BEWILLIGT, by, kommentar, betrag=betrag, grundlage=grundlage[:300])
+    antrag = _setze_status(antrag, A.BEWILLIGT, by, kommentar, betrag=betrag, grundlage=grundlage[:300])
+    _antrag_entschieden_melden(antrag, by)
+    return antrag
 
 
 @transaction.atomic
@@ -569,7 +576,9 @@ def antrag_ablehnen(*, antrag: Foerderantrag, grund: str, by: User, grundlage: s
     else:
         grundlage = grundlage.strip() or _("Entscheidung des Kreises als Zuwendungsempfänger")
     antrag.ablehnungsgrund = grund.strip()
-    return _setze_status(antrag, A.ABGELEHNT, by, grund.strip(), betrag=NULL, grundlage=grundlage[:300])
+    antrag = _setze_status(antrag, A.ABGELEHNT, by, grund.strip(), betrag=NULL, grundlage=grundlage[:300])
+    _antrag_entschieden_melden(antrag, by)
+    return antrag
 
 
 # Grants of the Land --------------------------------------------------------------------------------------------
@@ -1246,3 +1255,142 @@ def fallzahl_melden(
         _setze_statuszahlen(fallzahl.nach_status, nach_status)
     _muster_erneuern(stelle_id=stelle.pk)
     return fallzahl
+
+
+# Notifications: applications submitted and decided, deadlines of approved applications --------------------------
+
+
+def _antrag_werte(antrag: Foerderantrag) -> dict:
+    antragsteller = antrag.antragsteller
+    if antrag.antragsteller_akteur_id and antrag.kommune_id:
+        antragsteller = f"{antrag.antragsteller_akteur} ({antrag.kommune})"
+    return {
+        "t": antrag.titel,
+        "antragsteller": antragsteller or _("kreisweit"),
+        "baustein": antrag.baustein,
+        "jahr": antrag.haushaltsjahr,
+        "beantragt": eur(antrag.beantragt),
+    }
+
+
+def antrag_entscheider_personal(antrag: Foerderantrag):
+    """Who decides an application (`foerderung.review_foerderantrag`): the Land for the modules it decides
+    (Innovationsfonds), the coordination of the Kreis for all others."""
+    if entscheider(antrag) == Entscheider.LAND:
+        return benachrichtigungen.land_personal()
+    return benachrichtigungen.koordination(antrag.buendnis_id)
+
+
+def antragsteller_personal(antrag: Foerderantrag) -> list[User]:
+    """The applicant's staff: the accounts of the applying Kommune, or the coordination for an application of
+    the Kreis itself (no Kommune)."""
+    if antrag.kommune_id:
+        return list(benachrichtigungen.kommune_personal(antrag.kommune_id))
+    return list(benachrichtigungen.koordination(antrag.buendnis_id))
+
+
+def _antrag_eingereicht_melden(antrag: Foerderantrag, by: User) -> None:
+    werte = {**_antrag_werte(antrag), "wer": by.anzeigename()}
+    benachrichtigungen.benachrichtigen(
+        empfaenger=antrag_entscheider_personal(antrag),
+        art=BenachrichtigungArt.ANTRAG_EINGEREICHT,
+        titel=_("Förderantrag eingereicht: „%(t)s“ (%(antragsteller)s)") % werte,
+        text=_(
+            "%(wer)s hat den Förderantrag „%(t)s“ eingereicht.\nAntragsteller: %(antragsteller)s\n"
+            "Förderbaustein: %(baustein)s, Haushaltsjahr %(jahr)s\nBeantragte Förderung: %(beantragt)s"
+        )
+        % werte,
+        link=antrag.get_absolute_url(),
+        ausser=by,
+    )
+
+
+def _antrag_entschieden_melden(antrag: Foerderantrag, by: User) -> None:
+    """The applicant learns the decision; where the Land decided, the coordination of the Kreis too."""
+    werte = _antrag_werte(antrag)
+    if antrag.status == A.BEWILLIGT:
+        titel = _("Förderantrag bewilligt: „%(t)s“") % werte
+        text = _(
+            "Der Förderantrag „%(t)s“ (%(antragsteller)s) ist bewilligt: %(betrag)s von beantragten "
+            "%(beantragt)s, Bescheid Nr. %(nummer)s vom %(datum)s."
+        ) % {
+            **werte,
+            "betrag": eur(antrag.bewilligt_betrag),
+            "nummer": antrag.bescheid_nummer,
+            "datum": benachrichtigungen.datum(antrag.bescheid_datum),
+        }
+    else:
+        titel = _("Förderantrag abgelehnt: „%(t)s“") % werte
+        text = _("Der Förderantrag „%(t)s“ (%(antragsteller)s) ist abgelehnt.\nBegründung: %(grund)s") % {
+            **werte,
+            "grund": antrag.ablehnungsgrund,
+        }
+    empfaenger = antragsteller_personal(antrag)
+    if entscheider(antrag) == Entscheider.LAND:
+        empfaenger += list(benachrichtigungen.koordination(antrag.buendnis_id))
+    benachrichtigungen.benachrichtigen(
+        empfaenger=empfaenger,
+        art=BenachrichtigungArt.ANTRAG_ENTSCHIEDEN,
+        titel=titel,
+        text=text,
+        link=antrag.get_absolute_url(),
+        ausser=by,
+    )
+
+
+def foerderfristen_pruefen(heute: datetime.date) -> int:
+    """The daily check of approved applications (registered in `FoerderungConfig.ready`): the drawdown of funds
+    not yet drawn is due by the end of the funding period, the proof of use six months later (`vn_frist`). Each is
+    announced 14 days ahead and again on the day, once each. Returns the number of notifications."""
+    # Both deadlines lie within [ende, ende + 6 months]: only applications ending around now can need a notice.
+    antraege = (
+        Foerderantrag.objects.filter(
+            status=A.BEWILLIGT,
+            ende__gte=heute - datetime.timedelta(days=200),
+            ende__lte=heute + datetime.timedelta(days=benachrichtigungen.VORLAUF_TAGE),
+        )
+        .select_related("baustein", "kommune", "antragsteller_akteur")
+        .annotate(abgerufen=Sum("mittelabrufe__betrag"))
+        .order_by("ende", "pk")
+    )
+    anzahl = 0
+    for antrag in antraege:
+        werte = _antrag_werte(antrag)
+        offen = (antrag.bewilligt_betrag or NULL) - Decimal(antrag.abgerufen or 0).quantize(Decimal("0.01"))
+        stufe = benachrichtigungen.fristhinweis(antrag.ende, heute)
+        if stufe and offen > 0:
+            frist = benachrichtigungen.datum(antrag.ende)
+            anzahl += len(
+                benachrichtigungen.benachrichtigen(
+                    empfaenger=antragsteller_personal(antrag),
+                    art=BenachrichtigungArt.ABRUF_FAELLIG,
+                    titel=_("Mittelabruf bis %(d)s: „%(t)s“") % {**werte, "d": frist},
+                    text=_(
+                        "Der Förderzeitraum des Förderantrags „%(t)s“ (%(antragsteller)s) endet am %(d)s. Von der "
+                        "Bewilligung über %(bewilligt)s sind %(offen)s noch nicht abgerufen."
+                    )
+                    % {**werte, "d": frist, "bewilligt": eur(antrag.bewilligt_betrag), "offen": eur(offen)},
+                    link=antrag.get_absolute_url(),
+                    schluessel=f"abruf_faellig:{antrag.pk}:{antrag.ende}:{stufe}",
+                )
+            )
+        vn_frist = antrag.vn_frist
+        stufe = benachrichtigungen.fristhinweis(vn_frist, heute)
+        if stufe:
+            frist = benachrichtigungen.datum(vn_frist)
+            anzahl += len(
+                benachrichtigungen.benachrichtigen(
+                    empfaenger=antragsteller_personal(antrag),
+                    art=BenachrichtigungArt.VERWENDUNGSNACHWEIS_FAELLIG,
+                    titel=_("Verwendungsnachweis fällig am %(d)s: „%(t)s“") % {**werte, "d": frist},
+                    text=_(
+                        "Der Verwendungsnachweis (Sachbericht und zahlenmäßiger Nachweis) des Förderantrags "
+                        "„%(t)s“ (%(antragsteller)s) ist am %(d)s fällig, sechs Monate nach dem Ende des "
+                        "Förderzeitraums am %(ende)s."
+                    )
+                    % {**werte, "d": frist, "ende": benachrichtigungen.datum(antrag.ende)},
+                    link=antrag.get_absolute_url(),
+                    schluessel=f"verwendungsnachweis_faellig:{antrag.pk}:{vn_frist}:{stufe}",
+                )
+            )
+    return anzahl

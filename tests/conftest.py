@@ -92,3 +92,66 @@ def role(request) -> str:
 def role_client(scenario, role) -> Client:
     """A client signed in as `role` (parametrised over every role, Integreat style)."""
     return scenario.client(role)
+
+
+class SmtpPostfach:
+    """What a real SMTP server (aiosmtpd, on a free local port) received: parsed `email.message` objects."""
+
+    def __init__(self):
+        self.nachrichten: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's handler protocol
+        import email
+        import email.policy
+
+        nachricht = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        nachricht.empfaenger = list(envelope.rcpt_tos)
+        self.nachrichten.append(nachricht)
+        return "250 Message accepted for delivery"
+
+    def an(self, adresse: str) -> list:
+        return [n for n in self.nachrichten if adresse in n.empfaenger]
+
+    @staticmethod
+    def text(nachricht) -> str:
+        return nachricht.get_body(preferencelist=("plain",)).get_content()
+
+    @staticmethod
+    def kalender(nachricht) -> list[bytes]:
+        """The iCalendar parts of a message (calendar alternative and .ics attachment)."""
+        return [
+            teil.get_payload(decode=True)
+            for teil in nachricht.walk()
+            if teil.get_content_type() in ("text/calendar", "application/ics")
+        ]
+
+
+@pytest.fixture(scope="session")
+def _smtp_controller():
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    postfach = SmtpPostfach()
+    controller = Controller(postfach, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_server(_smtp_controller, settings) -> SmtpPostfach:
+    """A real SMTP server for the test: mail leaves through Django's SMTP backend and is received here."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = _smtp_controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    postfach = _smtp_controller.handler
+    postfach.nachrichten.clear()
+    return postfach

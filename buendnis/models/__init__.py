@@ -1,8 +1,17 @@
 from .base import BuendnisQuerySet, SameBuendnisMixin, TimestampedModel, sees_all_buendnisse
+from .benachrichtigung import (
+    Benachrichtigung,
+    BenachrichtigungArt,
+    Benachrichtigungseinstellung,
+    Kalenderabo,
+    Zustellung,
+    token_hash,
+)
 from .gremien import (
     Aufgabe,
     AufgabeStatus,
     Beschluss,
+    EinladungArt,
     Funktion,
     Gremium,
     GremiumArt,
@@ -11,17 +20,31 @@ from .gremien import (
     Mitgliedschaft,
     Prioritaet,
     Sitzung,
+    Sitzungseinladung,
     SitzungStatus,
     Tagesordnungspunkt,
+    Teilnahme,
+    TeilnahmeStatus,
     Vereinbarungsdokument,
     VereinbarungStatus,
     Verfahrensvereinbarung,
 )
 from .importe import Importvorgang
 from .mail import MailStatus, Mailversand
-from .tenancy import Akteur, AkteurTyp, Ansprechperson, Bereich, Buendnis, Kommune, User
+from .tenancy import Akteur, AkteurStatus, AkteurTyp, Ansprechperson, Bereich, Buendnis, Kommune, User
 
 __all__ = [
+    "AkteurStatus",
+    "Benachrichtigung",
+    "BenachrichtigungArt",
+    "Benachrichtigungseinstellung",
+    "EinladungArt",
+    "Kalenderabo",
+    "Sitzungseinladung",
+    "Teilnahme",
+    "TeilnahmeStatus",
+    "Zustellung",
+    "token_hash",
     "Akteur",
     "AkteurTyp",
     "Ansprechperson",

@@ -85,6 +85,14 @@ class Gremium(SameBuendnisMixin, TimestampedModel):
         blank=True,
         help_text=_("Welche Aufgabe der Kerngruppe dieses Gremium bearbeitet."),
     )
+    quorum = models.PositiveSmallIntegerField(
+        _("beschlussfähig ab"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Wie viele Mitglieder (ohne Gäste) anwesend sein müssen. Leer: mehr als die Hälfte der Mitglieder."
+        ),
+    )
 
     objects = GremiumQuerySet.as_manager()
     history = HistoricalRecords()
@@ -112,6 +120,10 @@ class Gremium(SameBuendnisMixin, TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("buendnis:gremium-detail", args=[self.pk])
+
+    def noetiges_quorum(self, anzahl_mitglieder: int) -> int:
+        """How many members must be present for the Gremium to decide (its own rule, else a simple majority)."""
+        return self.quorum if self.quorum is not None else anzahl_mitglieder // 2 + 1
 
     def clean(self):
         super().clean()
@@ -209,11 +221,31 @@ class Sitzung(SameBuendnisMixin, TimestampedModel):
     )
     titel = models.CharField(_("Titel"), max_length=200)
     beginn = models.DateTimeField(_("Beginn"))
+    ende = models.DateTimeField(
+        _("Ende"), null=True, blank=True, help_text=_("Leer: zwei Stunden nach Beginn.")
+    )
     ort = models.CharField(_("Ort"), max_length=200, blank=True)
     status = models.CharField(
         _("Status"), max_length=20, choices=SitzungStatus.choices, default=SitzungStatus.GEPLANT
     )
-    protokoll = models.TextField(_("Protokoll"), blank=True)
+    protokoll = models.TextField(
+        _("Protokoll (allgemein)"), blank=True, help_text=_("Was zu keinem Tagesordnungspunkt gehört.")
+    )
+    # iCalendar: the event keeps its UID; every invitation, update or cancellation raises the SEQUENCE.
+    ics_sequenz = models.PositiveIntegerField(_("Kalender-Version"), default=0, editable=False)
+    eingeladen_am = models.DateTimeField(_("eingeladen am"), null=True, blank=True, editable=False)
+    protokoll_genehmigt_am = models.DateTimeField(
+        _("Protokoll genehmigt am"), null=True, blank=True, editable=False
+    )
+    protokoll_genehmigt_in = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="genehmigte_protokolle",
+        verbose_name=_("Protokoll genehmigt in der Sitzung"),
+    )
 
     objects = SitzungQuerySet.as_manager()
     history = HistoricalRecords()
@@ -234,6 +266,156 @@ class Sitzung(SameBuendnisMixin, TimestampedModel):
         super().clean()
         if self.gremium_id and self.buendnis_id and self.gremium.buendnis_id != self.buendnis_id:
             raise ValidationError({"gremium": _("Das Gremium gehört zu einem anderen Bündnis.")})
+        if self.ende and self.beginn and self.ende <= self.beginn:
+            raise ValidationError({"ende": _("Das Ende muss nach dem Beginn liegen.")})
+        if self.status == SitzungStatus.DURCHGEFUEHRT and self.beginn and self.beginn > timezone.now():
+            raise ValidationError(
+                {"status": _("Eine Sitzung, die erst noch stattfindet, kann nicht als durchgeführt gelten.")}
+            )
+
+    @property
+    def ende_oder_standard(self) -> datetime.datetime:
+        return self.ende or self.beginn + datetime.timedelta(hours=2)
+
+    @property
+    def protokoll_gesperrt(self) -> bool:
+        """Approved minutes are final: the meeting's minutes, attendance and decisions no longer change."""
+        return self.protokoll_genehmigt_am is not None
+
+    @property
+    def ics_uid(self) -> str:
+        return f"sitzung-{self.pk}@buendnis-koordination"
+
+
+class TeilnahmeStatus(models.TextChoices):
+    ANWESEND = "anwesend", _("anwesend")
+    ENTSCHULDIGT = "entschuldigt", _("entschuldigt")
+    ABWESEND = "abwesend", _("nicht anwesend (ohne Entschuldigung)")
+    GAST = "gast", _("Gast")
+
+
+class TeilnahmeQuerySet(BuendnisQuerySet):
+    buendnis_lookup = "sitzung__buendnis_id"
+
+    def for_list(self):
+        return self.select_related("akteur", "person", "mitgliedschaft")
+
+
+class Teilnahme(SameBuendnisMixin, TimestampedModel):
+    """Who attended a Sitzung: a member (present, excused, absent) or a guest, named in the Protokoll."""
+
+    sitzung = models.ForeignKey(
+        Sitzung, on_delete=models.CASCADE, related_name="teilnahmen", verbose_name=_("Sitzung")
+    )
+    mitgliedschaft = models.ForeignKey(
+        Mitgliedschaft,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="teilnahmen",
+        verbose_name=_("Mitgliedschaft"),
+    )
+    akteur = models.ForeignKey(
+        Akteur,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="teilnahmen",
+        verbose_name=_("Organisation"),
+    )
+    person = models.ForeignKey(
+        Ansprechperson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Person"),
+    )
+    name = models.CharField(
+        _("Name"), max_length=200, blank=True, help_text=_("Für Gäste: Name und gegebenenfalls Organisation.")
+    )
+    status = models.CharField(
+        _("Teilnahme"), max_length=20, choices=TeilnahmeStatus.choices, default=TeilnahmeStatus.ANWESEND
+    )
+
+    objects = TeilnahmeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Teilnahme")
+        verbose_name_plural = _("Teilnahmen")
+        ordering = ["sitzung", "status", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sitzung", "mitgliedschaft"],
+                name="teilnahme_einmal_pro_mitglied",
+                violation_error_message=_("Für dieses Mitglied ist die Teilnahme schon erfasst."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.anzeigename} ({self.get_status_display()})"
+
+    def get_buendnis_id(self):
+        return self.sitzung.buendnis_id if self.sitzung_id else None
+
+    @property
+    def anzeigename(self) -> str:
+        if self.name:
+            return self.name
+        if self.person_id:
+            return f"{self.person.name} ({self.akteur})" if self.akteur_id else self.person.name
+        return str(self.akteur) if self.akteur_id else "–"
+
+    def clean(self):
+        super().clean()
+        if self.status == TeilnahmeStatus.GAST:
+            if self.mitgliedschaft_id:
+                raise ValidationError({"status": _("Ein Mitglied des Gremiums ist kein Gast.")})
+            if not self.name.strip() and not self.akteur_id:
+                raise ValidationError({"name": _("Bitte geben Sie den Namen des Gastes an.")})
+        elif not self.mitgliedschaft_id:
+            raise ValidationError({"mitgliedschaft": _("Bitte wählen Sie das Mitglied.")})
+        if (
+            self.mitgliedschaft_id
+            and self.sitzung_id
+            and self.mitgliedschaft.gremium_id != self.sitzung.gremium_id
+        ):
+            raise ValidationError({"mitgliedschaft": _("Das Mitglied gehört zu einem anderen Gremium.")})
+
+
+class EinladungArt(models.TextChoices):
+    EINLADUNG = "einladung", _("Einladung")
+    AKTUALISIERUNG = "aktualisierung", _("Aktualisierung")
+    ABSAGE = "absage", _("Absage")
+
+
+class Sitzungseinladung(TimestampedModel):
+    """One sending of a meeting's invitation, update or cancellation (iCalendar SEQUENCE) to the members."""
+
+    sitzung = models.ForeignKey(
+        Sitzung, on_delete=models.CASCADE, related_name="einladungen", verbose_name=_("Sitzung")
+    )
+    art = models.CharField(_("Art"), max_length=20, choices=EinladungArt.choices)
+    sequenz = models.PositiveIntegerField(_("Kalender-Version"))
+    empfaenger = models.TextField(_("Empfänger"))
+    anzahl = models.PositiveIntegerField(_("Anzahl Empfänger"), default=0)
+    versendet_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("versendet von"),
+    )
+
+    class Meta:
+        verbose_name = _("Sitzungseinladung")
+        verbose_name_plural = _("Sitzungseinladungen")
+        ordering = ["sitzung", "-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_art_display()} {self.sitzung} (v{self.sequenz})"
 
 
 class TagesordnungspunktQuerySet(BuendnisQuerySet):
@@ -249,6 +431,9 @@ class Tagesordnungspunkt(SameBuendnisMixin, TimestampedModel):
     position = models.PositiveSmallIntegerField(_("Nr."))
     titel = models.CharField(_("Titel"), max_length=300)
     beschreibung = models.TextField(_("Beschreibung"), blank=True)
+    protokoll = models.TextField(
+        _("Protokoll"), blank=True, help_text=_("Verlauf und Ergebnis der Beratung.")
+    )
 
     objects = TagesordnungspunktQuerySet.as_manager()
     history = HistoricalRecords()

@@ -27,6 +27,15 @@ class Mailversand(TimestampedModel):
     letzter_fehler = models.TextField(_("letzter Fehler"), blank=True)
     naechster_versuch = models.DateTimeField(_("nächster Versuch"), null=True, blank=True)
     gesendet_am = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+    # Whose e-mail it is: the coordination of this Bündnis sees its failed messages.
+    buendnis = models.ForeignKey(
+        "buendnis.Buendnis",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Bündnis"),
+    )
 
     class Meta:
         verbose_name = _("E-Mail-Versand")

@@ -138,6 +138,11 @@ class AkteurTyp(models.TextChoices):
     SONSTIGE = "sonstige", _("Sonstige")
 
 
+class AkteurStatus(models.TextChoices):
+    BESTAETIGT = "bestaetigt", _("bestätigt")
+    VORGESCHLAGEN = "vorgeschlagen", _("von einer Kommune vorgeschlagen")
+
+
 class AkteurQuerySet(BuendnisQuerySet):
     def for_list(self):
         return self.select_related("bereich", "kommune", "buendnis")
@@ -168,6 +173,19 @@ class Akteur(SameBuendnisMixin, TimestampedModel):
     email = models.EmailField(_("E-Mail"), blank=True)
     telefon = models.CharField(_("Telefon"), max_length=50, blank=True)
     notiz = models.TextField(_("Notiz"), blank=True)
+    # A Kommune may propose a missing Träger; the coordination confirms it (or removes an unused proposal).
+    status = models.CharField(
+        _("Status"), max_length=20, choices=AkteurStatus.choices, default=AkteurStatus.BESTAETIGT
+    )
+    vorgeschlagen_von = models.ForeignKey(
+        "buendnis.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("vorgeschlagen von"),
+    )
 
     objects = AkteurQuerySet.as_manager()
     history = HistoricalRecords()

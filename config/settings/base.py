@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "buendnis.context_processors.navigation",
             ],
         },
     }
@@ -231,6 +232,24 @@ BERICHTE_DASHBOARD_CACHE_SEKUNDEN = env.int("BERICHTE_DASHBOARD_CACHE_SEKUNDEN",
 # Work outside the request (exports, e-mail) runs as tasks (Django's tasks API, backport django-tasks) in the
 # database queue; `manage.py db_worker` runs them (started by `make run` and `make serve`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Outgoing e-mail: DJANGO_EMAIL_URL (smtp://user:password@host:587, smtp+tls://..., smtp+ssl://...) or the usual
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL.
+if env("DJANGO_EMAIL_URL", default=""):
+    vars().update(env.email_url("DJANGO_EMAIL_URL"))
+else:
+    EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Bündnis-Koordination <noreply@localhost>")
+# Links in e-mails and calendar files need the site's address (no request is at hand in the worker).
+SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A person invited by the coordination sets a password within this time (seconds); then the link expires.
+PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", default=7 * 24 * 3600)
+
 # A failed e-mail is sent again after these pauses (seconds), then it counts as failed (buendnis.tasks).
 MAIL_WIEDERHOLUNG_SEKUNDEN = [60, 5 * 60, 30 * 60]
 

@@ -68,9 +68,8 @@ def test_loop_in_the_chain_is_marked_not_followed(scenario, kette):
 
 
 def test_chain_hides_offers_outside_the_users_scope(scenario, kette):
-    entwurf = AngebotFactory(
-        buendnis=scenario.a, titel="Geheimer Entwurf", traeger=scenario.akteur_a, kreisweit=True
-    )
+    # A draft of another Träger than the member's own organisation (Caritas A), which it never sees.
+    entwurf = AngebotFactory(buendnis=scenario.a, titel="Geheimer Entwurf", kreisweit=True)
     kette["sackgasse"].anschlussangebote.set([entwurf])
     sichtbar = Angebot.objects.visible_to(scenario.users["mitglied"])
     baum = _baum(selectors.bildungskette(kette["a"], sichtbar))

@@ -24,14 +24,39 @@ def test_minutes_follow_agenda_decisions_and_tasks(daten):
     titel = [a["titel"] for a in inhalt["abschnitte"]]
     assert titel == [
         "Sitzung",
+        "Teilnahme",
         "TOP 1: Einrichtung der Foren",
         "TOP 2: Verschiedenes",
-        "Aufgaben aus dieser Sitzung",
+        "Genehmigung",
     ]
-    top1 = inhalt["abschnitte"][1]["bloecke"]
-    assert top1[0]["text"] == "Beschluss vom 27.06.2019: Drei Bündnisforen werden eingerichtet."
-    assert "Forenleitungen benennen – Jobcenter Test" in top1[1]["eintraege"][0]
-    assert inhalt["abschnitte"][2]["bloecke"][0]["typ"] == "hinweis"
+    assert inhalt["untertitel"].startswith("Bündniskerngruppe – Donnerstag, 27.06.2019, ")
+    top1 = inhalt["abschnitte"][2]["bloecke"]
+    assert top1[0]["text"] == "Beschluss: Drei Bündnisforen werden eingerichtet."
+    assert "Forenleitungen benennen – Jobcenter Test, bis " in top1[1]["eintraege"][0]
+    assert inhalt["abschnitte"][3]["bloecke"][0]["typ"] == "hinweis"
+    assert inhalt["abschnitte"][1]["bloecke"][0]["text"] == "Die Teilnahme ist nicht erfasst."
+    assert inhalt["abschnitte"][-1]["bloecke"][0]["text"] == "Entwurf – noch nicht genehmigt."
+
+
+def test_minutes_name_who_attended_and_the_quorum(daten):
+    from buendnis.models import Teilnahme, TeilnahmeStatus
+
+    mitglieder = list(daten.kerngruppe.mitgliedschaften.order_by("akteur__name"))
+    Teilnahme.objects.create(sitzung=daten.sitzung, mitgliedschaft=mitglieder[0], akteur=mitglieder[0].akteur)
+    Teilnahme.objects.create(
+        sitzung=daten.sitzung,
+        mitgliedschaft=mitglieder[1],
+        akteur=mitglieder[1].akteur,
+        status=TeilnahmeStatus.ENTSCHULDIGT,
+    )
+    Teilnahme.objects.create(sitzung=daten.sitzung, name="Frau Gast (IHK)", status=TeilnahmeStatus.GAST)
+    teilnahme = selectors.protokoll_inhalt(daten.sitzung)["abschnitte"][1]["bloecke"]
+    assert dict(teilnahme[0]["eintraege"]) == {
+        "Anwesend": "Caritas A",
+        "Entschuldigt": "Jobcenter Test",
+        "Gäste": "Frau Gast (IHK)",
+    }
+    assert teilnahme[1]["text"] == "1 von 2 Mitgliedern anwesend – nicht beschlussfähig (ab 2)"
 
 
 @pytest.mark.parametrize("fmt", ["html", "pdf", "docx"])
@@ -83,4 +108,5 @@ def test_minutes_queries_do_not_grow_with_agenda_items_and_decisions(daten, djan
         AufgabeFactory(buendnis=daten.sitzung.buendnis, beschluss=beschluss, titel=f"Aufgabe {nr}")
     with django_assert_max_num_queries(len(wenige.captured_queries)):
         inhalt = selectors.protokoll_inhalt(daten.sitzung)
-    assert len(inhalt["abschnitte"]) == 1 + 39 + 1
+    # Meeting, attendance, 39 agenda items, approval.
+    assert len(inhalt["abschnitte"]) == 1 + 1 + 39 + 1

@@ -451,10 +451,11 @@ def test_beschluss_with_more_tasks_than_allowed_is_refused_whole(scenario, welt)
     data = {
         "text": "Zu viel",
         "datum": "2030-01-01",
-        "aufgaben-TOTAL_FORMS": "25",
+        "aufgaben-TOTAL_FORMS": "51",
         "aufgaben-INITIAL_FORMS": "0",
     }
-    for i in range(25):
+    # Any number of tasks a decision needs, but at most 50 in one go.
+    for i in range(51):
         data |= {
             f"aufgaben-{i}-titel": f"A{i}",
             f"aufgaben-{i}-akteur": scenario.akteur_a.pk,

@@ -12,11 +12,20 @@ from django.utils import timezone
 
 from buendnis.models import (
     Ansprechperson,
+    Benachrichtigung,
+    BenachrichtigungArt,
     Beschluss,
+    EinladungArt,
+    Kalenderabo,
     Mitgliedschaft,
     Prioritaet,
+    Sitzungseinladung,
     Tagesordnungspunkt,
+    Teilnahme,
+    TeilnahmeStatus,
     Vereinbarungsdokument,
+    Zustellung,
+    token_hash,
 )
 from tests.factories import AufgabeFactory, GremiumFactory, SitzungFactory, VereinbarungFactory
 
@@ -63,6 +72,24 @@ def baue_bestand(scenario) -> dict:
         )
         dokument.datei.save("fassung.txt", ContentFile(b"Text der Vereinbarung"), save=False)
         dokument.save()
+        teilnahme = Teilnahme.objects.create(sitzung=sitzung, name=f"Gast {key}", status=TeilnahmeStatus.GAST)
+        einladung = Sitzungseinladung.objects.create(
+            sitzung=sitzung,
+            art=EinladungArt.EINLADUNG,
+            sequenz=0,
+            empfaenger=f"person-{key}@example.org",
+            anzahl=1,
+            versendet_von=koordination,
+        )
+        benachrichtigung = Benachrichtigung.objects.create(
+            empfaenger=koordination,
+            art=BenachrichtigungArt.AUFGABE_ZUGEWIESEN,
+            titel=f"Neue Aufgabe {key}",
+            text="Bitte erledigen",
+            link=aufgabe.get_absolute_url(),
+            zustellung=Zustellung.KEINE,
+        )
+        abo = Kalenderabo.objects.create(benutzer=koordination, token_hash=token_hash(f"geheim-{key}"))
         rows = [
             buendnis,
             kommune,
@@ -77,6 +104,12 @@ def baue_bestand(scenario) -> dict:
             vereinbarung,
             aufgabe,
             dokument,
+            teilnahme,
+            einladung,
+            benachrichtigung,
+            abo,
+            # An account of the Bündnis (the account pages of the coordination name it).
+            scenario.users["kommune" if key == "a" else "kommune_b1"],
         ]
         bestand[key] = {type(row): row for row in rows}
     return bestand
