@@ -13,6 +13,7 @@ from base64 import b32encode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE, REASON_NO_REFERER
@@ -28,6 +29,15 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 GERAETENAME = "Authenticator-App"
+
+
+class AnmeldeForm(AuthenticationForm):
+    """The sign-in form. Accounts invited by the coordination are named by their e-mail in lower case; a person
+    typing it with capitals (as mail programs show it) still signs in."""
+
+    def clean_username(self):
+        name = self.cleaned_data["username"].strip()
+        return name.lower() if "@" in name else name
 
 
 class TokenForm(forms.Form):

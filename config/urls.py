@@ -5,6 +5,7 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 
 from buendnis.views import healthz
+from buendnis.views_konto import AnmeldeForm
 
 admin.site.site_header = "Bündnis-Koordination – Verwaltung"
 admin.site.site_title = "Bündnis-Koordination"
@@ -14,7 +15,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin): send them to the static icon.
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static_url("img/favicon.svg"))),
-    path("anmelden/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "anmelden/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=AnmeldeForm),
+        name="login",
+    ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -83,6 +83,9 @@ def test_coordination_invites_kommune_staff_who_sets_a_password_and_signs_in(sce
     assert konto.has_usable_password()
 
     assert anmelden("nora.neu@example.org").status_code == 302
+    # The address as the mail program shows it, with capitals and a stray space, signs in too.
+    assert anmelden(" Nora.Neu@Example.org").status_code == 302
+    assert anmelden("nora.neu@example.org", "falsch").status_code == 200
 
 
 def test_the_link_works_only_once(scenario, smtp_server):
