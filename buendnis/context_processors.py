@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
@@ -88,6 +89,12 @@ class Navigationszahlen:
     @property
     def bekannt(self) -> bool:
         return self.werte is not None
+
+    @property
+    def nachladen(self) -> bool:
+        """Whether the page asks for the figures after loading (off where a second request at the same time
+        would collide, as on the in-memory SQLite database of the browser tests)."""
+        return not self.bekannt and settings.NAVIGATION_ZAHLEN_NACHLADEN
 
     @property
     def ungelesen(self) -> int | None:

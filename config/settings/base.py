@@ -250,6 +250,9 @@ SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # A person invited by the coordination sets a password within this time (seconds); then the link expires.
 PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", default=7 * 24 * 3600)
 
+# Pages whose header figures ("Meine Aufgaben", unread notifications) are not cached fetch them after loading.
+NAVIGATION_ZAHLEN_NACHLADEN = env.bool("NAVIGATION_ZAHLEN_NACHLADEN", default=True)
+
 # A failed e-mail is sent again after these pauses (seconds), then it counts as failed (buendnis.tasks).
 MAIL_WIEDERHOLUNG_SEKUNDEN = [60, 5 * 60, 30 * 60]
 
