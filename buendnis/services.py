@@ -125,7 +125,9 @@ def beschluss_aendern(
     approved."""
     require_perm(by, "buendnis.change_beschluss", beschluss)
     beschluss = (
-        Beschluss.objects.select_for_update().select_related("gremium", "sitzung").get(pk=beschluss.pk)
+        Beschluss.objects.select_for_update(of=("self",))
+        .select_related("gremium", "sitzung")
+        .get(pk=beschluss.pk)
     )
     if beschluss.sitzung_id:
         _pruefe_offen(_gesperrte_sitzung(beschluss.sitzung))
@@ -648,7 +650,7 @@ def aufgabe_anlegen(*, aufgabe: Aufgabe, by: User) -> Aufgabe:
 def aufgabe_aendern(*, aufgabe: Aufgabe, by: User) -> Aufgabe:
     """Saves a changed task (its form's changes on `aufgabe`); a new person or organisation is told. What the
     approved minutes of its meeting record (title, owner, deadline) no longer changes."""
-    vorher = Aufgabe.objects.select_for_update().select_related("beschluss").get(pk=aufgabe.pk)
+    vorher = Aufgabe.objects.select_for_update(of=("self",)).select_related("beschluss").get(pk=aufgabe.pk)
     require_perm(by, "buendnis.change_aufgabe", vorher)
     if any(getattr(aufgabe, f) != getattr(vorher, f) for f in AUFGABE_IM_PROTOKOLL) and _aufgabe_gesperrt(
         vorher
