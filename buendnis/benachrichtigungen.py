@@ -203,36 +203,42 @@ def aufgaben_pruefen(heute: datetime.date) -> tuple[int, int]:
         .select_related("zustaendig", "akteur", "gremium")
         .order_by("faellig_am", "pk")
     )
-    faellig = ueberfaellig = 0
-    for aufgabe in offen.filter(
-        faellig_am__gt=heute, faellig_am__lte=heute + datetime.timedelta(days=AUFGABE_VORLAUF_TAGE)
-    ):
-        faellig += len(
-            benachrichtigen(
-                empfaenger=aufgabe_empfaenger(aufgabe),
-                art=BenachrichtigungArt.AUFGABE_FAELLIG,
-                titel=_("Aufgabe fällig am %(d)s: %(t)s")
-                % {"d": datum(aufgabe.faellig_am), "t": aufgabe.titel},
-                text=_aufgabe_text(aufgabe),
-                link=aufgabe.get_absolute_url(),
-                schluessel=f"aufgabe_faellig:{aufgabe.pk}:{aufgabe.faellig_am}",
+    # (tasks, kind, title, key prefix): due within the next 7 days, and overdue for at most 30 days.
+    stufen = [
+        (
+            offen.filter(
+                faellig_am__gt=heute, faellig_am__lte=heute + datetime.timedelta(days=AUFGABE_VORLAUF_TAGE)
+            ),
+            BenachrichtigungArt.AUFGABE_FAELLIG,
+            _("Aufgabe fällig am %(d)s: %(t)s"),
+            "aufgabe_faellig",
+        ),
+        (
+            offen.filter(
+                faellig_am__lt=heute,
+                faellig_am__gte=heute - datetime.timedelta(days=AUFGABE_UEBERFAELLIG_HOECHSTENS_TAGE),
+            ),
+            BenachrichtigungArt.AUFGABE_UEBERFAELLIG,
+            _("Aufgabe überfällig (seit %(d)s): %(t)s"),
+            "aufgabe_ueberfaellig",
+        ),
+    ]
+    anzahlen = []
+    for aufgaben, art, titel, praefix in stufen:
+        anzahl = 0
+        for aufgabe in aufgaben:
+            anzahl += len(
+                benachrichtigen(
+                    empfaenger=aufgabe_empfaenger(aufgabe),
+                    art=art,
+                    titel=titel % {"d": datum(aufgabe.faellig_am), "t": aufgabe.titel},
+                    text=_aufgabe_text(aufgabe),
+                    link=aufgabe.get_absolute_url(),
+                    schluessel=f"{praefix}:{aufgabe.pk}:{aufgabe.faellig_am}",
+                )
             )
-        )
-    for aufgabe in offen.filter(
-        faellig_am__lt=heute,
-        faellig_am__gte=heute - datetime.timedelta(days=AUFGABE_UEBERFAELLIG_HOECHSTENS_TAGE),
-    ):
-        ueberfaellig += len(
-            benachrichtigen(
-                empfaenger=aufgabe_empfaenger(aufgabe),
-                art=BenachrichtigungArt.AUFGABE_UEBERFAELLIG,
-                titel=_("Aufgabe überfällig (seit %(d)s): %(t)s")
-                % {"d": datum(aufgabe.faellig_am), "t": aufgabe.titel},
-                text=_aufgabe_text(aufgabe),
-                link=aufgabe.get_absolute_url(),
-                schluessel=f"aufgabe_ueberfaellig:{aufgabe.pk}:{aufgabe.faellig_am}",
-            )
-        )
+        anzahlen.append(anzahl)
+    faellig, ueberfaellig = anzahlen
     return faellig, ueberfaellig
 
 
