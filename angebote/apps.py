@@ -16,3 +16,7 @@ class AngeboteConfig(AppConfig):
         from angebote import arbeit
 
         arbeit.registrieren()
+
+        from angebote import steuerung
+
+        steuerung.registrieren()

@@ -16,3 +16,7 @@ class BedarfConfig(AppConfig):
         from bedarf import arbeit
 
         arbeit.registrieren()
+
+        from bedarf import steuerung
+
+        steuerung.registrieren()

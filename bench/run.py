@@ -9,7 +9,8 @@ Measured through Django's test client (server time: request in, response body ou
 the coordination of Rhein-Kreis Neuss and, where the scope matters, as the state (`land`, all 53 Bündnisse):
 
 - median and p95 of N requests (after warm-ups) for every listed page, beside the Django admin changelist of
-  the same model as a reference (ratio page / admin);
+  the same model as a reference (ratio page / admin), among them the Land's view of all Bündnisse (table and
+  map, comparison by quarter, one Bündnis, export; `--nur-seiten Landsicht` measures only those);
 - exports of all 50,000 offers as CSV and XLSX (time and peak memory, each in a fresh process);
 - import of 10,000 offer rows (dry run and confirm) through the staff import page, rolled back afterwards;
 - the audited small-number protection (issue #11, `demo/bench/geheimhaltung.py`): computing the suppression patterns of
@@ -122,8 +123,9 @@ def _clients() -> dict:
     return clients
 
 
-def seiten(clients: dict, *, n: int, warmup: int) -> list[dict]:
-    """Every listed page beside the admin changelist of the same model."""
+def seiten(clients: dict, *, n: int, warmup: int, nur: list[str] | None = None) -> list[dict]:
+    """Every listed page beside the admin changelist of the same model (`nur`: only the pages whose name
+    contains one of these texts, and no report generation unless one of them names it)."""
     from django.db.models import Count
 
     from angebote.models import Angebot, Aufenthaltsstatus, Kategorie
@@ -218,9 +220,36 @@ def seiten(clients: dict, *, n: int, warmup: int) -> list[dict]:
             _admin_url(_model("foerderung", "Foerderantrag")) or _admin_url(_model("foerderung", "Budget")),
         ),
     ]
-    if Bericht is not None and "koordination" in clients:
-        bericht_url = _sachstandsbericht_url(clients["koordination"], neuss)
-    plan.append(("Sachstandsbericht (HTML)", "koordination", bericht_url, _admin_url(Bericht)))
+    # The Land's steering view of all 53 Bündnisse (issue 15), beside the admin list of the Bündnisse.
+    buendnis_admin = _admin_url(Buendnis)
+    land_auswahl = (
+        "sort=bewilligt&richtung=ab&regierungsbezirk=duesseldorf&karte=erhebung_abgegeben&baustein="
+    )
+    plan += [
+        ("Landsicht Tabelle und Karte", "land", messen.url("berichte:land-uebersicht"), buendnis_admin),
+        (
+            "Landsicht sortiert und gefiltert",
+            "land",
+            messen.url("berichte:land-uebersicht", query=land_auswahl),
+            buendnis_admin,
+        ),
+        (
+            "Landsicht Förderbaustein",
+            "land",
+            messen.url("berichte:land-uebersicht", query="baustein=f6&sort=abgerufen_f6&karte=bewilligt_f6"),
+            buendnis_admin,
+        ),
+        ("Landsicht Vergleich", "land", messen.url("berichte:land-vergleich"), buendnis_admin),
+        ("Landsicht Bündnis", "land", messen.url("berichte:land-buendnis", neuss.pk), buendnis_admin),
+        ("Landsicht Export CSV", "land", messen.url("berichte:land-export", "csv"), buendnis_admin),
+    ]
+    if nur:
+        plan = [p for p in plan if any(n.casefold() in p[0].casefold() for n in nur)]
+    mit_bericht = not nur or any("bericht" in n.casefold() for n in nur)
+    if mit_bericht:
+        if Bericht is not None and "koordination" in clients:
+            bericht_url = _sachstandsbericht_url(clients["koordination"], neuss)
+        plan.append(("Sachstandsbericht (HTML)", "koordination", bericht_url, _admin_url(Bericht)))
 
     ergebnisse = []
     for name, rolle, url, admin_url in plan:
@@ -235,7 +264,8 @@ def seiten(clients: dict, *, n: int, warmup: int) -> list[dict]:
         zeile["admin_messung"] = messen.messe(client, admin_url, n=n, warmup=warmup) if admin_url else None
         _kurz(zeile)
         ergebnisse.append(zeile)
-    ergebnisse.extend(bericht_erzeugen(clients, n=max(3, n // 6)))
+    if mit_bericht:
+        ergebnisse.extend(bericht_erzeugen(clients, n=max(3, n // 6)))
     return ergebnisse
 
 
@@ -697,6 +727,12 @@ def main(argv=None) -> int:
     parser.add_argument("--import-zeilen", type=int, default=IMPORT_ZEILEN, help="Zeilen des Imports")
     parser.add_argument("--export-timeout", type=int, default=900, help="Abbruch eines Exports nach Sekunden")
     parser.add_argument("--ohne-seiten", action="store_true", help="Seiten auslassen")
+    parser.add_argument(
+        "--nur-seiten",
+        action="append",
+        metavar="TEXT",
+        help="Nur die Seiten messen, deren Name TEXT enthält (mehrfach möglich, z. B. --nur-seiten Landsicht)",
+    )
     parser.add_argument("--import-timeout", type=int, default=1800, help="Abbruch des Imports nach Sekunden")
     parser.add_argument(
         "--ergaenzen",
@@ -809,7 +845,9 @@ def main(argv=None) -> int:
         )
     clients = _clients()
     print(f"Seiten ({args.n} Messungen nach {args.warmup} Aufwärmanfragen):", flush=True)
-    ergebnis["seiten"] = [] if args.ohne_seiten else seiten(clients, n=args.n, warmup=args.warmup)
+    ergebnis["seiten"] = (
+        [] if args.ohne_seiten else seiten(clients, n=args.n, warmup=args.warmup, nur=args.nur_seiten)
+    )
     if not args.ohne_muster and not args.ohne_seiten:
         print(f"Seiten, die das Sperrmuster lesen ({geheimhaltung.HINWEIS_GELESEN}):", flush=True)
         ergebnis["geheimhaltung"]["seiten"] = geheimhaltung.seiten(clients, n=args.n, warmup=args.warmup)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.core.files.base import ContentFile
@@ -10,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from berichte import exporte, selectors
+from berichte import exporte, selectors, steuerung
 from berichte.models import Bericht, Exportauftrag, ExportStatus
 from berichte.registry import registry
 from berichte.render_docx import render_docx
@@ -153,3 +154,40 @@ def bericht_ausfuehren(bericht_id: int) -> None:
             updated_at=timezone.now(),
         )
         raise
+
+
+# Quarterly values of the targets' computed indicators --------------------------------------------------------------
+
+# The daily check looks for missing values of the last quarter end on this many days after it (a worker that was
+# down over the turn of the quarter still catches up); older quarters are kept by `quartalswerte_nachtragen`.
+QUARTAL_NACHHOLEN_TAGE = 14
+
+
+@task()
+def quartalswerte_task(stichtag: str) -> int:
+    """Keeps the computed values of the agreed targets' indicators at the quarter end `stichtag` (ISO date).
+    Idempotent: values kept once stay, a second run adds nothing."""
+    from berichte import services  # services queue this module's tasks: imported when the task runs
+
+    return services.quartalswerte_sichern(stichtag=datetime.date.fromisoformat(stichtag))
+
+
+@task()
+def quartalswerte_nachtragen_task(zielsetzung_id: int) -> int:
+    """Keeps the values of the quarters of a target's period that have passed (queued when the Land agrees it)."""
+    from berichte import services
+
+    return sum(services.quartalswerte_nachtragen(zielsetzung_ids=[zielsetzung_id]).values())
+
+
+def quartalswerte_pruefen(heute: datetime.date) -> int:
+    """Daily check (`buendnis.registry.register_taegliche_pruefung`): in the first days after a quarter ends,
+    queues the task that keeps the computed values of that quarter end, as long as some are missing. Returns the
+    number of tasks queued (0 or 1)."""
+    ende = steuerung.letztes_quartalsende(heute)
+    if (heute - ende).days > QUARTAL_NACHHOLEN_TAGE:
+        return 0
+    if not steuerung.fehlende_quartalswerte(ende):
+        return 0
+    quartalswerte_task.enqueue(ende.isoformat())
+    return 1

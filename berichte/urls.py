@@ -1,6 +1,6 @@
 from django.urls import path
 
-from berichte import views
+from berichte import views, views_land, views_ziele
 
 app_name = "berichte"
 
@@ -20,4 +20,19 @@ urlpatterns = [
     path("exporte/<str:app_label>/<str:model_name>/", views.export, name="export"),
     path("opendata/angebote.json", views.opendata_json, name="opendata-json"),
     path("opendata/angebote-hsds.zip", views.opendata_hsds, name="opendata-hsds"),
+    # Steering: the Land's view of all Bündnisse (views_land; class-based views may replace these functions)
+    path("land/", views_land.land_uebersicht, name="land-uebersicht"),
+    path("land/vergleich/", views_land.land_vergleich, name="land-vergleich"),
+    path("land/export.<str:fmt>", views_land.land_export, name="land-export"),
+    path("land/<int:pk>/", views_land.land_buendnis, name="land-buendnis"),
+    # Steering: targets of a Bündnis and their indicators (views_ziele)
+    path("ziele/", views_ziele.zielsetzung_list, name="zielsetzung-list"),
+    path("ziele/neu/", views_ziele.zielsetzung_create, name="zielsetzung-create"),
+    path("ziele/<int:pk>/", views_ziele.zielsetzung_detail, name="zielsetzung-detail"),
+    path("ziele/<int:pk>/bearbeiten/", views_ziele.zielsetzung_update, name="zielsetzung-update"),
+    path("ziele/<int:pk>/aktion/<str:aktion>/", views_ziele.zielsetzung_aktion, name="zielsetzung-aktion"),
+    path("ziele/<int:pk>/indikatoren/neu/", views_ziele.indikator_create, name="indikator-create"),
+    path("ziele/indikatoren/<int:pk>/bearbeiten/", views_ziele.indikator_update, name="indikator-update"),
+    path("ziele/indikatoren/<int:pk>/loeschen/", views_ziele.indikator_delete, name="indikator-delete"),
+    path("ziele/indikatoren/<int:pk>/wert/", views_ziele.indikatorwert_create, name="indikatorwert-create"),
 ]

@@ -16,3 +16,7 @@ class BuendnisConfig(AppConfig):
         from buendnis import arbeit
 
         arbeit.registrieren()
+
+        from buendnis import steuerung
+
+        steuerung.registrieren()

@@ -10,6 +10,8 @@ register functions. Nobody asks whether an app is installed; an app that is not 
 - `Abschnittsart`: a section of the Sachstandsbericht, built from a `Kontext`.
 - `Dashboardteil`: what an app shows on the report panel of the dashboard (charts, columns of the figure tables).
 - a Datenpaket sheet (`register_zusatzblatt`): a sheet besides the one per export entry.
+- steering (`Indikatorquelle`, `Kernaufgabenmessung`, `Landkennzahl`): figures an indicator of a target can be
+  computed from, the measured state of the nine tasks of the core group, and the columns of the Land's view.
 
 Registering the same key again replaces the entry (a second `ready()` call changes nothing).
 """
@@ -19,12 +21,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from import_export import resources
 
 from buendnis.io import SafeExportMixin
@@ -340,3 +343,114 @@ def register_taegliche_pruefung(key: str, pruefung: TaeglichePruefung) -> None:
 
 def taegliche_pruefungen() -> list[TaeglichePruefung]:
     return list(_taegliche_pruefungen.values())
+
+
+# Steering: indicators, the nine tasks of the core group, the Land's view ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Indikatorquelle:
+    """A figure an indicator of a target (`berichte.Indikator.quelle`) can be computed from, out of an app's data.
+
+    `werte(buendnis_ids, stichtag, parameter)` gives the value per Bündnis as it stood on `stichtag` (None where it
+    cannot be computed, e.g. a share of nothing), in a fixed number of queries whatever the number of Bündnisse.
+    `parameter` narrows the figure (a Kategorie, a Förderbaustein; "" for all); `parameter_auswahl()` lists the
+    allowed values as (value, label). `personen`: the value counts people, so the small-number rule applies."""
+
+    key: str
+    label: str | Promise
+    einheit: str | Promise
+    werte: Callable[[list[int], datetime.date, str], dict[int, Decimal | None]]
+    personen: bool = False
+    parameter_auswahl: Callable[[], list[tuple[str, str]]] | None = None
+    erklaerung: str | Promise = ""
+    reihenfolge: int = 100
+
+
+class Stand(models.TextChoices):
+    """The measured state of one of the nine tasks of the core group."""
+
+    ERFUELLT = "erfuellt", gettext_lazy("erfüllt")
+    BEGONNEN = "begonnen", gettext_lazy("begonnen")
+    OFFEN = "offen", gettext_lazy("noch offen")
+
+
+STAND_RANG = {Stand.OFFEN: 0, Stand.BEGONNEN: 1, Stand.ERFUELLT: 2}
+
+
+@dataclass
+class Kernaufgabenstand:
+    """What the data says about one task of the core group in one Bündnis: the state, the evidence in words
+    ("7 von 9 Kommunen haben die Erhebung 2026 abgegeben") and where to see it."""
+
+    stand: str
+    text: str
+    url: str = ""
+
+
+# (buendnis_ids, stichtag) -> {buendnis_id: {kernaufgabe value: Kernaufgabenstand}}; a fixed number of queries.
+Kernaufgabenmessung = Callable[[list[int], datetime.date], dict[int, dict[str, Kernaufgabenstand]]]
+
+
+@dataclass
+class Landwert:
+    """One cell of the Land's table: the formatted text, the value it sorts by (and colours the map by), and an
+    optional share (0..1, e.g. "7 of 9 Kommunen") that traffic lights and the map use."""
+
+    text: str
+    sortwert: Decimal | int | float | str | datetime.date | None = None
+    anteil: Decimal | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Landkennzahl:
+    """A column of the Land's view of all Bündnisse, contributed by the app that owns the data.
+
+    `werte(buendnis_ids)` gives one `Landwert` per Bündnis in a fixed number of queries. `baustein`: the
+    Förderbaustein the column belongs to ("" for none; the view shows one Baustein's money columns at a time).
+    `karte`: the map may be coloured by it. `erklaerung`: how the figure is computed, shown beside the table."""
+
+    key: str
+    label: str | Promise
+    app_label: str
+    werte: Callable[[list[int]], dict[int, Landwert]]
+    reihenfolge: int = 100
+    baustein: str = ""
+    karte: bool = True
+    erklaerung: str | Promise = ""
+
+
+_indikatorquellen: dict[str, Indikatorquelle] = {}
+_kernaufgabenmessungen: dict[str, Kernaufgabenmessung] = {}
+_landkennzahlen: dict[str, Landkennzahl] = {}
+
+
+def register_indikatorquelle(*quellen: Indikatorquelle) -> None:
+    for q in quellen:
+        _indikatorquellen[q.key] = q
+
+
+def indikatorquellen() -> list[Indikatorquelle]:
+    return sorted(_indikatorquellen.values(), key=lambda q: (q.reihenfolge, q.key))
+
+
+def indikatorquelle(key: str) -> Indikatorquelle | None:
+    return _indikatorquellen.get(key)
+
+
+def register_kernaufgabenmessung(key: str, messung: Kernaufgabenmessung) -> None:
+    _kernaufgabenmessungen[key] = messung
+
+
+def kernaufgabenmessungen() -> list[Kernaufgabenmessung]:
+    return list(_kernaufgabenmessungen.values())
+
+
+def register_landkennzahl(*kennzahlen: Landkennzahl) -> None:
+    for k in kennzahlen:
+        _landkennzahlen[k.key] = k
+
+
+def landkennzahlen() -> list[Landkennzahl]:
+    return sorted(_landkennzahlen.values(), key=lambda k: (k.reihenfolge, k.key))

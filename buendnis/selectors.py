@@ -1,10 +1,10 @@
-"""Reads that span the alliance's models: the dashboard and the core-group checklist."""
+"""Reads that span the alliance's models: the dashboard and the measured state of the core group's nine tasks."""
 
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
@@ -16,57 +16,77 @@ from buendnis.models import (
     Akteur,
     Ansprechperson,
     Aufgabe,
-    Beschluss,
     Funktion,
     Gremium,
     GremiumArt,
     GremiumStatus,
     Kommune,
     Mitgliedschaft,
-    Prioritaet,
     Sitzung,
     SitzungStatus,
     Teilnahme,
     TeilnahmeStatus,
     User,
-    Verfahrensvereinbarung,
 )
+from buendnis.registry import STAND_RANG, Kernaufgabenstand, Stand, kernaufgabenmessungen
 
 
-def kernaufgaben_checkliste(user: User) -> list[dict]:
-    """The nine tasks of the Bündniskerngruppe and what stands behind each: forums, decisions, agreements,
-    priorities and the members with a multiplier function. A fixed number of queries."""
-    belege: dict[str, list] = defaultdict(list)
-    for g in Gremium.objects.visible_to(user).exclude(kernaufgabe="").only("id", "name", "kernaufgabe"):
-        belege[g.kernaufgabe].append(g)
-    beschluesse = Beschluss.objects.visible_to(user).exclude(kernaufgabe="")
-    for b in beschluesse.only("id", "text", "datum", "kernaufgabe", "sitzung_id", "gremium_id"):
-        belege[b.kernaufgabe].append(b)
-    belege[Kernaufgabe.VERFAHRENSVEREINBARUNGEN].extend(
-        Verfahrensvereinbarung.objects.visible_to(user).only("id", "titel")[:5]
-    )
-    belege[Kernaufgabe.PRIORITAETEN].extend(
-        Prioritaet.objects.visible_to(user).only("id", "rang", "titel")[:5]
-    )
-    multiplikatoren = (
-        Mitgliedschaft.objects.visible_to(user)
-        .filter(funktion=Funktion.MULTIPLIKATOR, gremium__art=GremiumArt.KERNGRUPPE)
-        .select_related("akteur")[:5]
-    )
-    belege[Kernaufgabe.MULTIPLIKATOREN].extend(m.akteur for m in multiplikatoren)
-    return [
-        {
-            "kernaufgabe": aufgabe,
-            "belege": belege.get(aufgabe.value, [])[:5],
-            "anzahl": len(belege.get(aufgabe.value, [])),
-        }
-        for aufgabe in Kernaufgabe
-    ]
+@dataclass
+class Aufgabenstand:
+    """One of the nine tasks of the Bündniskerngruppe in one Bündnis: the best state any evidence reaches
+    ("erfüllt" over "begonnen" over "noch offen"), and all the evidence the apps measured."""
+
+    kernaufgabe: Kernaufgabe
+    stand: str = Stand.OFFEN
+    belege: list[Kernaufgabenstand] = field(default_factory=list)
+
+    @property
+    def stand_label(self) -> str:
+        return str(Stand(self.stand).label)
+
+
+def kernaufgaben(
+    buendnis_ids: list[int], stichtag: datetime.date | None = None
+) -> dict[int, list[Aufgabenstand]]:
+    """The nine tasks per Bündnis, measured from the data each app registered (`register_kernaufgabenmessung`):
+    forums and priorities set up, a survey round held, offers published, agreements adopted, ... A fixed number
+    of queries per registered measurement, whatever the number of Bündnisse."""
+    stichtag = stichtag or timezone.localdate()
+    ergebnis = {bid: {k.value: Aufgabenstand(k) for k in Kernaufgabe} for bid in buendnis_ids}
+    if not ergebnis:
+        return {}
+    for messung in kernaufgabenmessungen():
+        for bid, je_aufgabe in messung(list(buendnis_ids), stichtag).items():
+            if bid not in ergebnis:
+                continue
+            for aufgabe, beleg in je_aufgabe.items():
+                eintrag = ergebnis[bid].get(aufgabe)
+                if eintrag is None:
+                    continue
+                eintrag.belege.append(beleg)
+                if STAND_RANG[Stand(beleg.stand)] > STAND_RANG[Stand(eintrag.stand)]:
+                    eintrag.stand = beleg.stand
+    for je_aufgabe in ergebnis.values():
+        for eintrag in je_aufgabe.values():
+            # The strongest evidence first: what fulfils a task, then what has begun it.
+            eintrag.belege.sort(key=lambda b: -STAND_RANG[Stand(b.stand)])
+    return {bid: list(je.values()) for bid, je in ergebnis.items()}
+
+
+def kernaufgaben_erfuellt(staende: list[Aufgabenstand]) -> int:
+    return sum(1 for a in staende if a.stand == Stand.ERFUELLT)
 
 
 def dashboard(user: User) -> dict:
-    """Figures for the alliance dashboard; a fixed number of queries whatever the data size."""
+    """Figures for the dashboard; a fixed number of queries whatever the data size.
+
+    A person of a Bündnis sees the work of that Bündnis: Kommunen, members by Bereich, forums, meetings, tasks
+    and the measured state of the nine tasks of the core group. The state (and a superuser without a Bündnis)
+    works in no single Bündnis: its dashboard shows none of these (`landesebene`); its own work and the view of
+    all Bündnisse come from the panels of the steering (berichte)."""
     heute = timezone.localdate()
+    if not user.buendnis_id:
+        return {"landesebene": True, "heute": heute}
     gremien = Gremium.objects.visible_to(user)
     aufgaben = Aufgabe.objects.visible_to(user)
     bereiche = Counter(
@@ -83,7 +103,9 @@ def dashboard(user: User) -> dict:
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
+    kernaufgaben_stand = kernaufgaben([user.buendnis_id], heute)[user.buendnis_id]
     return {
+        "landesebene": False,
         "kommunen": list(Kommune.objects.visible_to(user).select_related("buendnis")[:60]),
         "anzahl_kommunen": Kommune.objects.visible_to(user).count(),
         "mitglieder_nach_bereich": sorted(bereiche.items()),
@@ -93,7 +115,8 @@ def dashboard(user: User) -> dict:
         "ueberfaellige_aufgaben": list(aufgaben.ueberfaellig(heute).for_list()[:10]),
         "anzahl_ueberfaellig": aufgaben.ueberfaellig(heute).count(),
         "meine_aufgaben": list(aufgaben.offen().von(user).for_list()[:10]),
-        "checkliste": kernaufgaben_checkliste(user),
+        "kernaufgaben": kernaufgaben_stand,
+        "kernaufgaben_erfuellt": kernaufgaben_erfuellt(kernaufgaben_stand),
         "heute": heute,
     }
 

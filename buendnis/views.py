@@ -58,7 +58,9 @@ def begrenzt(queryset, n: int) -> tuple[list, bool]:
 
 
 class DashboardView(ScopedMixin, TemplateView):
-    """The alliance dashboard: Kommunen, members by Bereich, forums, meetings, tasks, checklist."""
+    """The dashboard. In a Bündnis: its Kommunen, members by Bereich, forums, meetings, tasks, the measured state
+    of the core group's nine tasks and the panels of the apps (its agreed targets among them). For the Land: its
+    own work and the way to its view of all Bündnisse, nothing of a single Bündnis (`selectors.dashboard`)."""
 
     template_name = "buendnis/dashboard.html"
 

@@ -42,6 +42,7 @@ from demo import daten
 from demo.angebote import PROFILE
 from demo.bedarf import meldewerte
 from demo.buendnis import NEUSS_KOMMUNEN, buendnis_aus_csv, nrw_kreise
+from demo.ziele import build_ziele
 from foerderung.models import (
     Budget,
     Foerderantrag,
@@ -886,6 +887,8 @@ def build_nrw(
         build_bedarf(buendnisse, kommunen, rng, fortschritt)
     with transaction.atomic():
         build_foerderung(buendnisse, kommunen, akteure, rng, fortschritt, total=antraege)
+    with transaction.atomic():
+        build_ziele(buendnisse, rng, fortschritt)
     if connection.vendor == "postgresql":
         # Fresh planner statistics: right after a bulk load they still describe the empty tables.
         with connection.cursor() as cursor:

@@ -22,3 +22,7 @@ class FoerderungConfig(AppConfig):
         from foerderung import arbeit
 
         arbeit.registrieren()
+
+        from foerderung import steuerung
+
+        steuerung.registrieren()

@@ -25,6 +25,8 @@ class BenachrichtigungArt(models.TextChoices):
     ABRUF_FAELLIG = "abruf_faellig", _("Mittelabruf fällig")
     VERWENDUNGSNACHWEIS_FAELLIG = "verwendungsnachweis_faellig", _("Verwendungsnachweis fällig")
     TRAEGER_VORGESCHLAGEN = "traeger_vorgeschlagen", _("Träger vorgeschlagen")
+    ZIELSETZUNG_VORGELEGT = "zielsetzung_vorgelegt", _("Zielsetzung dem Land vorgelegt")
+    ZIELSETZUNG_ENTSCHIEDEN = "zielsetzung_entschieden", _("Zielsetzung vereinbart oder zurückgegeben")
 
 
 class Zustellung(models.TextChoices):

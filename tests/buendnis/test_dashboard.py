@@ -40,12 +40,33 @@ def test_dashboard_shows_kommunen_members_forums_meetings_and_tasks(scenario, we
     assert "Bheim" not in body
 
 
-def test_state_dashboard_counts_every_buendnis(scenario, welt):
+def test_state_dashboard_shows_no_single_buendnis_work_items(scenario, welt):
+    """The Land works in no single Bündnis: no tasks, meetings, Kommunen, forums, members or core-group tasks of
+    one Bündnis on its dashboard; its own work and the way to the view of all Bündnisse instead."""
     AufgabeFactory(buendnis=scenario.b, titel="Fremd und überfällig", ueberfaellig=True)
+    SitzungFactory(gremium=welt["a"]["gremium"], titel="Forum im Frühjahr")
     response = scenario.client("land").get(reverse("buendnis:dashboard"))
-    assert response.context["anzahl_kommunen"] == 4
-    assert "Alle Bündnisse – Übersicht" in response.content.decode()
-    assert "Fremd und überfällig" in response.content.decode()
+    body = response.content.decode()
+    assert response.context["landesebene"] is True
+    assert "Alle Bündnisse – Übersicht" in body
+    for fremd in (
+        "Fremd und überfällig",
+        "Forum im Frühjahr",
+        "Aheim",
+        "Bheim",
+        "Kommunen (",
+        'id="h-aufgaben"',
+        "Nächste Sitzungen",
+        "Foren nach Status",
+        "Mitglieder nach Bereich",
+        "Aufgaben der Bündniskerngruppe",
+        'id="h-angebote"',
+        'id="h-bedarf"',
+        'id="h-foerderung"',
+    ):
+        assert fremd not in body, fremd
+    assert "Zielsetzungen zur Vereinbarung" in body
+    assert reverse("berichte:land-uebersicht") in body
 
 
 def test_dashboard_links_to_all_overdue_tasks_when_more_than_ten(scenario):

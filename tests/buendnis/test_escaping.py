@@ -74,7 +74,10 @@ LISTS += ["prioritaet-list", "vereinbarung-list"]
 @pytest.mark.parametrize("role", ["koordination", "mitglied", "land"])
 def test_script_payloads_are_escaped_on_every_page(scenario, boese, role):
     client = scenario.client(role)
-    pages = [reverse(f"buendnis:{name}") for name in LISTS]
+    # The Land's dashboard shows no single Bündnis's records, so no payload either (its own escaping of what it
+    # shows is tested in tests/sicherheit/test_xss.py).
+    listen = [name for name in LISTS if not (role == "land" and name == "dashboard")]
+    pages = [reverse(f"buendnis:{name}") for name in listen]
     pages += [reverse(f"buendnis:{name}", args=[obj.pk]) for name, obj in boese.items()]
     if role == "koordination":
         pages += [

@@ -369,21 +369,19 @@ def test_beschluss_tasks_carry_owner_deadline_and_what_they_concern(scenario, we
 
 def test_dashboard_checklist_tracks_the_nine_core_group_tasks(scenario, welt):
     from buendnis.choices import Kernaufgabe
+    from buendnis.registry import Stand
 
     client = scenario.client("auswertung")
-    checkliste = client.get(reverse("buendnis:dashboard")).context["checkliste"]
-    assert [z["kernaufgabe"] for z in checkliste] == list(Kernaufgabe)
-    assert len(checkliste) == 9
-    stand = {z["kernaufgabe"]: z["anzahl"] for z in checkliste}
-    # The fixture has one agreement and one priority; forums stand behind nothing yet.
-    assert stand[Kernaufgabe.FOREN] == 0
-    assert stand[Kernaufgabe.VERFAHRENSVEREINBARUNGEN] == 1
-    Gremium.objects.filter(pk=welt["a"]["gremium"].pk).update(kernaufgabe=Kernaufgabe.FOREN)
+    kernaufgaben = client.get(reverse("buendnis:dashboard")).context["kernaufgaben"]
+    assert [z.kernaufgabe for z in kernaufgaben] == list(Kernaufgabe)
+    stand = {z.kernaufgabe: z for z in kernaufgaben}
+    # The fixture has one agreement and one priority; a decision tagged with a task counts as begun.
+    assert stand[Kernaufgabe.PRIORITAETEN].stand == Stand.ERFUELLT
+    assert stand[Kernaufgabe.LENKUNG].stand == Stand.OFFEN
     Gremium.objects.filter(pk=welt["b"]["gremium"].pk).update(kernaufgabe=Kernaufgabe.LENKUNG)
     response = client.get(reverse("buendnis:dashboard"))
-    stand = {z["kernaufgabe"]: z for z in response.context["checkliste"]}
-    assert [str(b) for b in stand[Kernaufgabe.FOREN]["belege"]] == ["Forum Deutsch a"]
-    assert stand[Kernaufgabe.LENKUNG]["anzahl"] == 0  # another Bündnis's forum does not count
+    stand = {z.kernaufgabe: z for z in response.context["kernaufgaben"]}
+    assert stand[Kernaufgabe.LENKUNG].stand == Stand.OFFEN  # another Bündnis's Gremium does not count
     assert "Forum Deutsch b" not in response.content.decode()
 
 

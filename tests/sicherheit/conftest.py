@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 
+from berichte.models import Indikator, Indikatorwert, Zielsetzung, ZielsetzungStatus
 from buendnis.models import (
     Ansprechperson,
     Benachrichtigung,
@@ -90,6 +91,28 @@ def baue_bestand(scenario) -> dict:
             zustellung=Zustellung.KEINE,
         )
         abo = Kalenderabo.objects.create(benutzer=koordination, token_hash=token_hash(f"geheim-{key}"))
+        # A target agreed with the Land, with a manual indicator and a value entered with evidence.
+        heute = timezone.localdate()
+        zielsetzung = Zielsetzung.objects.create(
+            buendnis=buendnis,
+            titel=f"Zielsetzung {key}",
+            beschreibung="Mehr Begleitung",
+            zeitraum_von=heute - datetime.timedelta(days=200),
+            zeitraum_bis=heute + datetime.timedelta(days=200),
+            status=ZielsetzungStatus.VEREINBART,
+            vereinbart_am=heute,
+        )
+        indikator = Indikator.objects.create(
+            zielsetzung=zielsetzung,
+            titel=f"Indikator {key}",
+            einheit="Personen",
+            ausgangswert=0,
+            zielwert=40,
+            personenzahl=True,
+        )
+        indikatorwert = Indikatorwert.objects.create(
+            indikator=indikator, stichtag=heute, wert=20, nachweis="Liste der Ehrenamtskoordination"
+        )
         rows = [
             buendnis,
             kommune,
@@ -108,6 +131,9 @@ def baue_bestand(scenario) -> dict:
             einladung,
             benachrichtigung,
             abo,
+            zielsetzung,
+            indikator,
+            indikatorwert,
             # An account of the Bündnis (the account pages of the coordination name it).
             scenario.users["kommune" if key == "a" else "kommune_b1"],
         ]

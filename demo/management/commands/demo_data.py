@@ -4,11 +4,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from demo import angebote, bedarf, berichte, buendnis, foerderung
+from demo import angebote, bedarf, berichte, buendnis, foerderung, ziele
 from demo.scale import build_nrw
 
-# Order follows the dependencies: buendnis <- angebote <- bedarf, buendnis <- foerderung; berichte reads them all.
-APP_SEEDERS = [angebote, bedarf, foerderung, berichte]
+# Order follows the dependencies: buendnis <- angebote <- bedarf, buendnis <- foerderung; berichte reads them all;
+# the targets (ziele) are computed from all of them.
+APP_SEEDERS = [angebote, bedarf, foerderung, berichte, ziele]
 
 
 class Command(BaseCommand):
