@@ -24,7 +24,10 @@ SKIP_PATH = re.compile(r"^/(abmelden|i18n|static|media)/|/(export|datei|download
 
 
 def _same_site_paths(page, selector: str, base: str) -> list[str]:
-    hrefs = page.locator(selector).evaluate_all("els => els.map(e => e.href)")
+    # getAttribute, not .href: a link inside an SVG (the Land's map) has an SVGAnimatedString there.
+    hrefs = page.locator(selector).evaluate_all(
+        "els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)"
+    )
     paths = []
     for href in hrefs:
         parts = urlsplit(href)

@@ -42,7 +42,8 @@ def test_dashboard_shows_kommunen_members_forums_meetings_and_tasks(scenario, we
 
 def test_state_dashboard_shows_no_single_buendnis_work_items(scenario, welt):
     """The Land works in no single Bündnis: no tasks, meetings, Kommunen, forums, members or core-group tasks of
-    one Bündnis on its dashboard; its own work and the way to the view of all Bündnisse instead."""
+    one Bündnis on its dashboard; its own work, the programme's funds and the way to the view of all Bündnisse
+    instead."""
     AufgabeFactory(buendnis=scenario.b, titel="Fremd und überfällig", ueberfaellig=True)
     SitzungFactory(gremium=welt["a"]["gremium"], titel="Forum im Frühjahr")
     response = scenario.client("land").get(reverse("buendnis:dashboard"))
@@ -62,9 +63,10 @@ def test_state_dashboard_shows_no_single_buendnis_work_items(scenario, welt):
         "Aufgaben der Bündniskerngruppe",
         'id="h-angebote"',
         'id="h-bedarf"',
-        'id="h-foerderung"',
     ):
         assert fremd not in body, fremd
+    # The funds of the whole programme (all Bündnisse, per Förderbaustein) are the Land's own figures.
+    assert 'id="h-foerderung"' in body
     assert "Zielsetzungen zur Vereinbarung" in body
     assert reverse("berichte:land-uebersicht") in body
 
