@@ -40,6 +40,13 @@ def _minute(dt: datetime.datetime) -> datetime.datetime:
     return dt.replace(second=0, microsecond=0)
 
 
+def vor_einer_stunde() -> datetime.datetime:
+    """A moment today (Europe/Berlin) that has passed: an hour ago, but never before today's midnight, so that the
+    meetings "begun an hour ago" are today's also between midnight and one o'clock."""
+    mitternacht = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(timezone.now() - datetime.timedelta(hours=1), mitternacht)
+
+
 def in_tagen(tage: float, stunde: int | None = None) -> datetime.datetime:
     zeit = timezone.localtime() + datetime.timedelta(days=tage)
     if stunde is not None:
@@ -108,7 +115,7 @@ def baue_welt(scenario, key: str) -> Welt:
         ),
     ]
     vergangene = SitzungFactory(
-        gremium=gremium, titel=f"Laufende {key}", beginn=_minute(timezone.now() - datetime.timedelta(hours=1))
+        gremium=gremium, titel=f"Laufende {key}", beginn=_minute(vor_einer_stunde())
     )
     Tagesordnungspunkt.objects.create(sitzung=vergangene, position=1, titel=f"Bericht {key}")
     gast = Teilnahme.objects.create(sitzung=vergangene, name=f"Gast {key}", status=TeilnahmeStatus.GAST)
@@ -134,7 +141,7 @@ def baue_welt(scenario, key: str) -> Welt:
     heute = SitzungFactory(
         gremium=gremium,
         titel=f"Heutige {key}",
-        beginn=_minute(timezone.now() - datetime.timedelta(hours=1)),
+        beginn=_minute(vor_einer_stunde()),
         status=SitzungStatus.DURCHGEFUEHRT,
     )
     return Welt(
@@ -826,7 +833,7 @@ def test_minutes_approval_is_refused_where_it_does_not_belong(scenario, sitzunge
     elif welche == "anderes_gremium":
         in_sitzung = SitzungFactory(
             gremium=GremiumFactory(buendnis=scenario.a),
-            beginn=timezone.now() - datetime.timedelta(hours=1),
+            beginn=vor_einer_stunde(),
             status=SitzungStatus.DURCHGEFUEHRT,
         )
     elif welche == "schon":
