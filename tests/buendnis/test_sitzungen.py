@@ -114,9 +114,7 @@ def baue_welt(scenario, key: str) -> Welt:
             sitzung=kommende, position=2, titel=f"Sprachkurse {key}", beschreibung="Stand der Kurse"
         ),
     ]
-    vergangene = SitzungFactory(
-        gremium=gremium, titel=f"Laufende {key}", beginn=_minute(vor_einer_stunde())
-    )
+    vergangene = SitzungFactory(gremium=gremium, titel=f"Laufende {key}", beginn=_minute(vor_einer_stunde()))
     Tagesordnungspunkt.objects.create(sitzung=vergangene, position=1, titel=f"Bericht {key}")
     gast = Teilnahme.objects.create(sitzung=vergangene, name=f"Gast {key}", status=TeilnahmeStatus.GAST)
     spaetere = SitzungFactory(gremium=gremium, titel=f"Spätere {key}", beginn=in_tagen(40, 14))
