@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
@@ -77,6 +79,16 @@ class AngebotAdminForm(forms.ModelForm):
             services.pruefe_version(current, cleaned.get("geladene_version"))
         return cleaned
 
+    def _post_clean(self):
+        super()._post_clean()
+        # A published offer keeps a way to take part, as on the staff page (`status` is read-only here, so the
+        # instance carries the stored status and the edited values).
+        if self.instance.pk and not self.errors:
+            try:
+                services.pruefe_veroeffentlichtes(self.instance, self.instance.status)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+
 
 @admin.register(Angebot)
 class AngebotAdmin(GebundenerImportMixin, ImportExportMixin, ScopedAdmin):
@@ -98,9 +110,86 @@ class AngebotAdmin(GebundenerImportMixin, ImportExportMixin, ScopedAdmin):
         "bestaetigt_am",
         "buendnis",
     ]
-    list_filter = ["status", "kategorie", "kreisweit", "foerderbaustein", "buendnis"]
+    list_filter = ["status", "kategorie", "kreisweit", "online", "foerderbaustein", "buendnis"]
     list_select_related = ["traeger", "kategorie", "buendnis"]
-    search_fields = ["titel", "kennung", "beschreibung", "traeger__name"]
+    search_fields = [
+        "titel",
+        "kennung",
+        "beschreibung",
+        "traeger__name",
+        "kontakt_name",
+        "kontakt_telefon",
+        "kontakt_email",
+        "anmeldung_url",
+        "adresse",
+        "plz",
+        "ort",
+        "zeiten",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "buendnis",
+                    "kennung",
+                    "titel",
+                    "beschreibung",
+                    "traeger",
+                    "ansprechperson",
+                    "kategorie",
+                    "status",
+                    "version",
+                    "erstellt_von",
+                ]
+            },
+        ),
+        (
+            _("So nimmt man teil"),
+            {
+                "fields": [
+                    "kontakt_name",
+                    "kontakt_telefon",
+                    "kontakt_email",
+                    "anmeldung_url",
+                    "anmeldung_hinweis",
+                ]
+            },
+        ),
+        (_("Ort"), {"fields": ["kreisweit", "kommunen", "online", "adresse", "plz", "ort"]}),
+        (_("Zeiten"), {"fields": ["zeiten", "beginn", "ende", "laufend", "stunden_pro_woche"]}),
+        (
+            _("Rahmen"),
+            {
+                "fields": [
+                    "foerderbaustein",
+                    "finanzierung",
+                    "alter_von",
+                    "alter_bis",
+                    "deutsch_voraussetzung",
+                    "deutsch_ziel",
+                    "plaetze",
+                    "freie_plaetze",
+                    "kosten",
+                    "kinderbetreuung",
+                    "anschlussangebote",
+                ]
+            },
+        ),
+        (
+            _("Prüfung"),
+            {
+                "fields": [
+                    "rueckmeldung",
+                    "pruefung_am",
+                    "pruefung_durch",
+                    "pruefung_ergebnis",
+                    "pruefung_notiz",
+                    "bestaetigt_am",
+                ]
+            },
+        ),
+    ]
     autocomplete_fields = ["traeger", "ansprechperson", "kommunen", "anschlussangebote"]
     readonly_fields = ["version", "status", "pruefung_durch", "erstellt_von"]
     inlines = [ZugangInline, StatuswechselInline]

@@ -165,20 +165,3 @@ class AngebotFilter(ScopedFilterSetMixin, KatalogFilterBase):
 
     def filter_veraltet(self, qs, name, value):
         return qs.veraltet() if value else qs
-
-
-class OeffentlicherKatalogFilter(KatalogFilterBase):
-    """The public catalogue: published offers of every Bündnis, no internal filters."""
-
-    buendnis = django_filters.ModelChoiceFilter(
-        label=_("Kreis / kreisfreie Stadt"), queryset=Buendnis.objects.all(), field_name="buendnis"
-    )
-
-    class Meta(KatalogFilterBase.Meta):
-        fields = ["q", "buendnis", *KatalogFilterBase.Meta.fields[1:]]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["kommune"].queryset = Kommune.objects.select_related("buendnis").order_by(
-            "buendnis__name", "name"
-        )

@@ -1,13 +1,23 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus, Pruefergebnis, ZugangArt
+from angebote.models import (
+    UEBERSETZBARE_FELDER,
+    Angebot,
+    AngebotStatus,
+    Aufenthaltsstatus,
+    Pruefergebnis,
+    ZugangArt,
+)
 from angebote.services import ZugangDaten
 from buendnis.generic import scope_form_querysets
 from buendnis.models import AkteurStatus, Kommune
@@ -29,9 +39,18 @@ class AngebotForm(forms.ModelForm):
             "kategorie",
             "traeger",
             "ansprechperson",
+            "kontakt_name",
+            "kontakt_telefon",
+            "kontakt_email",
+            "anmeldung_url",
+            "anmeldung_hinweis",
             "kreisweit",
             "kommunen",
+            "online",
             "adresse",
+            "plz",
+            "ort",
+            "zeiten",
             "foerderbaustein",
             "finanzierung",
             "alter_von",
@@ -54,6 +73,10 @@ class AngebotForm(forms.ModelForm):
             "ende": DATE,
             "kommunen": forms.CheckboxSelectMultiple,
             "beschreibung": forms.Textarea(attrs={"rows": 4}),
+            "kontakt_telefon": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "kontakt_email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "anmeldung_url": forms.URLInput(attrs={"placeholder": "https://"}),
+            "plz": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 5}),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -94,7 +117,28 @@ class AngebotForm(forms.ModelForm):
             Fieldset(
                 _("Angebot"), "titel", "beschreibung", "kategorie", "traeger", "ansprechperson", "kennung"
             ),
-            Fieldset(_("Ort"), "kreisweit", "kommunen", "adresse"),
+            Fieldset(
+                _("So nimmt man teil"),
+                HTML(
+                    '<p class="form-text">{}</p>'.format(
+                        escape(
+                            _(
+                                "Damit junge Menschen das Angebot erreichen: eine Telefonnummer, eine "
+                                "E-Mail-Adresse oder ein Link zur Anmeldung (oder eine öffentliche "
+                                "Ansprechperson mit Telefon oder E-Mail). Ohne einen Weg zur Teilnahme kann "
+                                "das Angebot nicht veröffentlicht werden."
+                            )
+                        )
+                    )
+                ),
+                "kontakt_name",
+                "kontakt_telefon",
+                "kontakt_email",
+                "anmeldung_url",
+                "anmeldung_hinweis",
+            ),
+            Fieldset(_("Ort"), "kreisweit", "kommunen", "online", "adresse", "plz", "ort"),
+            Fieldset(_("Zeiten"), "zeiten", "beginn", "ende", "laufend", "stunden_pro_woche"),
             Fieldset(
                 _("Rahmen"),
                 "foerderbaustein",
@@ -105,10 +149,6 @@ class AngebotForm(forms.ModelForm):
                 "deutsch_ziel",
                 "plaetze",
                 "freie_plaetze",
-                "beginn",
-                "ende",
-                "laufend",
-                "stunden_pro_woche",
                 "kosten",
                 "kinderbetreuung",
             ),
@@ -202,3 +242,39 @@ class PruefungForm(forms.Form):
     notiz = forms.CharField(
         label=_("Notiz"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
+
+
+def schreibrichtung(sprache: str) -> str:
+    """`rtl` for the languages written right to left (Arabic, Farsi/Dari), else `ltr`."""
+    return "rtl" if sprache in settings.LANGUAGES_BIDI else "ltr"
+
+
+class UebersetzungForm(forms.Form):
+    """The texts of an offer in one language; each input carries the language and its writing direction.
+
+    Shape only: the service (`uebersetzung_speichern`) checks the right and writes; all fields empty removes the
+    translation."""
+
+    titel = forms.CharField(label=_("Titel"), required=False)
+    beschreibung = forms.CharField(
+        label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    zeiten = forms.CharField(label=_("Öffnungs- oder Kurszeiten"), required=False)
+    anmeldung_hinweis = forms.CharField(label=_("So melden Sie sich an"), required=False)
+
+    def __init__(self, *args, angebot: Angebot, sprache: str, **kwargs):
+        self.angebot, self.sprache = angebot, sprache
+        super().__init__(*args, **kwargs)
+        uebersetzt = Angebot._parler_meta.root_model._meta
+        for name in UEBERSETZBARE_FELDER:
+            feld = self.fields[name]
+            max_length = uebersetzt.get_field(f"{name}_uebersetzt").max_length
+            if max_length:
+                feld.max_length = max_length
+                feld.validators.append(MaxLengthValidator(max_length))
+                feld.widget.attrs["maxlength"] = str(max_length)
+            feld.widget.attrs.update({"lang": sprache, "dir": schreibrichtung(sprache)})
+
+    def felder_mit_original(self) -> list[tuple]:
+        """(bound field, German text) per field, for the page that shows the German text beside each input."""
+        return [(self[name], getattr(self.angebot, name)) for name in UEBERSETZBARE_FELDER]

@@ -11,12 +11,13 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from parler.models import TranslatableModelMixin, TranslatedFields
 from simple_history.models import HistoricalRecords
 
 from buendnis.choices import Baustein, Rolle
@@ -312,8 +313,25 @@ class AngebotQuerySet(BuendnisQuerySet):
         )
 
 
-class Angebot(TimestampedModel):
-    """An offer for young refugees: a course, a school programme, coaching, volunteer support, ..."""
+TELEFON_VALIDATOR = RegexValidator(
+    r"^\+?[0-9][0-9 ()/\-]{4,38}$",
+    _("Bitte geben Sie eine Telefonnummer nur mit Ziffern, Leerzeichen, +, /, - und Klammern an."),
+)
+PLZ_VALIDATOR = RegexValidator(r"^\d{5}$", _("Die Postleitzahl hat genau fünf Ziffern."))
+
+# The texts of an offer that a Kommune or Träger may translate for the public catalogue (German is the master,
+# kept in the offer's own fields; `uebersetzungen` holds the other languages, see `angebote.oeffentlich`).
+UEBERSETZBARE_FELDER = ("titel", "beschreibung", "zeiten", "anmeldung_hinweis")
+
+
+class Angebot(TranslatableModelMixin, TimestampedModel):
+    """An offer for young refugees: a course, a school programme, coaching, volunteer support, ...
+
+    The German texts are the offer's own fields; translations into the public catalogue's languages are kept by
+    django-parler in `uebersetzungen` (fields with the suffix `_uebersetzt`). A published offer names a way to
+    take part: a contact with phone or e-mail, or a registration link; a place or "online"; and times
+    (`fehlende_teilnahmewege`).
+    """
 
     buendnis = models.ForeignKey(
         Buendnis, on_delete=models.PROTECT, related_name="angebote", verbose_name=_("Bündnis")
@@ -334,7 +352,45 @@ class Angebot(TimestampedModel):
     kommunen = models.ManyToManyField(
         Kommune, blank=True, related_name="angebote", verbose_name=_("Kommunen")
     )
-    adresse = models.CharField(_("Adresse"), max_length=300, blank=True)
+    adresse = models.CharField(
+        _("Straße und Hausnummer"),
+        max_length=300,
+        blank=True,
+        help_text=_("Wo das Angebot stattfindet, z. B. „Markt 1“. Für die Wegbeschreibung im Katalog."),
+    )
+    plz = models.CharField(_("Postleitzahl"), max_length=5, blank=True, validators=[PLZ_VALIDATOR])
+    ort = models.CharField(_("Ort"), max_length=100, blank=True)
+    online = models.BooleanField(
+        _("findet online statt"), default=False, help_text=_("Ganz oder teilweise online, ohne festen Ort.")
+    )
+    zeiten = models.CharField(
+        _("Öffnungs- oder Kurszeiten"),
+        max_length=500,
+        blank=True,
+        help_text=_("Wann man kommen kann, z. B. „Mo–Do 9–12 Uhr“ oder „dienstags 16 Uhr, nach Absprache“."),
+    )
+    kontakt_name = models.CharField(
+        _("Kontakt (Person oder Stelle)"),
+        max_length=200,
+        blank=True,
+        help_text=_("An wen sich Interessierte wenden, z. B. „Frau Yılmaz“ oder „Bildungsberatung“."),
+    )
+    kontakt_telefon = models.CharField(
+        _("Telefon"), max_length=40, blank=True, validators=[TELEFON_VALIDATOR]
+    )
+    kontakt_email = models.EmailField(_("E-Mail"), blank=True)
+    anmeldung_url = models.URLField(
+        _("Link zur Anmeldung"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["https", "http"])],
+    )
+    anmeldung_hinweis = models.CharField(
+        _("So melden Sie sich an"),
+        max_length=500,
+        blank=True,
+        help_text=_("z. B. „Einfach vorbeikommen“ oder „Anmeldung über das Jobcenter“."),
+    )
     kategorie = models.ForeignKey(
         Kategorie, on_delete=models.PROTECT, related_name="angebote", verbose_name=_("Kategorie")
     )
@@ -426,6 +482,14 @@ class Angebot(TimestampedModel):
         verbose_name=_("angelegt von"),
     )
 
+    uebersetzungen = TranslatedFields(
+        titel_uebersetzt=models.CharField(_("Titel"), max_length=200, blank=True),
+        beschreibung_uebersetzt=models.TextField(_("Beschreibung"), blank=True),
+        zeiten_uebersetzt=models.CharField(_("Öffnungs- oder Kurszeiten"), max_length=500, blank=True),
+        anmeldung_hinweis_uebersetzt=models.CharField(_("So melden Sie sich an"), max_length=500, blank=True),
+        meta={"verbose_name": _("Übersetzung eines Angebots"), "verbose_name_plural": _("Übersetzungen")},
+    )
+
     objects = AngebotQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[kommunen, anschlussangebote])
 
@@ -500,6 +564,44 @@ class Angebot(TimestampedModel):
 
     def get_buendnis_id(self):
         return self.buendnis_id
+
+    @property
+    def oeffentlicher_kontakt(self):
+        """The contact person of the Träger when marked public (shown beside the offer's own contact)."""
+        p = self.ansprechperson
+        return p if p is not None and p.oeffentlich else None
+
+    def fehlende_teilnahmewege(self) -> list[str]:
+        """What a young person would miss to take part; publishing is refused while this is not empty."""
+        fehlt = []
+        kontakt = self.oeffentlicher_kontakt if self.ansprechperson_id else None
+        erreichbar = (
+            self.kontakt_telefon.strip()
+            or self.kontakt_email.strip()
+            or self.anmeldung_url.strip()
+            or (kontakt is not None and (kontakt.telefon or kontakt.email))
+        )
+        if not erreichbar:
+            fehlt.append(
+                str(
+                    _(
+                        "Wie nimmt man teil? Es fehlt eine Telefonnummer, eine E-Mail-Adresse oder ein Link zur Anmeldung."
+                    )
+                )
+            )
+        if not self.online and not (self.adresse.strip() and (self.ort.strip() or self.plz.strip())):
+            fehlt.append(
+                str(_("Wo findet es statt? Es fehlt eine Adresse mit Ort, oder „findet online statt“."))
+            )
+        if not self.zeiten.strip():
+            fehlt.append(str(_("Wann? Es fehlen Öffnungs- oder Kurszeiten.")))
+        return fehlt
+
+    @property
+    def adresse_anzeige(self) -> str:
+        """The address on one line ("Markt 1, 41460 Neuss"); empty without a street."""
+        ort = " ".join(t for t in (self.plz, self.ort) if t)
+        return ", ".join(t for t in (self.adresse, ort) if t)
 
     @property
     def ist_veraltet(self) -> bool:

@@ -46,7 +46,16 @@ SPALTEN = [
     ("beschreibung", "Beschreibung", "beschreibung"),
     ("traeger", "Träger", "traeger"),
     ("kommunen", "Kommunen", "kommunen"),
-    ("adresse", "Adresse", "adresse"),
+    ("online", "Online", "online"),
+    ("adresse", "Straße und Hausnummer", "adresse"),
+    ("plz", "PLZ", "plz"),
+    ("ort", "Ort", "ort"),
+    ("zeiten", "Zeiten", "zeiten"),
+    ("kontakt_name", "Kontakt", "kontakt_name"),
+    ("kontakt_telefon", "Telefon", "kontakt_telefon"),
+    ("kontakt_email", "E-Mail", "kontakt_email"),
+    ("anmeldung_url", "Link zur Anmeldung", "anmeldung_url"),
+    ("anmeldung_hinweis", "So melden Sie sich an", "anmeldung_hinweis"),
     ("kategorie", "Kategorie", "kategorie"),
     ("foerderbaustein", "Förderbaustein", "foerderbaustein"),
     ("finanzierung", "Rechtskreis/Finanzierung", "finanzierung"),
@@ -68,6 +77,19 @@ SPALTEN = [
     ("bestaetigt_am", "zuletzt bestätigt am", "bestaetigt_am"),
 ]
 HEADER = {key: header for key, header, _attr in SPALTEN}
+# Headers of older templates, still read (files exported before the columns were renamed).
+ALTE_HEADER = {"Adresse": "adresse"}
+# Text columns read as they are (the model validation checks them, e.g. phone, e-mail, link).
+TEXTSPALTEN = (
+    "adresse",
+    "ort",
+    "zeiten",
+    "kontakt_name",
+    "kontakt_telefon",
+    "kontakt_email",
+    "anmeldung_url",
+    "anmeldung_hinweis",
+)
 ATTR_TO_HEADER = {attr: header for _key, header, attr in SPALTEN}
 HEADER_TO_ATTR = {header: attr for _key, header, attr in SPALTEN}
 PFLICHTSPALTEN = ["Kennung", "Titel", "Träger", "Kommunen", "Kategorie"]
@@ -225,7 +247,7 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
                 _("Es fehlen Pflichtspalten: %(spalten)s. Bitte verwenden Sie die Vorlage.")
                 % {"spalten": ", ".join(fehlend)}
             )
-        bekannt = set(HEADER.values()) | {zugang_header(s) for s in self.status_liste}
+        bekannt = set(HEADER.values()) | set(ALTE_HEADER) | {zugang_header(s) for s in self.status_liste}
         unbekannt = [h for h in headers if h and h not in bekannt]
         if unbekannt:
             raise ValidationError(
@@ -313,8 +335,17 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         instance.titel = titel
         if "Beschreibung" in row:
             instance.beschreibung = cells.text(row.get("Beschreibung"))
-        if "Adresse" in row:
-            instance.adresse = cells.text(row.get("Adresse"))
+        for alt, key in ALTE_HEADER.items():
+            if alt in row and HEADER[key] not in row:
+                setattr(instance, key, cells.text(row.get(alt)))
+        for key in TEXTSPALTEN:
+            if HEADER[key] in row:
+                setattr(instance, key, cells.text(row.get(HEADER[key])))
+        if HEADER["plz"] in row:
+            instance.plz = _plz(row.get(HEADER["plz"]))
+        wert, ok = feld("online", cells.parse_bool)
+        if ok:
+            instance.online = wert
 
         traeger_name = cells.text(row.get("Träger"))
         traeger = self.akteure.get(cells.fold(traeger_name))
@@ -478,6 +509,13 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         self.dienst.schreiben()
 
 
+def _plz(wert) -> str:
+    """A postcode cell; a spreadsheet that stored "04109" as the number 4109 gets its leading zero back."""
+    if isinstance(wert, int | float) and not isinstance(wert, bool) and float(wert).is_integer():
+        return str(int(wert)).zfill(5)
+    return cells.text(wert)
+
+
 def _mit_spalten(exc: ValidationError) -> ValidationError:
     """A refusal of the service (keyed by model field) keyed by the column of the file instead."""
     if not hasattr(exc, "error_dict"):
@@ -498,6 +536,16 @@ def vorlage_dataset(user) -> list:
         "Titel": _("Pflicht."),
         "Träger": _("Pflicht. Name des Akteurs, wie im Bündnis eingetragen."),
         "Kommunen": _("Pflicht. Eine oder mehrere Kommunen, getrennt durch Semikolon, oder „kreisweit“."),
+        "Online": _("ja, wenn das Angebot online stattfindet (ganz oder teilweise), sonst nein."),
+        "Straße und Hausnummer": _("Wo das Angebot stattfindet, z. B. Markt 1."),
+        "PLZ": _("Postleitzahl, fünf Ziffern."),
+        "Ort": _("z. B. Neuss"),
+        "Zeiten": _("Öffnungs- oder Kurszeiten, z. B. Mo–Do 9–12 Uhr."),
+        "Kontakt": _("Person oder Stelle, an die sich Interessierte wenden."),
+        "Telefon": _("Telefonnummer, z. B. 02131 123456."),
+        "E-Mail": _("E-Mail-Adresse für Anfragen."),
+        "Link zur Anmeldung": _("Internetadresse, beginnend mit https://"),
+        "So melden Sie sich an": _("z. B. Einfach vorbeikommen."),
         "Kategorie": _("Pflicht. Eine von: %(k)s.")
         % {"k": ", ".join(k.bezeichnung for k in Kategorie.objects.aktiv())},
         "Förderbaustein": _("F1 bis F6 oder leer."),

@@ -145,6 +145,9 @@ rules.add_perm(
     "angebote.add_angebot", is_superuser | ((is_koordination | is_kommune | acts_for_traeger) & has_buendnis)
 )
 rules.add_perm("angebote.change_angebot", changes_angebot)
+# Translations of the public texts: the owners of an offer at any stage but archived (a published offer's German
+# text went through review; its translations follow it without sending the offer back to a draft).
+rules.add_perm("angebote.translate_angebot", owns_angebot & ~is_archiviert)
 rules.add_perm("angebote.delete_angebot", is_superuser | (is_koordination & in_buendnis & is_entwurf))
 rules.add_perm("angebote.submit_angebot", owns_angebot)
 rules.add_perm("angebote.withdraw_angebot", owns_angebot)

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from angebote.models import (
+    UEBERSETZBARE_FELDER,
     Angebot,
     AngebotStatus,
     Aufenthaltsstatus,
@@ -87,6 +89,33 @@ TRANSITIONS = TransitionTable(
 )
 
 
+def pruefe_teilnahmewege(angebot: Angebot) -> None:
+    """Refuses publishing an offer that names no way to take part (contact, place, times), listing every gap.
+
+    The one rule for every path that makes or keeps an offer published: the workflow step, an edit or an import
+    of a published offer, the admin."""
+    fehlt = angebot.fehlende_teilnahmewege()
+    if fehlt:
+        raise ValidationError(
+            _("Das Angebot kann noch nicht veröffentlicht werden: %(fehlt)s") % {"fehlt": " ".join(fehlt)}
+        )
+
+
+def pruefe_veroeffentlichtes(angebot: Angebot, status: str) -> None:
+    """A published offer keeps a way to take part: an edit that removes it is refused."""
+    if status != S.VEROEFFENTLICHT:
+        return
+    fehlt = angebot.fehlende_teilnahmewege()
+    if fehlt:
+        raise ValidationError(
+            _(
+                "Das Angebot ist veröffentlicht und braucht weiterhin einen Weg zur Teilnahme. "
+                "Bitte ergänzen Sie: %(fehlt)s"
+            )
+            % {"fehlt": " ".join(fehlt)}
+        )
+
+
 def moegliche_aktionen(angebot: Angebot, user: User) -> list[Transition]:
     """The workflow steps this user may take on this offer now (for the buttons on the detail page)."""
     return TRANSITIONS.available(angebot, user)
@@ -114,6 +143,8 @@ def angebot_transition(*, angebot: Angebot, aktion: str, by: User, kommentar: st
                 "Das Angebot wurde in der Qualitätsprüfung als „nicht geeignet“ bewertet und kann nicht veröffentlicht werden."
             )
         )
+    if transition.target == S.VEROEFFENTLICHT:
+        pruefe_teilnahmewege(current)
     von = current.status
     current.status = transition.target
     if transition.target == S.VEROEFFENTLICHT:
@@ -271,6 +302,60 @@ def angebot_confirm(*, angebot: Angebot, by: User) -> Angebot:
     current.bestaetigt_am = timezone.localdate()
     bump(current)
     current.save()
+    return current
+
+
+# Translations of the offer texts ---------------------------------------------------------------------------------
+
+# The languages of the public catalogue an offer's texts are translated into (German is the offer's own text).
+UEBERSETZUNGSSPRACHEN: tuple[str, ...] = tuple(
+    code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+)
+
+
+def uebersetzungsfeld(feld: str) -> str:
+    """The translated field of a German text field (`titel` -> `titel_uebersetzt`)."""
+    return f"{feld}_uebersetzt"
+
+
+@transaction.atomic
+def uebersetzung_speichern(*, angebot: Angebot, sprache: str, daten: dict[str, str], by: User) -> Angebot:
+    """Saves the texts of an offer in one language (`daten`: German field name -> translated text).
+
+    The owners of the offer translate it at every stage but archived (`angebote.translate_angebot`). All fields empty removes the language's translation; a
+    partial translation is kept as it is (the public catalogue shows German where a text is missing).
+    """
+    current = lock(angebot)
+    require_perm(by, "angebote.translate_angebot", current)
+    if sprache not in UEBERSETZUNGSSPRACHEN:
+        raise ValidationError(
+            _("In die Sprache „%(s)s“ werden Angebote nicht übersetzt.") % {"s": str(sprache)[:20]}
+        )
+    unbekannt = sorted(set(daten) - set(UEBERSETZBARE_FELDER))
+    if unbekannt:
+        raise ValidationError(
+            _("Diese Felder werden nicht übersetzt: %(f)s.") % {"f": ", ".join(str(f) for f in unbekannt)}
+        )
+    werte = {uebersetzungsfeld(f): str(daten.get(f) or "").strip() for f in UEBERSETZBARE_FELDER}
+    modell = Angebot._parler_meta.root_model
+    zeile = modell.objects.filter(master_id=current.pk, language_code=sprache).first()
+    if not any(werte.values()):
+        if zeile is not None:
+            zeile.delete()
+        return current
+    if zeile is None:
+        zeile = modell(master_id=current.pk, language_code=sprache)
+    for name, wert in werte.items():
+        setattr(zeile, name, wert)
+    try:
+        zeile.full_clean(exclude=["master"], validate_unique=False)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {name.removesuffix("_uebersetzt"): meldungen for name, meldungen in exc.message_dict.items()}
+        ) from None
+    zeile.save()
     return current
 
 
@@ -477,6 +562,7 @@ def angebot_update(
     _pruefe_ort(angebot=angebot, kommunen=kommunen)
     angebot.full_clean()
     pruefe_zustaendigkeit(angebot=angebot, kommunen=kommunen, by=by)
+    pruefe_veroeffentlichtes(angebot, current.status)
     _pruefe_anschluss(angebot=angebot, anschlussangebote=anschlussangebote)
     angebot.save()
     if {k.pk for k in kommunen} != set(current.kommunen.values_list("pk", flat=True)):
@@ -499,6 +585,15 @@ IMPORT_FELDER = [
     "traeger",
     "kreisweit",
     "adresse",
+    "plz",
+    "ort",
+    "online",
+    "zeiten",
+    "kontakt_name",
+    "kontakt_telefon",
+    "kontakt_email",
+    "anmeldung_url",
+    "anmeldung_hinweis",
     "kategorie",
     "foerderbaustein",
     "finanzierung",
@@ -707,6 +802,17 @@ class AngeboteImport:
         except ValidationError as exc:
             for key, meldungen in exc.message_dict.items():
                 fehler.setdefault(key, []).extend(meldungen)
+        if not fehler and not ohne and zeile.original is not None:
+            # An update keeps a published offer reachable (the same rule as the edit form).
+            fehlt = angebot.fehlende_teilnahmewege() if zeile.original.status == S.VEROEFFENTLICHT else []
+            if fehlt:
+                fehler["status"] = [
+                    _(
+                        "Das Angebot ist veröffentlicht und braucht weiterhin einen Weg zur Teilnahme. "
+                        "Bitte ergänzen Sie: %(fehlt)s"
+                    )
+                    % {"fehlt": " ".join(fehlt)}
+                ]
         if fehler:
             raise ValidationError(fehler)
         zeile.geprueft = not ohne

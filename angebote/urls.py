@@ -1,6 +1,6 @@
 from django.urls import path
 
-from angebote import views
+from angebote import views, views_uebersetzung
 
 app_name = "angebote"
 
@@ -9,6 +9,16 @@ urlpatterns = [
     path("neu/", views.AngebotCreateView.as_view(), name="angebot-create"),
     path("<int:pk>/", views.AngebotDetailView.as_view(), name="angebot-detail"),
     path("<int:pk>/bearbeiten/", views.AngebotUpdateView.as_view(), name="angebot-update"),
+    path(
+        "<int:pk>/uebersetzungen/",
+        views_uebersetzung.AngebotUebersetzungenView.as_view(),
+        name="angebot-uebersetzungen",
+    ),
+    path(
+        "<int:pk>/uebersetzungen/<str:sprache>/",
+        views_uebersetzung.AngebotUebersetzungView.as_view(),
+        name="angebot-uebersetzung",
+    ),
     path("<int:pk>/aktion/<slug:aktion>/", views.angebot_aktion, name="angebot-aktion"),
     path("<int:pk>/pruefung/", views.angebot_pruefung, name="angebot-pruefung"),
     path("<int:pk>/bestaetigen/", views.angebot_bestaetigen, name="angebot-bestaetigen"),

@@ -1,10 +1,10 @@
-"""Public, login-free pages (the offer catalogue for counsellors, volunteers and young people)."""
+"""Public, login-free pages (the offer catalogue for young people, volunteers and counsellors)."""
 
 from django.urls import path
 
-from angebote import views
+from angebote import oeffentlich
 
 urlpatterns = [
-    path("", views.KatalogView.as_view(), name="katalog"),
-    path("<int:pk>/", views.KatalogDetailView.as_view(), name="katalog-detail"),
+    path("", oeffentlich.KatalogView.as_view(), name="katalog"),
+    path("<int:pk>/", oeffentlich.KatalogDetailView.as_view(), name="katalog-detail"),
 ]

@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, TemplateView
-from django_filters.views import FilterView
+from django.views.generic import TemplateView
 
 from angebote import exporte, forms, selectors, services
-from angebote.filters import AngebotFilter, OeffentlicherKatalogFilter
+from angebote.filters import AngebotFilter
 from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus
 from angebote.resources import AngebotResource, vorlage_dataset
 from buendnis.generic import (
@@ -364,39 +363,3 @@ class AngebotImportView(ImportFlowView):
 
     def get_resource(self):
         return AngebotResource(user=self.request.user)
-
-
-# Public catalogue ------------------------------------------------------------------------------------------------
-
-
-class KatalogView(FilterView):
-    """Public, read-only catalogue of published offers (no login): plain, without internal fields."""
-
-    filterset_class = OeffentlicherKatalogFilter
-    template_name = "angebote/katalog.html"
-    paginate_by = 20
-
-    def get_queryset(self):
-        return Angebot.objects.for_public()
-
-
-class KatalogDetailView(DetailView):
-    template_name = "angebote/katalog_detail.html"
-    context_object_name = "angebot"
-
-    def get_queryset(self):
-        return (
-            Angebot.objects.for_public()
-            .select_related("ansprechperson__akteur")
-            .prefetch_related("zugaenge__status")
-        )
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        angebot = self.object
-        ctx["zugangstabelle"] = _zugangstabelle(angebot, Aufenthaltsstatus.objects.aktiv())
-        ctx["anschluesse"] = angebot.anschlussangebote.oeffentlich().order_by("titel")
-        ctx["kontakt"] = (
-            angebot.ansprechperson if angebot.ansprechperson and angebot.ansprechperson.oeffentlich else None
-        )
-        return ctx

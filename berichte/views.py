@@ -367,9 +367,10 @@ def opendata_json(request):
 
 @require_GET
 def opendata_hsds(request):
-    """The published offers as an Open Referral HSDS CSV package (zip)."""
+    """The published offers as an Open Referral HSDS 3.0 CSV package (zip with its datapackage.json)."""
     angebote = opendata.angebote_oeffentlich(request.GET.get("kreisschluessel") or None)
-    response = HttpResponse(opendata.hsds_zip(angebote), content_type="application/zip")
+    basis = request.build_absolute_uri("/")[:-1]
+    response = HttpResponse(opendata.hsds_zip(angebote, basis), content_type="application/zip")
     response["Content-Disposition"] = (
         f'attachment; filename="angebote-hsds-{timezone.localdate():%Y%m%d}.zip"'
     )

@@ -4,6 +4,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 
+from angebote.oeffentlich import startseite
 from buendnis.views import healthz
 from buendnis.views_konto import AnmeldeForm
 
@@ -24,11 +25,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("katalog/", include("angebote.urls_public")),
+    path("api/hsds/", include("berichte.urls_hsds")),
     path("angebote/", include("angebote.urls")),
     path("bedarf/", include("bedarf.urls")),
     path("foerderung/", include("foerderung.urls")),
     path("berichte/", include("berichte.urls")),
     path("konto/", include("buendnis.otp_urls")),
+    # The public start page for visitors; signed-in users get their dashboard at the same address.
+    path("", startseite, name="start"),
     path("", include("buendnis.urls")),
 ]
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from angebote.models import (
     Angebot,
@@ -84,6 +85,8 @@ def _angebote() -> list[DemoAngebot]:
 
 
 PROFILE = _profile()
+# How to take part in the demo offers (fictional contacts, `.example` addresses) and the translated texts.
+TEILNAHME = daten.json_datei("teilnahmewege.json")
 ANGEBOTE = _angebote()
 # Stadt Düsseldorf: Kennung, title, Träger, Kategorie, profile, places (published, Kommune Düsseldorf).
 DUESSELDORF = daten.csv_datei("angebote_duesseldorf.csv")
@@ -115,6 +118,46 @@ def _zugaenge(angebot: Angebot, profil: str, status: dict[str, Aufenthaltsstatus
         )
 
 
+def teilnahmeweg(kennung: str, nummer: int, *, traeger: Akteur, kommune: str, kategorie: str) -> dict:
+    """Fields naming how to take part in a demo offer: a contact with phone and e-mail (some a registration
+    link), an address in its Kommune or "online", times; texts of `teilnahmewege.json` where it has them."""
+    if kennung in TEILNAHME["ohne_teilnahmeweg"]:
+        return {}
+    ort = TEILNAHME["orte"][kommune]
+    domain = f"{slugify(traeger.name)[:40].strip('-')}.example"
+    texte = TEILNAHME["texte"].get(kennung, {})
+    felder = {
+        "kontakt_name": TEILNAHME["kontakte"][nummer % len(TEILNAHME["kontakte"])],
+        "kontakt_telefon": f"{ort['vorwahl']} {4100 + nummer * 37}-{nummer % 9 + 1}",
+        "kontakt_email": f"angebote@{domain}",
+        "anmeldung_url": f"https://{domain}/anmeldung/{kennung.lower()}" if nummer % 3 == 0 else "",
+        "anmeldung_hinweis": texte.get(
+            "anmeldung_hinweis", TEILNAHME["hinweise"][nummer % len(TEILNAHME["hinweise"])]
+        ),
+        "zeiten": texte.get("zeiten") or TEILNAHME["zeiten"].get(kategorie, TEILNAHME["zeiten"]["standard"]),
+    }
+    if kennung in TEILNAHME["online"]:
+        felder["online"] = True
+    else:
+        felder.update(adresse=ort["strassen"][nummer % len(ort["strassen"])], plz=ort["plz"], ort=kommune)
+    if texte.get("beschreibung"):
+        felder["beschreibung"] = texte["beschreibung"]
+    return felder
+
+
+def _uebersetzungen(angebot: Angebot) -> None:
+    """The demo's translations of an offer (existing ones are left as they are)."""
+    modell = Angebot._parler_meta.root_model
+    vorhanden = set(modell.objects.filter(master=angebot).values_list("language_code", flat=True))
+    for sprache, texte in TEILNAHME["texte"].get(angebot.kennung, {}).get("uebersetzungen", {}).items():
+        if sprache not in vorhanden:
+            modell.objects.create(
+                master=angebot,
+                language_code=sprache,
+                **{f"{feld}_uebersetzt": wert for feld, wert in texte.items()},
+            )
+
+
 def seed(context: dict, stdout=None) -> dict:
     heute = timezone.localdate()
     neuss, duesseldorf = context["neuss"], context["duesseldorf"]
@@ -124,8 +167,11 @@ def seed(context: dict, stdout=None) -> dict:
     kategorien = {k.code: k for k in Kategorie.objects.all()}
     status = {s.code: s for s in Aufenthaltsstatus.objects.all()}
     angebote: dict[str, Angebot] = {}
-    for eintrag in ANGEBOTE:
+    for nummer, eintrag in enumerate(ANGEBOTE):
         kreisweit = eintrag.orte == [KW]
+        traeger = akteure[eintrag.traeger]
+        ort = (traeger.kommune.name if traeger.kommune_id else "Neuss") if kreisweit else eintrag.orte[0]
+        weg = teilnahmeweg(eintrag.kennung, nummer, traeger=traeger, kommune=ort, kategorie=eintrag.kategorie)
         angebot, created = Angebot.objects.get_or_create(
             buendnis=neuss,
             kennung=eintrag.kennung,
@@ -153,10 +199,15 @@ def seed(context: dict, stdout=None) -> dict:
                 if eintrag.monate_seit_bestaetigung is not None
                 else None,
                 "erstellt_von": koordination,
+                **weg,
             },
         )
         angebote[eintrag.kennung] = angebot
+        _uebersetzungen(angebot)
         if not created:
+            if angebot.status == P and weg and angebot.fehlende_teilnahmewege():
+                # A demo database from before offers named a way to take part.
+                Angebot.objects.filter(pk=angebot.pk).update(**weg)
             continue
         if not kreisweit:
             angebot.kommunen.set([kommunen[o] for o in eintrag.orte])
@@ -204,7 +255,14 @@ def seed(context: dict, stdout=None) -> dict:
 
     dd_kommune = Kommune.objects.get(buendnis=duesseldorf, name="Düsseldorf")
     dd_akteure = {a.name: a for a in Akteur.objects.filter(buendnis=duesseldorf)}
-    for d in DUESSELDORF:
+    for nummer, d in enumerate(DUESSELDORF):
+        weg = teilnahmeweg(
+            d["kennung"],
+            nummer,
+            traeger=dd_akteure[d["traeger"]],
+            kommune="Düsseldorf",
+            kategorie=d["kategorie"],
+        )
         angebot, created = Angebot.objects.get_or_create(
             buendnis=duesseldorf,
             kennung=d["kennung"],
@@ -216,6 +274,7 @@ def seed(context: dict, stdout=None) -> dict:
                 "laufend": True,
                 "status": P,
                 "bestaetigt_am": _monate_zurueck(heute, 2),
+                **weg,
             },
         )
         if created:

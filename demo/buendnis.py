@@ -7,6 +7,7 @@ texts and dates come from `data/buendnis.json`, the Kreise of NRW from `data/nrw
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -101,6 +102,23 @@ def _tagesordnung(sitzung: Sitzung, titel: list[str]) -> list[Tagesordnungspunkt
     ]
 
 
+def _kommune(buendnis: Buendnis, eintrag: dict) -> Kommune:
+    """A demo Kommune with its Gemeindeschlüssel and its approximate centre (WGS84), filled in when missing."""
+    kommune, _ = Kommune.objects.get_or_create(
+        buendnis=buendnis,
+        name=eintrag["name"],
+        defaults={
+            "gemeindeschluessel": eintrag["gemeindeschluessel"],
+            "breite": Decimal(eintrag["breite"]),
+            "laenge": Decimal(eintrag["laenge"]),
+        },
+    )
+    if kommune.breite is None or kommune.laenge is None:
+        kommune.breite, kommune.laenge = Decimal(eintrag["breite"]), Decimal(eintrag["laenge"])
+        Kommune.objects.filter(pk=kommune.pk).update(breite=kommune.breite, laenge=kommune.laenge)
+    return kommune
+
+
 def seed(stdout=None) -> dict:
     """Creates the alliance data and demo users; returns the objects later seeders build on."""
     passwort = settings.DEMO_PASSWORD
@@ -115,14 +133,9 @@ def seed(stdout=None) -> dict:
         buendnisse[schluessel] = buendnis
     neuss, duesseldorf = buendnisse["neuss"], buendnisse["duesseldorf"]
     kommunen = {}
-    for name, schluessel in NEUSS_KOMMUNEN:
-        kommunen[name], _ = Kommune.objects.get_or_create(
-            buendnis=neuss, name=name, defaults={"gemeindeschluessel": schluessel}
-        )
-    ddorf = DATEN["kommune_duesseldorf"]
-    ddorf_kommune, _ = Kommune.objects.get_or_create(
-        buendnis=duesseldorf, name=ddorf["name"], defaults={"gemeindeschluessel": ddorf["gemeindeschluessel"]}
-    )
+    for eintrag in DATEN["kommunen_neuss"]:
+        kommunen[eintrag["name"]] = _kommune(neuss, eintrag)
+    ddorf_kommune = _kommune(duesseldorf, DATEN["kommune_duesseldorf"])
 
     bereiche = {x.schluessel: x for x in Bereich.objects.all()}
     akteure = {}

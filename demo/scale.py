@@ -12,6 +12,7 @@ adds nothing.
 from __future__ import annotations
 
 import datetime
+import math
 import random
 import sys
 import time
@@ -122,6 +123,9 @@ def _zeitpunkt(tag: datetime.date, stunde: int, rng: random.Random) -> datetime.
     )
 
 
+ZEITEN = ["Mo–Do 9–12 Uhr", "Mo–Fr 8:30–13 Uhr", "dienstags und donnerstags 16–18 Uhr", "nach Absprache"]
+
+
 def _koordination_je_buendnis() -> dict[int, int]:
     return dict(
         User.objects.filter(rolle="koordination", buendnis__isnull=False)
@@ -141,8 +145,25 @@ def build_buendnisse(fortschritt: Fortschritt) -> list[Buendnis]:
     return buendnisse
 
 
+def _lage(mitte: tuple[Decimal, Decimal] | None, i: int) -> dict:
+    """A generated Kommune's centre: on rings of about 8 and 16 km around the Kreis' centre (for "near you")."""
+    if mitte is None:
+        return {}
+    ring = 0.07 if i % 2 else 0.14
+    winkel = i * 2.399963  # the golden angle spreads the points
+    return {
+        "breite": (mitte[0] + Decimal(str(round(ring * math.sin(winkel), 5)))),
+        "laenge": (mitte[1] + Decimal(str(round(ring * 1.6 * math.cos(winkel), 5)))),
+    }
+
+
 def build_kommunen(buendnisse: list[Buendnis], fortschritt: Fortschritt) -> dict[int, list[Kommune]]:
     """Kommunen up to 396: a kreisfreie Stadt is its own Kommune; Kreise get generated member names."""
+    mitten = {
+        row["kreisschluessel"]: (Decimal(row["lat"]), Decimal(row["lon"]))
+        for row in nrw_kreise()
+        if row.get("lat") and row.get("lon")
+    }
     vorhanden: dict[int, list[Kommune]] = defaultdict(list)
     for kommune in Kommune.objects.filter(buendnis__in=buendnisse).order_by("pk"):
         vorhanden[kommune.buendnis_id].append(kommune)
@@ -154,7 +175,10 @@ def build_kommunen(buendnisse: list[Buendnis], fortschritt: Fortschritt) -> dict
             if not namen:
                 neu.append(
                     Kommune(
-                        buendnis=buendnis, name=stadt, gemeindeschluessel=f"{buendnis.kreisschluessel}000"
+                        buendnis=buendnis,
+                        name=stadt,
+                        gemeindeschluessel=f"{buendnis.kreisschluessel}000",
+                        **_lage(mitten.get(buendnis.kreisschluessel), 0),
                     )
                 )
             continue
@@ -172,7 +196,8 @@ def build_kommunen(buendnisse: list[Buendnis], fortschritt: Fortschritt) -> dict
             if fehlend <= 0:
                 break
             if name not in namen:
-                neu.append(Kommune(buendnis=buendnis, name=name, gemeindeschluessel=schluessel))
+                lage = _lage(mitten.get(buendnis.kreisschluessel), soll - fehlend + 1)
+                neu.append(Kommune(buendnis=buendnis, name=name, gemeindeschluessel=schluessel, **lage))
                 fehlend -= 1
     with fortschritt.bar(len(neu), "Kommunen") as bar:
         for kommune in _bulk(Kommune, neu, bar):
@@ -362,7 +387,15 @@ def build_angebote(
                             "beschreibung": BESCHREIBUNG,
                             "traeger_id": traeger_id,
                             "kreisweit": kreisweit,
-                            "adresse": f"Hauptstraße {rng.randrange(1, 120)}, {ort_name}"[:300],
+                            # A way to take part, as publishing requires (`Angebot.fehlende_teilnahmewege`).
+                            "adresse": f"Hauptstraße {rng.randrange(1, 120)}",
+                            "plz": f"{rng.randrange(40000, 59999)}",
+                            "ort": ort_name[:100],
+                            "online": rng.random() < 0.08,
+                            "zeiten": rng.choice(ZEITEN),
+                            "kontakt_name": rng.choice(["Bildungsberatung", "Anmeldung", "Sekretariat"]),
+                            "kontakt_telefon": f"0{rng.randrange(2000, 2999)} {rng.randrange(1000, 99999)}",
+                            "kontakt_email": f"angebot{angebot_id}@traeger.example",
                             "kategorie_id": kategorien[code],
                             "foerderbaustein": rng.choice(["", "", "f1", "f2", "f3", "f4"]),
                             "finanzierung": rng.choice(finanzierungen),

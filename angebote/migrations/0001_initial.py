@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import parler.models
 import django.utils.timezone
 import simple_history.models
 from django.conf import settings
@@ -101,6 +102,8 @@ class Migration(migrations.Migration):
                 'ordering': ['titel'],
                 'permissions': [('submit_angebot', 'Angebot zur Prüfung einreichen'), ('publish_angebot', 'Angebot veröffentlichen'), ('return_angebot', 'Angebot zurückgeben'), ('archive_angebot', 'Angebot archivieren'), ('withdraw_angebot', 'Angebot zurücknehmen'), ('reactivate_angebot', 'Angebot reaktivieren'), ('check_angebot', 'Qualitätsprüfung erfassen'), ('confirm_angebot', 'Aktualität bestätigen'), ('import_angebot', 'Angebote importieren'), ('export_angebot', 'Angebote exportieren')],
             },
+            # django-parler (migration 0007) needs the shared model to be translatable in the migration state.
+            bases=(parler.models.TranslatableModelMixin, models.Model),
         ),
         migrations.CreateModel(
             name='HistoricalAngebot',

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +86,23 @@ class Kommune(SameBuendnisMixin, TimestampedModel):
         validators=[RegexValidator(r"^\d{8}$", _("Der Gemeindeschlüssel hat genau acht Ziffern."))],
     )
     ansprechpartner = models.CharField(_("Ansprechpartner in der Verwaltung"), max_length=200, blank=True)
+    # The centre of the municipality (WGS 84), for "near you" in the public catalogue; empty = unknown.
+    breite = models.DecimalField(
+        _("Breitengrad"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(47), MaxValueValidator(56)],
+    )
+    laenge = models.DecimalField(
+        _("Längengrad"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(16)],
+    )
 
     objects = KommuneQuerySet.as_manager()
     history = HistoricalRecords()

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -36,6 +35,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "parler",
     "buendnis",
     "angebote",
     "bedarf",
@@ -123,7 +123,30 @@ LOGIN_REDIRECT_URL = "buendnis:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
+# Every language of the public catalogue, named in its own language (the switcher shows them like that).
+# "de-x-ls" is Leichte Sprache (easy German; a private-use subtag of German, BCP 47).
+LANGUAGES = [
+    ("de", "Deutsch"),
+    ("de-x-ls", "Leichte Sprache"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("fa", "فارسی / دری"),
+    ("uk", "Українська"),
+    ("tr", "Türkçe"),
+    ("ti", "ትግርኛ"),
+]
+# The languages of the staff application (signed-in pages, admin): German, and English on request. The other
+# languages serve the public pages only (`buendnis.sprache.OEFFENTLICHE_PFADE`).
+ARBEITSSPRACHEN = ["de", "en"]
+LANGUAGES_BIDI = ["ar", "fa"]
+# Offer texts in other languages (django-parler); the German text is the offer's own field.
+PARLER_DEFAULT_LANGUAGE_CODE = "de"
+PARLER_LANGUAGES = {
+    None: tuple({"code": code} for code, _name in LANGUAGES if code != "de"),
+    "default": {"fallbacks": [], "hide_untranslated": False},
+}
+# Translations are read through prefetching; a per-process cache would serve stale texts to other workers.
+PARLER_ENABLE_CACHING = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True

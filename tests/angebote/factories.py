@@ -25,8 +25,16 @@ class AngebotFactory(factory.django.DjangoModelFactory):
     traeger = factory.SubFactory(AkteurFactory, buendnis=factory.SelfAttribute("..buendnis"), kommune=None)
     kategorie = factory.LazyFunction(lambda: kategorie("deutsch"))
     status = AngebotStatus.ENTWURF
+    # A way to take part, so offers can be published (`Angebot.fehlende_teilnahmewege`); tests of the refusal
+    # pass `ohne_teilnahmeweg=True`.
+    kontakt_telefon = "02131 123456"
+    adresse = "Markt 1"
+    plz = "41460"
+    ort = "Neuss"
+    zeiten = "Mo–Do 9–12 Uhr"
 
     class Params:
+        ohne_teilnahmeweg = factory.Trait(kontakt_telefon="", adresse="", plz="", ort="", zeiten="")
         veroeffentlicht = factory.Trait(status=AngebotStatus.VEROEFFENTLICHT)
         zur_pruefung = factory.Trait(status=AngebotStatus.ZUR_PRUEFUNG)
         archiviert = factory.Trait(status=AngebotStatus.ARCHIVIERT)

@@ -16,7 +16,20 @@ def form_daten(angebot: Angebot | None = None, **overrides) -> dict:
         "kennung": angebot.kennung if angebot else "",
         "version": angebot.version if angebot else "",
         "anschlussangebote": [a.pk for a in angebot.anschlussangebote.all()] if angebot else [],
+        "online": "on" if angebot and angebot.online else "",
     }
+    for feld in (
+        "kontakt_name",
+        "kontakt_telefon",
+        "kontakt_email",
+        "anmeldung_url",
+        "anmeldung_hinweis",
+        "adresse",
+        "plz",
+        "ort",
+        "zeiten",
+    ):
+        daten[feld] = getattr(angebot, feld) if angebot else ""
     zugaenge = {z.status_id: z for z in angebot.zugaenge.all()} if angebot else {}
     for status in Aufenthaltsstatus.objects.aktiv():
         z = zugaenge.get(status.pk)

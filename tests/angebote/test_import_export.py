@@ -360,7 +360,7 @@ def test_csv_export_neutralises_formula_cells(scenario, export_daten):
     zeile = next(z for z in zeilen if z["Kennung"] == "'@SUMME")
     assert zeile["Titel"] == '\'=HYPERLINK("http://x")'
     assert zeile["Beschreibung"] == "'+49 2131 123"
-    assert zeile["Adresse"] == "'-Hinterhof"
+    assert zeile["Straße und Hausnummer"] == "'-Hinterhof"
     assert zeile["Plätze"] == "12"
     tab = next(z for z in zeilen if z["Titel"].endswith("Tab"))
     assert tab["Titel"] == "'\tTab"
@@ -375,7 +375,7 @@ def test_xlsx_export_neutralises_formulas_and_keeps_numbers(scenario, export_dat
     zeile = next(z for z in zeilen if z["Kennung"] == "'@SUMME")
     assert zeile["Titel"] == '\'=HYPERLINK("http://x")'
     assert zeile["Beschreibung"] == "'+49 2131 123"
-    assert zeile["Adresse"] == "'-Hinterhof"
+    assert zeile["Straße und Hausnummer"] == "'-Hinterhof"
     assert zeile["Plätze"] == 12 and isinstance(zeile["Plätze"], int)
     assert zeile["Alter von"] == 18
     for row in blatt.iter_rows(min_row=2):

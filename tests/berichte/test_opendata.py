@@ -90,6 +90,7 @@ def test_json_feed_query_count_is_fixed(client, scenario, django_assert_max_num_
 
 
 def test_hsds_package(client, scenario):
+    """The old zip's content in the HSDS 3.0 layout (validation: tests/berichte/test_hsds_paket.py)."""
     o1 = angebot(
         scenario.a,
         scenario.akteur_a,
@@ -99,7 +100,8 @@ def test_hsds_package(client, scenario):
         {"duldung": ZugangArt.OFFEN, "gestattung": ZugangArt.NICHT},
         [scenario.a1, scenario.a2],
     )
-    o1.adresse = "=Markt 1, Neuss"
+    o1.adresse = "=Markt 1"
+    o1.ort = "Neuss"
     o1.save()
     angebot(scenario.a, scenario.akteur_a, "O2", "arbeit", 4, {}, kreisweit=True)
     angebot(scenario.a, scenario.akteur_a, "O3", "arbeit", 4, {}, status=AngebotStatus.ZUR_PRUEFUNG)
@@ -107,28 +109,37 @@ def test_hsds_package(client, scenario):
     assert response.status_code == 200
     archiv = zipfile.ZipFile(io.BytesIO(response.content))
     assert {
-        "organization.csv",
-        "service.csv",
-        "location.csv",
+        "datapackage.json",
+        "organizations.csv",
+        "services.csv",
+        "locations.csv",
         "service_at_location.csv",
-        "attribute.csv",
+        "service_areas.csv",
+        "attributes.csv",
+        "programs.csv",
+        "taxonomies.csv",
     } <= set(archiv.namelist())
 
     def lesen(name):
         return list(csv.DictReader(io.StringIO(archiv.read(name).decode())))
 
-    services = lesen("service.csv")
+    services = lesen("services.csv")
     assert sorted(s["name"] for s in services) == ["Angebot O1", "Angebot O2"]
-    orgs = lesen("organization.csv")
+    orgs = lesen("organizations.csv")
     assert [o["name"] for o in orgs] == ["Caritas A"]
     assert all(s["organization_id"] == orgs[0]["id"] for s in services)
     s1 = next(s for s in services if s["name"] == "Angebot O1")
     sal = [x for x in lesen("service_at_location.csv") if x["service_id"] == s1["id"]]
-    orte = {loc["id"]: loc for loc in lesen("location.csv")}
-    assert sorted(orte[x["location_id"]]["name"] for x in sal) == ["'=Markt 1, Neuss", "Adorf", "Aheim"]
+    orte = {loc["id"]: loc for loc in lesen("locations.csv")}
+    assert [orte[x["location_id"]]["name"] for x in sal] == ["'=Markt 1, Neuss"]
+    gebiete = [g["name"] for g in lesen("service_areas.csv") if g["service_id"] == s1["id"]]
+    assert sorted(gebiete) == ["Adorf", "Aheim"]
     eligibility = [
-        a for a in lesen("attribute.csv") if a["link_id"] == s1["id"] and a["link_type"] == "eligibility"
+        a for a in lesen("attributes.csv") if a["link_id"] == s1["id"] and a["link_type"] == "eligibility"
     ]
-    assert sorted(a["value"] for a in eligibility) == ["not eligible", "open"]
-    begriffe = {t["id"]: t["code"] for t in lesen("taxonomy_term.csv")}
-    assert sorted(begriffe[a["taxonomy_term_id"]] for a in eligibility) == ["duldung", "gestattung"]
+    assert sorted(a["value"] for a in eligibility) == ["nicht", "offen"]
+    begriffe = {t["id"]: t["code"] for t in lesen("taxonomy_terms.csv")}
+    assert sorted(begriffe[a["taxonomy_term_id"]] for a in eligibility) == [
+        "aufenthaltsstatus:duldung",
+        "aufenthaltsstatus:gestattung",
+    ]

@@ -29,6 +29,13 @@ def test_kommune_enters_offer_koordination_publishes_it_and_public_catalogue_sho
     field(kommune, "Träger").select_option(index=1)
     kommune.get_by_label("Neuss", exact=True).check()
     field(kommune, "Plätze je Durchgang").fill("12")
+    # How a young person takes part: publishing refuses an offer without it.
+    field(kommune, "Kontakt (Person oder Stelle)").fill("Integrationsbüro Neuss")
+    field(kommune, "Telefon").fill("02131 90-1234")
+    field(kommune, "Straße und Hausnummer").fill("Markt 2")
+    field(kommune, "Postleitzahl").fill("41460")
+    field(kommune, "Ort").fill("Neuss")
+    field(kommune, "Öffnungs- oder Kurszeiten").fill("dienstags 17–19 Uhr")
     kommune.get_by_label("Zugang für Gestattung", exact=True).select_option(label="offen")
     kommune.get_by_label("Zugang für Duldung", exact=True).select_option(label="mit Einschränkung")
     kommune.get_by_label("Bedingung für Duldung", exact=True).fill(
@@ -79,12 +86,20 @@ def test_kommune_enters_offer_koordination_publishes_it_and_public_catalogue_sho
 
     # Anyone can now find it in the public catalogue, with its access per residence status.
     anonym.goto(f"{live_server.url}/katalog/")
-    anonym.get_by_label("Suche (Titel, Beschreibung, Träger)").fill("Sprachcafé Neuss-Nord")
+    anonym.get_by_label("Suche", exact=True).fill("Sprachcafé Neuss-Nord")
     anonym.get_by_role("button", name="Suchen").click()
     expect(anonym.get_by_role("status")).to_contain_text("1 Angebot gefunden")
     anonym.get_by_role("link", name=TITEL).click()
     expect(anonym).to_have_url(re.compile(r"/katalog/\d+/$"))
     expect(anonym.get_by_role("heading", level=1)).to_have_text(TITEL)
     expect(anonym.get_by_text("nach Rücksprache mit der Ausländerbehörde")).to_be_visible()
-    expect(anonym.get_by_role("link", name="Anmelden")).to_be_visible()
+    # One tap to call, and the way there.
+    expect(anonym.get_by_role("link", name=re.compile("Anrufen"))).to_have_attribute(
+        "href", "tel:02131901234"
+    )
+    expect(anonym.get_by_role("link", name=re.compile("Weg dorthin"))).to_have_attribute(
+        "href", re.compile(r"^https://www\.openstreetmap\.org/search\?query=Markt")
+    )
+    expect(anonym.get_by_text("dienstags 17–19 Uhr")).to_be_visible()
+    expect(anonym.get_by_role("link", name="Anmelden (für Fachkräfte)")).to_be_visible()
     anonym.context.close()

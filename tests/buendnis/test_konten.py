@@ -459,7 +459,7 @@ def test_deactivated_person_can_no_longer_sign_in_and_is_signed_out(scenario):
     konto.refresh_from_db()
     assert not konto.is_active
     assert anmelden("kom-a1", "test-passwort-123").status_code == 200  # the form again, no session
-    weiter = angemeldet.get(reverse("buendnis:dashboard"))
+    weiter = angemeldet.get("/aufgaben/")
     assert weiter.status_code == 302 and weiter["Location"].startswith(reverse("login"))
     assert Kalenderabo.objects.get(benutzer=konto).widerrufen_am is not None
     assert (

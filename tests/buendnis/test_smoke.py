@@ -11,8 +11,12 @@ def test_healthz_answers_200_when_database_reachable(client):
 def test_dashboard_for_every_role(role_client, role):
     response = role_client.get("/")
     if role == "anonym":
-        assert response.status_code == 302
-        assert "/anmelden/" in response["Location"]
+        # A visitor gets the public start page at the same address, and the sign-in from there.
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Aufgaben der Bündniskerngruppe" not in body
+        assert 'href="/anmelden/"' in body
+        assert role_client.get("/aufgaben/")["Location"].startswith("/anmelden/")
     else:
         assert response.status_code == 200
         body = response.content.decode()

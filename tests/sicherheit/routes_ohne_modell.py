@@ -99,6 +99,7 @@ def _erste_kategorie() -> str:
 # Parameters that name no row: full URL name -> param -> value (or a callable giving it).
 FIXED_PARAMS = {
     "angebote:angebot-aktion": {"aktion": _erste_aktion},
+    "angebote:angebot-uebersetzung": {"sprache": "en"},
     "bedarf:luecke-angebote": {"kategorie": _erste_kategorie},
     "bedarf:export": {"fmt": "csv"},
     "berichte:bericht-download": {"fmt": "html"},

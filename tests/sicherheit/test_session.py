@@ -43,7 +43,7 @@ def test_session_idle_for_more_than_30_minutes_has_ended(scenario, client):
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     # 31 minutes without a request: the stored expiry lies in the past.
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(minutes=1))
-    response = client.get("/")
+    response = client.get("/aufgaben/")
     assert response.status_code == 302
     assert response["Location"].startswith("/anmelden/")
 
@@ -58,7 +58,9 @@ def test_active_session_is_ended_12_hours_after_sign_in(scenario, client):
     assert response.status_code == 302
     assert response["Location"].startswith("/anmelden/?next=%2Faufgaben%2F&grund=abgelaufen")
     # Signed out for good: the next request is anonymous too.
-    assert client.get("/").status_code == 302
+    assert client.get("/aufgaben/").status_code == 302
+    # The root is the public start page for a visitor, no longer the dashboard.
+    assert "Abmelden" not in client.get("/").content.decode()
     page = client.get(response["Location"])
     assert "Ihre Sitzung ist abgelaufen" in page.content.decode()
 
