@@ -58,6 +58,17 @@ def test_demo_data_builds_the_neuss_alliance_and_duesseldorf_and_is_idempotent(s
     assert User.objects.get(username="kommune-dormagen").kommune.name == "Dormagen"
     assert User.objects.get(username="admin").is_superuser
 
+    # The public catalogue (issue 16): every published offer names a way to take part, several are translated,
+    # and the Kommunen have a centre for "near you".
+    from angebote.models import Angebot
+
+    veroeffentlicht = list(Angebot.objects.veroeffentlicht().select_related("ansprechperson"))
+    assert len(veroeffentlicht) >= 30
+    assert {a.kennung: a.fehlende_teilnahmewege() for a in veroeffentlicht if a.fehlende_teilnahmewege()} == {}
+    uebersetzt = Angebot.objects.veroeffentlicht().filter(uebersetzungen__isnull=False).distinct()
+    assert uebersetzt.count() >= 8
+    assert not neuss.kommunen.filter(breite__isnull=True).exists()
+
     vorher = counts()
     call_command("demo_data", verbosity=0)
     assert counts() == vorher
