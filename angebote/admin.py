@@ -7,7 +7,17 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
 from angebote import services
-from angebote.models import Angebot, Aufenthaltsstatus, Kategorie, Statuswechsel, Zugang
+from angebote.models import (
+    ORT_FELDER,
+    RAHMEN_FELDER,
+    TEILNAHME_FELDER,
+    ZEIT_FELDER,
+    Angebot,
+    Aufenthaltsstatus,
+    Kategorie,
+    Statuswechsel,
+    Zugang,
+)
 from angebote.resources import AngebotResource
 from buendnis.admin_base import ScopedAdmin, ScopedInlineMixin
 from buendnis.admin_import import GebundenerImportMixin
@@ -144,38 +154,10 @@ class AngebotAdmin(GebundenerImportMixin, ImportExportMixin, ScopedAdmin):
                 ]
             },
         ),
-        (
-            _("So nimmt man teil"),
-            {
-                "fields": [
-                    "kontakt_name",
-                    "kontakt_telefon",
-                    "kontakt_email",
-                    "anmeldung_url",
-                    "anmeldung_hinweis",
-                ]
-            },
-        ),
-        (_("Ort"), {"fields": ["kreisweit", "kommunen", "online", "adresse", "plz", "ort"]}),
-        (_("Zeiten"), {"fields": ["zeiten", "beginn", "ende", "laufend", "stunden_pro_woche"]}),
-        (
-            _("Rahmen"),
-            {
-                "fields": [
-                    "foerderbaustein",
-                    "finanzierung",
-                    "alter_von",
-                    "alter_bis",
-                    "deutsch_voraussetzung",
-                    "deutsch_ziel",
-                    "plaetze",
-                    "freie_plaetze",
-                    "kosten",
-                    "kinderbetreuung",
-                    "anschlussangebote",
-                ]
-            },
-        ),
+        (_("So nimmt man teil"), {"fields": TEILNAHME_FELDER}),
+        (_("Ort"), {"fields": ORT_FELDER}),
+        (_("Zeiten"), {"fields": ZEIT_FELDER}),
+        (_("Rahmen"), {"fields": (*RAHMEN_FELDER, "anschlussangebote")}),
         (
             _("Prüfung"),
             {

@@ -11,7 +11,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from angebote.models import (
+    ORT_FELDER,
+    RAHMEN_FELDER,
+    TEILNAHME_FELDER,
     UEBERSETZBARE_FELDER,
+    ZEIT_FELDER,
     Angebot,
     AngebotStatus,
     Aufenthaltsstatus,
@@ -131,27 +135,11 @@ class AngebotForm(forms.ModelForm):
                         )
                     )
                 ),
-                "kontakt_name",
-                "kontakt_telefon",
-                "kontakt_email",
-                "anmeldung_url",
-                "anmeldung_hinweis",
+                *TEILNAHME_FELDER,
             ),
-            Fieldset(_("Ort"), "kreisweit", "kommunen", "online", "adresse", "plz", "ort"),
-            Fieldset(_("Zeiten"), "zeiten", "beginn", "ende", "laufend", "stunden_pro_woche"),
-            Fieldset(
-                _("Rahmen"),
-                "foerderbaustein",
-                "finanzierung",
-                "alter_von",
-                "alter_bis",
-                "deutsch_voraussetzung",
-                "deutsch_ziel",
-                "plaetze",
-                "freie_plaetze",
-                "kosten",
-                "kinderbetreuung",
-            ),
+            Fieldset(_("Ort"), *ORT_FELDER),
+            Fieldset(_("Zeiten"), *ZEIT_FELDER),
+            Fieldset(_("Rahmen"), *RAHMEN_FELDER),
             Fieldset(_("Bildungskette"), "anschlussangebote"),
             "version",
         )

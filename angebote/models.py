@@ -323,6 +323,23 @@ PLZ_VALIDATOR = RegexValidator(r"^\d{5}$", _("Die Postleitzahl hat genau fünf Z
 # kept in the offer's own fields; `uebersetzungen` holds the other languages, see `angebote.oeffentlich`).
 UEBERSETZBARE_FELDER = ("titel", "beschreibung", "zeiten", "anmeldung_hinweis")
 
+# The sections of an offer's fields, shared by the staff form and the admin.
+TEILNAHME_FELDER = ("kontakt_name", "kontakt_telefon", "kontakt_email", "anmeldung_url", "anmeldung_hinweis")
+ORT_FELDER = ("kreisweit", "kommunen", "online", "adresse", "plz", "ort")
+ZEIT_FELDER = ("zeiten", "beginn", "ende", "laufend", "stunden_pro_woche")
+RAHMEN_FELDER = (
+    "foerderbaustein",
+    "finanzierung",
+    "alter_von",
+    "alter_bis",
+    "deutsch_voraussetzung",
+    "deutsch_ziel",
+    "plaetze",
+    "freie_plaetze",
+    "kosten",
+    "kinderbetreuung",
+)
+
 
 class Angebot(TranslatableModelMixin, TimestampedModel):
     """An offer for young refugees: a course, a school programme, coaching, volunteer support, ...
