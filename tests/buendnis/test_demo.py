@@ -64,7 +64,9 @@ def test_demo_data_builds_the_neuss_alliance_and_duesseldorf_and_is_idempotent(s
 
     veroeffentlicht = list(Angebot.objects.veroeffentlicht().select_related("ansprechperson"))
     assert len(veroeffentlicht) >= 30
-    assert {a.kennung: a.fehlende_teilnahmewege() for a in veroeffentlicht if a.fehlende_teilnahmewege()} == {}
+    assert {
+        a.kennung: a.fehlende_teilnahmewege() for a in veroeffentlicht if a.fehlende_teilnahmewege()
+    } == {}
     uebersetzt = Angebot.objects.veroeffentlicht().filter(uebersetzungen__isnull=False).distinct()
     assert uebersetzt.count() >= 8
     assert not neuss.kommunen.filter(breite__isnull=True).exists()
