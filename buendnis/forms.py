@@ -39,7 +39,14 @@ class BuendnisForm(ScopedModelForm):
 class KommuneForm(ScopedModelForm):
     class Meta:
         model = Kommune
-        fields = ["name", "gemeindeschluessel", "ansprechpartner"]
+        fields = ["name", "gemeindeschluessel", "ansprechpartner", "breite", "laenge"]
+        help_texts = {
+            "breite": _("Mittelpunkt der Kommune in Grad (WGS 84), z. B. 51.19826."),
+            "laenge": _(
+                "z. B. 6.69211. Mit beiden Angaben zeigt der öffentliche Katalog Angebote in der Nähe nach "
+                "Entfernung."
+            ),
+        }
 
 
 class AkteurForm(ScopedModelForm):
