@@ -6,7 +6,13 @@ from django.urls import reverse
 
 
 def _daten(kommune, **werte):
-    daten = {"name": kommune.name, "gemeindeschluessel": "", "ansprechpartner": "", "breite": "", "laenge": ""}
+    daten = {
+        "name": kommune.name,
+        "gemeindeschluessel": "",
+        "ansprechpartner": "",
+        "breite": "",
+        "laenge": "",
+    }
     daten.update(werte)
     return daten
 
