@@ -4,12 +4,21 @@ import datetime
 
 from django import template
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from buendnis import registry
 
 register = template.Library()
+
+
+def zeitpunkt(value: datetime.date | datetime.datetime) -> str:
+    """A date or time as people here read it: an aware time in Europe/Berlin (`TIME_ZONE`), not in UTC.
+
+    Django's templates convert `{{ value }}` themselves; values formatted in Python must do it here."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.localize(value)
 
 
 @register.inclusion_tag("includes/export_links.html", takes_context=True)
@@ -47,7 +56,7 @@ def feld(obj, path: str):
     if isinstance(value, bool):
         return gettext("ja") if value else gettext("nein")
     if isinstance(value, datetime.datetime | datetime.date):
-        return formats.localize(value)
+        return zeitpunkt(value)
     return "" if value is None else value
 
 
@@ -73,7 +82,7 @@ def _anzeige(field, value) -> str:
     if isinstance(value, bool):
         return gettext("ja") if value else gettext("nein")
     if isinstance(value, datetime.datetime | datetime.date):
-        return formats.localize(value)
+        return zeitpunkt(value)
     return str(value)
 
 
