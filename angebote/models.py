@@ -164,6 +164,13 @@ class ZugangArt(models.TextChoices):
 ZUGAENGLICH = (ZugangArt.OFFEN, ZugangArt.EINGESCHRAENKT)
 
 
+def erreichbar_q(kommune_id: int, buendnis_id) -> Q:
+    """Offers reachable from a Kommune: run there, or kreisweit in its Bündnis (`buendnis_id`: a value or a
+    subquery)."""
+    eigene = Angebot.kommunen.through.objects.filter(angebot_id=OuterRef("pk"), kommune_id=kommune_id)
+    return Q(Exists(eigene)) | Q(kreisweit=True, buendnis_id=buendnis_id)
+
+
 class AngebotQuerySet(BuendnisQuerySet):
     """Which offers a user sees and edits.
 
@@ -247,9 +254,8 @@ class AngebotQuerySet(BuendnisQuerySet):
 
     def in_kommune(self, kommune_id: int):
         """Offers reachable from a Kommune: run there, or kreisweit in the Kommune's Bündnis."""
-        eigene = Angebot.kommunen.through.objects.filter(angebot_id=OuterRef("pk"), kommune_id=kommune_id)
-        buendnis_id = Kommune.objects.filter(pk=kommune_id).values("buendnis_id")[:1]
-        return self.filter(Exists(eigene) | Q(kreisweit=True, buendnis_id=Subquery(buendnis_id)))
+        buendnis_id = Subquery(Kommune.objects.filter(pk=kommune_id).values("buendnis_id")[:1])
+        return self.filter(erreichbar_q(kommune_id, buendnis_id))
 
     def zugaenglich_fuer(self, status_id: int):
         """Offers open (or open with a condition) to people with this residence status."""

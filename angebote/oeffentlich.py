@@ -48,6 +48,7 @@ from angebote.models import (
     Kategorie,
     Sprachniveau,
     ZugangArt,
+    erreichbar_q,
 )
 from buendnis.models import Akteur, Buendnis, Kommune
 from buendnis.views import DashboardView
@@ -343,16 +344,10 @@ def suche(qs, text: str):
     )
 
 
-def erreichbar_q(kommune: Kommune) -> Q:
-    """Offers reachable from a Kommune: run there, or kreisweit in its Bündnis."""
-    eigene = Angebot.kommunen.through.objects.filter(angebot_id=OuterRef("pk"), kommune_id=kommune.pk)
-    return Q(Exists(eigene)) | Q(kreisweit=True, buendnis_id=kommune.buendnis_id)
-
-
 def im_umkreis(qs, kommune: Kommune):
     """Offers reachable from the Kommune (distance 0), then those of Kommunen within 30 km; annotates `entfernung`."""
     nahe = nahe_kommunen(kommune)
-    erreichbar = erreichbar_q(kommune)
+    erreichbar = erreichbar_q(kommune.pk, kommune.buendnis_id)
     if not nahe:
         return qs.filter(erreichbar).annotate(entfernung=Value(0.0, output_field=FloatField()))
     durch = Angebot.kommunen.through.objects.filter(angebot_id=OuterRef("pk"), kommune_id__in=list(nahe))
