@@ -176,6 +176,10 @@ class AngebotAdmin(GebundenerImportMixin, ImportExportMixin, ScopedAdmin):
     readonly_fields = ["version", "status", "pruefung_durch", "erstellt_von"]
     inlines = [ZugangInline, StatuswechselInline]
 
+    def has_import_permission(self, request, *args, **kwargs):
+        # ImportExportMixin comes before ScopedAdmin and would allow it; staff import on the offers' page.
+        return request.user.is_superuser and super().has_import_permission(request, *args, **kwargs)
+
     def get_resource_kwargs(self, request, *args, **kwargs):
         kwargs = super().get_resource_kwargs(request, *args, **kwargs)
         kwargs["user"] = request.user

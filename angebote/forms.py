@@ -29,6 +29,17 @@ from buendnis.rules import is_kommune, is_koordination, is_mitglied
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+# The sections of the offer form (key for the anchor, legend, fields): the field groups of `angebote.models`,
+# shared with the admin, plus the offer's identity first and its pathway last.
+ABSCHNITTE = (
+    ("angebot", _("Angebot"), ("titel", "beschreibung", "kategorie", "traeger", "ansprechperson", "kennung")),
+    ("teilnahme", _("So nimmt man teil"), TEILNAHME_FELDER),
+    ("ort", _("Ort"), ORT_FELDER),
+    ("zeiten", _("Zeiten"), ZEIT_FELDER),
+    ("rahmen", _("Rahmen"), RAHMEN_FELDER),
+    ("bildungskette", _("Bildungskette"), ("anschlussangebote",)),
+)
+
 
 class AngebotForm(forms.ModelForm):
     """Shape of an offer; the service decides scope, workflow and the version check."""
@@ -118,31 +129,36 @@ class AngebotForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Fieldset(
-                _("Angebot"), "titel", "beschreibung", "kategorie", "traeger", "ansprechperson", "kennung"
+            *(
+                Fieldset(
+                    legende, *self._abschnitt_anfang(schluessel), *felder, css_id=f"abschnitt-{schluessel}"
+                )
+                for schluessel, legende, felder in ABSCHNITTE
             ),
-            Fieldset(
-                _("So nimmt man teil"),
-                HTML(
-                    '<p class="form-text">{}</p>'.format(
-                        escape(
-                            _(
-                                "Damit junge Menschen das Angebot erreichen: eine Telefonnummer, eine "
-                                "E-Mail-Adresse oder ein Link zur Anmeldung (oder eine öffentliche "
-                                "Ansprechperson mit Telefon oder E-Mail). Ohne einen Weg zur Teilnahme kann "
-                                "das Angebot nicht veröffentlicht werden."
-                            )
-                        )
-                    )
-                ),
-                *TEILNAHME_FELDER,
-            ),
-            Fieldset(_("Ort"), *ORT_FELDER),
-            Fieldset(_("Zeiten"), *ZEIT_FELDER),
-            Fieldset(_("Rahmen"), *RAHMEN_FELDER),
-            Fieldset(_("Bildungskette"), "anschlussangebote"),
             "version",
         )
+        # The jump links of the form: its sections, then the access table the template adds after them.
+        self.abschnitte = [(f"abschnitt-{schluessel}", legende) for schluessel, legende, _f in ABSCHNITTE]
+        self.abschnitte.append(("abschnitt-zugang", _("Zugang nach Aufenthaltsstatus")))
+
+    @staticmethod
+    def _abschnitt_anfang(schluessel: str) -> list:
+        if schluessel != "teilnahme":
+            return []
+        return [
+            HTML(
+                '<p class="form-text">{}</p>'.format(
+                    escape(
+                        _(
+                            "Damit junge Menschen das Angebot erreichen: eine Telefonnummer, eine "
+                            "E-Mail-Adresse oder ein Link zur Anmeldung (oder eine öffentliche "
+                            "Ansprechperson mit Telefon oder E-Mail). Ohne einen Weg zur Teilnahme kann "
+                            "das Angebot nicht veröffentlicht werden."
+                        )
+                    )
+                )
+            )
+        ]
 
     def _traeger_eingrenzen(self, user) -> None:
         """Träger staff enter offers of their own Akteur only; a Kommune chooses among the confirmed Akteure and

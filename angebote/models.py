@@ -8,6 +8,7 @@ records per residence status whether it is accessible (`Zugang`).
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,6 +52,10 @@ class LookupQuerySet(models.QuerySet):
         return self.filter(aktiv=True)
 
 
+# A cited section of a law: "§ 25 Abs. 5", "§ 60a", "§ 25b".
+PARAGRAPH = re.compile(r"§\s*\d+[a-z]?(?:\s*Abs\.\s*\d+(?:\s*[–-]\s*\d+)?)?")
+
+
 class Aufenthaltsstatus(models.Model):
     """A residence status (Aufenthaltstitel or Duldung/Gestattung) the access matrix distinguishes."""
 
@@ -83,6 +88,16 @@ class Aufenthaltsstatus(models.Model):
     @property
     def kurz(self) -> str:
         return self.kurzbezeichnung or self.bezeichnung
+
+    @property
+    def rechtsgrundlage_zusatz(self) -> str:
+        """The legal basis to show beside the name; empty when the name cites it already ("Aufenthaltserlaubnis
+        § 25 Abs. 5 AufenthG" is not followed by "§ 25 Abs. 5 AufenthG" again)."""
+        zitate = [re.sub(r"\s+", "", z) for z in PARAGRAPH.findall(self.rechtsgrundlage)]
+        name = re.sub(r"\s+", "", self.bezeichnung)
+        if zitate and all(z in name for z in zitate):
+            return ""
+        return self.rechtsgrundlage
 
 
 class Kategorie(models.Model):

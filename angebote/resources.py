@@ -275,7 +275,8 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         ):
             self.personen.setdefault((person.akteur_id, cells.fold(person.name)), person)
         self.zeilen_je_kennung = defaultdict(list)
-        for nummer, kennung in enumerate(kennungen, 1):
+        # Row numbers as the spreadsheet shows them (the header is row 1).
+        for nummer, kennung in enumerate(kennungen, 2):
             if kennung:
                 self.zeilen_je_kennung[kennung].append(nummer)
         traeger = [self.akteure.get(cells.fold(cells.text(r))) for r in dataset["Träger"]]
@@ -389,7 +390,11 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
             instance.kategorie = kategorie
 
         for key, choices in AUSWAHLSPALTEN:
-            wert, ok = feld(key, lambda v, c=choices, lb=HEADER[key]: cells.parse_choice(v, c, lb))
+            if key == "foerderbaustein":
+                parser = lambda v, c=choices: cells.parse_baustein(v, c)  # noqa: E731
+            else:
+                parser = lambda v, c=choices, lb=HEADER[key]: cells.parse_choice(v, c, lb)  # noqa: E731
+            wert, ok = feld(key, parser)
             if ok:
                 setattr(instance, key, wert)
         for key in ("alter_von", "alter_bis"):

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import localize
@@ -39,7 +39,9 @@ from buendnis.versioning import Changes, bump, check_version, lock
 from buendnis.workflow import Transition, TransitionTable
 
 S = AngebotStatus
-# The review workflow: which step leads from which states to which state, and who may take it.
+# The review workflow: which step leads from which states to which state, and who may take it. The two steps back
+# to the draft carry names that cannot be confused: the owner withdraws an offer to go on editing it; the
+# coordination sends it back to the Kommune with a comment.
 TRANSITIONS = TransitionTable(
     [
         Transition(
@@ -48,6 +50,9 @@ TRANSITIONS = TransitionTable(
             "angebote.submit_angebot",
             action="einreichen",
             label=gettext_lazy("Zur Prüfung einreichen"),
+            success_message=gettext_lazy(
+                "„%(obj)s“ ist zur Prüfung eingereicht. Die Koordination wird benachrichtigt und prüft es."
+            ),
         ),
         Transition(
             (S.ENTWURF, S.ZUR_PRUEFUNG),
@@ -55,21 +60,31 @@ TRANSITIONS = TransitionTable(
             "angebote.publish_angebot",
             action="veroeffentlichen",
             label=gettext_lazy("Veröffentlichen"),
+            success_message=gettext_lazy(
+                "„%(obj)s“ ist veröffentlicht und im öffentlichen Katalog zu finden."
+            ),
         ),
         Transition(
             (S.ZUR_PRUEFUNG, S.VEROEFFENTLICHT),
             S.ENTWURF,
             "angebote.return_angebot",
             action="zurueckgeben",
-            label=gettext_lazy("Mit Kommentar zurückgeben"),
+            label=gettext_lazy("An die Kommune zurückgeben (mit Kommentar)"),
             comment_required=True,
+            success_message=gettext_lazy(
+                "„%(obj)s“ ist mit Ihrem Kommentar an die Kommune zurückgegeben und wieder ein Entwurf."
+            ),
         ),
         Transition(
             (S.ZUR_PRUEFUNG, S.VEROEFFENTLICHT),
             S.ENTWURF,
             "angebote.withdraw_angebot",
             action="zuruecknehmen",
-            label=gettext_lazy("Zur Überarbeitung zurücknehmen"),
+            label=gettext_lazy("Zurückziehen und weiter bearbeiten"),
+            success_message=gettext_lazy(
+                "„%(obj)s“ ist zurückgezogen und wieder ein Entwurf. Sie können es jetzt bearbeiten und erneut "
+                "einreichen."
+            ),
         ),
         Transition(
             (S.ENTWURF, S.ZUR_PRUEFUNG, S.VEROEFFENTLICHT),
@@ -77,6 +92,7 @@ TRANSITIONS = TransitionTable(
             "angebote.archive_angebot",
             action="archivieren",
             label=gettext_lazy("Archivieren"),
+            success_message=gettext_lazy("„%(obj)s“ ist archiviert und erscheint nicht mehr im Katalog."),
         ),
         Transition(
             (S.ARCHIVIERT,),
@@ -84,9 +100,15 @@ TRANSITIONS = TransitionTable(
             "angebote.reactivate_angebot",
             action="reaktivieren",
             label=gettext_lazy("Reaktivieren (als Entwurf)"),
+            success_message=gettext_lazy("„%(obj)s“ ist wieder ein Entwurf und kann bearbeitet werden."),
         ),
     ]
 )
+# The main step of an offer's page, in this order of preference: the first one the user may take now is the page's
+# one primary button (the coordination publishes what waits for review, the owner submits a draft).
+HAUPTAKTIONEN = ("veroeffentlichen", "einreichen", "reaktivieren")
+# The steps the offer list offers for many offers at once.
+SAMMELAKTIONEN = ("einreichen", "veroeffentlichen")
 
 
 def pruefe_teilnahmewege(angebot: Angebot) -> None:
@@ -121,20 +143,31 @@ def moegliche_aktionen(angebot: Angebot, user: User) -> list[Transition]:
     return TRANSITIONS.available(angebot, user)
 
 
-@transaction.atomic
-def angebot_transition(*, angebot: Angebot, aktion: str, by: User, kommentar: str = "") -> Angebot:
-    """Takes one step of the review workflow and records it (who, when, from, to, comment)."""
-    transition = TRANSITIONS.get(aktion)
+def hindernis(*, angebot: Angebot, aktion: str, by: User, kommentar: str = "") -> str:
+    """Why this user cannot take this step on this offer now, in German; `""` when nothing stands in the way.
+
+    The checks `angebot_transition` applies, read without writing (the confirmation page of a bulk action names
+    each row that cannot move and why)."""
+    try:
+        _pruefe_schritt(angebot, TRANSITIONS.get(aktion), by, kommentar, aktion=aktion)
+    except PermissionDenied:
+        return _("Dazu fehlt Ihnen bei diesem Angebot das Recht.")
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return ""
+
+
+def _pruefe_schritt(
+    current: Angebot, transition: Transition | None, by: User, kommentar: str, *, aktion: str
+) -> None:
     if transition is None:
         raise ValidationError(_("Unbekannte Aktion „%(aktion)s“.") % {"aktion": aktion})
-    current = lock(angebot)
     require_perm(by, transition.perm, current)
     if current.status not in transition.sources:
         raise ValidationError(
             _("„%(aktion)s“ ist im Status „%(status)s“ nicht möglich.")
             % {"aktion": transition.label, "status": current.get_status_display()}
         )
-    kommentar = (kommentar or "").strip()
     if transition.comment_required and not kommentar:
         raise ValidationError(_("Bitte begründen Sie die Rückgabe in einem Kommentar."))
     if transition.target == S.VEROEFFENTLICHT and current.pruefung_ergebnis == Pruefergebnis.NICHT_GEEIGNET:
@@ -145,6 +178,17 @@ def angebot_transition(*, angebot: Angebot, aktion: str, by: User, kommentar: st
         )
     if transition.target == S.VEROEFFENTLICHT:
         pruefe_teilnahmewege(current)
+
+
+@transaction.atomic
+def angebot_transition(*, angebot: Angebot, aktion: str, by: User, kommentar: str = "") -> Angebot:
+    """Takes one step of the review workflow and records it (who, when, from, to, comment)."""
+    transition = TRANSITIONS.get(aktion)
+    if transition is None:
+        raise ValidationError(_("Unbekannte Aktion „%(aktion)s“.") % {"aktion": aktion})
+    current = lock(angebot)
+    kommentar = (kommentar or "").strip()
+    _pruefe_schritt(current, transition, by, kommentar, aktion=aktion)
     von = current.status
     current.status = transition.target
     if transition.target == S.VEROEFFENTLICHT:
@@ -161,6 +205,35 @@ def angebot_transition(*, angebot: Angebot, aktion: str, by: User, kommentar: st
     )
     _benachrichtige_statuswechsel(current, aktion, by, kommentar)
     return current
+
+
+@dataclass
+class Sammelergebnis:
+    """What a bulk step did: the offers it moved and, per offer it did not move, the reason."""
+
+    erledigt: list[Angebot] = field(default_factory=list)
+    abgelehnt: list[tuple[Angebot, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def angebote_sammelaktion(*, angebote: Iterable[Angebot], aktion: str, by: User) -> Sammelergebnis:
+    """Takes one workflow step (`SAMMELAKTIONEN`) on many offers: "Zur Prüfung einreichen" for imported drafts,
+    "Veröffentlichen" for the review queue.
+
+    Each offer goes through `angebot_transition` in its own savepoint: an offer that cannot move (no right,
+    wrong status, no way to take part) is left as it was and named with its reason, the others move (the
+    confirmation page listed both groups). An unexpected error undoes the whole batch."""
+    if aktion not in SAMMELAKTIONEN:
+        raise ValidationError(_("Diese Aktion gibt es nicht für mehrere Angebote."))
+    ergebnis = Sammelergebnis()
+    for angebot in angebote:
+        try:
+            ergebnis.erledigt.append(angebot_transition(angebot=angebot, aktion=aktion, by=by))
+        except PermissionDenied:
+            ergebnis.abgelehnt.append((angebot, _("Dazu fehlt Ihnen bei diesem Angebot das Recht.")))
+        except ValidationError as exc:
+            ergebnis.abgelehnt.append((angebot, " ".join(exc.messages)))
+    return ergebnis
 
 
 def _angebot_orte(angebot: Angebot) -> str:

@@ -7,6 +7,7 @@ app_name = "angebote"
 urlpatterns = [
     path("", views.AngebotListView.as_view(), name="angebot-list"),
     path("neu/", views.AngebotCreateView.as_view(), name="angebot-create"),
+    path("sammelaktion/", views.AngebotSammelaktionView.as_view(), name="angebot-sammelaktion"),
     path("<int:pk>/", views.AngebotDetailView.as_view(), name="angebot-detail"),
     path("<int:pk>/bearbeiten/", views.AngebotUpdateView.as_view(), name="angebot-update"),
     path(

@@ -3,6 +3,7 @@ from __future__ import annotations
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -59,7 +60,107 @@ class AngebotListView(ScopedListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx["export_query"] = query.urlencode()
+        ctx["liste_query"] = self.request.GET.urlencode()
+        # Bulk steps: a checkbox on each row the user may move by one of them, a button per step.
+        aktionen = sammelaktionen_fuer(user)
+        moeglich = set()
+        for angebot in ctx["object_list"]:
+            angebot.sammelaktionen = [t.action for t in aktionen if _darf(user, t, angebot)]
+            moeglich.update(angebot.sammelaktionen)
+        ctx["sammelaktionen"] = [t for t in aktionen if t.action in moeglich]
         return ctx
+
+
+def sammelaktionen_fuer(user) -> list:
+    """The bulk steps of the offer list for this user: the coordination publishes, the owners submit drafts."""
+    if user.has_perm("angebote.publish_angebot"):
+        return [services.TRANSITIONS.get("veroeffentlichen")]
+    if user.has_perm("angebote.submit_angebot"):
+        return [services.TRANSITIONS.get("einreichen")]
+    return []
+
+
+def _darf(user, transition, angebot: Angebot) -> bool:
+    return angebot.status in transition.sources and user.has_perm(transition.perm, angebot)
+
+
+# The most offers one bulk step takes (a page of the list is 25; a hand-made request is cut off here).
+SAMMEL_MAX = 200
+
+
+class AngebotSammelaktionView(LoginRequiredMixin, TemplateView):
+    """One workflow step for the offers ticked in the list: first a page naming what will change (each offer,
+    its status now and after) and which offers cannot move and why; on confirmation the service moves them.
+
+    Only offers the user may see are taken (`visible_to`); other ids are ignored, as if not ticked."""
+
+    http_method_names = ["post"]
+    template_name = "angebote/angebot_sammelaktion.html"
+
+    def post(self, request, *args, **kwargs):
+        user = request.user
+        transition = services.TRANSITIONS.get(request.POST.get("aktion", ""))
+        if transition is None or transition.action not in services.SAMMELAKTIONEN:
+            raise Http404
+        if transition not in sammelaktionen_fuer(user):
+            raise PermissionDenied(KEIN_RECHT)
+        liste = reverse("angebote:angebot-list")
+        query = request.POST.get("liste_query", "")
+        zurueck = f"{liste}?{query}" if query else liste
+        ids = [int(v) for v in request.POST.getlist("auswahl") if v.isdigit()][:SAMMEL_MAX]
+        angebote = list(
+            Angebot.objects.visible_to(user)
+            .filter(pk__in=ids)
+            .select_related("traeger", "ansprechperson")
+            .prefetch_related("kommunen")
+            .order_by("titel", "pk")
+        )
+        if not angebote:
+            messages.error(request, _("Bitte wählen Sie in der Liste mindestens ein Angebot aus."))
+            return redirect(zurueck)
+        if request.POST.get("bestaetigt"):
+            ergebnis = services.angebote_sammelaktion(angebote=angebote, aktion=transition.action, by=user)
+            meldung = sammelmeldung(transition.action, ergebnis)
+            if ergebnis.erledigt:
+                messages.success(request, meldung)
+            else:
+                messages.error(request, meldung)
+            return redirect(zurueck)
+        zeilen = [(a, services.hindernis(angebot=a, aktion=transition.action, by=user)) for a in angebote]
+        return self.render_to_response(
+            self.get_context_data(
+                title=transition.label,
+                transition=transition,
+                ziel=AngebotStatus(transition.target).label,
+                moeglich=[a for a, grund in zeilen if not grund],
+                nicht_moeglich=[(a, grund) for a, grund in zeilen if grund],
+                liste_query=query,
+                zurueck=zurueck,
+            )
+        )
+
+
+SAMMEL_ERLEDIGT = {
+    "einreichen": (
+        gettext_lazy("%(n)d Angebot zur Prüfung eingereicht"),
+        gettext_lazy("%(n)d Angebote zur Prüfung eingereicht"),
+    ),
+    "veroeffentlichen": (
+        gettext_lazy("%(n)d Angebot veröffentlicht"),
+        gettext_lazy("%(n)d Angebote veröffentlicht"),
+    ),
+}
+
+
+def sammelmeldung(aktion: str, ergebnis: services.Sammelergebnis) -> str:
+    """One message for a bulk step: "3 Angebote veröffentlicht; 1 nicht: „Kurs B“ (reason)."."""
+    n = len(ergebnis.erledigt)
+    einzahl, mehrzahl = SAMMEL_ERLEDIGT[aktion]
+    teile = [str(einzahl if n == 1 else mehrzahl) % {"n": n}]
+    if ergebnis.abgelehnt:
+        gruende = "; ".join(f"„{a.titel}“ ({grund})" for a, grund in ergebnis.abgelehnt)
+        teile.append(_("%(n)d nicht: %(gruende)s") % {"n": len(ergebnis.abgelehnt), "gruende": gruende})
+    return "; ".join(teile) + "."
 
 
 class AngebotDetailView(ScopedDetailView):
@@ -84,17 +185,49 @@ class AngebotDetailView(ScopedDetailView):
         ctx["vorangebote"] = angebot.vorangebote.filter(pk__in=sichtbar.values("pk")).select_related(
             "traeger"
         )
-        ctx["aktionen"] = services.moegliche_aktionen(angebot, user)
+        aktionen = services.moegliche_aktionen(angebot, user)
+        ctx["aktionen"] = aktionen
+        ctx.update(_aktionen_der_seite(angebot, aktionen))
         ctx["kommentar_form"] = forms.KommentarForm()
         ctx["kann_pruefen"] = user.has_perm("angebote.check_angebot", angebot)
         ctx["pruefung_form"] = forms.PruefungForm()
         ctx["kann_bestaetigen"] = angebot.status == AngebotStatus.VEROEFFENTLICHT and user.has_perm(
             "angebote.confirm_angebot", angebot
         )
+        # Without a workflow step to take, confirming a stale offer is the page's main action.
+        ctx["bestaetigen_primaer"] = (
+            ctx["kann_bestaetigen"] and ctx["hauptaktion"] is None and angebot.ist_veraltet
+        )
         ctx["statuswechsel"] = angebot.statuswechsel.select_related("durch").order_by("-zeitpunkt", "-pk")[
             :20
         ]
         return ctx
+
+
+def _aktionen_der_seite(angebot: Angebot, aktionen: list) -> dict:
+    """Where each step the user may take shows on the offer's page.
+
+    `hauptaktion`: the one primary button (`services.HAUPTAKTIONEN`); `nebenaktionen`: the other buttons;
+    `rueckgabe`: the send-back box with its comment field, only for an offer waiting for review. A published offer
+    is withdrawn or sent back rarely, and it leaves the public catalogue: those steps wait under "Weitere
+    Aktionen" (`weitere_aktionen`)."""
+    nach_name = {t.action: t for t in aktionen}
+    haupt = next((nach_name[a] for a in services.HAUPTAKTIONEN if a in nach_name), None)
+    veroeffentlicht = angebot.status == AngebotStatus.VEROEFFENTLICHT
+
+    def zurueck(t) -> bool:
+        return t.comment_required or t.action == "zuruecknehmen"
+
+    return {
+        "hauptaktion": haupt,
+        "nebenaktionen": [
+            t
+            for t in aktionen
+            if t is not haupt and not t.comment_required and not (veroeffentlicht and zurueck(t))
+        ],
+        "rueckgabe": None if veroeffentlicht else next((t for t in aktionen if t.comment_required), None),
+        "weitere_aktionen": [t for t in aktionen if veroeffentlicht and zurueck(t)],
+    }
 
 
 class AngebotFormMixin:
@@ -113,7 +246,24 @@ class AngebotFormMixin:
         ctx["zugang_forms"] = self.get_zugang_forms()
         # A Kommune missing a Träger proposes it and comes back here (buendnis:akteur-vorschlagen).
         ctx["kann_traeger_vorschlagen"] = self.request.user.has_perm("buendnis.propose_akteur")
+        ctx["kann_einreichen"] = self.kann_einreichen()
         return ctx
+
+    def kann_einreichen(self) -> bool:
+        """Whether the form offers "Speichern und zur Prüfung einreichen": to the owner of a draft, not to the
+        coordination (it reviews and publishes)."""
+        raise NotImplementedError
+
+    def einreichen_falls_gewuenscht(self, angebot: Angebot) -> Angebot:
+        """ "Speichern und zur Prüfung einreichen": the submit step through the service, in the same transaction
+        as the save (refused: nothing is saved, the form says why)."""
+        if "einreichen" not in self.request.POST:
+            return angebot
+        angebot = services.angebot_submit(angebot=angebot, by=self.request.user)
+        self.success_message = _("„%(titel)s“ ist gespeichert und zur Prüfung eingereicht.") % {
+            "titel": angebot.titel
+        }
+        return angebot
 
     def form_valid(self, form):
         if not all(f.is_valid() for f in self.get_zugang_forms()):
@@ -138,8 +288,13 @@ class AngebotCreateView(AngebotFormMixin, ScopedCreateView):
     permission_required = "angebote.add_angebot"
     success_message = gettext_lazy("Angebot als Entwurf angelegt.")
 
+    def kann_einreichen(self) -> bool:
+        user = self.request.user
+        return user.has_perm("angebote.add_angebot") and not user.has_perm("angebote.publish_angebot")
+
     def save(self, form):
-        return services.angebot_create(angebot=form.instance, by=self.request.user, **self._daten(form))
+        angebot = services.angebot_create(angebot=form.instance, by=self.request.user, **self._daten(form))
+        return self.einreichen_falls_gewuenscht(angebot)
 
 
 class AngebotUpdateView(AngebotFormMixin, ScopedUpdateView):
@@ -149,13 +304,22 @@ class AngebotUpdateView(AngebotFormMixin, ScopedUpdateView):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("kommunen", "zugaenge")
 
+    def kann_einreichen(self) -> bool:
+        user, angebot = self.request.user, self.object
+        return (
+            angebot.status == AngebotStatus.ENTWURF
+            and user.has_perm("angebote.submit_angebot", angebot)
+            and not user.has_perm("angebote.publish_angebot", angebot)
+        )
+
     def save(self, form):
-        return services.angebot_update(
+        angebot = services.angebot_update(
             angebot=form.instance,
             version=form.cleaned_data.get("version"),
             by=self.request.user,
             **self._daten(form),
         )
+        return self.einreichen_falls_gewuenscht(angebot)
 
 
 class AngebotAktionView(ActionView):
@@ -178,10 +342,9 @@ class AngebotAktionView(ActionView):
         )
 
     def get_success_message(self, result):
-        return _("Erledigt: %(aktion)s. Neuer Status: %(status)s.") % {
-            "aktion": self.transition.label,
-            "status": result.get_status_display(),
-        }
+        return self.transition.success_message_for(result) or _(
+            "„%(titel)s“ ist jetzt im Status „%(status)s“."
+        ) % {"titel": result.titel, "status": result.get_status_display()}
 
 
 angebot_aktion = AngebotAktionView.as_view()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bedarf import raster as grid
 from bedarf.models import Datenluecke, DatenlueckeStatus, Erhebung
+from buendnis import cells
 from buendnis.generic import ScopedModelForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -18,21 +19,52 @@ class ErhebungForm(ScopedModelForm):
         widgets = {"stichtag": DATE, "eingabe_von": DATE, "eingabe_bis": DATE}
 
 
+ANZAHL_FEHLER = {
+    "min_value": _("Bitte eine ganze Zahl ab 0 eingeben."),
+    "max_value": _("Bitte eine Zahl bis höchstens 999.999 eingeben."),
+    "invalid": _("Bitte eine ganze Zahl eingeben."),
+}
+
+
+class AnzahlField(forms.IntegerField):
+    """A count of people in the grid, read like a spreadsheet cell (`buendnis.cells.parse_int`: "12", "1.250").
+
+    The input is a text field (`inputmode="numeric"`), not `type="number"`: a browser sends nothing for text it
+    cannot read as a number, which the server would take for an empty cell (0). As text it reaches the server
+    and is refused with a message, and the page shows it again as typed."""
+
+    def to_python(self, value):
+        try:
+            return cells.parse_int(value, maximum=None)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
+
+
+def anzahl_widget(klasse: str) -> forms.TextInput:
+    # w-auto with size: the cell is as wide as six digits, so the table cannot squeeze a number out of sight.
+    return forms.TextInput(
+        attrs={
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "size": 6,
+            "maxlength": 9,
+            "class": klasse,
+        }
+    )
+
+
 class MeldungForm(forms.Form):
     """The whole grid of a Bedarfsmeldung on one page: one number field per cell, blank means 0."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    gesamt = forms.IntegerField(
+    gesamt = AnzahlField(
         label=_("Zielgruppe insgesamt"),
         min_value=0,
         max_value=grid.HOECHSTANZAHL,
         required=False,
         help_text=_("Alle 18- bis 27-jährigen Geflüchteten der Kommune am Stichtag."),
-        error_messages={
-            "min_value": _("Bitte eine ganze Zahl ab 0 eingeben."),
-            "max_value": _("Bitte eine Zahl bis höchstens 999.999 eingeben."),
-            "invalid": _("Bitte eine ganze Zahl eingeben."),
-        },
+        error_messages=ANZAHL_FEHLER,
+        widget=anzahl_widget("form-control zahl w-auto"),
     )
     notizen = forms.CharField(
         label=_("Anmerkungen"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -46,33 +78,42 @@ class MeldungForm(forms.Form):
         werte = werte or {}
         for key, label in raster.zellen.items():
             name = grid.feldname(key)
-            self.fields[name] = forms.IntegerField(
+            widget = anzahl_widget("form-control form-control-sm zahl w-auto")
+            widget.attrs["placeholder"] = "0"
+            self.fields[name] = AnzahlField(
                 label=label,
                 min_value=0,
                 max_value=grid.HOECHSTANZAHL,
                 required=False,
                 initial=werte.get(key) or None,
-                error_messages={
-                    "min_value": _("Bitte eine ganze Zahl ab 0 eingeben."),
-                    "max_value": _("Bitte eine Zahl bis höchstens 999.999 eingeben."),
-                    "invalid": _("Bitte eine ganze Zahl eingeben."),
-                },
-                widget=forms.NumberInput(
-                    attrs={
-                        "min": 0,
-                        "step": 1,
-                        "inputmode": "numeric",
-                        "class": "form-control form-control-sm zahl",
-                        "placeholder": "0",
-                    }
-                ),
+                error_messages=ANZAHL_FEHLER,
+                widget=widget,
             )
         for f in self.fields.values():
             if readonly:
                 f.disabled = True
-        self.fields["gesamt"].widget.attrs.update({"class": "form-control zahl", "min": 0})
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def full_clean(self):
+        """Marks every refused cell for sight and for screen readers, pointing to its message
+        (`<id>-fehler`, rendered next to the cell by the template)."""
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            attrs["class"] = attrs.get("class", "") + " is-invalid"
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = f"{self[name].auto_id}-fehler"
+
+    def fehler_je_feld(self) -> list[dict]:
+        """The error summary: each refused cell's label, messages and anchor, in the order of the page."""
+        return [
+            {"id": self[name].auto_id, "label": self.fields[name].label, "meldungen": self.errors[name]}
+            for name in self.fields
+            if name in self.errors
+        ]
 
     def werte(self) -> dict:
         return {key: self.cleaned_data.get(grid.feldname(key)) or 0 for key in self.raster.zellen}

@@ -24,6 +24,7 @@ from bedarf.models import (
     Dimension,
     Erhebung,
     Geschlecht,
+    MeldungStatus,
 )
 from bedarf.resources import MeldungImport, vorlage
 from buendnis.generic import ActionView, ScopedCreateView, ScopedListView, ScopedUpdateView
@@ -177,6 +178,7 @@ def meldung_bearbeiten(request, pk):
                 return redirect("bedarf:meldung-bearbeiten", pk=erhebung.pk)
             raise PermissionDenied(KEIN_RECHT)
         form = forms.MeldungForm(request.POST, raster=raster, initial=initial)
+        war_abgegeben = meldung is not None and meldung.status == MeldungStatus.ABGEGEBEN
         if form.is_valid():
             try:
                 meldung = services.bedarfsmeldung_speichern(
@@ -199,11 +201,15 @@ def meldung_bearbeiten(request, pk):
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
-                if "abgeben" in request.POST:
+                if war_abgegeben:
+                    messages.success(
+                        request, _("Die Korrektur ist gespeichert; die Meldung bleibt abgegeben.")
+                    )
+                elif "abgeben" in request.POST:
                     messages.success(request, _("Die Meldung ist abgegeben. Vielen Dank!"))
                 else:
                     hinweise = grid.pruefe(raster, form.cleaned_data["gesamt"], form.werte())
-                    messages.success(request, _("Zwischengespeichert."))
+                    messages.success(request, _("Der Entwurf ist gespeichert (noch nicht abgegeben)."))
                     for h in hinweise[:5]:
                         messages.warning(request, _("Vor dem Abgeben bitte klären: %(h)s") % {"h": h})
                 return redirect("bedarf:meldung-bearbeiten", pk=erhebung.pk)

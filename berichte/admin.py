@@ -2,7 +2,7 @@ from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 
 from berichte.models import Bericht, Exportauftrag, Indikator, Indikatorwert, Zielsetzung
-from buendnis.admin_base import ScopedAdmin
+from buendnis.admin_base import ScopedAdmin, SuperuserWritesMixin
 
 
 @admin.register(Bericht)
@@ -41,7 +41,7 @@ class BerichtAdmin(ScopedAdmin):
 
 
 @admin.register(Exportauftrag)
-class ExportauftragAdmin(admin.ModelAdmin):
+class ExportauftragAdmin(SuperuserWritesMixin, admin.ModelAdmin):
     list_display = ["art", "format", "status", "fortschritt", "zeilen", "erstellt_von", "created_at"]
     list_filter = ["status", "format"]
     list_select_related = ["erstellt_von", "buendnis"]
@@ -126,7 +126,7 @@ class IndikatorAdmin(ScopedAdmin):
 
 
 @admin.register(Indikatorwert)
-class IndikatorwertAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
+class IndikatorwertAdmin(SuperuserWritesMixin, ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
     list_display = ["indikator", "stichtag", "wert", "art", "erfasst_von", "erfasst_am"]
     list_filter = ["art", "stichtag"]
     list_select_related = ["indikator", "indikator__zielsetzung", "erfasst_von"]

@@ -26,7 +26,6 @@ from buendnis.io import escape_formula
 from buendnis.registry import ExportEintrag, spaltenbedeutung
 
 CHUNK = 2000
-FORMATE = ("csv", "xlsx", "json")
 # `Exportauftrag.art` of the Datenpaket; every other job names a registered model as app.modell.
 DATENPAKET = "datenpaket"
 
@@ -59,17 +58,74 @@ class _Echo:
         return value
 
 
-def csv_stream(headers, rows) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([escape_formula(h) for h in headers])
-    for row in rows:
-        yield writer.writerow(["" if v is None else escape_formula(_csv_wert(v)) for v in row])
+# CSV for spreadsheets. German Excel splits lines at semicolons and reads "1,5" as a number, so that is the default;
+# on request (`?trennzeichen=komma`) comma and decimal point, for other programs. UTF-8 with BOM either way, so
+# that Excel reads the umlauts. A background job keeps the choice in its format (`CSV_KOMMA`).
+SEMIKOLON = "semikolon"
+KOMMA = "komma"
+TRENNZEICHEN = {SEMIKOLON: ";", KOMMA: ","}
+CSV_KOMMA = "csv-komma"
+FORMATE = ("csv", "xlsx", "json", CSV_KOMMA)
 
 
-def _csv_wert(value):
+def trennzeichen_aus(daten) -> str:
+    """The separator asked for by a request's `trennzeichen` (semicolon unless it says "komma")."""
+    return KOMMA if daten.get("trennzeichen") == KOMMA else SEMIKOLON
+
+
+def auftragsformat(fmt: str, trennzeichen: str) -> str:
+    """The format a background job keeps: a comma-separated CSV as `CSV_KOMMA`, anything else as asked."""
+    return CSV_KOMMA if fmt in ("csv", CSV_KOMMA) and trennzeichen == KOMMA else fmt
+
+
+def dateiformat(fmt: str) -> tuple[str, str]:
+    """(file format, separator) of a requested or kept format: `CSV_KOMMA` is a CSV with commas."""
+    if fmt == CSV_KOMMA:
+        return "csv", KOMMA
+    return fmt, SEMIKOLON
+
+
+def format_text(fmt: str) -> str:
+    """How a format reads on the pages: "XLSX", "CSV (Semikolon)", "CSV (Komma)"."""
+    datei, trennzeichen = dateiformat(fmt)
+    if datei != "csv":
+        return datei.upper()
+    return _("CSV (Komma)") if trennzeichen == KOMMA else _("CSV (Semikolon)")
+
+
+def auftrag_titel(auftrag) -> str:
+    """What a background job exports, in words: "Datenpaket" or the entity's plural ("Aufgaben")."""
+    if auftrag.art == DATENPAKET:
+        return _("Datenpaket")
+    app_label, _sep, model_name = auftrag.art.partition(".")
+    eintrag = registry.get(app_label, model_name)
+    return eintrag.titel if eintrag is not None else auftrag.art
+
+
+def csv_writer(ziel, trennzeichen: str = SEMIKOLON):
+    """A CSV writer with the separator of `trennzeichen`; lines end in CRLF as RFC 4180 and Excel expect."""
+    return csv.writer(ziel, delimiter=TRENNZEICHEN[trennzeichen], lineterminator="\r\n")
+
+
+def csv_zelle(value, trennzeichen: str = SEMIKOLON):
+    """One formula-safe CSV cell: numbers with the decimal sign that matches the separator, local times."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal | float):
+        text = format(value, "f") if isinstance(value, Decimal) else repr(value)
+        return text.replace(".", ",") if trennzeichen == SEMIKOLON else text
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.localtime(value).isoformat()
-    return value
+    return escape_formula(value)
+
+
+def csv_stream(headers, rows, trennzeichen: str = SEMIKOLON) -> Iterator[str]:
+    writer = csv_writer(_Echo(), trennzeichen)
+    yield "\ufeff" + writer.writerow([escape_formula(h) for h in headers])
+    for row in rows:
+        yield writer.writerow([csv_zelle(v, trennzeichen) for v in row])
 
 
 def json_stream(headers, rows) -> Iterator[str]:
@@ -192,5 +248,5 @@ def dokumentation(eintraege: list[ExportEintrag], buendnis, stichtag: datetime.d
         resource = eintrag.resource(user)
         for f, header in zip(resource.get_export_fields(), resource.get_export_headers(), strict=True):
             pfad = f.attribute or resource.get_field_name(f)
-            out.append([eintrag.titel, header, spaltenbedeutung(eintrag.model, pfad)])
+            out.append([eintrag.titel, header, spaltenbedeutung(eintrag.model, pfad, kopf=header)])
     return out

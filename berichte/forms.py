@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from berichte import selectors
@@ -29,7 +30,7 @@ class SachstandsberichtForm(forms.Form):
         label=_("Titel (optional)"),
         max_length=300,
         required=False,
-        help_text=_("Leer lassen für „Sachstandsbericht <Bündnis>“."),
+        help_text=_("Leer lassen für „Sachstandsbericht“ mit dem Namen des Bündnisses."),
     )
     abschnitte = forms.MultipleChoiceField(
         label=_("Abschnitte"),
@@ -56,6 +57,11 @@ class SachstandsberichtForm(forms.Form):
         else:
             # Generating is tied to the user's own Bündnis; the field is not shown.
             del self.fields["buendnis"]
+            if user.buendnis is not None:
+                # Help texts are rendered as HTML: the Bündnis' name goes in escaped.
+                self.fields["titel"].help_text = format_html(
+                    _("Leer lassen für „{titel}“."), titel=selectors.sachstandsbericht_titel(user.buendnis)
+                )
         self.helper = FormHelper()
         self.helper.add_input(Submit("erzeugen", _("Bericht erzeugen")))
 
@@ -73,8 +79,16 @@ class DatenpaketForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         qs = Buendnis.objects.visible_to(user)
-        self.fields["buendnis"].queryset = qs
+        feld = self.fields["buendnis"]
+        feld.queryset = qs
         if user.buendnis_id:
-            self.fields["buendnis"].initial = user.buendnis_id
+            feld.initial = user.buendnis_id
+        sichtbar = list(qs.values_list("pk", flat=True)[:2])
+        if len(sichtbar) == 1:
+            # Only one Bündnis to choose: chosen already, without the empty "---------".
+            feld.initial = sichtbar[0]
+            feld.empty_label = None
         self.helper = FormHelper()
+        # The template writes the <form> (its action and token); crispy must not nest a second one.
+        self.helper.form_tag = False
         self.helper.add_input(Submit("datenpaket", _("Datenpaket erzeugen")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 
 from django.core.files.base import ContentFile
@@ -45,7 +46,7 @@ def exportauftrag_ausfuehren(auftrag_id: int) -> None:
             gesamt = qs.count()
             headers, rows = exporte.zeilen(eintrag, qs, user)
             blaetter = [(eintrag.titel, headers, rows)]
-            name = f"{model_name}-{timezone.localdate():%Y%m%d}.{auftrag.format}"
+            name = f"{model_name}-{timezone.localdate():%Y%m%d}.{exporte.dateiformat(auftrag.format)[0]}"
 
         def fortschritt(n: int) -> None:
             prozent = min(99, int(n * 100 / gesamt)) if gesamt else 99
@@ -60,7 +61,11 @@ def exportauftrag_ausfuehren(auftrag_id: int) -> None:
             datei.close()
         else:
             titel, headers, rows = next(iter(blaetter))
-            stream = exporte.csv_stream if auftrag.format == "csv" else exporte.json_stream
+            dateiformat, trennzeichen = exporte.dateiformat(auftrag.format)
+            if dateiformat == "csv":
+                stream = functools.partial(exporte.csv_stream, trennzeichen=trennzeichen)
+            else:
+                stream = exporte.json_stream
             teile = []
             n = 0
 

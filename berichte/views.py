@@ -203,9 +203,13 @@ def export_uebersicht(request):
         request,
         "berichte/export_uebersicht.html",
         {
-            "eintraege": sorted(registry.fuer(request.user), key=lambda e: e.key),
+            # Grouped by the apps' German names ("Angebote", "Bündnis"), each in the order of registration.
+            "eintraege": sorted(registry.fuer(request.user), key=lambda e: str(e.bereich)),
             "datenpaket_form": DatenpaketForm(user=request.user),
-            "auftraege": list(Exportauftrag.objects.visible_to(request.user).for_list()[:10]),
+            "auftraege": [
+                (auftrag, exporte.auftrag_titel(auftrag), exporte.format_text(auftrag.format))
+                for auftrag in Exportauftrag.objects.visible_to(request.user).for_list()[:10]
+            ],
             "sync_max": exporte.sync_max(),
         },
     )
@@ -214,7 +218,8 @@ def export_uebersicht(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def export(request, app_label: str, model_name: str):
-    """`format=csv|xlsx|json` of a registered model, limited to the user's scope (optionally `buendnis=<id>`).
+    """`format=csv|xlsx|json` of a registered model, limited to the user's scope (optionally `buendnis=<id>`);
+    CSV with semicolons, or with commas for `trennzeichen=komma`.
 
     GET answers with the file: CSV and JSON stream row by row, XLSX is written to a temporary file and streamed
     from there. POST (same fields) starts a background job and leads to its progress page. Above
@@ -227,11 +232,14 @@ def export(request, app_label: str, model_name: str):
     if not eintrag.darf(request.user):
         _verweigert()
     daten = request.POST if request.method == "POST" else request.GET
-    fmt = daten.get("format", "xlsx")
-    if fmt not in exporte.FORMATE:
+    if daten.get("format", "xlsx") not in exporte.FORMATE:
         return HttpResponse(
             _("Unbekanntes Format. Möglich sind: csv, xlsx, json."), status=400, content_type="text/plain"
         )
+    # CSV: semicolons and decimal commas for German spreadsheets unless `trennzeichen=komma` asks for commas.
+    fmt, trennzeichen = exporte.dateiformat(
+        exporte.auftragsformat(daten.get("format", "xlsx"), exporte.trennzeichen_aus(daten))
+    )
     qs = eintrag.queryset(request.user)
     buendnis = None
     if daten.get("buendnis"):
@@ -246,7 +254,10 @@ def export(request, app_label: str, model_name: str):
         qs = qs.for_buendnis(buendnis.pk)
     if request.method == "POST":
         auftrag = services.exportauftrag_starten(
-            art=eintrag.key, format=fmt, buendnis=buendnis, by=request.user
+            art=eintrag.key,
+            format=exporte.auftragsformat(fmt, trennzeichen),
+            buendnis=buendnis,
+            by=request.user,
         )
         return redirect(auftrag)
     anzahl = qs.count()
@@ -254,14 +265,24 @@ def export(request, app_label: str, model_name: str):
         return render(
             request,
             "berichte/export_hintergrund.html",
-            {"eintrag": eintrag, "format": fmt, "buendnis": buendnis, "anzahl": anzahl},
+            {
+                "eintrag": eintrag,
+                "format": fmt,
+                "trennzeichen": trennzeichen,
+                "format_text": exporte.format_text(exporte.auftragsformat(fmt, trennzeichen)),
+                "buendnis": buendnis,
+                "anzahl": anzahl,
+            },
         )
     headers, rows = exporte.zeilen(eintrag, qs, request.user)
     name = f"{eintrag.model_name}-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "xlsx":
         datei = exporte.xlsx_datei([(eintrag.titel, headers, rows)])
         return FileResponse(datei, as_attachment=True, filename=name, content_type=CONTENT_TYPES["xlsx"])
-    stream = exporte.csv_stream(headers, rows) if fmt == "csv" else exporte.json_stream(headers, rows)
+    if fmt == "csv":
+        stream = exporte.csv_stream(headers, rows, trennzeichen)
+    else:
+        stream = exporte.json_stream(headers, rows)
     response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -310,7 +331,12 @@ def exportauftrag_detail(request, pk: int):
     return render(
         request,
         "berichte/exportauftrag_detail.html",
-        {"auftrag": auftrag, "status_url": reverse("berichte:exportauftrag-status", args=[auftrag.pk])},
+        {
+            "auftrag": auftrag,
+            "titel": exporte.auftrag_titel(auftrag),
+            "format_text": exporte.format_text(auftrag.format),
+            "status_url": reverse("berichte:exportauftrag-status", args=[auftrag.pk]),
+        },
     )
 
 
@@ -341,7 +367,7 @@ def exportauftrag_download(request, pk: int):
         auftrag.datei.open("rb"),
         as_attachment=True,
         filename=auftrag.datei.name.rsplit("/", 1)[-1],
-        content_type=CONTENT_TYPES.get(auftrag.format, "application/octet-stream"),
+        content_type=CONTENT_TYPES.get(exporte.dateiformat(auftrag.format)[0], "application/octet-stream"),
     )
 
 

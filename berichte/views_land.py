@@ -4,7 +4,6 @@ may see it (`berichte.view_landsicht`); the figures come from `berichte.landsich
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from decimal import Decimal
@@ -240,12 +239,13 @@ def land_vergleich(request):
 # Export ------------------------------------------------------------------------------------------------------------
 
 
-def _csv_wert(wert) -> str:
-    """German notation without grouping, so that German Excel reads numbers and dates as such."""
-    if isinstance(wert, Decimal | int):
-        return str(wert).replace(".", ",")
+def _csv_wert(wert, trennzeichen: str) -> str:
+    """Numbers without grouping and dates as German Excel reads them (semicolon CSV: 1,5 and 31.12.2026), or
+    as other programs do (comma CSV: 1.5 and 2026-12-31)."""
+    if isinstance(wert, Decimal | int | float) and not isinstance(wert, bool):
+        return str(exporte.csv_zelle(wert, trennzeichen))
     if hasattr(wert, "strftime"):
-        return wert.strftime("%d.%m.%Y")
+        return wert.strftime("%d.%m.%Y") if trennzeichen == exporte.SEMIKOLON else wert.isoformat()
     return escape_formula(str(wert))
 
 
@@ -278,8 +278,8 @@ def _erlaeuterungen(daten: landsicht.Landdaten, spalten, werte: dict) -> list[li
 @login_required
 @require_GET
 def land_export(request, fmt: str):
-    """The table as CSV (semicolons, UTF-8 with BOM, German numbers: German Excel opens it in columns) or XLSX
-    (numbers as numbers): the same rows, filters and order as the page, the traffic light rule and the date."""
+    """The table as CSV (semicolons, UTF-8 with BOM, German numbers: German Excel opens it in columns; commas and
+    decimal points with `?trennzeichen=komma`) or XLSX (numbers as numbers): the same rows, filters and order as the page, the traffic light rule and the date."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
     require_perm(request.user, PERM)
@@ -301,11 +301,12 @@ def land_export(request, fmt: str):
             [(_("Bündnisse"), kopf, rows), (_("Erläuterungen"), [_("Angabe"), _("Inhalt")], erlaeuterungen)]
         )
         return FileResponse(datei, as_attachment=True, filename=name, content_type=CONTENT_TYPES["xlsx"])
+    trennzeichen = exporte.trennzeichen_aus(request.GET)
     puffer = io.StringIO()
-    writer = csv.writer(puffer, delimiter=";", lineterminator="\r\n")
+    writer = exporte.csv_writer(puffer, trennzeichen)
     writer.writerow([escape_formula(k) for k in kopf])
     for row in rows:
-        writer.writerow([_csv_wert(v) for v in row])
+        writer.writerow([_csv_wert(v, trennzeichen) for v in row])
     writer.writerow([])
     for angabe, inhalt in erlaeuterungen:
         writer.writerow([escape_formula(str(angabe)), escape_formula(str(inhalt))])

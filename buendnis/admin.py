@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from buendnis import resources
-from buendnis.admin_base import SafeExportAdminMixin, ScopedAdmin, ScopedInlineMixin
+from buendnis.admin_base import SafeExportAdminMixin, ScopedAdmin, ScopedInlineMixin, SuperuserWritesMixin
 from buendnis.models import (
     Akteur,
     Ansprechperson,
@@ -31,7 +31,7 @@ from buendnis.models import (
 
 
 @admin.register(User)
-class BenutzerAdmin(UserAdmin):
+class BenutzerAdmin(SuperuserWritesMixin, UserAdmin):
     fieldsets = UserAdmin.fieldsets + (
         (_("Rolle im Bündnis"), {"fields": ("rolle", "buendnis", "kommune", "akteur")}),
     )
@@ -62,7 +62,7 @@ class KommuneAdmin(SafeExportAdminMixin, ScopedAdmin):
 
 
 @admin.register(Bereich)
-class BereichAdmin(admin.ModelAdmin):
+class BereichAdmin(SuperuserWritesMixin, admin.ModelAdmin):
     # The four fixed areas: nothing to filter.
     list_display = ["name", "schluessel", "reihenfolge"]
     search_fields = ["name"]
@@ -227,7 +227,7 @@ class VereinbarungsdokumentAdmin(ScopedAdmin):
 
 
 @admin.register(Importvorgang)
-class ImportvorgangAdmin(admin.ModelAdmin):
+class ImportvorgangAdmin(SuperuserWritesMixin, admin.ModelAdmin):
     """Audit trail of imports (superusers only); the file content itself is not shown."""
 
     list_display = ["dateiname", "ressource", "format", "zeilen", "status", "benutzer", "created_at"]
@@ -246,7 +246,7 @@ class ImportvorgangAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mailversand)
-class MailversandAdmin(admin.ModelAdmin):
+class MailversandAdmin(SuperuserWritesMixin, admin.ModelAdmin):
     """E-mails sent by the worker, with attempts and the last error (superusers only; read-only)."""
 
     list_display = [

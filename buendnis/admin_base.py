@@ -1,4 +1,8 @@
-"""Admin classes every app's admin builds on: rows scoped to the user's Bündnis, object permissions by rules."""
+"""Admin classes every app's admin builds on: rows scoped to the user's Bündnis, object permissions by rules.
+
+The admin writes for superusers (operations: data repairs) only. Everyone else who may open it (the coordination
+and the Land are staff) reads and exports there; every change they make goes through the application's pages and
+their services, which check the workflow, the sums and the permission and write the history."""
 
 from __future__ import annotations
 
@@ -32,7 +36,31 @@ class ScopedInlineMixin:
         return _scope_choices(super().formfield_for_manytomany(db_field, request, **kwargs), request)
 
 
-class ScopedAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
+class SuperuserWritesMixin:
+    """Add, change, delete, import, revert and actions in the admin for superusers only; others read.
+
+    Put it first among the bases, so that the class's own narrower rules (read-only models, drafts only) still
+    apply to superusers through `super()`."""
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return request.user.is_superuser and super().has_add_permission(request, *args, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def has_import_permission(self, request, *args, **kwargs):
+        parent = getattr(super(), "has_import_permission", None)
+        return request.user.is_superuser and (parent is None or parent(request, *args, **kwargs))
+
+    def get_actions(self, request):
+        # Without a right to change nothing is left to act on; the export stays on its button.
+        return super().get_actions(request) if request.user.is_superuser else {}
+
+
+class ScopedAdmin(SuperuserWritesMixin, ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
     """Non-superusers see and choose only rows of their own Bündnis; the Bündnis of a new row is theirs."""
 
     list_per_page = 50
@@ -57,7 +85,7 @@ class ScopedAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves a posted old version for anyone who may merely *view* the history (it only hides
-        # the revert button). Reverting is a change: the current row must be in scope and changeable.
+        # the revert button). Reverting is a change: superusers only, and the row must be changeable.
         if request.method == "POST" and not request.user.is_superuser:
             obj = self.get_object(request, unquote(object_id))
             if obj is None or not self.has_change_permission(request, obj):
@@ -120,6 +148,10 @@ class SafeImportExportAdminMixin(GebundenerImportMixin, ImportExportMixin):
     import_form_class = SicheresImportFormular
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX, JSON]
+
+    def has_import_permission(self, request, *args, **kwargs):
+        # Importing is writing: superusers only (ImportExportMixin would allow everyone who opens the admin).
+        return request.user.is_superuser and super().has_import_permission(request, *args, **kwargs)
 
     def get_import_formats(self):
         return self.import_formats

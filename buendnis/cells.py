@@ -69,7 +69,7 @@ def parse_int(value, *, minimum: int = 0, maximum: int | None = INT_MAX) -> int 
     elif WHOLE_NUMBER.fullmatch(anzeige):
         zahl = int(anzeige.replace(".", ""))
     else:
-        raise ValueError(_("„%(wert)s“ ist keine ganze Zahl.") % {"wert": anzeige[:40]})
+        raise ValueError(_("„%(wert)s“ ist keine ganze Zahl (erwartet z. B. 12).") % {"wert": anzeige[:40]})
     if zahl < minimum:
         raise ValueError(
             _("„%(wert)s“ ist keine ganze Zahl ab %(min)d.") % {"wert": anzeige[:40], "min": minimum}
@@ -90,7 +90,11 @@ def parse_decimal(value, *, places: int) -> Decimal | None:
         return None
     if isinstance(value, bool):
         raise ValueError(_("„%(wert)s“ ist keine Zahl.") % {"wert": value})
-    if isinstance(value, numbers.Number):
+    if isinstance(value, float):
+        # A spreadsheet number: its shortest exact decimal at the precision a spreadsheet shows (15 digits), so
+        # 4.1 stored as 4.0999999999999996 is 4.1 and a whole number stays whole.
+        anzeige = normal = format(value, ".15g")
+    elif isinstance(value, numbers.Number):
         anzeige = normal = str(value)
     else:
         anzeige = text(value)
@@ -102,9 +106,9 @@ def parse_decimal(value, *, places: int) -> Decimal | None:
     try:
         zahl = Decimal(normal)
     except InvalidOperation:
-        raise ValueError(_("„%(wert)s“ ist keine gültige Zahl.") % {"wert": anzeige[:40]}) from None
+        raise ValueError(_zahl_erwartet(anzeige, places)) from None
     if not zahl.is_finite():
-        raise ValueError(_("„%(wert)s“ ist keine gültige Zahl.") % {"wert": anzeige[:40]})
+        raise ValueError(_zahl_erwartet(anzeige, places))
     if zahl.adjusted() >= MAX_DIGITS_BEFORE_POINT:
         raise ValueError(_("„%(wert)s“ ist zu groß.") % {"wert": anzeige[:40]})
     stelle = Decimal(1).scaleb(-places)
@@ -120,6 +124,15 @@ def parse_decimal(value, *, places: int) -> Decimal | None:
     if zahl < 0:
         raise ValueError(_("„%(wert)s“ darf nicht negativ sein.") % {"wert": anzeige[:40]})
     return zahl.quantize(stelle)
+
+
+def _zahl_erwartet(anzeige: str, places: int) -> str:
+    """The refusal of a cell that is no number, naming the form expected."""
+    beispiel = "25,00" if places == 2 else "4 oder 4,5"
+    return _("„%(wert)s“ ist keine gültige Zahl (erwartet z. B. %(beispiel)s).") % {
+        "wert": anzeige[:40],
+        "beispiel": beispiel,
+    }
 
 
 def parse_money(value) -> Decimal | None:
@@ -153,7 +166,9 @@ def parse_bool(value) -> bool:
         return True
     if wort in NEIN:
         return False
-    raise ValueError(_("„%(wert)s“ ist weder „ja“ noch „nein“.") % {"wert": text(value)[:40]})
+    raise ValueError(
+        _("„%(wert)s“ ist weder „ja“ noch „nein“ (erwartet: ja oder nein).") % {"wert": text(value)[:40]}
+    )
 
 
 def parse_choice(value, choices: Iterable[tuple[str, str]], label: str) -> str:
@@ -170,3 +185,48 @@ def parse_choice(value, choices: Iterable[tuple[str, str]], label: str) -> str:
         _("„%(wert)s“ ist kein gültiger Wert für %(feld)s (erlaubt: %(erlaubt)s).")
         % {"wert": anzeige[:60], "feld": label, "erlaubt": ", ".join(str(b) for _w, b in choices)}
     )
+
+
+# Roman numerals of the six Förderbausteine, as the programme's older papers number them.
+ROEMISCH = ("I", "II", "III", "IV", "V", "VI")
+
+
+def baustein_kurz(code: str) -> str:
+    """The one written form of a Förderbaustein in templates, exports and imports: "F1" … "F6"."""
+    return code.upper() if code else ""
+
+
+def parse_baustein(value, choices: Iterable[tuple[str, str]]) -> str:
+    """A Förderbaustein as its code ("f4"): written "F4", "4", "IV", with or without its name ("F4 Kurse",
+    "IV Kurse"), or the name alone ("Kurse"); "" for an empty cell."""
+    anzeige = text(value)
+    if anzeige == "":
+        return ""
+    choices = list(choices)
+    schluessel = fold(anzeige)
+    for nummer, (wert, bezeichnung) in enumerate(choices, 1):
+        name = fold(re.sub(r"^\S+\s+", "", str(bezeichnung)))
+        kurz = {fold(str(wert)), str(nummer), ROEMISCH[nummer - 1].casefold()}
+        varianten = kurz | {f"{k} {name}" for k in kurz} | {name, fold(str(bezeichnung))}
+        if schluessel in varianten:
+            return wert
+    raise ValueError(
+        _("„%(wert)s“ ist kein Förderbaustein (erwartet: %(erlaubt)s).")
+        % {"wert": anzeige[:60], "erlaubt": ", ".join(baustein_kurz(w) for w, _b in choices)}
+    )
+
+
+def anzeige(value) -> str:
+    """A cell as the import preview shows it: dates as TT.MM.JJJJ (a spreadsheet date cell has no time of day
+    worth showing), whole numbers without ".0", decimals with a comma."""
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0, 0):
+            return f"{value:%d.%m.%Y}"
+        return f"{value:%d.%m.%Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, bool):
+        return _("ja") if value else _("nein")
+    if isinstance(value, float):
+        return format(value, ".15g").replace(".", ",")
+    return text(value)

@@ -81,6 +81,11 @@ class ExportEintrag:
     def titel(self) -> str:
         return str(self.label or self.model._meta.verbose_name_plural)
 
+    @property
+    def bereich(self) -> str:
+        """The owning app's German name ("Angebote", "Bedarfsanalyse"), never its code name."""
+        return str(self.model._meta.app_config.verbose_name)
+
     def resource(self, user=None):
         cls = self.resource_class
         if cls is None:
@@ -121,7 +126,7 @@ def resource_aus_feldern(model, felder: list[str]):
 
     def get_export_headers(self, selected_fields=None):
         pfade = resources.ModelResource.get_export_headers(self, selected_fields)
-        return ["ID" if p == "id" else spaltenbedeutung(model, p, mit_hilfe=False) for p in pfade]
+        return spaltennamen(model, pfade)
 
     return type(
         f"{model.__name__}ExportResource",
@@ -156,25 +161,65 @@ def beziehungen(model, felder: list[str]) -> tuple[list[str], list[str]]:
     return sorted(select), sorted(prefetch)
 
 
-def spaltenbedeutung(model, pfad: str, mit_hilfe: bool = True) -> str:
-    """The verbose name (and help text) of a column's field path, e.g. `kommune__name` → "Kommune: Name"."""
-    teile = pfad.split("__")
+# The field that names a row of a related model: its column is headed by the relation ("Bündnis"), not by a chain
+# such as "Bündnis: Name" or "Förderbaustein: Förderbaustein".
+NAMENSFELDER = frozenset({"name", "titel", "bezeichnung", "nummer", "kennung"})
+
+
+def _spalte(model, pfad: str):
+    """(the field that names the column, the relations followed before it) of a field path; (None, [...]) for a
+    computed column that is no field."""
     aktuell = model
-    namen = []
-    hilfe = ""
-    for teil in teile:
+    relationen = []
+    feld = None
+    for teil in pfad.split("__"):
+        if feld is not None:
+            if not (feld.is_relation and feld.related_model is not None):
+                return None, relationen
+            relationen.append(feld)
+            aktuell = feld.related_model
         try:
-            f = aktuell._meta.get_field(teil)
+            feld = aktuell._meta.get_field(teil)
         except Exception:  # noqa: BLE001 - a computed column of a resource
-            namen.append(teil)
-            break
-        namen.append(str(getattr(f, "verbose_name", teil)))
-        hilfe = str(getattr(f, "help_text", "") or "")
-        if f.is_relation and f.related_model is not None:
-            aktuell = f.related_model
-    text = ": ".join(namen)
-    if teile[-1] == "id" and len(teile) == 1:
-        text = gettext("Kennung (ID) des Datensatzes")
+            return None, relationen
+    if relationen and feld.name in NAMENSFELDER:
+        return relationen[-1], relationen[:-1]
+    return feld, relationen
+
+
+def spaltenname(model, pfad: str) -> str:
+    """A column's header from its field path: the field's German name, a related row by the relation's name
+    (`budget__buendnis__name` → "Bündnis", `baustein__nummer` → "Förderbaustein", `budget__jahr` →
+    "Haushaltsjahr"); "ID" for the row's own key, the path itself for a computed column."""
+    if pfad == "id":
+        return "ID"
+    feld, _relationen = _spalte(model, pfad)
+    return pfad if feld is None else str(getattr(feld, "verbose_name", pfad))
+
+
+def spaltennamen(model, pfade: list[str]) -> list[str]:
+    """The headers of several columns; two that would read alike name the relation they come through
+    ("Titel" and "Titel (Erhebung)")."""
+    namen = [spaltenname(model, p) for p in pfade]
+    doppelt = {n for n in namen if namen.count(n) > 1}
+    for i, pfad in enumerate(pfade):
+        _feld, relationen = _spalte(model, pfad)
+        if namen[i] in doppelt and relationen:
+            namen[i] = f"{namen[i]} ({relationen[0].verbose_name})"
+    return namen
+
+
+def spaltenbedeutung(model, pfad: str, mit_hilfe: bool = True, kopf: str = "") -> str:
+    """What a column holds, for the documentation sheet: its header and the field's help text, e.g.
+    "Zielgruppe insgesamt (Alle 18- bis 27-jährigen ...)"; with `mit_hilfe=False` the header alone. A computed
+    column, which no field describes, is described by its header `kopf`."""
+    if pfad == "id":
+        return gettext("Kennung (ID) des Datensatzes") if mit_hilfe else "ID"
+    feld, _relationen = _spalte(model, pfad)
+    if feld is None and kopf:
+        return kopf
+    text = spaltenname(model, pfad)
+    hilfe = str(getattr(feld, "help_text", "") or "")
     return f"{text} ({hilfe})" if hilfe and mit_hilfe else text
 
 

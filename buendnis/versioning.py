@@ -11,8 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from simple_history.models import DeletedObject
 
 M = TypeVar("M", bound=models.Model)
 
@@ -91,3 +94,24 @@ def check_version(current, version: int, *, refusal: Callable[[Changes], str]) -
     if version == current.version:
         return
     raise StaleVersion(refusal(changes_since(current, version)), aktuelle_version=current.version)
+
+
+def lesbarer_wert(value: Any) -> Any:
+    """A value of a history diff as a reader names it (`diff_against(foreign_keys_are_objs=True)`).
+
+    simple-history puts a `DeletedObject` ("Deleted Benutzer (pk=None)", English) where a related row is gone,
+    and also where there was none: an empty reference stays empty, a deleted account is "gelöschtes Konto", a
+    person shows by name, not by user name."""
+    if isinstance(value, list):  # many-to-many: rows of the through table
+        return [
+            {k: lesbarer_wert(v) for k, v in row.items()} if isinstance(row, dict) else row for row in value
+        ]
+    if isinstance(value, DeletedObject):
+        if value.pk is None:
+            return None
+        if issubclass(value.model, get_user_model()):
+            return gettext("gelöschtes Konto")
+        return gettext("gelöscht (%(art)s)") % {"art": value.model._meta.verbose_name}
+    if isinstance(value, get_user_model()):
+        return value.anzeigename()
+    return value

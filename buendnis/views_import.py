@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from buendnis import cells
 from buendnis.forms import ImportUploadForm
 from buendnis.models.importe import Importvorgang
 from buendnis.rules import KEIN_RECHT
@@ -37,8 +38,18 @@ def _messages_of(error) -> list[str]:
     return [str(error)]
 
 
+# The header is row 1 of the sheet: data row n (as import-export counts) is the spreadsheet's row n + 1.
+ERSTE_DATENZEILE = 2
+
+
+def tabellenzeile(nummer: int | None) -> int | None:
+    """The row number a spreadsheet shows for the import's data row `nummer` (counted from 1)."""
+    return None if nummer is None else nummer + ERSTE_DATENZEILE - 1
+
+
 def fehlerliste(result) -> list[dict]:
-    """Every problem of an import result as {"zeile": n or None, "meldungen": [...]} in German."""
+    """Every problem of an import result as {"zeile": n or None, "meldungen": [...]} in German; n is the row
+    number the spreadsheet shows (the header is row 1, the first data row is row 2)."""
     fehler = []
     for error in result.base_errors:
         fehler.append({"zeile": None, "meldungen": _messages_of(error.error)})
@@ -48,9 +59,9 @@ def fehlerliste(result) -> list[dict]:
             meldungen.extend(
                 _messages_of(e.error) if isinstance(e.error, ValidationError) else [_technisch(e.error)]
             )
-        fehler.append({"zeile": number, "meldungen": meldungen})
+        fehler.append({"zeile": tabellenzeile(number), "meldungen": meldungen})
     for invalid in result.invalid_rows:
-        fehler.append({"zeile": invalid.number, "meldungen": _messages_of(invalid.error)})
+        fehler.append({"zeile": tabellenzeile(invalid.number), "meldungen": _messages_of(invalid.error)})
     fehler.sort(key=lambda f: (f["zeile"] is not None, f["zeile"] or 0))
     return fehler
 
@@ -188,6 +199,7 @@ class ImportFlowView(LoginRequiredMixin, View):
             "unveraendert": result.totals.get("skip", 0),
             "zeilen": dataset.height,
             "kopf": dataset.headers,
-            "beispiel": [list(r) for r in dataset[:10]],
+            # Cells as a person reads them (dates TT.MM.JJJJ, not a spreadsheet's raw datetime).
+            "beispiel": [[cells.anzeige(v) for v in r] for r in dataset[:10]],
         }
         return render(request, self.template_name, self.context(vorschau=vorschau, vorgang=vorgang))

@@ -17,7 +17,9 @@ class Transition:
     """One step: from any of `sources` to `target`, for users holding `perm` on the row.
 
     `action` names the step where one target is reached in several ways (offers: "zurückgeben" and
-    "zurücknehmen" both lead back to the draft); it defaults to the target.
+    "zurücknehmen" both lead back to the draft); it defaults to the target. `success_message` (optional) is
+    the plain-language confirmation shown after the step, with `%(obj)s` for the row's name; see
+    `success_message_for`.
     """
 
     sources: tuple[str, ...]
@@ -26,10 +28,17 @@ class Transition:
     action: str = ""
     label: str = ""
     comment_required: bool = False
+    success_message: str = ""
 
     def __post_init__(self):
         if not self.action:
             object.__setattr__(self, "action", str(self.target))
+
+    def success_message_for(self, obj) -> str:
+        """The confirmation naming the row (`""` when the step has none; the page then says its own)."""
+        if not self.success_message:
+            return ""
+        return str(self.success_message) % {"obj": obj}
 
 
 class TransitionTable:

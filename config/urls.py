@@ -8,10 +8,6 @@ from angebote.oeffentlich import startseite
 from buendnis.views import healthz
 from buendnis.views_konto import AnmeldeForm
 
-admin.site.site_header = "Bündnis-Koordination – Verwaltung"
-admin.site.site_title = "Bündnis-Koordination"
-admin.site.index_title = "Verwaltung"
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin): send them to the static icon.

@@ -1,5 +1,5 @@
-"""Admin of the funding app: the state manages programme, modules and distributions; the coordination sees its
-Bündnis rows. Workflow fields are read-only here: approvals and drawdowns go through the staff pages (services)."""
+"""Admin of the funding app: the Land and the coordination read and export here (their Bündnis's rows); programme,
+modules, distributions, approvals and drawdowns are changed on the staff pages (services). Superusers repair."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -273,8 +273,7 @@ class ProjektideeAdmin(ScopedAdmin):
 
 @admin.register(Foerderregel)
 class FoerderregelAdmin(GlobalAdmin):
-    """Rules are read here; the Land changes one as a new version on the Baustein's page (never in place), so
-    only superusers edit rows directly (data repairs, a rule for a new kind of cost)."""
+    """Rules are read here; the Land changes one as a new version on the Baustein's page (never in place)."""
 
     list_display = [
         "baustein",
@@ -291,32 +290,9 @@ class FoerderregelAdmin(GlobalAdmin):
     search_fields = ["bezeichnung", "grundlage"]
     filter_horizontal = ["zugelassene_status"]
 
-    def has_add_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-
-class NurLesenAdmin(ScopedAdmin):
-    """Decisions of the Land go through the staff pages (services that check the sums); here only superusers
-    may correct them, everyone else reads."""
-
-    def has_add_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
 
 @admin.register(Zuwendungsbescheid)
-class ZuwendungsbescheidAdmin(NurLesenAdmin):
+class ZuwendungsbescheidAdmin(ScopedAdmin):
     list_display = [
         "bescheid_nummer",
         "buendnis",
@@ -334,7 +310,7 @@ class ZuwendungsbescheidAdmin(NurLesenAdmin):
 
 
 @admin.register(Foerderaufruf)
-class FoerderaufrufAdmin(NurLesenAdmin):
+class FoerderaufrufAdmin(ScopedAdmin):
     list_display = ["titel", "baustein", "einreichung_bis", "entscheidung_bis", "status", "volumen"]
     list_filter = ["status", "baustein"]
     list_select_related = ["baustein"]
@@ -343,7 +319,7 @@ class FoerderaufrufAdmin(NurLesenAdmin):
 
 
 @admin.register(KommuneTeilnahme)
-class KommuneTeilnahmeAdmin(NurLesenAdmin):
+class KommuneTeilnahmeAdmin(ScopedAdmin):
     """Joining "Gemeinsam klappt's" is recorded on the staff pages (teilnahme_speichern checks document and
     dates); here superusers correct, everyone else reads."""
 
@@ -355,7 +331,7 @@ class KommuneTeilnahmeAdmin(NurLesenAdmin):
 
 
 @admin.register(Haushaltssicherung)
-class HaushaltssicherungAdmin(NurLesenAdmin):
+class HaushaltssicherungAdmin(ScopedAdmin):
     list_display = ["kommune", "buendnis", "gueltig_ab", "gueltig_bis", "grundlage"]
     list_filter = ["buendnis"]
     list_select_related = ["kommune", "buendnis"]

@@ -250,6 +250,7 @@ class BewilligungForm(HelperMixin, forms.Form):
 
 class AblehnungForm(HelperMixin, forms.Form):
     submit_label = _("Ablehnen")
+    form_tag = False  # the page's own <form> holds it, with the button the page marks as main action
     grund = forms.CharField(label=_("Ablehnungsgrund"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -284,6 +285,7 @@ class MittelabrufForm(HelperMixin, forms.Form):
     the amount for actual costs."""
 
     submit_label = _("Mittelabruf erfassen")
+    form_tag = False  # the page's own <form> holds it, with the button the page marks as main action
     datum = forms.DateField(label=_("Abrufdatum"), widget=DATUM)
     kostenposition = KostenpositionChoiceField(
         label=_("Kostenposition"), queryset=None, required=False, empty_label="–"
@@ -314,6 +316,7 @@ class VerwendungsnachweisForm(HelperMixin, forms.Form):
     a flat rate, the units delivered (fields `ausgaben_<line>` and `einheiten_<line>`)."""
 
     submit_label = _("Verwendungsnachweis erfassen")
+    form_tag = False  # the page's own <form> holds it, with the button the page marks as main action
     eingereicht_am = forms.DateField(label=_("eingereicht am"), widget=DATUM)
     sachbericht = forms.CharField(label=_("Sachbericht"), widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -351,6 +354,7 @@ class VerwendungsnachweisForm(HelperMixin, forms.Form):
 
 class MonitoringForm(StatusFelderMixin, HelperMixin, forms.Form):
     submit_label = _("Monitoring speichern")
+    form_tag = False  # the page's own <form> holds it, with the button the page marks as main action
     jahr = forms.IntegerField(label=_("Jahr"), min_value=2019, max_value=2100)
     quartal = forms.TypedChoiceField(
         label=_("Quartal"), choices=[(i, f"Q{i}") for i in range(1, 5)], coerce=int
@@ -433,6 +437,7 @@ class TeilhabeStelleForm(ScopedModelForm):
 
 class FallzahlForm(StatusFelderMixin, HelperMixin, forms.Form):
     submit_label = _("Fallzahl speichern")
+    form_tag = False  # the page's own <form> holds it, with the button the page marks as main action
     jahr = forms.IntegerField(label=_("Jahr"), min_value=2019, max_value=2100)
     quartal = forms.TypedChoiceField(
         label=_("Quartal"), choices=[(i, f"Q{i}") for i in range(1, 5)], coerce=int
@@ -454,9 +459,26 @@ class ProjektideeForm(ScopedModelForm):
 
 
 class BudgetUebernahmeForm(HelperMixin, forms.Form):
-    submit_label = _("Als Budgets übernehmen")
+    """The first step of taking a distribution over as budgets: the year. It only asks (GET) for the overview of
+    what would change; nothing is written before that overview is confirmed."""
+
+    submit_label = _("Als Budgets übernehmen …")
     jahr = forms.IntegerField(label=_("Haushaltsjahr"), min_value=2019, max_value=2100)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self._helper()
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_action = action
+        self.helper.form_class = "card card-body mb-3"
+        pruefen = Submit("pruefen", self.submit_label)
+        pruefen.field_classes = "btn btn-outline-primary"  # the detail page's primary action is "Berechnen"
+        self.helper.add_input(pruefen)
+
+
+class BudgetUebernahmeBestaetigenForm(forms.Form):
+    """The confirmed takeover: the year and the state of budgets and shares the person saw (`stand`), so that a
+    change in between is noticed instead of silently overwritten."""
+
+    jahr = forms.IntegerField(min_value=2019, max_value=2100, widget=forms.HiddenInput)
+    stand = forms.CharField(max_length=64, widget=forms.HiddenInput)

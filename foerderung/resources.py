@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 
 from buendnis import cells
+from buendnis.choices import Baustein
 from buendnis.io import SafeExportMixin
 from buendnis.models import Akteur, Buendnis, Kommune
 from buendnis.rules import KEIN_RECHT, is_kommune
@@ -280,7 +281,7 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
         return a.buendnis.name
 
     def dehydrate_baustein(self, a):
-        return a.baustein.roemisch
+        return cells.baustein_kurz(a.baustein.nummer)
 
     def dehydrate_titel(self, a):
         return a.titel
@@ -346,8 +347,6 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
         self.bausteine = {}
         for b in Foerderbaustein.objects.all():
             self.bausteine[b.nummer] = b
-            self.bausteine[b.roemisch.upper()] = b
-            self.bausteine[str(b.get_nummer_display()).casefold()] = b
         self.kommunen = {k.name.casefold(): k for k in Kommune.objects.filter(buendnis_id=user.buendnis_id)}
         self.akteure = {a.name.casefold(): a for a in Akteur.objects.filter(buendnis_id=user.buendnis_id)}
 
@@ -377,15 +376,21 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
 
     def import_instance(self, instance, row, **kwargs):
         errors: dict[str, str] = {}
-        baustein_text = cells.text(row.get("Förderbaustein"))
-        baustein = self.bausteine.get(baustein_text.lower()) or self.bausteine.get(baustein_text.upper())
-        baustein = baustein or self.bausteine.get(baustein_text.casefold())
-        if baustein is None:
-            errors["Förderbaustein"] = _("„%(w)s“ ist kein Förderbaustein (I–VI oder f1–f6).") % {
-                "w": baustein_text
-            }
+        # F1–F6 as the programme writes them; I–VI, the number and the module's name are read too.
+        try:
+            code = cells.parse_baustein(row.get("Förderbaustein"), Baustein.choices)
+        except ValueError as exc:
+            errors["Förderbaustein"] = str(exc)
         else:
-            instance.baustein = baustein
+            baustein = self.bausteine.get(code)
+            if baustein is None:
+                errors["Förderbaustein"] = (
+                    _("Der Förderbaustein „%(w)s“ ist nicht eingerichtet.") % {"w": cells.baustein_kurz(code)}
+                    if code
+                    else _("Der Förderbaustein fehlt (F1 bis F6).")
+                )
+            else:
+                instance.baustein = baustein
         instance.titel = cells.text(row.get("Titel"))
         if not instance.titel:
             errors["Titel"] = _("Pflichtangabe fehlt.")
@@ -503,7 +508,7 @@ class MittelabrufResource(SpaltenMixin, SafeExportMixin, resources.ModelResource
         return m.antrag.kommune.name if m.antrag.kommune_id else ""
 
     def dehydrate_baustein(self, m):
-        return m.antrag.baustein.roemisch
+        return cells.baustein_kurz(m.antrag.baustein.nummer)
 
     def dehydrate_kostenposition_id(self, m):
         return m.kostenposition_id

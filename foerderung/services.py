@@ -1394,3 +1394,87 @@ def foerderfristen_pruefen(heute: datetime.date) -> int:
                 )
             )
     return anzahl
+
+
+# Budgets: the Land's allocation of one Bündnis, the coordination's split among its Kommunen -------------------
+
+
+@transaction.atomic
+def budget_aendern(*, budget: Budget, betrag: Decimal, bemerkung: str, by: User) -> Budget:
+    """The Land corrects one Bündnis's allocation (a cut or an increase outside a distribution). A cut never
+    goes below what the coordination has passed to its Kommunen, the Land's grant notices or the approvals
+    (`Budget.clean`)."""
+    require_perm(by, "foerderung.change_budget", budget)
+    budget = lock(budget)
+    budget.betrag = _geld(betrag)
+    budget.bemerkung = bemerkung
+    budget.full_clean()
+    budget._history_user = by
+    budget.save()
+    return budget
+
+
+def budget_aufteilung_stand(budget: Budget) -> str:
+    """The split of a budget as a page showed it ("kommune_id:betrag;…"), to detect a change in between."""
+    return ";".join(
+        f"{k}:{b}" for k, b in budget.kommunen.order_by("kommune_id").values_list("kommune_id", "betrag")
+    )
+
+
+@transaction.atomic
+def budget_aufteilen(
+    *, budget: Budget, anteile: dict[Kommune, Decimal | None], by: User, stand: str | None = None
+) -> Budget:
+    """The coordination splits its Bündnis's budget of one Förderbaustein and year among its member Kommunen
+    (Budget einer Kommune). Each Kommune gets its amount; none or zero removes its share. Together the shares
+    stay within the budget; the rest stays with the Kreis ("kreisweit"). All shares are set at once, so one
+    Kommune's share can move to another in one step. `stand` is the split the page showed: if someone changed
+    it in between, nothing is saved."""
+    require_perm(by, "foerderung.change_budgetkommune", budget)
+    budget = lock(budget)  # earmarks of one budget queue on its row, so two splits cannot both pass the sum
+    if stand is not None and stand != budget_aufteilung_stand(budget):
+        raise ValidationError(
+            _(
+                "Die Aufteilung dieses Budgets wurde inzwischen geändert; es wurde nichts gespeichert. Bitte "
+                "prüfen Sie die aktuellen Beträge und tragen Sie Ihre Änderung erneut ein."
+            )
+        )
+    fremd = [k for k in anteile if k.buendnis_id != budget.buendnis_id]
+    if fremd:
+        raise ValidationError(
+            _("%(k)s gehört nicht zum Bündnis dieses Budgets.") % {"k": ", ".join(str(k) for k in fremd)}
+        )
+    neu = {k: _geld(b) for k, b in anteile.items() if b}
+    if any(b < 0 for b in neu.values()):
+        raise ValidationError(_("Ein Anteil kann nicht negativ sein."))
+    summe = sum(neu.values(), NULL)
+    if summe > budget.betrag:
+        raise ValidationError(
+            _(
+                "Die Anteile der Kommunen (zusammen %(s)s) übersteigen das Budget des Bündnisses von %(b)s um "
+                "%(d)s."
+            )
+            % {"s": eur(summe), "b": eur(budget.betrag), "d": eur(summe - budget.betrag)}
+        )
+    vorhanden = {a.kommune_id: a for a in budget.kommunen.all()}
+    # Lowered shares first, so each row's own check (Budget einer Kommune: the shares within the budget) sees
+    # the freed amount when a share moves from one Kommune to another.
+    aenderungen = sorted(
+        (neu.get(k, NULL) - (vorhanden[k.pk].betrag if k.pk in vorhanden else NULL), k.pk, k) for k in anteile
+    )
+    for _differenz, _pk, kommune in aenderungen:
+        alt = vorhanden.get(kommune.pk)
+        if kommune not in neu:
+            if alt is not None:
+                alt._history_user = by
+                alt.delete()
+            continue
+        if alt is not None and alt.betrag == neu[kommune]:
+            continue
+        # budget.kommunen.model is the share (Budget einer Kommune).
+        anteil = alt or budget.kommunen.model(budget=budget, kommune=kommune)
+        anteil.betrag = neu[kommune]
+        anteil.full_clean()
+        anteil._history_user = by
+        anteil.save()
+    return budget

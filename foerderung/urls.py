@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views, views_abrechnung, views_f6, views_land, views_regeln
 
@@ -92,4 +92,5 @@ urlpatterns += [
     path("aufrufe/neu/", views_land.aufruf_create, name="aufruf-create"),
     path("aufrufe/<int:pk>/", views_land.aufruf_detail, name="aufruf-detail"),
     path("aufrufe/<int:pk>/status/", views_land.aufruf_status, name="aufruf-status"),
+    path("", include("foerderung.urls_budget")),
 ]

@@ -1,12 +1,15 @@
 """The distribution key (Verteilungsschlüssel): splits a budget to the cent by the largest-remainder method.
 
 Pure functions, no database. Arithmetic is exact: amounts are integer cents, proportional shares are
-`fractions.Fraction`, so the parts always add up to the total and nothing is ever a float.
+`fractions.Fraction`, so the parts always add up to the total and nothing is ever a float. The last part compares
+the budgets a takeover would write with the existing ones, for the page that asks to confirm it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -92,3 +95,34 @@ def verteile(
     for key in nach_rest[:uebrig]:
         boden[key] += 1
     return {key: _from_cents(sockel_cents[key] + boden[key]) for key in indikatoren}
+
+
+@dataclass(frozen=True)
+class BudgetAenderung:
+    """What taking a distribution over does to one recipient's budget: created, changed or left as it is."""
+
+    empfaenger: Hashable
+    alt: Decimal | None
+    neu: Decimal
+
+    @property
+    def ist_neu(self) -> bool:
+        return self.alt is None
+
+    @property
+    def ueberschrieben(self) -> bool:
+        return self.alt is not None and self.alt != self.neu
+
+
+def budget_aenderungen(
+    neu: Mapping[Hashable, Decimal], alt: Mapping[Hashable, Decimal]
+) -> list[BudgetAenderung]:
+    """The budgets a takeover writes (`neu`, in its order) next to the existing ones of the same year (`alt`)."""
+    return [BudgetAenderung(empfaenger=key, alt=alt.get(key), neu=betrag) for key, betrag in neu.items()]
+
+
+def stand(aenderungen: list[BudgetAenderung], key=str) -> str:
+    """A fingerprint of what the confirmation page showed: if a budget or a share changes before the person
+    confirms, the fingerprint differs and the takeover is shown again instead of written."""
+    teile = sorted(f"{key(a.empfaenger)}={a.alt}>{a.neu}" for a in aenderungen)
+    return hashlib.sha256("|".join(teile).encode()).hexdigest()

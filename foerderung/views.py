@@ -7,11 +7,13 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -46,6 +48,8 @@ from .models import (
     TeilhabeStelle,
     Verteilung,
 )
+from .verteilung import BudgetAenderung, budget_aenderungen
+from .verteilung import stand as uebernahme_stand
 
 
 def _int_param(request, name: str) -> int | None:
@@ -213,7 +217,10 @@ class VerteilungDetailView(ScopedDetailView):
         ctx["summe_gespeichert"] = sum((a.betrag or Decimal("0") for a in anteile), Decimal("0"))
         ctx["summe_neu"] = sum(neu.values(), Decimal("0"))
         ctx["abweichungen"] = sum(1 for a in anteile if a.abweichung or (a.betrag is None and anteile))
-        ctx["uebernahme_form"] = forms.BudgetUebernahmeForm(initial={"jahr": self.object.jahr})
+        ctx["uebernahme_form"] = forms.BudgetUebernahmeForm(
+            initial={"jahr": self.object.jahr},
+            action=reverse("foerderung:verteilung-uebernehmen", args=[self.object.pk]),
+        )
         ctx["export_url"] = reverse("foerderung:verteilung-export", args=[self.object.pk])
         ctx["import_url"] = reverse("foerderung:verteilung-import", args=[self.object.pk])
         return ctx
@@ -228,19 +235,109 @@ verteilung_berechnen = ActionView.as_view(
 
 
 class VerteilungUebernehmenView(ActionView):
-    """Takes the computed shares over as the Bündnis budgets of one year (a right of the state, not per row)."""
+    """Takes the computed shares over as the Bündnis budgets of one year (a right of the state, not per row).
 
+    GET shows what would change (which budgets are created, which are overwritten, old → new amount) and asks to
+    confirm; only the confirming POST writes, and only while budgets and shares are still what that page showed.
+    """
+
+    http_method_names = ["get", "post"]
     model = Verteilung
     permission_required = "foerderung.add_budget"
-    form_class = forms.BudgetUebernahmeForm
-    invalid_message = gettext_lazy("Bitte geben Sie ein gültiges Haushaltsjahr an.")
-    service = services.verteilung_in_budgets_uebernehmen
+    form_class = forms.BudgetUebernahmeBestaetigenForm
+    template_name = "foerderung/verteilung_uebernahme.html"
 
     def get_permission_object(self):
         return None
 
-    def get_success_message(self, result):
-        return _("%(n)d Budgets wurden übernommen.") % {"n": len(result)}
+    def _uebernehmen(self, jahr: int) -> tuple[list[BudgetAenderung], list[Budget]]:
+        """The takeover itself (the service), next to the budgets of that year as they were before it."""
+        alt = {
+            b.buendnis: b.betrag
+            for b in Budget.objects.visible_to(self.request.user)
+            .filter(baustein_id=self.object.baustein_id, jahr=jahr)
+            .select_related("buendnis")
+        }
+        budgets = services.verteilung_in_budgets_uebernehmen(
+            verteilung=self.object, jahr=jahr, by=self.request.user
+        )
+        neu = {b.buendnis: b.betrag for b in sorted(budgets, key=lambda b: b.buendnis.name)}
+        return budget_aenderungen(neu, alt), budgets
+
+    def _bestaetigen_url(self, jahr) -> str:
+        return f"{reverse('foerderung:verteilung-uebernehmen', args=[self.object.pk])}?{urlencode({'jahr': jahr})}"
+
+    def get(self, request, *args, **kwargs):
+        self.get_checked_object()
+        jahr_form = forms.BudgetUebernahmeForm(request.GET)
+        if not jahr_form.is_valid():
+            messages.error(request, _("Bitte geben Sie ein gültiges Haushaltsjahr an."))
+            return redirect(self.get_success_url())
+        jahr = jahr_form.cleaned_data["jahr"]
+        try:
+            # A dry run: the service's own checks and amounts, rolled back, so the page shows exactly what
+            # confirming will write (or the reason it cannot).
+            with transaction.atomic():
+                aenderungen, _budgets = self._uebernehmen(jahr)
+                transaction.set_rollback(True)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.get_success_url())
+        return render(
+            request,
+            self.template_name,
+            {
+                "object": self.object,
+                "jahr": jahr,
+                "aenderungen": aenderungen,
+                "anzahl_neu": sum(1 for a in aenderungen if a.ist_neu),
+                "anzahl_ueberschrieben": sum(1 for a in aenderungen if a.ueberschrieben),
+                "anzahl_gleich": sum(1 for a in aenderungen if not a.ist_neu and not a.ueberschrieben),
+                "summe_neu": sum((a.neu for a in aenderungen), Decimal("0")),
+                "form": forms.BudgetUebernahmeBestaetigenForm(
+                    initial={"jahr": jahr, "stand": uebernahme_stand(aenderungen, key=_pk)}
+                ),
+            },
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.get_checked_object()
+        form = self.get_form()
+        if not form.is_valid():
+            # Not confirmed on the overview (an old form, a bookmark): show what would change first.
+            return redirect(self._bestaetigen_url(request.POST.get("jahr", "")))
+        jahr = form.cleaned_data["jahr"]
+        try:
+            with transaction.atomic():
+                aenderungen, budgets = self._uebernehmen(jahr)
+                if uebernahme_stand(aenderungen, key=_pk) != form.cleaned_data["stand"]:
+                    transaction.set_rollback(True)
+                    messages.warning(
+                        request,
+                        _(
+                            "Budgets oder Verteilung wurden inzwischen geändert; es wurde nichts übernommen. "
+                            "Bitte prüfen Sie die Übersicht erneut."
+                        ),
+                    )
+                    return redirect(self._bestaetigen_url(jahr))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.get_success_url())
+        messages.success(
+            request,
+            _("%(n)d Budgets für %(jahr)d übernommen: %(neu)d neu angelegt, %(alt)d überschrieben.")
+            % {
+                "n": len(budgets),
+                "jahr": jahr,
+                "neu": sum(1 for a in aenderungen if a.ist_neu),
+                "alt": sum(1 for a in aenderungen if a.ueberschrieben),
+            },
+        )
+        return redirect(self.get_success_url())
+
+
+def _pk(obj) -> str:
+    return str(obj.pk)
 
 
 verteilung_uebernehmen = VerteilungUebernehmenView.as_view()
@@ -318,7 +415,25 @@ class AntragDetailView(ScopedDetailView):
         )
         # Drawdowns per cost line, the proof of use with its reconciliation, deadlines (and their forms).
         ctx.update(views_abrechnung.abrechnung_kontext(antrag, ctx))
+        ctx["hauptaktion"] = _antrag_hauptaktion(ctx)
         return ctx
+
+
+def _antrag_hauptaktion(ctx) -> str:
+    """The one action the page shows as primary button: the decision on an application under review, else the
+    next step of the procedure, else the first of the reports due on an approved application."""
+    if ctx["darf_entscheiden"]:
+        return "bewilligen"
+    if ctx["uebergaenge"]:
+        return "status"
+    for name, vorhanden in (
+        ("abruf", ctx.get("abruf_form")),
+        ("monitoring", ctx["darf_monitoring"]),
+        ("vn", ctx.get("vn_form")),
+    ):
+        if vorhanden:
+            return name
+    return ""
 
 
 def _kostenplan(formset) -> list[services.KostenpositionDaten]:

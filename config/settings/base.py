@@ -16,7 +16,8 @@ DEBUG = env("DJANGO_DEBUG")
 ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin in German: its site, search help texts, German pages for the third-party models.
+    "buendnis.admin_site.VerwaltungAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -30,11 +31,12 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
-    "axes",
+    # Third-party apps under German names (buendnis.apps_dritte).
+    "buendnis.apps_dritte.AnmeldeschutzConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "buendnis.apps_dritte.ZweiterFaktorConfig",
     "django_tasks",
-    "django_tasks_db",
+    "buendnis.apps_dritte.AufgabenwarteschlangeConfig",
     "parler",
     "buendnis",
     "angebote",

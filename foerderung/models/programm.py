@@ -19,7 +19,10 @@ PROZENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 def geld(verbose_name, **kwargs) -> models.DecimalField:
     """Money: always 14 digits with two decimal places, never float."""
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+    feld = models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+    # Lists and the change history show it as money (buendnis_tags.ist_geld).
+    feld.geld = True
+    return feld
 
 
 CENT = Decimal("0.01")

@@ -85,10 +85,20 @@ def test_admin_lists_only_own_buendnis(scenario, angebote):
     assert scenario.client("land").get("/admin/angebote/angebot/").status_code == 200
 
 
-def test_admin_import_page_and_export_for_coordination(scenario, angebote):
+def test_admin_export_for_coordination_but_import_only_for_superusers(scenario, angebote):
+    # The admin writes for superusers only; the coordination imports offers through the application's import.
     client = scenario.client("koordination")
-    assert client.get("/admin/angebote/angebot/import/").status_code == 200
+    assert client.get("/admin/angebote/angebot/import/").status_code == 403
     assert client.get("/admin/angebote/angebot/export/").status_code == 200
+    _superuser(scenario)
+    assert client.get("/admin/angebote/angebot/import/").status_code == 200
+
+
+def _superuser(scenario):
+    """The coordination of Bündnis A as a superuser, who still belongs to that Bündnis."""
+    user = scenario.users["koordination"]
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
 
 
 def test_kommune_user_sees_admin_refused(scenario):
@@ -107,6 +117,7 @@ def test_admin_import_dry_run_and_confirm_scoped_to_the_users_buendnis(scenario,
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    _superuser(scenario)
     client = scenario.client("koordination")
     inhalt = "Kennung;Titel;Träger;Kommunen;Kategorie;Zugang: Duldung\nAD-9;Admin-Kurs;VHS Aheim;Aheim;Deutschförderung;offen\n"
     seite = client.get("/admin/angebote/angebot/import/").content.decode()
@@ -127,6 +138,7 @@ def test_admin_import_dry_run_and_confirm_scoped_to_the_users_buendnis(scenario,
 def test_admin_import_refuses_a_file_that_is_not_csv_or_xlsx(scenario):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    _superuser(scenario)
     client = scenario.client("koordination")
     antwort = client.post(
         "/admin/angebote/angebot/import/",

@@ -115,7 +115,7 @@ def test_an_amount_with_a_third_decimal_place_is_refused_naming_row_and_column(
         antwort = kommune_client.post(URL, {"datei": datei})
         assert antwort.status_code == 400
         assert antwort.context["fehler"] == [
-            {"zeile": 2, "meldungen": [f"Kosten (EUR): „{kosten}“ hat mehr als 2 Nachkommastellen."]}
+            {"zeile": 3, "meldungen": [f"Kosten (EUR): „{kosten}“ hat mehr als 2 Nachkommastellen."]}
         ]
         assert stand() == vorher
 

@@ -56,7 +56,8 @@ def test_every_transition_is_taken_and_recorded(scenario, angebot, rolle, von, a
         aktion,
         scenario.users[rolle],
     )
-    assert "Neuer Status" in response.content.decode()
+    # The confirmation names the offer in plain German.
+    assert "„Kurs“ ist " in response.content.decode()
 
 
 @pytest.mark.parametrize(

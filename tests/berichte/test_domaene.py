@@ -266,7 +266,8 @@ def test_report_with_domain_sections_renders_all_formats(scenario, domaene):
 
 def test_domain_exports_are_scoped(scenario, domaene):
     client = scenario.client("koordination")
-    for model, fremd in (("foerderantrag", "777777"), ("budget", "777777.77"), ("teilhabestelle", "3.00")):
+    # Semicolon CSV: decimal commas.
+    for model, fremd in (("foerderantrag", "777777"), ("budget", "777777,77"), ("teilhabestelle", "3,00")):
         url = reverse("berichte:export", args=["foerderung", model]) + "?format=csv"
         response = client.get(url)
         assert response.status_code == 200, model
@@ -281,13 +282,13 @@ def test_raw_needs_rows_only_for_own_kommune(scenario, domaene):
     url = reverse("berichte:export", args=["bedarf", "meldewert"]) + "?format=csv"
     assert scenario.client("koordination").get(url).status_code == 403
     rows = body(scenario.client("kommune").get(url)).decode("utf-8-sig").splitlines()[1:]
-    assert rows and all(",Aheim," in r for r in rows)
+    assert rows and all(";Aheim;" in r for r in rows)
     url = reverse("berichte:export", args=["bedarf", "bedarfsmeldung"]) + "?format=csv"
     lines = body(scenario.client("kommune").get(url)).decode("utf-8-sig").splitlines()[1:]
-    aheim = [r for r in lines if ",Aheim," in r]
-    adorf = [r for r in lines if ",Adorf," in r]
-    assert aheim and all(",16," in r or ",15," in r for r in aheim)  # own Kommune raw
-    assert adorf and all(",*," in r for r in adorf)  # the other Kommune's total is not shown
+    aheim = [r for r in lines if ";Aheim;" in r]
+    adorf = [r for r in lines if ";Adorf;" in r]
+    assert aheim and all(";16;" in r or ";15;" in r for r in aheim)  # own Kommune raw
+    assert adorf and all(";*;" in r for r in adorf)  # the other Kommune's total is not shown
 
 
 def test_datenpaket_contains_protected_needs_sheet(scenario, domaene):

@@ -21,8 +21,9 @@ def url(model="aufgabe", app="buendnis", **params):
 
 
 def csv_rows(response) -> list[list[str]]:
+    """The rows of a CSV export: semicolons by default (German Excel)."""
     text = body(response).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
 
 
 EXPORT = {
@@ -49,7 +50,7 @@ def test_export_of_one_buendnis_never_contains_another(scenario, daten, fmt):
     assert response.status_code == 200
     inhalt = body(response)
     if fmt == "csv":
-        titel = [r[2] for r in list(csv.reader(io.StringIO(inhalt.decode("utf-8-sig"))))[1:]]
+        titel = [r[2] for r in list(csv.reader(io.StringIO(inhalt.decode("utf-8-sig")), delimiter=";"))[1:]]
     elif fmt == "xlsx":
         titel = [r[2] for r in xlsx_rows(inhalt)[1:]]
     else:
@@ -267,7 +268,11 @@ def test_offer_export_uses_the_catalogues_row_builder_with_fixed_queries(
     with django_assert_max_num_queries(len(wenige.captured_queries)):
         inhalt = body(client.get(url(app="angebote", model="angebot", format=fmt)))
     if fmt == "csv":
-        zeilen = list(csv.reader(io.StringIO(inhalt.decode("utf-8-sig"))))
+        zeilen = list(csv.reader(io.StringIO(inhalt.decode("utf-8-sig")), delimiter=";"))
         assert len(zeilen) - 1 == Angebot.objects.visible_to(scenario.users["koordination"]).count()
+        # The catalogue's own CSV has commas and decimal points: the same cells as the comma variant.
+        komma = body(client.get(url(app="angebote", model="angebot", format=fmt, trennzeichen="komma")))
         katalog = body(client.get(reverse("angebote:angebot-export") + "?format=csv")).decode("utf-8-sig")
-        assert zeilen == list(csv.reader(io.StringIO(katalog)))
+        assert list(csv.reader(io.StringIO(komma.decode("utf-8-sig")))) == list(
+            csv.reader(io.StringIO(katalog))
+        )

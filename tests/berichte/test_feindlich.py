@@ -97,7 +97,8 @@ def test_formula_payloads_are_escaped_in_every_csv_and_xlsx_export(scenario, dat
     roh = {*payloads, "+49 211 cmd", "\t=1+1"}
     client = scenario.client("koordination")
     for eintrag in registry.fuer(scenario.users["koordination"]):
-        rows = list(csv.reader(io.StringIO(body(_export(client, eintrag, "csv")).decode("utf-8-sig"))))
+        text = body(_export(client, eintrag, "csv")).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
         assert not ({c for r in rows for c in r} & roh), f"{eintrag.key}: raw formula in CSV"
         wb = openpyxl.load_workbook(io.BytesIO(body(_export(client, eintrag, "xlsx"))))
         for row in wb.worksheets[0].iter_rows():

@@ -29,13 +29,13 @@ def test_kommune_enters_needs_koordination_closes_round_and_opens_gap_analysis(a
     zeile_gestattung = kommune.get_by_role("row", name=re.compile(r"^Gestattung Gestattung, 18–20"))
     gestattung = sum(
         int(v or 0)
-        for v in zeile_gestattung.get_by_role("spinbutton").evaluate_all("els => els.map(e => e.value)")
+        for v in zeile_gestattung.get_by_role("textbox").evaluate_all("els => els.map(e => e.value)")
     )
     bedarf = kommune.get_by_label(BEDARF_DEUTSCH_GESTATTUNG, exact=True)
     bedarf.fill(str(gestattung + 17))
     kommune.get_by_label("Anmerkungen").fill("Zahlen aus dem Ausländerzentralregister, Stand März")
     version_vorher = Bedarfsmeldung.objects.get(erhebung=erhebung, kommune__name="Neuss").version
-    kommune.get_by_role("button", name=re.compile("Änderungen speichern|Prüfen und abgeben")).click()
+    kommune.get_by_role("button", name=re.compile("Korrektur speichern|Meldung abgeben")).click()
 
     fehler = kommune.get_by_role("alert")
     expect(fehler).to_contain_text("Ihre Eingaben sind erhalten geblieben")
@@ -46,7 +46,7 @@ def test_kommune_enters_needs_koordination_closes_round_and_opens_gap_analysis(a
     assert Bedarfsmeldung.objects.get(erhebung=erhebung, kommune__name="Neuss").version == version_vorher
 
     kommune.get_by_label(BEDARF_DEUTSCH_GESTATTUNG, exact=True).fill("30")
-    kommune.get_by_role("button", name=re.compile("Änderungen speichern|Prüfen und abgeben")).click()
+    kommune.get_by_role("button", name=re.compile("Korrektur speichern|Meldung abgeben")).click()
     expect(kommune.get_by_role("status").filter(has_text="abgegeben")).to_be_visible()
     expect(kommune.get_by_label(BEDARF_DEUTSCH_GESTATTUNG, exact=True)).to_have_value("30")
     meldung = Bedarfsmeldung.objects.get(erhebung=erhebung, kommune__name="Neuss")

@@ -1,7 +1,11 @@
 """Admin pages open for the roles that manage funding; workflow fields stay read-only there."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+
+from foerderung.models import BudgetKommune
 
 from .factories import FoerderantragFactory, TeilhabeStelleFactory, VerteilungFactory
 
@@ -46,57 +50,51 @@ def test_antrag_in_admin_is_read_only(scenario, f1):
     assert antrag.titel == "Alt"
 
 
-def test_koordination_earmarks_kommune_budget_within_the_buendnis_budget(scenario, budget_a):
-    from decimal import Decimal
-
-    from foerderung.models import BudgetKommune
-
+def test_koordination_cannot_earmark_kommune_budget_in_admin_any_more(scenario, budget_a):
+    """Earmarks are set on the budget's split page now (test_budget_aufteilung); the admin refuses them."""
     client = scenario.client("koordination")
-    url = reverse("admin:foerderung_budgetkommune_add")
-    zu_viel = client.post(url, {"budget": budget_a.pk, "kommune": scenario.a1.pk, "betrag": "100000.01"})
-    assert zu_viel.status_code == 200
-    assert "übersteigen zusammen das Budget" in zu_viel.content.decode()
-    client.post(url, {"budget": budget_a.pk, "kommune": scenario.a1.pk, "betrag": "40000.00"})
-    assert BudgetKommune.objects.get().betrag == Decimal("40000.00")
-    fremd = scenario.client("koordination_b").post(
-        url, {"budget": budget_a.pk, "kommune": scenario.a2.pk, "betrag": "1.00"}
+    response = client.post(
+        reverse("admin:foerderung_budgetkommune_add"),
+        {"budget": budget_a.pk, "kommune": scenario.a1.pk, "betrag": "40000.00"},
     )
-    assert fremd.status_code == 200  # the other Bündnis's budget is not a valid choice
-    assert BudgetKommune.objects.count() == 1
+    assert response.status_code == 403
+    assert not BudgetKommune.objects.exists()
+    seite = client.get(reverse("admin:foerderung_budget_change", args=[budget_a.pk]))
+    assert seite.status_code == 200  # read: the budget and its (read-only) shares
+    assert 'name="_save"' not in seite.content.decode()
 
 
-def test_land_cannot_cut_budget_below_kommune_earmarks_in_admin(scenario, budget_a):
-    from decimal import Decimal
+def test_superuser_earmark_in_admin_stays_within_the_buendnis_budget(scenario, budget_a):
+    """A data repair in the admin still meets the model's sum rule."""
+    response = scenario.client("admin").post(
+        reverse("admin:foerderung_budgetkommune_add"),
+        {"budget": budget_a.pk, "kommune": scenario.a1.pk, "betrag": "100000.01"},
+    )
+    assert response.status_code == 200
+    assert "übersteigen zusammen das Budget" in response.content.decode()
+    assert not BudgetKommune.objects.exists()
 
-    from foerderung.models import BudgetKommune
 
+BUDGET_FORMULAR = {
+    "jahr": "2020",
+    "betrag": "39999.99",
+    "bemerkung": "",
+    "kommunen-TOTAL_FORMS": "0",
+    "kommunen-INITIAL_FORMS": "0",
+}
+
+
+@pytest.mark.parametrize("role", ["land", "admin"])
+def test_budget_cannot_be_cut_below_kommune_earmarks_in_admin(scenario, budget_a, role):
+    """The Land corrects budgets on the budget page now (403 here); a superuser's repair meets the same rule."""
     BudgetKommune.objects.create(budget=budget_a, kommune=scenario.a1, betrag=Decimal("40000.00"))
     url = reverse("admin:foerderung_budget_change", args=[budget_a.pk])
-    response = scenario.client("land").post(
-        url,
-        {
-            "buendnis": scenario.a.pk,
-            "baustein": budget_a.baustein_id,
-            "jahr": "2020",
-            "betrag": "39999.99",
-            "bemerkung": "",
-            "kommunen-TOTAL_FORMS": "0",
-            "kommunen-INITIAL_FORMS": "0",
-        },
-    )
-    assert response.status_code == 200
-    assert "bereits 40.000,00 EUR zugeteilt" in response.content.decode()
+    daten = {**BUDGET_FORMULAR, "buendnis": scenario.a.pk, "baustein": budget_a.baustein_id}
+    response = scenario.client(role).post(url, daten)
+    if role == "land":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 200
+        assert "bereits 40.000,00 EUR zugeteilt" in response.content.decode()
     budget_a.refresh_from_db()
     assert budget_a.betrag == Decimal("100000.00")
-
-
-def test_budget_inline_offers_only_the_own_kommunen(scenario, budget_a):
-    """The Kommune earmarks inline on a budget lists the Kommunen of the user's Bündnis only."""
-    response = scenario.client("koordination").get(
-        reverse("admin:foerderung_budget_change", args=[budget_a.pk])
-    )
-    assert response.status_code == 200
-    inline = response.context["inline_admin_formsets"][0].formset
-    kommunen = set(inline.empty_form.fields["kommune"].queryset)
-    assert scenario.a1 in kommunen and scenario.a2 in kommunen
-    assert scenario.b1 not in kommunen and scenario.b2 not in kommunen

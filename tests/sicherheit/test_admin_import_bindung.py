@@ -4,6 +4,9 @@ The admin import's confirm step used to read the file named in the hidden field 
 server's temp directory and delete it afterwards, even when the import was refused. Now the pending file is an
 `Importvorgang` of the uploader; a foreign, used or made-up name is refused with a German message and touches
 nothing. The staff import pages (buendnis.views_import.ImportFlowView) take the Vorgang of request.user only as well.
+
+Importing in the admin is for superusers only (issue 17), so here the two coordinations are superusers too:
+operations staff of different scopes, each with uploads of its own Bündnis that the other must not touch.
 """
 
 from __future__ import annotations
@@ -30,9 +33,29 @@ ABGELEHNT = "Diese Importdatei gehört nicht zu Ihrem Import"
 
 
 @pytest.fixture
-def traeger(scenario):
+def betrieb(scenario):
+    """`koordination` (Bündnis a) and `koordination_b` (Bündnis b) as superusers: two uploaders of the admin."""
+    for rolle in ("koordination", "koordination_b"):
+        user = scenario.users[rolle]
+        user.is_superuser = True
+        user.save(update_fields=["is_superuser"])
+    return scenario
+
+
+@pytest.fixture
+def traeger(scenario, betrieb):
     AkteurFactory(buendnis=scenario.a, name="VHS Aheim", kommune=scenario.a1)
     AkteurFactory(buendnis=scenario.b, name="VHS Bheim", kommune=scenario.b1)
+
+
+def test_admin_import_is_refused_to_the_coordination(scenario):
+    """Without superuser rights the coordination imports on the staff page (its checks, its history)."""
+    client = scenario.client("koordination")
+    assert client.get(IMPORT).status_code == 403
+    antwort = client.post(IMPORT, {"import_file": SimpleUploadedFile("a.csv", (KOPF + ZEILE_A).encode())})
+    assert antwort.status_code == 403
+    assert not Importvorgang.objects.exists()
+    assert not Angebot.objects.filter(kennung="AD-1").exists()
 
 
 def hochladen(client, inhalt: str) -> dict:
