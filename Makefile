@@ -72,8 +72,11 @@ serve: messages
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --timeout 60 --graceful-timeout 30 \
 		--max-requests 2000 --max-requests-jitter 200 --access-logfile - --error-logfile -
 
+# Pages (total and SQL time), exports, import, and a load test with locust against gunicorn as `make serve` runs it
+# (bench/last.py); e.g. BENCH_ARGS="--ohne-last" or "--nur-last" (see bench/run.py --help).
+BENCH_ARGS ?=
 bench: messages
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 backup: install
 	$(PY) manage.py backup $${BACKUP_FILE:+--file $$BACKUP_FILE}

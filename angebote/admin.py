@@ -21,6 +21,7 @@ from angebote.models import (
 from angebote.resources import AngebotResource
 from buendnis.admin_base import ScopedAdmin, ScopedInlineMixin
 from buendnis.admin_import import GebundenerImportMixin
+from buendnis.io import DeutschesCSV
 from buendnis.uploads import lade_dataset, lies_upload
 
 
@@ -109,7 +110,7 @@ class AngebotAdmin(GebundenerImportMixin, ImportExportMixin, ScopedAdmin):
     resource_classes = [AngebotResource]
     import_form_class = GepruefteImportForm
     import_formats = [GeprueftesXLSX, GeprueftesCSV]
-    export_formats = [XLSX, CSV]
+    export_formats = [XLSX, DeutschesCSV]
     list_display = [
         "titel",
         "kennung",

@@ -9,7 +9,7 @@ cell is formula-safe (`buendnis.io.escape_formula`) in CSV and XLSX alike; numbe
 
 from __future__ import annotations
 
-import csv
+import datetime
 import io
 import tempfile
 from collections import defaultdict
@@ -22,10 +22,12 @@ from openpyxl.styles import Font
 
 from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus, Finanzierung, Zugang
 from angebote.resources import KREISWEIT, SPALTEN, zugang_als_text, zugang_header
-from buendnis.io import CONTENT_TYPES, escape_formula
+from buendnis.io import BOM, CONTENT_TYPES, SEMIKOLON, csv_writer, csv_zelle, escape_formula
 
 ZEILEN_JE_ABRUF = 2000
 CSV_ZEILEN_JE_BLOCK = 500
+# Cells of `export_zeilen` that a CSV writes as `csv_zelle` would, as they are (a date as 2027-03-01, None empty).
+_FERTIG = frozenset({str, int, datetime.date, type(None)})
 
 # Columns of the offer query, in the order of `SPALTEN` (plus the id first and `kreisweit` for "Kommunen").
 _FELDER = (
@@ -232,14 +234,17 @@ def export_zeilen(
 # Writers ---------------------------------------------------------------------------------------------------------
 
 
-def csv_bloecke(kopf: list[str], zeilen: Iterable[list]) -> Iterator[bytes]:
-    """UTF-8 CSV with BOM (Excel opens umlauts correctly) in blocks of a few hundred rows."""
+def csv_bloecke(kopf: list[str], zeilen: Iterable[list], trennzeichen: str = SEMIKOLON) -> Iterator[bytes]:
+    """UTF-8 CSV with BOM (Excel opens umlauts correctly) in blocks of a few hundred rows: semicolons and decimal
+    commas for German spreadsheets, or commas and decimal points with `trennzeichen=KOMMA`."""
     puffer = io.StringIO()
-    writer = csv.writer(puffer)
-    puffer.write("\ufeff")
+    writer = csv_writer(puffer, trennzeichen)
+    puffer.write(BOM)
     writer.writerow([escape_formula(h) for h in kopf])
     for nummer, zeile in enumerate(zeilen, 1):
-        writer.writerow(zeile)
+        # Texts are final already (`export_zeilen` made every one formula-safe); only the decimals go through
+        # `csv_zelle`, which keeps 50,000 rows fast.
+        writer.writerow([w if w.__class__ in _FERTIG else csv_zelle(w, trennzeichen) for w in zeile])
         if nummer % CSV_ZEILEN_JE_BLOCK == 0:
             yield puffer.getvalue().encode("utf-8")
             puffer.seek(0)
@@ -269,13 +274,16 @@ def xlsx_schreiben(kopf: list[str], zeilen: Iterable[list], ziel, titel: str = "
     buch.save(ziel)
 
 
-def export_response(queryset, fmt: str, dateiname: str, *, sichtbar=None):
-    """The offers of `queryset` (scoped and filtered by the caller) as a download that streams."""
+def export_response(queryset, fmt: str, dateiname: str, *, sichtbar=None, trennzeichen: str = SEMIKOLON):
+    """The offers of `queryset` (scoped and filtered by the caller) as a download that streams; a CSV has the
+    separator of `trennzeichen`."""
     status_liste = list(Aufenthaltsstatus.objects.aktiv())
     kopf = export_kopf(status_liste)
     zeilen = export_zeilen(queryset, status_liste, sichtbar=sichtbar)
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_bloecke(kopf, zeilen), content_type=CONTENT_TYPES["csv"])
+        response = StreamingHttpResponse(
+            csv_bloecke(kopf, zeilen, trennzeichen), content_type=CONTENT_TYPES["csv"]
+        )
         response["Content-Disposition"] = f'attachment; filename="{dateiname}.csv"'
         return response
     if fmt != "xlsx":

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from angebote.models import (
 from buendnis.choices import Baustein
 from buendnis.generic import ScopedFilterSetMixin
 from buendnis.models import Akteur, Buendnis, Kommune
+from buendnis.widgets import FernAuswahl
 
 # More matching Träger than this: the search joins them instead of listing their ids.
 TRAEGER_MAX = 5000
@@ -49,10 +51,12 @@ class KatalogFilterBase(django_filters.FilterSet):
     """Filters shared by the internal and the public catalogue."""
 
     q = django_filters.CharFilter(label=_("Suche (Titel, Beschreibung, Träger)"), method="filter_q")
+    # One Bündnis's Kommunen are listed; the Land's 396 are searched (buendnis.widgets, issue 18).
     kommune = django_filters.ModelChoiceFilter(
         label=_("Kommune (mit kreisweiten Angeboten)"),
         queryset=Kommune.objects.all(),
         method="filter_kommune",
+        widget=FernAuswahl(quelle=reverse_lazy("angebote:optionen", kwargs={"art": "kommunen"})),
     )
     kategorie = django_filters.ModelChoiceFilter(label=_("Kategorie"), queryset=Kategorie.objects.aktiv())
     zugang = django_filters.ModelChoiceFilter(
@@ -120,8 +124,12 @@ class KatalogFilterBase(django_filters.FilterSet):
 class AngebotFilter(ScopedFilterSetMixin, KatalogFilterBase):
     """The catalogue for signed-in users (scoped choices, workflow status, currency, opening)."""
 
+    # Only who sees every Bündnis gets this filter: always searched, no query for the 53 (or 400) options.
     buendnis = django_filters.ModelChoiceFilter(
-        label=_("Bündnis"), queryset=Buendnis.objects.all(), field_name="buendnis"
+        label=_("Bündnis"),
+        queryset=Buendnis.objects.all(),
+        field_name="buendnis",
+        widget=FernAuswahl(quelle=reverse_lazy("angebote:optionen", kwargs={"art": "buendnisse"}), grenze=0),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=AngebotStatus.choices, empty_label=_("alle außer archivierten")

@@ -6,8 +6,10 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from angebote.models import (
@@ -26,6 +28,7 @@ from angebote.services import ZugangDaten
 from buendnis.generic import scope_form_querysets
 from buendnis.models import AkteurStatus, Kommune
 from buendnis.rules import is_kommune, is_koordination, is_mitglied
+from buendnis.widgets import FernMehrfachAuswahl
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -87,6 +90,10 @@ class AngebotForm(forms.ModelForm):
             "beginn": DATE,
             "ende": DATE,
             "kommunen": forms.CheckboxSelectMultiple,
+            # A Bündnis has 700+ offers at NRW scale: with more than 60, searched (buendnis.widgets, issue 18).
+            "anschlussangebote": FernMehrfachAuswahl(
+                quelle=reverse_lazy("angebote:optionen", kwargs={"art": "anschlussangebote"})
+            ),
             "beschreibung": forms.Textarea(attrs={"rows": 4}),
             "kontakt_telefon": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "kontakt_email": forms.EmailInput(attrs={"autocomplete": "off"}),
@@ -118,6 +125,9 @@ class AngebotForm(forms.ModelForm):
             if self.instance.pk:
                 anschluss = anschluss.exclude(pk=self.instance.pk)
             self.fields["anschlussangebote"].queryset = anschluss.order_by("titel")
+            quelle = reverse("angebote:optionen", kwargs={"art": "anschlussangebote"})
+            params = {"buendnis": buendnis_id, **({"ohne": self.instance.pk} if self.instance.pk else {})}
+            self.fields["anschlussangebote"].widget.quelle = f"{quelle}?{urlencode(params)}"
         self._traeger_eingrenzen(user)
         if is_kommune(user) and not user.is_superuser:
             self.fields["kommunen"].queryset = Kommune.objects.filter(pk=user.kommune_id)

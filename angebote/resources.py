@@ -10,12 +10,15 @@ German under its column; the import page (`buendnis.views_import`) writes nothin
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 
 import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.results import RowResult
@@ -30,11 +33,12 @@ from angebote.models import (
     ZugangArt,
 )
 from angebote.services import AngeboteImport, AngebotZeile, ZugangDaten
-from buendnis import cells
+from buendnis import cells, vorlagen
 from buendnis.choices import Baustein
 from buendnis.io import SafeExportMixin
 from buendnis.models import Akteur, Ansprechperson, Kommune
-from buendnis.rules import KEIN_RECHT
+from buendnis.rules import KEIN_RECHT, is_kommune
+from buendnis.vorlagen import BeispielzeileMixin, Spalte, Vorlage
 
 KREISWEIT = "kreisweit"
 ZUGANG_PREFIX = "Zugang: "
@@ -164,8 +168,9 @@ def parse_zugang(text: str) -> tuple[str, str, bool, str]:
     return art, bedingung, oeffnung, hinweis
 
 
-class AngebotResource(SafeExportMixin, resources.ModelResource):
-    """Offers as a table. Needs `user=` (passed by the import flow and the admin) to scope every row."""
+class AngebotResource(BeispielzeileMixin, SafeExportMixin, resources.ModelResource):
+    """Offers as a table. Needs `user=` (passed by the import flow and the admin) to scope every row; the
+    template's example row is skipped (`buendnis.vorlagen`)."""
 
     class Meta:
         model = Angebot
@@ -254,7 +259,9 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
                 _("Unbekannte Spalten: %(spalten)s. Bitte verwenden Sie die Vorlage.")
                 % {"spalten": ", ".join(unbekannt)}
             )
-        kennungen = [cells.text(r) for r in dataset["Kennung"]]
+        # The template's example row takes no part in the file's checks (Kennungen, duplicates).
+        beispiel = [vorlagen.ist_beispielzeile(r) for r in dataset]
+        kennungen = ["" if b else cells.text(r) for r, b in zip(dataset["Kennung"], beispiel, strict=True)]
         try:
             # The offers the file updates are locked until the import's transaction ends (not in a dry run).
             dienst = AngeboteImport(by=user, kennungen=kennungen, sperren=not self._dry_run)
@@ -279,7 +286,10 @@ class AngebotResource(SafeExportMixin, resources.ModelResource):
         for nummer, kennung in enumerate(kennungen, 2):
             if kennung:
                 self.zeilen_je_kennung[kennung].append(nummer)
-        traeger = [self.akteure.get(cells.fold(cells.text(r))) for r in dataset["Träger"]]
+        traeger = [
+            None if b else self.akteure.get(cells.fold(cells.text(r)))
+            for r, b in zip(dataset["Träger"], beispiel, strict=True)
+        ]
         titel = [cells.fold(cells.text(r)) for r in dataset["Titel"]]
         self.datei_titel_traeger = Counter((t, a.pk) for t, a in zip(titel, traeger, strict=True) if a)
         self.dienst = dienst
@@ -530,50 +540,152 @@ def _mit_spalten(exc: ValidationError) -> ValidationError:
     )
 
 
-def vorlage_dataset(user) -> list:
-    """Sheets of the downloadable template: the empty table and an explanation of every column."""
-    resource = AngebotResource(user=user)
-    leer = resource.export(Angebot.objects.none())
-    leer.title = "Angebote"
-    hilfe = tablib.Dataset(headers=["Spalte", "Erläuterung"], title="Erläuterungen")
-    erlaeuterungen = {
-        "Kennung": _("Pflicht. Eindeutige Kennung im Bündnis (z. B. NE-001); erneuter Import aktualisiert."),
-        "Titel": _("Pflicht."),
-        "Träger": _("Pflicht. Name des Akteurs, wie im Bündnis eingetragen."),
-        "Kommunen": _("Pflicht. Eine oder mehrere Kommunen, getrennt durch Semikolon, oder „kreisweit“."),
-        "Online": _("ja, wenn das Angebot online stattfindet (ganz oder teilweise), sonst nein."),
-        "Straße und Hausnummer": _("Wo das Angebot stattfindet, z. B. Markt 1."),
-        "PLZ": _("Postleitzahl, fünf Ziffern."),
-        "Ort": _("z. B. Neuss"),
-        "Zeiten": _("Öffnungs- oder Kurszeiten, z. B. Mo–Do 9–12 Uhr."),
-        "Kontakt": _("Person oder Stelle, an die sich Interessierte wenden."),
-        "Telefon": _("Telefonnummer, z. B. 02131 123456."),
-        "E-Mail": _("E-Mail-Adresse für Anfragen."),
-        "Link zur Anmeldung": _("Internetadresse, beginnend mit https://"),
-        "So melden Sie sich an": _("z. B. Einfach vorbeikommen."),
-        "Kategorie": _("Pflicht. Eine von: %(k)s.")
-        % {"k": ", ".join(k.bezeichnung for k in Kategorie.objects.aktiv())},
-        "Förderbaustein": _("F1 bis F6 oder leer."),
-        "Rechtskreis/Finanzierung": ", ".join(str(label) for _v, label in Finanzierung.choices),
-        "Deutsch vorausgesetzt": "A1, A2, B1, B2, C1, C2",
-        "Deutsch am Ende": "A1, A2, B1, B2, C1, C2",
-        "Plätze": _("ganze Zahl"),
-        "freie Plätze": _("ganze Zahl"),
-        "Beginn": _("Datum TT.MM.JJJJ"),
-        "Ende": _("Datum TT.MM.JJJJ"),
-        "laufender Einstieg": _("ja oder nein"),
-        "Kinderbetreuung": _("ja oder nein"),
-        "Kosten (EUR)": _("Betrag, z. B. 25,00"),
-        "Anschlussangebote (Kennungen)": _("Kennungen, getrennt durch Semikolon"),
-        "Status": _("Nur zur Information; beim Import wird der Status nicht übernommen (Prüfablauf)."),
-        "zuletzt bestätigt am": _("Nur zur Information; wird beim Import nicht übernommen."),
-    }
-    for header in leer.headers:
-        if header.startswith(ZUGANG_PREFIX):
-            text = _(
-                "offen · nicht · eingeschränkt: Bedingung · optional „| Öffnung möglich: Hinweis“; leer = nicht erfasst"
+def vorlage(user) -> Vorlage:
+    """The downloadable template: the columns with an example from the user's own Bündnis (a Träger, the user's
+    Kommune, a Kategorie), drop-down lists of the coded columns and an explanation of every column."""
+    buendnis_id = user.buendnis_id
+    kommune = getattr(user, "kommune", None) if is_kommune(user) else None
+    if kommune is not None:
+        # A Kommune enters offers of its own Kommune (the service refuses others).
+        kommunen = [kommune.name]
+    else:
+        kommunen = [
+            *Kommune.objects.filter(buendnis_id=buendnis_id).order_by("name").values_list("name", flat=True)
+        ]
+        kommunen.append(KREISWEIT)
+    akteure_mit_kommune = list(
+        Akteur.objects.filter(buendnis_id=buendnis_id).order_by("name").values_list("name", "kommune_id")
+    )
+    akteure = [name for name, _k in akteure_mit_kommune]
+    # The example's Träger is one the user may enter an offer for: a Kommune's own Akteur where there is one.
+    eigene = [name for name, k in akteure_mit_kommune if kommune is not None and k == kommune.pk]
+    traeger = (eigene or akteure or [""])[0]
+    kategorien = [k.bezeichnung for k in Kategorie.objects.aktiv()]
+    heute = timezone.localdate()
+    beginn = datetime.date(heute.year + 1, 2, 1)
+    ja_nein = _("ja oder nein")
+    spalten = [
+        Spalte(
+            HEADER["kennung"],
+            _("Pflicht. Eindeutige Kennung im Bündnis (z. B. NE-001); erneuter Import aktualisiert."),
+            "NE-001",
+            pflicht=True,
+            art=vorlagen.TEXT,
+        ),
+        Spalte(HEADER["titel"], _("Pflicht."), _("Sprachkurs B1 mit Lernbegleitung"), pflicht=True),
+        Spalte(
+            HEADER["beschreibung"],
+            _("Was das Angebot leistet und für wen es gedacht ist."),
+            _("Deutschkurs für junge Geflüchtete an vier Vormittagen pro Woche, mit Lernbegleitung."),
+        ),
+        Spalte(
+            HEADER["traeger"],
+            _("Pflicht. Name des Akteurs, wie im Bündnis eingetragen."),
+            traeger,
+            auswahl=akteure,
+            pflicht=True,
+        ),
+        Spalte(
+            HEADER["kommunen"],
+            _("Pflicht. Eine oder mehrere Kommunen, getrennt durch Semikolon, oder „kreisweit“."),
+            kommunen[0] if kommunen else "",
+            auswahl=kommunen,
+            frei=True,
+            pflicht=True,
+        ),
+        vorlagen.ja_nein_spalte(
+            HEADER["online"], _("ja, wenn das Angebot online stattfindet (ganz oder teilweise), sonst nein.")
+        ),
+        Spalte(HEADER["adresse"], _("Wo das Angebot stattfindet, z. B. Markt 1."), "Markt 1"),
+        Spalte(HEADER["plz"], _("Postleitzahl, fünf Ziffern."), "41460", art=vorlagen.TEXT),
+        Spalte(HEADER["ort"], _("z. B. Neuss"), kommune.name if kommune is not None else "Neuss"),
+        Spalte(HEADER["zeiten"], _("Öffnungs- oder Kurszeiten, z. B. Mo–Do 9–12 Uhr."), "Mo–Do 9–12 Uhr"),
+        Spalte(
+            HEADER["kontakt_name"],
+            _("Person oder Stelle, an die sich Interessierte wenden."),
+            "Erika Mustermann",
+        ),
+        Spalte(HEADER["kontakt_telefon"], _("Telefonnummer, z. B. 02131 123456."), "02131 123456"),
+        Spalte(HEADER["kontakt_email"], _("E-Mail-Adresse für Anfragen."), "kontakt@example.org"),
+        Spalte(
+            HEADER["anmeldung_url"],
+            _("Internetadresse, beginnend mit https://"),
+            "https://example.org/anmeldung",
+        ),
+        Spalte(HEADER["anmeldung_hinweis"], _("z. B. Einfach vorbeikommen."), _("Einfach vorbeikommen.")),
+        Spalte(
+            HEADER["kategorie"],
+            _("Pflicht. Eine der Kategorien aus der Liste."),
+            kategorien[0] if kategorien else "",
+            auswahl=kategorien,
+            pflicht=True,
+        ),
+        Spalte(
+            HEADER["foerderbaustein"],
+            _("F1 bis F6 oder leer."),
+            "F4",
+            auswahl=vorlagen.baustein_auswahl(Baustein.values),
+        ),
+        Spalte(
+            HEADER["finanzierung"],
+            _("Rechtskreis oder Finanzierung des Angebots."),
+            str(Finanzierung.LAND.label),
+            auswahl=[str(label) for _v, label in Finanzierung.choices],
+        ),
+        Spalte(
+            HEADER["deutsch_voraussetzung"],
+            _("Deutschkenntnisse, die das Angebot voraussetzt (GER-Stufe)."),
+            "A2",
+            auswahl=[str(label) for _v, label in Sprachniveau.choices],
+        ),
+        Spalte(
+            HEADER["deutsch_ziel"],
+            _("Deutschkenntnisse am Ende des Angebots (GER-Stufe)."),
+            "B1",
+            auswahl=[str(label) for _v, label in Sprachniveau.choices],
+        ),
+        Spalte(HEADER["alter_von"], _("ganze Zahl; leer = 18"), 18, art=vorlagen.ZAHL),
+        Spalte(HEADER["alter_bis"], _("ganze Zahl; leer = 27"), 27, art=vorlagen.ZAHL),
+        Spalte(HEADER["plaetze"], _("ganze Zahl"), 12, art=vorlagen.ZAHL),
+        Spalte(HEADER["freie_plaetze"], _("ganze Zahl"), 4, art=vorlagen.ZAHL),
+        Spalte(HEADER["beginn"], _("Datum TT.MM.JJJJ"), beginn, art=vorlagen.DATUM),
+        Spalte(HEADER["ende"], _("Datum TT.MM.JJJJ"), datetime.date(beginn.year, 7, 31), art=vorlagen.DATUM),
+        vorlagen.ja_nein_spalte(HEADER["laufend"], ja_nein),
+        Spalte(HEADER["stunden_pro_woche"], _("Zahl, höchstens eine Nachkommastelle, z. B. 4 oder 4,5"), 12),
+        Spalte(HEADER["kosten"], _("Betrag, z. B. 25,00"), Decimal("25.00"), art=vorlagen.BETRAG),
+        vorlagen.ja_nein_spalte(HEADER["kinderbetreuung"], ja_nein),
+        Spalte(HEADER["ansprechperson"], _("Name einer Ansprechperson, die beim Träger eingetragen ist.")),
+        Spalte(HEADER["anschlussangebote"], _("Kennungen, getrennt durch Semikolon")),
+        Spalte(
+            HEADER["status"],
+            _("Nur zur Information; beim Import wird der Status nicht übernommen (Prüfablauf)."),
+            auswahl=[str(label) for _v, label in AngebotStatus.choices],
+        ),
+        Spalte(
+            HEADER["bestaetigt_am"],
+            _("Nur zur Information; wird beim Import nicht übernommen."),
+            art=vorlagen.DATUM,
+        ),
+    ]
+    zugang_hinweis = _(
+        "offen · nicht · eingeschränkt: Bedingung · optional „| Öffnung möglich: Hinweis“; leer = nicht erfasst"
+    )
+    for nummer, status in enumerate(Aufenthaltsstatus.objects.aktiv()):
+        spalten.append(
+            Spalte(
+                zugang_header(status),
+                zugang_hinweis,
+                "offen" if nummer == 0 else _("eingeschränkt: mit Beschäftigungserlaubnis"),
+                # "eingeschränkt" needs its condition, so the list only suggests; the cell takes any text.
+                auswahl=("offen", "nicht"),
+                frei=True,
             )
-        else:
-            text = erlaeuterungen.get(header, "")
-        hilfe.append([header, text])
-    return [leer, hilfe]
+        )
+    return Vorlage(
+        _("Angebote"),
+        spalten,
+        hinweis=_(
+            "Neue Angebote werden als Entwurf angelegt; eine Zeile mit einer vorhandenen Kennung aktualisiert "
+            "das Angebot."
+        ),
+    )

@@ -28,6 +28,7 @@ from angebote.models import (
 )
 from buendnis.models import Kommune, User
 from buendnis.rules import is_kommune
+from buendnis.selectors import erste_und_anzahl
 
 Zelle = tuple[int, int, int]  # (kommune_id, kategorie_id, status_id)
 
@@ -281,15 +282,15 @@ def dashboard(user: User, limit: int = 8) -> dict:
     daten: dict = {"zur_pruefung": [], "veraltet": [], "eigene": [], "anzahl_zur_pruefung": 0}
     if user.has_perm("angebote.view_pruefliste"):
         zur_pruefung = sichtbar.filter(status=AngebotStatus.ZUR_PRUEFUNG)
-        daten["zur_pruefung"] = list(zur_pruefung.select_related("traeger").order_by("updated_at")[:limit])
-        daten["anzahl_zur_pruefung"] = zur_pruefung.count()
+        daten["zur_pruefung"], daten["anzahl_zur_pruefung"] = erste_und_anzahl(
+            zur_pruefung.select_related("traeger").order_by("updated_at"), limit
+        )
     pflege = Angebot.objects.editable_by(user) if is_kommune(user) else sichtbar
-    veraltet = pflege.veraltet()
-    daten["veraltet"] = list(veraltet.select_related("traeger").order_by("bestaetigt_am", "titel")[:limit])
-    daten["anzahl_veraltet"] = veraltet.count()
+    daten["veraltet"], daten["anzahl_veraltet"] = erste_und_anzahl(
+        pflege.veraltet().select_related("traeger").order_by("bestaetigt_am", "titel"), limit
+    )
     if is_kommune(user):
         eigene = Angebot.objects.editable_by(user).exclude(status=AngebotStatus.ARCHIVIERT)
-        daten["eigene"] = list(eigene.order_by("-updated_at")[:limit])
-        daten["anzahl_eigene"] = eigene.count()
+        daten["eigene"], daten["anzahl_eigene"] = erste_und_anzahl(eigene.order_by("-updated_at"), limit)
     daten["anzahl_veroeffentlicht"] = sichtbar.veroeffentlicht().count()
     return daten

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from angebote import views, views_uebersetzung
+from angebote import views, views_optionen, views_uebersetzung
 
 app_name = "angebote"
 
@@ -29,4 +29,5 @@ urlpatterns = [
     path("export/", views.angebot_export, name="angebot-export"),
     path("import/", views.AngebotImportView.as_view(), name="angebot-import"),
     path("import/vorlage/", views.import_vorlage, name="import-vorlage"),
+    path("optionen/<slug:art>.json", views_optionen.optionen, name="optionen"),
 ]

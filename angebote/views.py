@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.views.generic import TemplateView
 from angebote import exporte, forms, selectors, services
 from angebote.filters import AngebotFilter
 from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus
-from angebote.resources import AngebotResource, vorlage_dataset
+from angebote.resources import AngebotResource, vorlage
 from buendnis.generic import (
     ActionView,
     ScopedCreateView,
@@ -26,10 +25,11 @@ from buendnis.generic import (
     ScopedMixin,
     ScopedUpdateView,
 )
-from buendnis.io import CONTENT_TYPES, dataset_response
+from buendnis.io import trennzeichen_aus
 from buendnis.models import Buendnis, Kommune
 from buendnis.rules import KEIN_RECHT
 from buendnis.views_import import ImportFlowView
+from buendnis.vorlagen import vorlage_response
 
 EXPORT_FORMATE = ("xlsx", "csv")
 
@@ -483,24 +483,23 @@ def angebot_export(request):
     queryset = filterset.qs
     dateiname = f"angebote-{timezone.localdate():%Y-%m-%d}"
     sichtbar = Angebot.objects.visible_to(request.user)
-    return exporte.export_response(queryset, fmt, dateiname, sichtbar=sichtbar)
+    return exporte.export_response(
+        queryset, fmt, dateiname, sichtbar=sichtbar, trennzeichen=trennzeichen_aus(request.GET)
+    )
 
 
 @login_required
 def import_vorlage(request):
-    """The import template with German column headers (one column per Aufenthaltsstatus)."""
+    """The import template: German column headers (one column per Aufenthaltsstatus), an example row the import
+    skips, drop-down lists and a help sheet (XLSX), or header and example row (CSV)."""
     if not request.user.has_perm("angebote.import_angebot"):
         raise PermissionDenied(KEIN_RECHT)
     fmt = request.GET.get("format", "xlsx")
     if fmt not in EXPORT_FORMATE:
         raise Http404
-    blaetter = vorlage_dataset(request.user)
-    if fmt == "csv":
-        return dataset_response(blaetter[0], "csv", "angebote-vorlage")
-    buch = tablib.Databook(blaetter)
-    response = HttpResponse(buch.export("xlsx"), content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = 'attachment; filename="angebote-vorlage.xlsx"'
-    return response
+    return vorlage_response(
+        vorlage(request.user), fmt, "angebote-vorlage", trennzeichen=trennzeichen_aus(request.GET)
+    )
 
 
 class AngebotImportView(ImportFlowView):

@@ -8,6 +8,7 @@ from bedarf import raster as grid
 from bedarf.models import Datenluecke, DatenlueckeStatus, Erhebung
 from buendnis import cells
 from buendnis.generic import ScopedModelForm
+from buendnis.models import Kommune
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -155,3 +156,42 @@ class DatenlueckeStatusForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["erhebung"].queryset = Erhebung.objects.visible_to(user)
+
+
+class ErinnerungForm(forms.Form):
+    """The Kommunen ticked on a round's page for a reminder. Only Kommunen of the round's Bündnis that the user
+    may see are choices; any other id refuses the whole form. No Kommune ticked means every Kommune that has not
+    delivered, unless the ticking form was sent (`auswahl`): then at least one is needed."""
+
+    kommune = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "Mindestens eine der ausgewählten Kommunen gehört nicht zum Bündnis dieser Erhebung. "
+                "Es wurde keine Erinnerung verschickt."
+            ),
+            "invalid_pk_value": _(
+                "Die Auswahl der Kommunen ist ungültig. Es wurde keine Erinnerung verschickt."
+            ),
+            "invalid_list": _("Die Auswahl der Kommunen ist ungültig. Es wurde keine Erinnerung verschickt."),
+        },
+    )
+    auswahl = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, erhebung: Erhebung, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kommune"].queryset = (
+            Kommune.objects.visible_to(user).filter(buendnis_id=erhebung.buendnis_id).order_by("name")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("auswahl") and "kommune" in cleaned and not cleaned["kommune"]:
+            raise forms.ValidationError(_("Bitte wählen Sie mindestens eine Kommune aus."))
+        return cleaned
+
+    def kommunen(self) -> list | None:
+        """The chosen Kommunen, or None for "every Kommune that has not delivered"."""
+        gewaehlt = list(self.cleaned_data["kommune"])
+        return gewaehlt or None

@@ -4,12 +4,15 @@ Never sees the request."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bedarf import raster as grid
@@ -264,18 +267,66 @@ def erhebung_abschliessen(*, erhebung: Erhebung, by: User) -> Erhebung:
     return erhebung
 
 
+def erinnerung_pruefen(*, erhebung: Erhebung, kommunen: Iterable[Kommune]) -> None:
+    """Refuses a chosen set of Kommunen for a reminder unless every one belongs to the round's Bündnis and has not
+    delivered yet; the whole reminder is refused then, so nobody is reminded on the strength of a wrong choice."""
+    kommunen = list(kommunen)
+    if not kommunen:
+        raise ValidationError(_("Bitte wählen Sie mindestens eine Kommune aus."))
+    if any(k.buendnis_id != erhebung.buendnis_id for k in kommunen):
+        # Not named: the Kommune belongs to another alliance.
+        raise ValidationError(
+            _(
+                "Mindestens eine der ausgewählten Kommunen gehört nicht zum Bündnis dieser Erhebung. "
+                "Es wurde keine Erinnerung verschickt."
+            )
+        )
+    abgegeben = set(
+        erhebung.meldungen.filter(
+            status=MeldungStatus.ABGEGEBEN, kommune_id__in=[k.pk for k in kommunen]
+        ).values_list("kommune_id", flat=True)
+    )
+    if abgegeben:
+        namen = ", ".join(sorted(k.name for k in kommunen if k.pk in abgegeben))
+        raise ValidationError(
+            ngettext(
+                "%(namen)s hat die Zahlen bereits abgegeben und wird nicht erinnert. Es wurde keine Erinnerung "
+                "verschickt; bitte wählen Sie erneut aus.",
+                "%(namen)s haben die Zahlen bereits abgegeben und werden nicht erinnert. Es wurde keine "
+                "Erinnerung verschickt; bitte wählen Sie erneut aus.",
+                len(abgegeben),
+            )
+            % {"namen": namen}
+        )
+
+
+def erinnerung_empfaenger(*, erhebung: Erhebung, kommunen: Iterable[Kommune] | None = None) -> QuerySet[User]:
+    """Who a reminder of the round reaches: the active staff of the chosen Kommunen (without a choice: of every
+    Kommune of the Bündnis that has not delivered yet)."""
+    empfaenger = _kommune_personal_im_buendnis(erhebung.buendnis_id)
+    if kommunen is not None:
+        return empfaenger.filter(kommune_id__in=[k.pk for k in kommunen])
+    abgegeben = erhebung.meldungen.filter(status=MeldungStatus.ABGEGEBEN).values("kommune_id")
+    return empfaenger.exclude(kommune_id__in=abgegeben)
+
+
 @transaction.atomic
-def erhebung_erinnern(*, erhebung: Erhebung, by: User) -> int:
+def erhebung_erinnern(*, erhebung: Erhebung, kommunen: Iterable[Kommune] | None = None, by: User) -> int:
     """Reminds the staff of the Kommunen that have not delivered yet (in their list, and by e-mail as each
-    chose); returns the number of people reminded."""
+    chose); returns the number of people reminded.
+
+    With `kommunen`, only those are reminded; each must belong to the round's Bündnis and must not have delivered,
+    else nobody is reminded (`erinnerung_pruefen`). Each person's notification records who was reminded when."""
     erhebung = Erhebung.objects.select_for_update().get(pk=erhebung.pk)
     if erhebung.status != ErhebungStatus.OFFEN:
         raise ValidationError(_("Die Erhebung ist abgeschlossen; eine Erinnerung ist nicht mehr nötig."))
     require_perm(by, "bedarf.erinnern_erhebung", erhebung)
-    abgegeben = erhebung.meldungen.filter(status=MeldungStatus.ABGEGEBEN).values("kommune_id")
+    if kommunen is not None:
+        kommunen = list(kommunen)
+        erinnerung_pruefen(erhebung=erhebung, kommunen=kommunen)
     werte = _erhebung_werte(erhebung)
     erinnert = benachrichtigungen.benachrichtigen(
-        empfaenger=_kommune_personal_im_buendnis(erhebung.buendnis_id).exclude(kommune_id__in=abgegeben),
+        empfaenger=erinnerung_empfaenger(erhebung=erhebung, kommunen=kommunen),
         art=BenachrichtigungArt.ERHEBUNG_ERINNERUNG,
         titel=_("Erinnerung: %(t)s") % werte,
         text=_(
@@ -283,12 +334,17 @@ def erhebung_erinnern(*, erhebung: Erhebung, by: User) -> int:
             "vor. Bitte tragen Sie die Zahlen bis zum %(b)s ein.\n\nIhre Geschäftsführende Stelle"
         )
         % werte,
-        link=reverse("bedarf:meldung-bearbeiten", args=[erhebung.pk]),
+        link=erinnerung_link(erhebung),
         ausser=by,
     )
     erhebung.letzte_erinnerung = timezone.now()
     erhebung.save(update_fields=["letzte_erinnerung", "updated_at"])
     return len(erinnert)
+
+
+def erinnerung_link(erhebung: Erhebung) -> str:
+    """The link of a reminder: with its kind, it tells the round's reminders apart in the notifications."""
+    return reverse("bedarf:meldung-bearbeiten", args=[erhebung.pk])
 
 
 @transaction.atomic

@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from bedarf import forms, selectors, services
 from bedarf import raster as grid
@@ -28,8 +29,8 @@ from bedarf.models import (
 )
 from bedarf.resources import MeldungImport, vorlage
 from buendnis.generic import ActionView, ScopedCreateView, ScopedListView, ScopedUpdateView
-from buendnis.io import dataset_response, escape_dataset
-from buendnis.models import Kommune
+from buendnis.io import dataset_response, escape_dataset, trennzeichen_aus
+from buendnis.models import Benachrichtigung, BenachrichtigungArt, Kommune
 from buendnis.rules import KEIN_RECHT, require_perm
 from buendnis.versioning import StaleVersion
 from buendnis.views_import import ImportFlowView
@@ -94,6 +95,12 @@ def erhebung_detail(request, pk):
     }
     if ctx["darf_abschliessen"] or ctx["darf_erinnern"] or user.has_perm("bedarf.change_erhebung", erhebung):
         ctx["lieferstand"] = selectors.lieferstand(erhebung)
+        erinnert = _zuletzt_erinnert(erhebung)
+        for zeile in ctx["lieferstand"]:
+            zeile["erinnert_am"] = erinnert.get(zeile["kommune"].pk)
+            zeile["offen"] = not zeile["meldung"] or zeile["meldung"].status != MeldungStatus.ABGEGEBEN
+        # Ticking Kommunen for a reminder, where there is someone to remind.
+        ctx["auswahl_erinnern"] = ctx["darf_erinnern"] and any(z["offen"] for z in ctx["lieferstand"])
     if user.kommune_id and user.has_perm(
         "bedarf.view_bedarfsmeldung", Bedarfsmeldung(erhebung=erhebung, kommune_id=user.kommune_id)
     ):
@@ -104,6 +111,21 @@ def erhebung_detail(request, pk):
     if ctx["darf_auswerten"]:
         ctx["ueberblick"] = selectors.ueberblick(user, erhebung, eigene_roh=True)
     return render(request, "bedarf/erhebung_detail.html", ctx)
+
+
+def _zuletzt_erinnert(erhebung: Erhebung) -> dict:
+    """When each Kommune of the round's Bündnis was last reminded of this round (Kommune id -> time), read from
+    the notifications its staff received. One query."""
+    return dict(
+        Benachrichtigung.objects.filter(
+            art=BenachrichtigungArt.ERHEBUNG_ERINNERUNG,
+            link=services.erinnerung_link(erhebung),
+            empfaenger__kommune__buendnis_id=erhebung.buendnis_id,
+        )
+        .values_list("empfaenger__kommune_id")
+        .annotate(zuletzt=Max("erstellt_am"))
+        .order_by()
+    )
 
 
 class ErhebungActionView(ActionView):
@@ -136,10 +158,88 @@ class ErhebungAbschliessenView(ErhebungActionView):
 
 
 class ErhebungErinnernView(ErhebungActionView):
+    """Reminds Kommunen that have not delivered. GET is the confirmation page: the Kommunen ticked on the round's
+    page (`?auswahl=1&kommune=…`), or without a choice every Kommune still missing, each with how many people
+    will be reminded. POST reminds the Kommunen it names (all that are missing when it names none); one foreign,
+    unknown or already delivered Kommune refuses the whole reminder."""
+
+    http_method_names = ["get", "post"]
     service = services.erhebung_erinnern
+    form_class = forms.ErinnerungForm
+
+    def get_form_kwargs(self):
+        return {"data": self.request.POST, "erhebung": self.object, "user": self.request.user}
+
+    def service_kwargs(self, form) -> dict:
+        self.kommunen = form.kommunen()
+        return {"kommunen": self.kommunen}
 
     def get_success_message(self, result):
-        return _("Erinnerung an %(n)d Person(en) verschickt.") % {"n": result}
+        if self.kommunen is None:
+            return _("Erinnerung an %(n)d Person(en) verschickt.") % {"n": result}
+        return ngettext(
+            "%(k)s erinnert: %(n)d Person hat eine Erinnerung erhalten.",
+            "%(k)s erinnert: %(n)d Personen haben eine Erinnerung erhalten.",
+            result,
+        ) % {"k": _kommunen_text(len(self.kommunen)), "n": result}
+
+    def get(self, request, *args, **kwargs):
+        erhebung = self.get_checked_object()
+        if not erhebung.ist_offen:
+            messages.info(request, _("Die Erhebung ist abgeschlossen; eine Erinnerung ist nicht mehr nötig."))
+            return redirect(erhebung)
+        form = forms.ErinnerungForm(request.GET, erhebung=erhebung, user=request.user)
+        if not form.is_valid():
+            self.form_invalid(form)
+            return redirect(erhebung)
+        gewaehlt = form.kommunen()
+        if gewaehlt is None:
+            stand = selectors.lieferstand(erhebung)
+            kommunen = [
+                z["kommune"]
+                for z in stand
+                if not z["meldung"] or z["meldung"].status != MeldungStatus.ABGEGEBEN
+            ]
+            if not kommunen:
+                messages.info(
+                    request, _("Alle Kommunen haben ihre Zahlen abgegeben; niemand muss erinnert werden.")
+                )
+                return redirect(erhebung)
+        else:
+            kommunen = gewaehlt
+            try:
+                services.erinnerung_pruefen(erhebung=erhebung, kommunen=kommunen)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect(erhebung)
+        personen = dict(
+            services.erinnerung_empfaenger(erhebung=erhebung, kommunen=kommunen)
+            .values_list("kommune_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        zeilen = [(k, personen.get(k.pk, 0)) for k in kommunen]
+        anzahl = sum(personen.values())
+        return render(
+            request,
+            "bedarf/erhebung_erinnern.html",
+            {
+                "erhebung": erhebung,
+                "zeilen": zeilen,
+                "alle_fehlenden": gewaehlt is None,
+                "anzahl_personen": anzahl,
+                "zusammenfassung": ngettext(
+                    "%(k)s, %(n)d Person erhält eine Erinnerung",
+                    "%(k)s, %(n)d Personen erhalten eine Erinnerung",
+                    anzahl,
+                )
+                % {"k": _kommunen_text(len(kommunen)), "n": anzahl},
+            },
+        )
+
+
+def _kommunen_text(n: int) -> str:
+    return ngettext("%(n)s Kommune", "%(n)s Kommunen", n) % {"n": n}
 
 
 erhebung_abschliessen = ErhebungAbschliessenView.as_view()
@@ -272,7 +372,10 @@ def meldung_vorlage(request, pk):
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     # The name goes into a header: slugified, so quotes or separators in a Kommune's name cannot break it.
     return dataset_response(
-        vorlage(erhebung, kommune), fmt, f"meldung-{slugify(kommune.name)}-{erhebung.stichtag:%Y-%m-%d}"
+        vorlage(erhebung, kommune),
+        fmt,
+        f"meldung-{slugify(kommune.name)}-{erhebung.stichtag:%Y-%m-%d}",
+        trennzeichen_aus(request.GET),
     )
 
 
@@ -409,7 +512,10 @@ def export(request, pk, fmt):
         raise Http404
     erhebung = _erhebung(request, pk, "bedarf.auswerten_erhebung")
     return dataset_response(
-        export_dataset(request.user, erhebung), fmt, f"bedarfsanalyse-{erhebung.stichtag:%Y-%m-%d}"
+        export_dataset(request.user, erhebung),
+        fmt,
+        f"bedarfsanalyse-{erhebung.stichtag:%Y-%m-%d}",
+        trennzeichen_aus(request.GET),
     )
 
 

@@ -8,11 +8,15 @@ created when missing, migrated, and filled once with the demo data and the NRW-w
 Measured through Django's test client (server time: request in, response body out, no network), signed in as
 the coordination of Rhein-Kreis Neuss and, where the scope matters, as the state (`land`, all 53 Bündnisse):
 
-- median and p95 of N requests (after warm-ups) for every listed page, beside the Django admin changelist of
-  the same model as a reference (ratio page / admin), among them the Land's view of all Bündnisse (table and
+- median and p95 of N requests (after warm-ups) for every listed page, with the median time spent in SQL and
+  the ratio total / SQL (`faktor_sql`), beside the Django admin changelist of the same model as a reference
+  (ratio page / admin), among them the Land's view of all Bündnisse (table and
   map, comparison by quarter, one Bündnis, export; `--nur-seiten Landsicht` measures only those);
 - exports of all 50,000 offers as CSV and XLSX (time and peak memory, each in a fresh process);
 - import of 10,000 offer rows (dry run and confirm) through the staff import page, rolled back afterwards;
+- a load test (issue 18, `bench/last.py`, `--ohne-last` skips it, `--nur-last` runs only it): gunicorn with the
+  production settings as `make serve` starts it, locust with 16 signed-in users per mix (coordination, state),
+  beside `/healthz` and the admin changelist: req/s, p50, p95 and failures per page and per mix;
 - the audited small-number protection (issue #11, `demo/bench/geheimhaltung.py`): computing the suppression patterns of
   the survey rounds the state's overview reads (before the pages, so that every page reads stored patterns), and
   the pages that read them.
@@ -40,6 +44,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 # The project root is on the path only from here on.
+from bench import last  # noqa: E402
 from demo.bench import geheimhaltung, messen  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/buendnis_bench"
@@ -49,6 +54,7 @@ RESULTS = BASE_DIR / "bench" / "results-latest.json"
 ZIEL_SEITE_P95_MS = 150
 ZIEL_BERICHT_P95_MS = 1000
 ZIEL_ADMIN_FAKTOR = 1.5
+ZIEL_SQL_FAKTOR = 2
 ZIEL_CSV_S = 5
 ZIEL_XLSX_S = 30
 ZIEL_SPEICHER_MB = 300
@@ -123,9 +129,9 @@ def _clients() -> dict:
     return clients
 
 
-def seiten(clients: dict, *, n: int, warmup: int, nur: list[str] | None = None) -> list[dict]:
-    """Every listed page beside the admin changelist of the same model (`nur`: only the pages whose name
-    contains one of these texts, and no report generation unless one of them names it)."""
+def bezug() -> dict:
+    """The objects the measured pages and the load test's mixes are about: Rhein-Kreis Neuss, its town Neuss, a
+    published offer with follow-up offers, the survey round with the most Meldungen, the usual catalogue filter."""
     from django.db.models import Count
 
     from angebote.models import Angebot, Aufenthaltsstatus, Kategorie
@@ -135,11 +141,6 @@ def seiten(clients: dict, *, n: int, warmup: int, nur: list[str] | None = None) 
     kommune = Kommune.objects.filter(buendnis=neuss, name="Neuss").first()
     kategorie = Kategorie.objects.filter(code="deutsch").first()
     duldung = Aufenthaltsstatus.objects.filter(code="duldung").first()
-    filter_query = (
-        f"kategorie={kategorie.pk}&zugang={duldung.pk}&kommune={kommune.pk}&status=veroeffentlicht&laufend=on"
-    )
-    filter_admin = f"status__exact=veroeffentlicht&kategorie__id__exact={kategorie.pk}"
-    suche = "q=Pflegehilfe+Gemeinde"
     detail = (
         Angebot.objects.for_buendnis(neuss.pk)
         .veroeffentlicht()
@@ -147,7 +148,6 @@ def seiten(clients: dict, *, n: int, warmup: int, nur: list[str] | None = None) 
         .order_by("pk")
         .first()
     ) or Angebot.objects.for_buendnis(neuss.pk).order_by("pk").first()
-    angebot_admin = _admin_url(Angebot)
     Erhebung = _model("bedarf", "Erhebung")
     erhebung = None
     if Erhebung is not None:
@@ -157,6 +157,29 @@ def seiten(clients: dict, *, n: int, warmup: int, nur: list[str] | None = None) 
             .order_by("-anzahl", "-stichtag")
             .first()
         )
+    return {
+        "neuss": neuss,
+        "kategorie": kategorie,
+        "detail": detail,
+        "erhebung": erhebung,
+        "Erhebung": Erhebung,
+        "filter_query": (
+            f"kategorie={kategorie.pk}&zugang={duldung.pk}&kommune={kommune.pk}&status=veroeffentlicht&laufend=on"
+        ),
+        "angebot_admin": _admin_url(Angebot),
+    }
+
+
+def seiten(clients: dict, *, n: int, warmup: int, nur: list[str] | None = None) -> list[dict]:
+    """Every listed page beside the admin changelist of the same model (`nur`: only the pages whose name
+    contains one of these texts, and no report generation unless one of them names it)."""
+    from buendnis.models import Buendnis
+
+    b = bezug()
+    neuss, detail, erhebung = b["neuss"], b["detail"], b["erhebung"]
+    filter_query, angebot_admin = b["filter_query"], b["angebot_admin"]
+    filter_admin = f"status__exact=veroeffentlicht&kategorie__id__exact={b['kategorie'].pk}"
+    suche = "q=Pflegehilfe+Gemeinde"
     Bericht = _model("berichte", "Bericht")
     bericht_url = None
     plan = [
@@ -205,7 +228,7 @@ def seiten(clients: dict, *, n: int, warmup: int, nur: list[str] | None = None) 
             "Lückenanalyse",
             "koordination",
             erhebung and messen.url("bedarf:luecken", erhebung.pk),
-            _admin_url(Erhebung),
+            _admin_url(b["Erhebung"]),
         ),
         (
             "Budgetübersicht",
@@ -274,8 +297,10 @@ def _kurz(zeile: dict) -> None:
     if "p95_ms" in seite and "p95_ms" in admin and admin["p95_ms"]:
         zeile["faktor_admin"] = round(seite["p95_ms"] / admin["p95_ms"], 2)
     text = f"p95 {seite.get('p95_ms', '–')} ms" if "p95_ms" in seite else seite.get("fehler", "n/a")
+    if seite.get("faktor_sql") is not None:
+        text += f", SQL {seite['sql_median_ms']} ms (× {seite['faktor_sql']})"
     ref = f"Admin p95 {admin.get('p95_ms')} ms" if "p95_ms" in admin else "Admin n/a"
-    print(f"  {zeile['seite']:<26} {zeile['rolle']:<13} {text:<18} {ref}", flush=True)
+    print(f"  {zeile['seite']:<26} {zeile['rolle']:<13} {text:<40} {ref}", flush=True)
 
 
 def _sachstandsbericht_url(client, buendnis) -> str | None:
@@ -646,6 +671,8 @@ def ziele_pruefen(ergebnis: dict) -> list[str]:
     for zeile in ergebnis["seiten"]:
         seite = zeile.get("seite_messung") or {}
         if "p95_ms" not in seite:
+            if seite.get("fehler"):
+                verfehlt.append(f"{zeile['seite']} ({zeile['rolle']}): {seite['fehler']}")
             continue
         ziel = (
             ZIEL_BERICHT_P95_MS
@@ -658,6 +685,12 @@ def ziele_pruefen(ergebnis: dict) -> list[str]:
         faktor = zeile.get("faktor_admin")
         if faktor is not None and faktor > ZIEL_ADMIN_FAKTOR:
             verfehlt.append(f"{name}: {faktor}× die Admin-Änderungsliste > {ZIEL_ADMIN_FAKTOR}×")
+        faktor_sql = seite.get("faktor_sql")
+        if faktor_sql is not None and faktor_sql > ZIEL_SQL_FAKTOR:
+            verfehlt.append(
+                f"{name}: gesamt {seite['median_ms']} ms = {faktor_sql}× die SQL-Zeit "
+                f"({seite['sql_median_ms']} ms) > {ZIEL_SQL_FAKTOR}×"
+            )
     for exp in ergebnis["exporte"]:
         if exp.get("export") != "angebote":
             continue
@@ -670,6 +703,7 @@ def ziele_pruefen(ergebnis: dict) -> list[str]:
         if exp["format"] == "xlsx" and exp.get("rss_spitze_mb", 0) > ZIEL_SPEICHER_MB:
             verfehlt.append(f"Export XLSX: Speicherspitze {exp['rss_spitze_mb']} MB > {ZIEL_SPEICHER_MB} MB")
     verfehlt += geheimhaltung.ziele(ergebnis.get("geheimhaltung") or {}, ZIEL_SEITE_P95_MS)
+    verfehlt += last.ziele(ergebnis.get("last") or {})
     for schritt in ergebnis["import"]:
         if "fehler" in schritt:
             verfehlt.append(f"Import {schritt['schritt']}: {schritt['fehler']}")
@@ -678,22 +712,30 @@ def ziele_pruefen(ergebnis: dict) -> list[str]:
     return verfehlt
 
 
+def _ms(wert) -> str:
+    return f"{wert:.1f}" if isinstance(wert, (int, float)) else "–"
+
+
 def tabelle(ergebnis: dict) -> str:
     zeilen = [
-        f"{'Seite':<44} {'Rolle':<13} {'Median':>8} {'p95':>8} {'Abfr.':>5} {'Admin p95':>10} {'Faktor':>7}",
-        "-" * 101,
+        f"{'Seite':<44} {'Rolle':<13} {'gesamt ms':>9} | {'SQL ms':>7} | {'× SQL':>6} | {'p95 ms':>7} "
+        f"{'Abfr.':>5} | {'Admin ms':>8} | {'× Admin':>7}",
+        "-" * 128,
     ]
     for z in ergebnis["seiten"]:
         s, a = z.get("seite_messung") or {}, z.get("admin_messung") or {}
         if "p95_ms" not in s:
-            zeilen.append(f"{z['seite']:<44} {z['rolle']:<13} {s.get('fehler') or z.get('fehler', 'n/a'):>8}")
+            zeilen.append(f"{z['seite']:<44} {z['rolle']:<13} {s.get('fehler') or z.get('fehler', 'n/a'):>9}")
             continue
         zeilen.append(
-            f"{z['seite']:<44} {z['rolle']:<13} {s['median_ms']:>6.1f}ms {s['p95_ms']:>6.1f}ms "
-            f"{s.get('queries', ''):>5} "
-            f"{(str(a['p95_ms']) + 'ms') if 'p95_ms' in a else 'n/a':>10} "
-            f"{z.get('faktor_admin', '–'):>7}"
+            f"{z['seite']:<44} {z['rolle']:<13} {s['median_ms']:>9.1f} | {_ms(s.get('sql_median_ms')):>7} | "
+            f"{s.get('faktor_sql') or '–':>6} | {s['p95_ms']:>7.1f} {s.get('queries', ''):>5} | "
+            f"{_ms(a.get('p95_ms')):>8} | {z.get('faktor_admin', '–'):>7}"
         )
+    zeilen.append(
+        "gesamt und SQL: Median je Anfrage, × SQL = gesamt / SQL (Ziel ≤ 2); "
+        "Admin ms: p95 der Admin-Änderungsliste, × Admin = p95 Seite / p95 Admin (Ziel ≤ 1,5)"
+    )
     zeilen += [
         "",
         f"{'Export (50.000 Angebote, Rolle land)':<44} {'Zeit':>8} {'Spitze RSS':>11} {'Zuwachs':>9}",
@@ -714,6 +756,7 @@ def tabelle(ergebnis: dict) -> str:
             + (f"  {i['fehler']}" if "fehler" in i else "")
         )
     zeilen += geheimhaltung.tabelle(ergebnis.get("geheimhaltung") or {})
+    zeilen += last.tabelle(ergebnis.get("last") or {})
     return "\n".join(zeilen)
 
 
@@ -778,9 +821,30 @@ def main(argv=None) -> int:
         action="store_true",
         help="Gespeicherte Sperrmuster der aktuellen Zahlen übernehmen statt sie neu zu berechnen",
     )
+    parser.add_argument("--ohne-last", action="store_true", help="Lasttest (locust gegen gunicorn) auslassen")
+    parser.add_argument(
+        "--nur-last",
+        action="store_true",
+        help="Nur den Lasttest; die übrigen Teile bleiben aus der vorhandenen Ergebnisdatei erhalten",
+    )
+    parser.add_argument(
+        "--last-sekunden",
+        type=int,
+        default=last.SEKUNDEN,
+        help=f"Messdauer je Mix des Lasttests in Sekunden (Standard {last.SEKUNDEN})",
+    )
+    parser.add_argument(
+        "--last-nutzer",
+        type=int,
+        default=last.NUTZER,
+        help=f"Gleichzeitige Nutzer des Lasttests (Standard {last.NUTZER})",
+    )
     parser.add_argument("--import-kind", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--export", nargs=2, metavar=("ART", "FORMAT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.nur_last:
+        args.ohne_seiten = args.ohne_exporte = args.ohne_import = args.ohne_muster = True
+        args.ohne_last, args.ergaenzen = False, True
 
     if args.export:
         print(json.dumps(export_kind(*args.export)))
@@ -844,13 +908,24 @@ def main(argv=None) -> int:
             runde_timeout=args.muster_runde_timeout,
         )
     clients = _clients()
-    print(f"Seiten ({args.n} Messungen nach {args.warmup} Aufwärmanfragen):", flush=True)
-    ergebnis["seiten"] = (
-        [] if args.ohne_seiten else seiten(clients, n=args.n, warmup=args.warmup, nur=args.nur_seiten)
-    )
+    ergebnis["seiten"] = []
+    if not args.ohne_seiten:
+        print(f"Seiten ({args.n} Messungen nach {args.warmup} Aufwärmanfragen):", flush=True)
+        ergebnis["seiten"] = seiten(clients, n=args.n, warmup=args.warmup, nur=args.nur_seiten)
     if not args.ohne_muster and not args.ohne_seiten:
         print(f"Seiten, die das Sperrmuster lesen ({geheimhaltung.HINWEIS_GELESEN}):", flush=True)
         ergebnis["geheimhaltung"]["seiten"] = geheimhaltung.seiten(clients, n=args.n, warmup=args.warmup)
+    ergebnis["last"] = {}
+    if not args.ohne_last:
+        print(f"Lasttest (locust, {args.last_nutzer} Nutzer je Mix):", flush=True)
+        from django.conf import settings
+
+        ergebnis["last"] = last.messen_last(
+            bezug=bezug(),
+            passwort=settings.DEMO_PASSWORD,
+            sekunden=args.last_sekunden,
+            nutzer=args.last_nutzer,
+        )
     ergebnis["exporte"] = []
     if not args.ohne_exporte:
         print("Exporte (je ein eigener Prozess):", flush=True)
@@ -880,7 +955,7 @@ def main(argv=None) -> int:
 
 def _ergaenzt(ergebnis: dict, args) -> dict:
     """The previous result file with the parts measured now replaced; `gemessen_am` says which run each part
-    comes from."""
+    comes from, `last_1min_je_teil` the machine's load average when that run began."""
     try:
         alt = json.loads(args.json.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
@@ -890,15 +965,22 @@ def _ergaenzt(ergebnis: dict, args) -> dict:
         "exporte": not args.ohne_exporte,
         "import": not args.ohne_import,
         "geheimhaltung": not args.ohne_muster,
+        "last": not args.ohne_last,
     }
     frueher = alt.get("gemessen_am") or {teil: alt.get("zeitpunkt") for teil in gemessen}
+    last_frueher = alt.get("last_1min_je_teil") or {
+        teil: (alt.get("rechner") or {}).get("last_1min") for teil in gemessen
+    }
     neu = {**alt, **{k: v for k, v in ergebnis.items() if k not in gemessen}}
     if ergebnis.get("aufbau_sekunden") is None:
         neu["aufbau_sekunden"] = alt.get("aufbau_sekunden")
-    neu["gemessen_am"] = {}
+    neu["gemessen_am"], neu["last_1min_je_teil"] = {}, {}
     for teil, jetzt in gemessen.items():
-        neu[teil] = ergebnis[teil] if jetzt else alt.get(teil, {} if teil == "geheimhaltung" else [])
+        neu[teil] = (
+            ergebnis[teil] if jetzt else alt.get(teil, {} if teil in ("geheimhaltung", "last") else [])
+        )
         neu["gemessen_am"][teil] = ergebnis["zeitpunkt"] if jetzt else frueher.get(teil)
+        neu["last_1min_je_teil"][teil] = ergebnis["rechner"]["last_1min"] if jetzt else last_frueher.get(teil)
     return neu
 
 
@@ -912,4 +994,9 @@ def _db_info() -> dict:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        # The load test's server and locust are stopped by then (bench/last.py).
+        print("\nAbgebrochen (Strg+C).", file=sys.stderr)
+        sys.exit(130)

@@ -25,6 +25,8 @@ class BerichteConfig(AppConfig):
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(dashboard.bei_aenderung, dispatch_uid=f"berichte-dashboard-{id(signal)}")
         post_migrate.connect(dashboard.nach_migration, dispatch_uid="berichte-dashboard-migrate")
+        # The other apps' dashboard panels cache their aggregates under the same stamps.
+        registry.register_dashboard_cache(dashboard.im_bereich_gecacht)
 
         registry.register_arbeitsposten(
             registry.Arbeitsposten(

@@ -9,20 +9,28 @@ out the panel around them.
 
 The figures and charts aggregate a whole Bündnis (for the state: all of them), which at NRW scale costs a few
 hundred milliseconds. They are cached per scope (role, Bündnis, Kommune, language) for
-`BERICHTE_DASHBOARD_CACHE_SEKUNDEN` (default 60, 0 switches the cache off). Every committed write to the domain
-apps changes a version stamp in the cache, so the next dashboard recomputes; the time limit covers what the stamp
-cannot see: writes that bypass model signals (bulk imports, `QuerySet.update`) and, with the default per-process
-memory cache, writes handled by another worker process. The lists of reports and export jobs are always live.
+`BERICHTE_DASHBOARD_CACHE_SEKUNDEN` (default 60, 0 switches the cache off). Each entry's key holds version stamps
+(`datenstand()`): a global one, and for a Bündnis's scope that Bündnis's stamp, for the state's scope the stamp
+"alle". A committed write to a row of one Bündnis renews that Bündnis's stamp and "alle", so the cached figures of
+the other Bündnisse stay valid; a write to a row of no Bündnis (programme data, Kategorien, rules) renews the
+global stamp and with it every entry. The time limit covers what the stamps cannot see: writes that bypass model
+signals (`QuerySet.update`, bulk writes) and, with the default per-process memory cache, writes handled by another
+worker process. The lists of reports and export jobs are always live. The other panels of the dashboard put
+their aggregates (the nine tasks of the core group, the funds, the targets on track) in the same cache under the
+same stamps (`im_bereich_gecacht`, registered as `buendnis.registry.dashboard_gecacht`); their lists stay live.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
@@ -32,7 +40,7 @@ from django.utils.translation import gettext as _
 from berichte.models import Bericht, Exportauftrag
 from berichte.registry import registry
 from buendnis import inhalt as i
-from buendnis.models import Buendnis, Kommune
+from buendnis.models import Buendnis, Importvorgang, Kommune
 from buendnis.registry import Kontext, Spalten
 from buendnis.rules import is_auswertung, is_land
 
@@ -58,14 +66,7 @@ def panel(user) -> dict:
 
 def kennzahlen(user) -> dict:
     """The figures and charts of the panel for the user's scope, from the cache when it holds them."""
-    if not _cache_erlaubt():
-        return kennzahlen_berechnen(user)
-    schluessel = cache_schluessel(user)
-    daten = _cache("get", schluessel)
-    if daten is None:
-        daten = kennzahlen_berechnen(user)
-        _cache("set", schluessel, daten, cache_sekunden())
-    return daten
+    return im_bereich_gecacht("dashboard", user, lambda: kennzahlen_berechnen(user))
 
 
 def _cache(operation: str, *args):
@@ -105,11 +106,14 @@ def kennzahlen_berechnen(user) -> dict:
 
 # The cache of the figures -------------------------------------------------------------------------------------------
 
+# The global stamp; a Bündnis's stamp and the stamp of all Bündnisse add a suffix (`_stempel_schluessel`).
 VERSION_KEY = "berichte:dashboard:version"
+GLOBAL = "global"
+ALLE = "alle"
 # Writes to these apps' models change figures shown on the panel (besides the apps that registered a part of it);
-# users' logins and export progress do not.
+# users' logins and export progress do not. A user's Bündnis, role or Kommune is part of the cache key itself.
 EIGENE_DATEN_APPS = frozenset({"buendnis", "berichte"})
-OHNE_WIRKUNG = frozenset({"buendnis.user", "buendnis.importvorgang", "berichte.exportauftrag"})
+OHNE_WIRKUNG = frozenset({"buendnis.user", "berichte.exportauftrag"})
 
 
 def cache_sekunden() -> int:
@@ -122,30 +126,57 @@ def _cache_erlaubt() -> bool:
     return cache_sekunden() > 0 and not connection.in_atomic_block
 
 
-def datenstand() -> str:
-    """The version stamp of the data behind the cached figures."""
-    stand = _cache("get", VERSION_KEY)
-    if stand is None:
-        _cache("add", VERSION_KEY, uuid.uuid4().hex, None)
-        stand = _cache("get", VERSION_KEY) or ""
-    return stand
+def _stempel_schluessel(bereich: str) -> str:
+    return VERSION_KEY if bereich == GLOBAL else f"{VERSION_KEY}:{bereich}"
 
 
-def datenstand_erneuern() -> None:
-    _cache("set", VERSION_KEY, uuid.uuid4().hex, None)
+def _bereich(buendnis_id: int | None) -> str:
+    return ALLE if buendnis_id is None else f"b{buendnis_id}"
 
 
-def cache_schluessel(user) -> str:
+def datenstand(buendnis_id: int | None = None) -> str:
+    """The version stamps of the data behind cached figures: the global one and that of the Bündnis (without
+    one: that of all Bündnisse), read in one round trip."""
+    schluessel = [_stempel_schluessel(GLOBAL), _stempel_schluessel(_bereich(buendnis_id))]
+    gelesen = _cache("get_many", schluessel) or {}
+    fehlend = [k for k in schluessel if k not in gelesen]
+    if fehlend:
+        for k in fehlend:
+            _cache("add", k, uuid.uuid4().hex, None)
+        gelesen = {**gelesen, **(_cache("get_many", fehlend) or {})}
+    return ".".join(str(gelesen.get(k, "")) for k in schluessel)
+
+
+def datenstand_erneuern(bereiche: Iterable[str] = (GLOBAL,)) -> None:
+    """New stamps for the given scopes (`GLOBAL`, `ALLE`, "b<id>"): the cached figures that read them are gone."""
+    _cache("set_many", {_stempel_schluessel(b): uuid.uuid4().hex for b in bereiche}, None)
+
+
+def cache_schluessel(user, name: str = "dashboard", *weitere: str) -> str:
     """One entry per scope: whatever the panel shows depends only on these (and the data)."""
     teile = [
-        "berichte:dashboard",
-        datenstand(),
+        f"berichte:{name}",
+        datenstand(user.buendnis_id or None),
         "admin" if user.is_superuser else str(user.rolle),
         str(user.buendnis_id or "alle"),
         str(user.kommune_id or "-"),
         translation.get_language() or "-",
+        *weitere,
     ]
     return ":".join(teile)
+
+
+def im_bereich_gecacht(name: str, user, berechnen, *weitere: str):
+    """`berechnen()` from the cache of the figures, per data stamp and scope as the panel's figures (`weitere`:
+    what else they depend on, such as the day)."""
+    if not _cache_erlaubt():
+        return berechnen()
+    schluessel = cache_schluessel(user, name, *weitere)
+    daten = _cache("get", schluessel)
+    if daten is None:
+        daten = berechnen()
+        _cache("set", schluessel, daten, cache_sekunden())
+    return daten
 
 
 def daten_apps() -> frozenset[str]:
@@ -153,19 +184,95 @@ def daten_apps() -> frozenset[str]:
 
 
 def bei_aenderung(sender, **kwargs) -> None:
-    """Receiver of post_save, post_delete and m2m_changed: after the commit, cached figures are outdated."""
+    """Receiver of post_save, post_delete and m2m_changed: after the commit, the cached figures of the written
+    row's Bündnis (and those of all Bündnisse) are outdated, or all of them for a row of no Bündnis."""
     meta = getattr(sender, "_meta", None)
     if meta is None or meta.app_label not in daten_apps() or meta.label_lower in OHNE_WIRKUNG:
         return
+    if hasattr(sender, "instance_type"):
+        return  # a history row (simple_history): the write of the row it records renews the stamps
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed fires before and after; the post_ action is enough
-    verbindung = transaction.get_connection(kwargs.get("using"))
+    using = kwargs.get("using")
+    verbindung = transaction.get_connection(using)
+    # One renewal per stamp and transaction, however many rows it writes (an import of 10,000 offers of one
+    # Bündnis renews that Bündnis's stamp once). A savepoint rolled back drops its hooks and gives
+    # `run_on_commit` a new list, so the next write registers again.
+    vorgemerkt: set[str] = set()
+    gelesen: dict = {}
     if verbindung.in_atomic_block:
-        # One renewal per transaction, however many rows it writes (an import of 10,000 offers).
-        if getattr(verbindung, "_berichte_vorgemerkt", None) is verbindung.run_on_commit:
+        marke = getattr(verbindung, "_berichte_vorgemerkt", None)
+        if marke is None or marke[0] is not verbindung.run_on_commit:
+            marke = (verbindung.run_on_commit, set(), {})
+            verbindung._berichte_vorgemerkt = marke
+        vorgemerkt, gelesen = marke[1], marke[2]
+        if GLOBAL in vorgemerkt:
             return
-        verbindung._berichte_vorgemerkt = verbindung.run_on_commit
-    transaction.on_commit(datenstand_erneuern, using=kwargs.get("using"))
+    bereiche = bereiche_der_aenderung(sender, kwargs["instance"], gelesen)
+    neu = bereiche - vorgemerkt
+    if not neu:
+        return
+    vorgemerkt.update(neu)
+    transaction.on_commit(functools.partial(datenstand_erneuern, frozenset(neu)), using=using)
+
+
+def bereiche_der_aenderung(sender, instance, gelesen: dict) -> frozenset[str]:
+    """The stamps a write to `instance` outdates: its Bündnis's and all Bündnisse's, or the global one."""
+    if sender is Importvorgang:
+        # An import through the pages writes its rows in bulk, without model signals; the confirmed Vorgang
+        # stands for them (rows of the uploader's Bündnis). Pending or failed uploads change no figures.
+        if instance.status != Importvorgang.Status.IMPORTIERT:
+            return frozenset()
+        try:
+            buendnis_id = _folgen(instance, ["benutzer", "buendnis_id"], gelesen)
+        except ObjectDoesNotExist:
+            buendnis_id = None
+    else:
+        buendnis_id = buendnis_der_zeile(instance, gelesen)
+    if buendnis_id is None:
+        return frozenset({GLOBAL})
+    return frozenset({_bereich(buendnis_id), ALLE})
+
+
+def buendnis_der_zeile(instance, gelesen: dict) -> int | None:
+    """The Bündnis a row belongs to (None: none, or it cannot be told). Follows the model's `buendnis_lookup`
+    through related rows already loaded; otherwise one query per related row, remembered in `gelesen` for the
+    rest of the transaction."""
+    if isinstance(instance, Buendnis):
+        return instance.pk
+    try:
+        lookup = getattr(
+            getattr(type(instance)._default_manager, "_queryset_class", None), "buendnis_lookup", ""
+        )
+        if lookup and lookup != "buendnis_id":
+            return _folgen(instance, lookup.split("__"), gelesen)
+        if hasattr(instance, "buendnis_id"):
+            return instance.buendnis_id
+        getter = getattr(instance, "get_buendnis_id", None)
+        return getter() if getter else None
+    except (ObjectDoesNotExist, FieldDoesNotExist, AttributeError, ValueError):
+        # A parent deleted before its row, a lookup that does not fit: every cached figure is renewed.
+        return None
+
+
+def _folgen(obj, teile: list[str], gelesen: dict):
+    if len(teile) == 1:
+        return getattr(obj, teile[0])
+    feld = obj._meta.get_field(teile[0])
+    wert = getattr(obj, feld.attname)
+    if wert is None:
+        return None
+    if feld.is_cached(obj):
+        return _folgen(getattr(obj, feld.name), teile[1:], gelesen)
+    modell = feld.related_model
+    merkmal = (modell._meta.label_lower, wert)
+    if merkmal not in gelesen:
+        gelesen[merkmal] = (
+            modell._base_manager.filter(**{feld.target_field.attname: wert})
+            .values_list("__".join(teile[1:]), flat=True)
+            .first()
+        )
+    return gelesen[merkmal]
 
 
 def nach_migration(**kwargs) -> None:

@@ -6,7 +6,6 @@ memory stays flat and the number of queries does not grow with the rows (prefetc
 
 from __future__ import annotations
 
-import csv
 import datetime
 import json
 import tempfile
@@ -22,7 +21,24 @@ from openpyxl import Workbook
 from bedarf.suppression import ZEICHEN
 from berichte.registry import registry
 from buendnis.inhalt import ohne_steuerzeichen
-from buendnis.io import escape_formula
+
+# The CSV primitives live in `buendnis.io` (every app's exports write through them); the names stay importable
+# from here for the pages and the background jobs of the exports.
+from buendnis.io import (  # noqa: F401
+    BOM,
+    CSV_KOMMA,
+    FORMATE,
+    KOMMA,
+    SEMIKOLON,
+    TRENNZEICHEN,
+    auftragsformat,
+    csv_writer,
+    csv_zelle,
+    dateiformat,
+    escape_formula,
+    format_text,
+    trennzeichen_aus,
+)
 from buendnis.registry import ExportEintrag, spaltenbedeutung
 
 CHUNK = 2000
@@ -58,41 +74,6 @@ class _Echo:
         return value
 
 
-# CSV for spreadsheets. German Excel splits lines at semicolons and reads "1,5" as a number, so that is the default;
-# on request (`?trennzeichen=komma`) comma and decimal point, for other programs. UTF-8 with BOM either way, so
-# that Excel reads the umlauts. A background job keeps the choice in its format (`CSV_KOMMA`).
-SEMIKOLON = "semikolon"
-KOMMA = "komma"
-TRENNZEICHEN = {SEMIKOLON: ";", KOMMA: ","}
-CSV_KOMMA = "csv-komma"
-FORMATE = ("csv", "xlsx", "json", CSV_KOMMA)
-
-
-def trennzeichen_aus(daten) -> str:
-    """The separator asked for by a request's `trennzeichen` (semicolon unless it says "komma")."""
-    return KOMMA if daten.get("trennzeichen") == KOMMA else SEMIKOLON
-
-
-def auftragsformat(fmt: str, trennzeichen: str) -> str:
-    """The format a background job keeps: a comma-separated CSV as `CSV_KOMMA`, anything else as asked."""
-    return CSV_KOMMA if fmt in ("csv", CSV_KOMMA) and trennzeichen == KOMMA else fmt
-
-
-def dateiformat(fmt: str) -> tuple[str, str]:
-    """(file format, separator) of a requested or kept format: `CSV_KOMMA` is a CSV with commas."""
-    if fmt == CSV_KOMMA:
-        return "csv", KOMMA
-    return fmt, SEMIKOLON
-
-
-def format_text(fmt: str) -> str:
-    """How a format reads on the pages: "XLSX", "CSV (Semikolon)", "CSV (Komma)"."""
-    datei, trennzeichen = dateiformat(fmt)
-    if datei != "csv":
-        return datei.upper()
-    return _("CSV (Komma)") if trennzeichen == KOMMA else _("CSV (Semikolon)")
-
-
 def auftrag_titel(auftrag) -> str:
     """What a background job exports, in words: "Datenpaket" or the entity's plural ("Aufgaben")."""
     if auftrag.art == DATENPAKET:
@@ -102,28 +83,9 @@ def auftrag_titel(auftrag) -> str:
     return eintrag.titel if eintrag is not None else auftrag.art
 
 
-def csv_writer(ziel, trennzeichen: str = SEMIKOLON):
-    """A CSV writer with the separator of `trennzeichen`; lines end in CRLF as RFC 4180 and Excel expect."""
-    return csv.writer(ziel, delimiter=TRENNZEICHEN[trennzeichen], lineterminator="\r\n")
-
-
-def csv_zelle(value, trennzeichen: str = SEMIKOLON):
-    """One formula-safe CSV cell: numbers with the decimal sign that matches the separator, local times."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, Decimal | float):
-        text = format(value, "f") if isinstance(value, Decimal) else repr(value)
-        return text.replace(".", ",") if trennzeichen == SEMIKOLON else text
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).isoformat()
-    return escape_formula(value)
-
-
 def csv_stream(headers, rows, trennzeichen: str = SEMIKOLON) -> Iterator[str]:
     writer = csv_writer(_Echo(), trennzeichen)
-    yield "\ufeff" + writer.writerow([escape_formula(h) for h in headers])
+    yield BOM + writer.writerow([escape_formula(h) for h in headers])
     for row in rows:
         yield writer.writerow([csv_zelle(v, trennzeichen) for v in row])
 

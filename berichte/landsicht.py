@@ -5,7 +5,8 @@ Bündnis.
 The columns are what the apps registered (`buendnis.registry.landkennzahlen()`); this module adds the targets on
 track (`berichte.steuerung`), the nine tasks of the core group and the traffic light (Ampel). Everything runs a
 fixed number of queries whatever the number of Bündnisse, and the computed rows are cached per data stamp like
-the dashboard's figures (`berichte.dashboard.datenstand()`): a committed write renews the stamp.
+the dashboard's figures (`berichte.dashboard.datenstand()`): the rows of all Bündnisse under the stamp "alle",
+which a committed write to any Bündnis renews, the page of one Bündnis under that Bündnis's stamp.
 
 Small numbers: counts of people reach this module only through `berichte.steuerung` (indicator values) or as a
 registered figure that the owning app already withheld (its text is the needs analysis' symbol); a withheld
@@ -311,16 +312,21 @@ def zeilen_berechnen(buendnisse: list[Buendnis], stichtag: datetime.date) -> Lan
     return Landdaten(spalten, zeilen, timezone.localtime(), stichtag)
 
 
-def gecacht(name: str, user, stichtag: datetime.date, berechnen: Callable):
-    """`berechnen()` from the dashboard's cache, per data stamp, scope, language and day."""
+def gecacht(name: str, user, stichtag: datetime.date, berechnen: Callable, buendnis_id: int | None = None):
+    """`berechnen()` from the dashboard's cache, per data stamp, scope, language and day. The stamp is that of
+    `buendnis_id` when the figures are of that one Bündnis only, else that of the user's scope (the Land: all
+    Bündnisse)."""
     if not dashboard._cache_erlaubt():
         return berechnen()
+    alle = sees_all_buendnisse(user)
+    if buendnis_id is None and not alle:
+        buendnis_id = user.buendnis_id or None
     schluessel = ":".join(
         [
             "berichte:landsicht",
             name,
-            dashboard.datenstand(),
-            "alle" if sees_all_buendnisse(user) else str(user.buendnis_id or "-"),
+            dashboard.datenstand(buendnis_id),
+            "alle" if alle else str(user.buendnis_id or "-"),
             translation.get_language() or "-",
             stichtag.isoformat(),
         ]
@@ -639,6 +645,7 @@ def buendnis_daten(
         user,
         stichtag,
         lambda: buendnis_berechnen(daten() if daten else landdaten(user, stichtag), buendnis, stichtag),
+        buendnis_id=buendnis.pk,
     )
 
 

@@ -15,6 +15,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from buendnis.admin_import import GebundenerImportMixin
+from buendnis.io import DeutschesCSV
 from buendnis.models.base import sees_all_buendnisse
 from buendnis.uploads import lade_dataset, lies_upload
 
@@ -135,7 +136,7 @@ class SicheresImportFormular(ImportForm):
 class SafeExportAdminMixin(ExportMixin):
     """Export from the admin changelist: the admin's (scoped) queryset, formula-safe resources, no float."""
 
-    export_formats = [CSV, XLSX, JSON]
+    export_formats = [DeutschesCSV, XLSX, JSON]
 
     def get_export_formats(self):
         return self.export_formats
@@ -147,7 +148,7 @@ class SafeImportExportAdminMixin(GebundenerImportMixin, ImportExportMixin):
 
     import_form_class = SicheresImportFormular
     import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX, JSON]
+    export_formats = [DeutschesCSV, XLSX, JSON]
 
     def has_import_permission(self, request, *args, **kwargs):
         # Importing is writing: superusers only (ImportExportMixin would allow everyone who opens the admin).

@@ -1,4 +1,5 @@
-"""German admin pages for the models of third-party apps (second factor, task queue), for superusers.
+"""German admin pages for the models of third-party apps (second factor, task queue, sign-in protection), for
+superusers.
 
 Their own admin classes label columns, fieldsets and help texts in English without a German catalogue. Their
 fields cannot be relabelled on the models (the apps' migrations would differ), so these classes name every
@@ -6,9 +7,14 @@ column and field themselves. Registered by `buendnis.admin_site.VerwaltungAdminC
 
 from __future__ import annotations
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin, IsLockedOutFilter
+from axes.conf import settings as axes_settings
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -127,9 +133,68 @@ class AufgabenwarteschlangeAdmin(SuperuserWritesMixin, admin.ModelAdmin):
         return False
 
 
+class GesperrtFilter(IsLockedOutFilter):
+    title = _("gesperrt")
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("ja")), ("no", _("nein")))
+
+
+class AnmeldeversucheAdmin(SuperuserWritesMixin, AccessAttemptAdmin):
+    """Failed sign-ins per account and address (django-axes) with what is left before the lock; deleting a row
+    lifts the lock. Axes' own class names its filter, status, expiry and action in English."""
+
+    list_filter = [GesperrtFilter if f is IsLockedOutFilter else f for f in AccessAttemptAdmin.list_filter]
+    actions = ["abgelaufene_entfernen"]
+
+    @admin.action(description=_("Abgelaufene Anmeldeversuche entfernen"))
+    def abgelaufene_entfernen(self, request, queryset):
+        # Axes' own action fails here: the cool-off threshold reads the request's attempt time, which axes only
+        # sets on a sign-in request.
+        AxesProxyHandler.update_request(request)
+        anzahl = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d abgelaufener Anmeldeversuch entfernt.",
+                "%(n)d abgelaufene Anmeldeversuche entfernt.",
+                anzahl,
+            )
+            % {"n": anzahl},
+        )
+
+    @admin.display(description=_("Ablauf"))
+    def expiration(self, obj):
+        return obj.expiration.expires_at if hasattr(obj, "expiration") else _("nicht gesetzt")
+
+    @admin.display(description=_("Status"))
+    def status(self, obj):
+        rest = axes_settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if rest <= 0:
+            return _("gesperrt")
+        return ngettext("noch %(n)d Versuch", "noch %(n)d Versuche", rest) % {"n": rest}
+
+
+class AnmeldeprotokollAdmin(SuperuserWritesMixin, AccessLogAdmin):
+    """Successful sign-ins and sign-outs (django-axes)."""
+
+
+class FehlgeschlageneAnmeldungenAdmin(SuperuserWritesMixin, AccessFailureLogAdmin):
+    """Every failed sign-in, with whether it locked the account (django-axes)."""
+
+
 def registrieren(site: admin.AdminSite) -> None:
-    """Replaces the apps' own English admin classes with the German ones."""
+    """Replaces the apps' own English admin classes with the German ones. Axes' admin only where it is on
+    (AXES_ENABLE_ADMIN)."""
     for model, model_admin in ((TOTPDevice, ZweiterFaktorAdmin), (DBTaskResult, AufgabenwarteschlangeAdmin)):
         if site.is_registered(model):
             site.unregister(model)
         site.register(model, model_admin)
+    for model, model_admin in (
+        (AccessAttempt, AnmeldeversucheAdmin),
+        (AccessLog, AnmeldeprotokollAdmin),
+        (AccessFailureLog, FehlgeschlageneAnmeldungenAdmin),
+    ):
+        if site.is_registered(model):
+            site.unregister(model)
+            site.register(model, model_admin)

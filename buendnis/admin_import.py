@@ -12,7 +12,8 @@ message, touching no file and no row.
 
 - `ImportvorgangStorage`: the temp storage class (also `IMPORT_EXPORT_TMP_STORAGE_CLASS`); it works only inside
   a request of `GebundenerImportMixin` and refuses otherwise, so an admin without the mixin fails closed.
-- `GebundenerImportMixin`: put before `ImportMixin`/`ImportExportMixin` in an admin class.
+- `GebundenerImportMixin`: put before `ImportMixin`/`ImportExportMixin` in an admin class. Its import page
+  numbers rows as the spreadsheet does (`tabellenzeilen`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from django.views.decorators.http import require_POST
 from import_export.tmp_storages import BaseStorage
 
 from buendnis.models.importe import Importvorgang
+from buendnis.views_import import tabellenzeile
 
 
 @dataclass
@@ -100,6 +102,18 @@ class ImportvorgangStorage(BaseStorage):
         vorgang.save(update_fields=["status", "inhalt"])
 
 
+def tabellenzeilen(result) -> None:
+    """Numbers the rows of an admin import's result as the spreadsheet shows them (the header is row 1, the
+    first data row row 2), as the staff import pages do (`buendnis.views_import.tabellenzeile`).
+
+    django-import-export counts data rows from 1 and its `row_errors()` even counts reported rows, not rows of
+    the file; the page renders after this, so its row numbers are the sheet's."""
+    for zeile in [*result.invalid_rows, *result.error_rows]:
+        zeile.number = tabellenzeile(zeile.number)
+    fehlerzeilen = [(z.number, z.errors) for z in result.error_rows]
+    result.row_errors = lambda: fehlerzeilen
+
+
 class GebundenerImportMixin:
     """Admin import (django-import-export) whose confirm step only takes the uploader's own pending file."""
 
@@ -127,8 +141,10 @@ class GebundenerImportMixin:
             response = super().import_action(request, **kwargs)
         finally:
             _lauf.reset(token)
+        kontext = getattr(response, "context_data", None) or {}
+        if kontext.get("result") is not None:
+            tabellenzeilen(kontext["result"])
         if lauf.vorgang is not None:
-            kontext = getattr(response, "context_data", None) or {}
             if "confirm_form" in kontext:
                 result = kontext.get("result")
                 lauf.vorgang.zeilen = getattr(result, "total_rows", 0) or 0

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.templatetags import admin_list
@@ -20,8 +21,18 @@ class VerwaltungSite(admin.AdminSite):
 
     def i18n_javascript(self, request, extra_context=None):
         # Django's German catalogue of the admin scripts lacks the strings new in Django 5 ("Choose all %s",
-        # "Remove all %s", ...): `buendnis/locale/de/LC_MESSAGES/djangojs.po` supplies them.
-        return JavaScriptCatalog.as_view(packages=["django.contrib.admin", "buendnis"])(request)
+        # "Remove all %s", ...): `locale/de/LC_MESSAGES/djangojs.po` supplies them.
+        return AdminSkriptKatalog.as_view(packages=["django.contrib.admin"])(request)
+
+
+class AdminSkriptKatalog(JavaScriptCatalog):
+    """The admin scripts' catalogue with the project's own `djangojs` catalogues (LOCALE_PATHS) on top.
+
+    In the project's `locale/`, not in an app's: makemessages sends an app's strings to the app's own `locale/`
+    folder once it has one, and the English catalogue of the application must stay the one in `locale/en`."""
+
+    def get_paths(self, packages):
+        return [*super().get_paths(packages), *(str(pfad) for pfad in settings.LOCALE_PATHS)]
 
 
 def _feldname(model, pfad: str) -> str:

@@ -29,6 +29,9 @@ NEIN = frozenset({"nein", "n", "", "0", "false", "falsch", "no", "-"})
 # A whole number is digits, optionally grouped in thousands by dots as German writes them ("1.250"). A decimal
 # point or comma never makes a whole number, "6.0" included: one reader takes it for 6, another for 60.
 WHOLE_NUMBER = re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+)")
+# A number grouped in thousands by dots, without a decimal comma: "1.250", "12.500", "1.000.000" as German
+# Excel saves a cell formatted with separators into a semicolon CSV.
+THOUSANDS = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
 # Beyond any amount or count a field holds (and beyond exact decimal arithmetic).
 MAX_DIGITS_BEFORE_POINT = 16
 
@@ -85,7 +88,11 @@ def parse_int(value, *, minimum: int = 0, maximum: int | None = INT_MAX) -> int 
 def parse_decimal(value, *, places: int) -> Decimal | None:
     """A non-negative number with at most `places` decimal places: XLSX numbers as they are, text in German
     (1.234,56) or plain (1234.56) notation, with or without "€"/"EUR". Never passes through binary floating
-    point arithmetic; more decimal places than allowed are refused, not rounded."""
+    point arithmetic; more decimal places than allowed are refused, not rounded.
+
+    Dots in thousands without a comma ("1.250", "1.000.000") are German grouping where a decimal point cannot
+    be meant: more than one dot, or three digits after it in a field with fewer than three places (an amount
+    "1.250" is 1250 euros, never 1.25)."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -101,6 +108,8 @@ def parse_decimal(value, *, places: int) -> Decimal | None:
         normal = anzeige.replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
         if "," in normal:
             normal = normal.replace(".", "").replace(",", ".")
+        elif THOUSANDS.fullmatch(normal) and (normal.count(".") > 1 or places < 3):
+            normal = normal.replace(".", "")
     if normal == "":
         return None
     try:

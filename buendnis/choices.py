@@ -28,12 +28,12 @@ class Regierungsbezirk(models.TextChoices):
 class Baustein(models.TextChoices):
     """The six Förderbausteine of "Durchstarten in Ausbildung und Arbeit" (link target for offers)."""
 
-    F1 = "f1", _("I Coaching")
-    F2 = "f2", _("II Berufsbegleitende Qualifizierung / Sprachförderung")
-    F3 = "f3", _("III Nachträglicher Erwerb eines Schulabschlusses")
-    F4 = "f4", _("IV Kurse")
-    F5 = "f5", _("V Innovationsfonds")
-    F6 = "f6", _("VI Teilhabemanagement")
+    F1 = "f1", _("F1 Coaching")
+    F2 = "f2", _("F2 Berufsbegleitende Qualifizierung / Sprachförderung")
+    F3 = "f3", _("F3 Nachträglicher Erwerb eines Schulabschlusses")
+    F4 = "f4", _("F4 Kurse")
+    F5 = "f5", _("F5 Innovationsfonds")
+    F6 = "f6", _("F6 Teilhabemanagement")
 
 
 class Kernaufgabe(models.TextChoices):

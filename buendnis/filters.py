@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from buendnis.choices import Kernaufgabe
@@ -20,6 +21,7 @@ from buendnis.models import (
     VereinbarungStatus,
     Verfahrensvereinbarung,
 )
+from buendnis.widgets import FernAuswahl
 
 
 class SucheFilter(django_filters.CharFilter):
@@ -49,7 +51,12 @@ class AkteurFilter(ScopedFilterSetMixin, django_filters.FilterSet):
     suche = SucheFilter("name", "notiz")
     typ = django_filters.ChoiceFilter(label=_("Typ"), choices=AkteurTyp.choices)
     bereich = django_filters.ModelChoiceFilter(label=_("Bereich"), queryset=Bereich.objects.all())
-    kommune = django_filters.ModelChoiceFilter(label=_("Kommune"), queryset=Kommune.objects.all())
+    # The Land's 396 Kommunen are searched, not rendered (issue 18; the endpoint serves every app's filters).
+    kommune = django_filters.ModelChoiceFilter(
+        label=_("Kommune"),
+        queryset=Kommune.objects.all(),
+        widget=FernAuswahl(quelle=reverse_lazy("angebote:optionen", kwargs={"art": "kommunen"})),
+    )
 
     class Meta:
         model = Akteur
@@ -79,7 +86,12 @@ class AufgabeFilter(ScopedFilterSetMixin, django_filters.FilterSet):
     suche = SucheFilter("titel", "beschreibung")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AufgabeStatus.choices)
     gremium = django_filters.ModelChoiceFilter(label=_("Gremium"), queryset=Gremium.objects.all())
-    akteur = django_filters.ModelChoiceFilter(label=_("Akteur"), queryset=Akteur.objects.all())
+    # The Land sees 1,500 Akteure: searched, not rendered (issue 18).
+    akteur = django_filters.ModelChoiceFilter(
+        label=_("Akteur"),
+        queryset=Akteur.objects.all(),
+        widget=FernAuswahl(quelle=reverse_lazy("angebote:optionen", kwargs={"art": "akteure"})),
+    )
     # Checkboxes: a select of "Unbekannt/Ja/Nein" reads oddly for "only overdue" and "only mine".
     ueberfaellig = django_filters.BooleanFilter(
         label=_("nur überfällige"), method="filter_ueberfaellig", widget=forms.CheckboxInput

@@ -101,12 +101,38 @@ def _login_redirect(request, reason: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{urlencode(query)}")
 
 
+SESSION_ERNEUERT_KEY = "_buendnis_erneuert"
+
+
 @receiver(user_logged_in, dispatch_uid="buendnis_session_clock")
 def start_session_clock(sender, request, user, **kwargs):
     """Every sign-in starts the 12-hour clock afresh (the session key is rotated, its data kept)."""
     session = getattr(request, "session", None)
     if session is not None:
         session[AUTH_STARTED_SESSION_KEY] = [user.pk, int(time.time())]
+        session[SESSION_ERNEUERT_KEY] = int(time.time())  # the sign-in saves the session: a renewal
+
+
+class SessionLeerlaufMiddleware:
+    """Place right after SessionMiddleware. Renews the idle limit (SESSION_COOKIE_AGE) of a signed-in session at
+    most every SESSION_ERNEUERN_SEKUNDEN: the session is saved, its cookie sent again, only when the last renewal
+    is older. The limit is thus between 29 and 30 minutes, and most page views write nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # A session nobody read in this request (static files, the health check) is not loaded for this; one
+        # that is saved anyway or holds nothing needs no renewal.
+        if session is None or not session.accessed or session.modified or session.is_empty():
+            return response
+        jetzt = int(time.time())
+        zuletzt = session.get(SESSION_ERNEUERT_KEY)
+        if not isinstance(zuletzt, int) or jetzt - zuletzt >= settings.SESSION_ERNEUERN_SEKUNDEN:
+            session[SESSION_ERNEUERT_KEY] = jetzt
+        return response
 
 
 class SessionAbsoluteTimeoutMiddleware:

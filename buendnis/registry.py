@@ -348,6 +348,24 @@ def zusatzblaetter() -> list[Zusatzblatt]:
     return list(_zusatzblaetter.values())
 
 
+# The cache of the dashboard's figures, kept by the app that registers it (berichte: per data stamp of the user's
+# Bündnis and scope). A panel of a lower app puts its aggregates there through `dashboard_gecacht`; without a
+# registered cache they are computed every time.
+_dashboard_cache: list[Callable] = []
+
+
+def register_dashboard_cache(gecacht: Callable) -> None:
+    _dashboard_cache[:] = [gecacht]
+
+
+def dashboard_gecacht(name: str, user: User, berechnen: Callable, *weitere: str):
+    """`berechnen()` from the cache of the dashboard's figures; `weitere`: what else the figures depend on besides
+    the data, the user's scope (role, Bündnis, Kommune) and the language."""
+    if _dashboard_cache:
+        return _dashboard_cache[0](name, user, berechnen, *weitere)
+    return berechnen()
+
+
 # "Meine Aufgaben" and the daily check --------------------------------------------------------------------------
 
 

@@ -6,11 +6,12 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buendnis import registry
 from buendnis.choices import Kernaufgabe
 from buendnis.models import (
     Akteur,
@@ -77,6 +78,13 @@ def kernaufgaben_erfuellt(staende: list[Aufgabenstand]) -> int:
     return sum(1 for a in staende if a.stand == Stand.ERFUELLT)
 
 
+def erste_und_anzahl(queryset, n: int) -> tuple[list, int]:
+    """The first n rows of a dashboard list and the number of all rows, in one query (the count over the whole
+    result, taken before the limit)."""
+    zeilen = list(queryset.annotate(anzahl_aller_zeilen=Window(Count("pk")))[:n])
+    return zeilen, (zeilen[0].anzahl_aller_zeilen if zeilen else 0)
+
+
 def dashboard(user: User) -> dict:
     """Figures for the dashboard; a fixed number of queries whatever the data size.
 
@@ -87,33 +95,49 @@ def dashboard(user: User) -> dict:
     heute = timezone.localdate()
     if not user.buendnis_id:
         return {"landesebene": True, "heute": heute}
-    gremien = Gremium.objects.visible_to(user)
     aufgaben = Aufgabe.objects.visible_to(user)
-    bereiche = Counter(
-        dict(
-            Akteur.objects.visible_to(user)
-            .values_list("bereich__name")
-            .annotate(n=Count("id"))
-            .values_list("bereich__name", "n")
+
+    def kennzahlen() -> dict:
+        bereiche = Counter(
+            dict(
+                Akteur.objects.visible_to(user)
+                .values_list("bereich__name")
+                .annotate(n=Count("id"))
+                .values_list("bereich__name", "n")
+            )
         )
+        foren_status = dict(
+            Gremium.objects.visible_to(user)
+            .filter(art=GremiumArt.FORUM)
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        )
+        return {
+            "mitglieder_nach_bereich": sorted(bereiche.items()),
+            "foren_status": foren_status,
+            "kernaufgaben": kernaufgaben([user.buendnis_id], heute)[user.buendnis_id],
+            "offene_aufgaben": aufgaben.offen().count(),
+        }
+
+    # Aggregates of the whole Bündnis (the nine tasks read every app): from the cache of the dashboard's
+    # figures, renewed by a write to this Bündnis. The lists stay live.
+    zahlen = registry.dashboard_gecacht("buendnis", user, kennzahlen, heute.isoformat())
+    kernaufgaben_stand = zahlen["kernaufgaben"]
+    kommunen, anzahl_kommunen = erste_und_anzahl(
+        Kommune.objects.visible_to(user).select_related("buendnis"), 60
     )
-    foren_status = dict(
-        gremien.filter(art=GremiumArt.FORUM)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    kernaufgaben_stand = kernaufgaben([user.buendnis_id], heute)[user.buendnis_id]
+    ueberfaellig, anzahl_ueberfaellig = erste_und_anzahl(aufgaben.ueberfaellig(heute).for_list(), 10)
     return {
         "landesebene": False,
-        "kommunen": list(Kommune.objects.visible_to(user).select_related("buendnis")[:60]),
-        "anzahl_kommunen": Kommune.objects.visible_to(user).count(),
-        "mitglieder_nach_bereich": sorted(bereiche.items()),
-        "foren_nach_status": [(s.label, foren_status.get(s.value, 0)) for s in GremiumStatus],
+        "kommunen": kommunen,
+        "anzahl_kommunen": anzahl_kommunen,
+        "mitglieder_nach_bereich": zahlen["mitglieder_nach_bereich"],
+        "foren_nach_status": [(s.label, zahlen["foren_status"].get(s.value, 0)) for s in GremiumStatus],
         "naechste_sitzungen": list(Sitzung.objects.visible_to(user).kommende().select_related("gremium")[:5]),
-        "offene_aufgaben": aufgaben.offen().count(),
-        "ueberfaellige_aufgaben": list(aufgaben.ueberfaellig(heute).for_list()[:10]),
-        "anzahl_ueberfaellig": aufgaben.ueberfaellig(heute).count(),
+        "offene_aufgaben": zahlen["offene_aufgaben"],
+        "ueberfaellige_aufgaben": ueberfaellig,
+        "anzahl_ueberfaellig": anzahl_ueberfaellig,
         "meine_aufgaben": list(aufgaben.offen().von(user).for_list()[:10]),
         "kernaufgaben": kernaufgaben_stand,
         "kernaufgaben_erfuellt": kernaufgaben_erfuellt(kernaufgaben_stand),

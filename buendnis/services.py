@@ -6,16 +6,17 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from buendnis.benachrichtigungen import absolute_url, akteur_personal, benachrichtigen
 from buendnis.ics import kalender, sitzung_event
 from buendnis.models import (
     Akteur,
+    Ansprechperson,
     Aufgabe,
     AufgabeStatus,
     BenachrichtigungArt,
@@ -692,3 +693,62 @@ def dokument_hochladen(
     dokument.full_clean()
     dokument.save()
     return dokument
+
+
+# Contact persons: erasure (DSGVO Art. 17) ---------------------------------------------------------------------------
+
+# Stored as the German msgid in the Akteur's history and translated where the history is shown.
+VERMERK_PERSON_GELOESCHT = gettext_noop("Ansprechperson gelöscht")
+
+
+def _verweise_auf_person() -> list[models.ForeignKey]:
+    """The foreign keys of other rows (offers, forums, memberships, attendance) that name a contact person and
+    lose it when the person is deleted. simple-history's own references (DO_NOTHING) are not among them."""
+    return [
+        rel.field
+        for rel in Ansprechperson._meta.get_fields(include_hidden=True)
+        if rel.is_relation and rel.auto_created and getattr(rel, "on_delete", None) is models.SET_NULL
+    ]
+
+
+def ansprechperson_verwendungen(person: Ansprechperson) -> list[tuple[str, int]]:
+    """Where the person is named (kind of row in the plural, number of rows), for the confirmation page: these
+    rows keep existing without the person."""
+    verwendungen = []
+    for feld in _verweise_auf_person():
+        anzahl = feld.model._base_manager.filter(**{feld.name: person}).count()
+        if anzahl:
+            verwendungen.append((str(feld.model._meta.verbose_name_plural), anzahl))
+    return verwendungen
+
+
+@transaction.atomic
+def ansprechperson_loeschen(*, person: Ansprechperson, by: User) -> Akteur:
+    """Erases an Akteur's contact person (who left, or objects under DSGVO Art. 17): the row and every record of
+    it in the change history, so that its name, function, e-mail and phone are gone. Offers, forums and
+    memberships that named the person keep existing without it and count as changed (open-data and HSDS
+    consumers that sync by modification date see the contact gone). The Akteur's history records the erasure by
+    whom and when, without the person's data. Returns the Akteur."""
+    aktuell = (
+        Ansprechperson.objects.select_for_update(of=("self",))
+        .select_related("akteur")
+        .filter(pk=person.pk)
+        .first()
+    )
+    if aktuell is None:
+        raise ValidationError(_("Die Ansprechperson ist bereits gelöscht."))
+    require_perm(by, "buendnis.delete_ansprechperson", aktuell)
+    akteur, pk = aktuell.akteur, aktuell.pk
+    jetzt = timezone.now()
+    for feld in _verweise_auf_person():
+        aenderung = {feld.name: None}
+        if any(f.name == "updated_at" for f in feld.model._meta.concrete_fields):
+            aenderung["updated_at"] = jetzt
+        feld.model._base_manager.filter(**{feld.name: aktuell}).update(**aenderung)
+    aktuell.delete()
+    # The delete itself wrote one more record with the person's data: remove it with all earlier ones.
+    Ansprechperson.history.filter(id=pk).delete()
+    Akteur.history.bulk_history_create(
+        [akteur], update=True, default_user=by, default_change_reason=VERMERK_PERSON_GELOESCHT
+    )
+    return akteur

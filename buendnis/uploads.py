@@ -20,6 +20,8 @@ import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from tablib.formats._xlsx import XLSXFormat
 
 XLSX_MAX_UNCOMPRESSED = 100 * 1024 * 1024
 XLSX_MAX_RATIO = 200
@@ -118,11 +120,24 @@ def _drop_empty_rows(dataset: tablib.Dataset) -> tablib.Dataset:
     return clean
 
 
+def _lade_xlsx(raw: bytes) -> tablib.Dataset:
+    """The first visible sheet of a workbook, not the one that was open when it was saved: the templates carry
+    a help sheet ("Hinweise") that a user may have been reading when saving."""
+    buch = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    try:
+        blatt = next((b for b in buch.worksheets if b.sheet_state == "visible"), buch.active)
+        dataset = tablib.Dataset()
+        XLSXFormat.import_sheet(dataset, blatt, headers=True, skip_lines=0)
+        return dataset
+    finally:
+        buch.close()
+
+
 def lade_dataset(raw: bytes, fmt: str) -> tablib.Dataset:
     if fmt == "xlsx":
         _check_xlsx_zip(raw)
         try:
-            dataset = tablib.Dataset().load(io.BytesIO(raw), format="xlsx")
+            dataset = _lade_xlsx(raw)
         except Exception as exc:  # noqa: BLE001 - any parser failure is a broken file for the user
             raise ValidationError(
                 _("Die XLSX-Datei konnte nicht gelesen werden: sie ist beschädigt.")

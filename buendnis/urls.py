@@ -23,6 +23,7 @@ urlpatterns = [
         name="person-create",
     ),
     path("personen/<int:pk>/bearbeiten/", views.AnsprechpersonUpdateView.as_view(), name="person-update"),
+    path("personen/<int:pk>/loeschen/", views.AnsprechpersonDeleteView.as_view(), name="person-delete"),
     path("gremien/", views.GremiumListView.as_view(), name="gremium-list"),
     path("gremien/neu/", views.GremiumCreateView.as_view(), name="gremium-create"),
     path("gremien/<int:pk>/", views.GremiumDetailView.as_view(), name="gremium-detail"),

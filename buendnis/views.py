@@ -237,9 +237,35 @@ class AnsprechpersonUpdateView(ScopedUpdateView):
     model = Ansprechperson
     form_class = forms.AnsprechpersonForm
     permission_required = "buendnis.change_ansprechperson"
+    template_name = "buendnis/ansprechperson_form.html"  # the form, and the way to erase the person
 
     def get_success_url(self):
         return self.object.akteur.get_absolute_url()
+
+
+class AnsprechpersonDeleteView(ScopedDeleteView):
+    """Erases a contact person with its change history (DSGVO Art. 17), after a confirmation that says so."""
+
+    model = Ansprechperson
+    permission_required = "buendnis.delete_ansprechperson"
+    template_name = "buendnis/ansprechperson_confirm_delete.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("akteur")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["verwendungen"] = services.ansprechperson_verwendungen(self.object)
+        return ctx
+
+    def form_valid(self, form):
+        try:
+            akteur = services.ansprechperson_loeschen(person=self.object, by=self.request.user)
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+            return redirect(self.object.akteur.get_absolute_url())
+        messages.success(self.request, _("Die Ansprechperson ist gelöscht, auch aus dem Änderungsverlauf."))
+        return redirect(akteur.get_absolute_url())
 
 
 # Gremium ---------------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from buendnis.forms import ImportUploadForm
 from buendnis.models.importe import Importvorgang
 from buendnis.rules import KEIN_RECHT
 from buendnis.uploads import lade_dataset, lies_upload
+from buendnis.vorlagen import ist_beispielzeile
 
 
 def _messages_of(error) -> list[str]:
@@ -53,9 +54,11 @@ def fehlerliste(result) -> list[dict]:
     fehler = []
     for error in result.base_errors:
         fehler.append({"zeile": None, "meldungen": _messages_of(error.error)})
-    for number, errors in result.row_errors():
+    # `error_rows` carry the row's number in the file; `row_errors()` would count the reported rows instead.
+    for zeile in result.error_rows:
+        number = zeile.number
         meldungen = []
-        for e in errors:
+        for e in zeile.errors:
             meldungen.extend(
                 _messages_of(e.error) if isinstance(e.error, ValidationError) else [_technisch(e.error)]
             )
@@ -197,7 +200,8 @@ class ImportFlowView(LoginRequiredMixin, View):
             "neu": result.totals.get("new", 0),
             "aktualisiert": result.totals.get("update", 0),
             "unveraendert": result.totals.get("skip", 0),
-            "zeilen": dataset.height,
+            # The template's example row is no row of data (every import skips it).
+            "zeilen": sum(1 for r in dataset if not ist_beispielzeile(r)),
             "kopf": dataset.headers,
             # Cells as a person reads them (dates TT.MM.JJJJ, not a spreadsheet's raw datetime).
             "beispiel": [[cells.anzeige(v) for v in r] for r in dataset[:10]],

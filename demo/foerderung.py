@@ -230,7 +230,7 @@ def _zuwendungsbescheide(neuss: Buendnis, bausteine, land: User) -> None:
     for nummer in vorgaben["bausteine"]:
         baustein = bausteine[Baustein(nummer)]
         for jahr in vorgaben["jahre"]:
-            bescheid_nummer = f"BR-ARN-{jahr}-{baustein.roemisch}-RKN"
+            bescheid_nummer = f"BR-ARN-{jahr}-{baustein.kurz}-RKN"
             if Zuwendungsbescheid.objects.filter(buendnis=neuss, bescheid_nummer=bescheid_nummer).exists():
                 continue
             budget = Budget.objects.filter(buendnis=neuss, baustein=baustein, jahr=jahr).first()

@@ -187,7 +187,7 @@ def foerderung_bloecke(u, stichtag: datetime.date) -> list[dict]:
 
 
 def abschnitt_teilhabe(k: Kontext) -> dict:
-    """Teilhabemanagement positions (Förderbaustein VI) per Kommune, in full-time equivalents."""
+    """Teilhabemanagement positions (Förderbaustein F6) per Kommune, in full-time equivalents."""
     t = selectors.teilhabemanagement_stellen(k.user)
     stellen = [s for s in t.stellen if s.buendnis_id == k.buendnis.pk]
     if not stellen:

@@ -1,4 +1,4 @@
-"""Forms of Baustein VI participation: shape only; the rules live in `foerderung.teilnahme`."""
+"""Forms of Baustein F6 participation: shape only; the rules live in `foerderung.teilnahme`."""
 
 from __future__ import annotations
 

@@ -56,7 +56,7 @@ def baustein_pruefen(baustein: Foerderbaustein, beginn: datetime.date, ende: dat
                     "liegt nicht vollständig darin."
                 )
                 % {
-                    "b": baustein.roemisch,
+                    "b": baustein.kurz,
                     "von": _datum(baustein.gueltig_ab),
                     "bis": _datum(baustein.gueltig_bis),
                     "beginn": _datum(beginn),
@@ -101,7 +101,7 @@ def regel_fuer(
     if regel is None:
         raise ValidationError(
             _("Für den Förderbaustein %(b)s gibt es am %(tag)s keine Förderregel für „%(k)s“.")
-            % {"b": baustein.roemisch, "tag": _datum(beginn), "k": Kostenart(kostenart).label}
+            % {"b": baustein.kurz, "tag": _datum(beginn), "k": Kostenart(kostenart).label}
         )
     regel_deckt_pruefen(regel, beginn, ende)
     return regel
@@ -202,7 +202,7 @@ def antragsberechtigung_pruefen(antrag: Foerderantrag, regel: Foerderregel) -> N
                         "Die Kommune %(k)s ist „Gemeinsam klappt’s“ nicht zum %(tag)s beigetreten; den "
                         "Förderbaustein %(b)s können nur beigetretene Kommunen beantragen."
                     )
-                    % {"k": antrag.kommune.name, "tag": _datum(antrag.beginn), "b": regel.baustein.roemisch}
+                    % {"k": antrag.kommune.name, "tag": _datum(antrag.beginn), "b": regel.baustein.kurz}
                 }
             )
 
@@ -240,7 +240,7 @@ def antrag_pruefen(antrag: Foerderantrag) -> None:
 def teilnehmende_status_pruefen(antrag: Foerderantrag, nach_status: dict) -> None:
     """Participants reported by residence status must be eligible under the rules the application uses (its cost
     lines' rules, else the Baustein's rules in force at its beginning): e.g. nobody with an employment ban
-    (§ 60b) in Baustein II. A rule without listed statuses restricts nothing."""
+    (§ 60b) in Baustein F2. A rule without listed statuses restricts nothing."""
     regeln = [p.regel for p in antrag.kostenpositionen.select_related("regel") if p.regel_id]
     if not regeln:
         regeln = list(Foerderregel.objects.filter(baustein_id=antrag.baustein_id).gueltig_am(antrag.beginn))
@@ -256,5 +256,5 @@ def teilnehmende_status_pruefen(antrag: Foerderantrag, nach_status: dict) -> Non
     if fremde:
         raise ValidationError(
             _("Nach den Förderregeln des Bausteins %(b)s können Menschen mit %(s)s nicht teilnehmen.")
-            % {"b": antrag.baustein.roemisch, "s": ", ".join(str(s) for s in fremde)}
+            % {"b": antrag.baustein.kurz, "s": ", ".join(str(s) for s in fremde)}
         )

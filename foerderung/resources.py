@@ -5,10 +5,13 @@ rule of the pages applies per row; the shared flow (`buendnis.views_import`) wri
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from buendnis import cells
@@ -17,8 +20,10 @@ from buendnis.io import SafeExportMixin
 from buendnis.models import Akteur, Buendnis, Kommune
 from buendnis.rules import KEIN_RECHT, is_kommune
 from buendnis.uploads import pruefe_spalten
+from buendnis.vorlagen import BETRAG, DATUM, TEXT, ZAHL, BeispielzeileMixin, Spalte, Vorlage, baustein_auswahl
 
 from . import services
+from .abrechnung import ist_pauschale
 from .models import (
     AntragStatus,
     Foerderantrag,
@@ -218,11 +223,12 @@ KOSTEN_SPALTEN = [
 ]
 
 
-class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResource):
+class FoerderantragResource(BeispielzeileMixin, SpaltenMixin, SafeExportMixin, resources.ModelResource):
     """Applications with their cost plan summed per category. Import creates drafts (empty ID) or updates
     drafts the user may edit (ID given); the cost plan of an updated draft is replaced by the file's sums, each
     an actual-cost line computed by the Baustein's rule (quota, own share) like on the page. The exported
-    "Eigenanteil" and "beantragt" columns are results and are not read back."""
+    "Eigenanteil" and "beantragt" columns are results and are not read back. The template's example row is
+    skipped (`buendnis.vorlagen`)."""
 
     SPALTEN = [
         ("id", "ID"),
@@ -453,11 +459,11 @@ class FoerderantragResource(SpaltenMixin, SafeExportMixin, resources.ModelResour
 # Drawdowns ------------------------------------------------------------------------------------------------------
 
 
-class MittelabrufResource(SpaltenMixin, SafeExportMixin, resources.ModelResource):
+class MittelabrufResource(BeispielzeileMixin, SpaltenMixin, SafeExportMixin, resources.ModelResource):
     """Drawdowns. Import only adds new drawdowns (each checked against what remains approved, in file order).
 
     A row names the cost line (Kostenposition-ID): for a flat rate the proven units, a number (the amount is
-    computed and may be left empty), for actual costs the amount."""
+    computed and may be left empty), for actual costs the amount. The template's example row is skipped."""
 
     SPALTEN = [
         ("antrag_id", "Antrag-ID"),
@@ -575,3 +581,200 @@ class MittelabrufResource(SpaltenMixin, SafeExportMixin, resources.ModelResource
             )
         except ValidationError as exc:
             raise self._mit_spalten(exc) from None
+
+
+# Templates -------------------------------------------------------------------------------------------------------
+
+NUR_INFORMATION = gettext_lazy("Nur zur Information; wird beim Import nicht gelesen.")
+
+
+def _kommunen_und_akteure(user) -> tuple[list[str], list[str]]:
+    """Names a user may enter: the own Kommune for a Kommune, else every Kommune of the Bündnis; the Akteure."""
+    if is_kommune(user) and user.kommune_id:
+        kommunen = [user.kommune.name]
+    else:
+        kommunen = list(
+            Kommune.objects.filter(buendnis_id=user.buendnis_id)
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+    akteure = list(
+        Akteur.objects.filter(buendnis_id=user.buendnis_id).order_by("name").values_list("name", flat=True)
+    )
+    return kommunen, akteure
+
+
+def _beispielzeitraum(programm) -> tuple[datetime.date, datetime.date]:
+    """A funding period for the example: from the first of next month to the end of that year, inside the
+    programme's running time (an application outside it is refused)."""
+    heute = timezone.localdate()
+    beginn = (heute.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    if programm is not None:
+        beginn = min(max(beginn, programm.laufzeit_beginn), programm.laufzeit_ende)
+    ende = datetime.date(beginn.year, 12, 31)
+    if programm is not None:
+        ende = min(ende, programm.laufzeit_ende)
+    return beginn, ende
+
+
+def antrag_vorlage(user) -> Vorlage:
+    """The template of the application import, its example from the user's Bündnis (Kommune, Akteur, an
+    established Förderbaustein)."""
+    kommunen, akteure = _kommunen_und_akteure(user)
+    eingerichtet = {b.nummer: b for b in Foerderbaustein.objects.select_related("programm").order_by("pk")}
+    codes = [c for c in Baustein.values if c in eingerichtet]
+    bausteine = baustein_auswahl(codes)
+    beispiel_code = Baustein.F1 if Baustein.F1 in eingerichtet else (codes[0] if codes else "")
+    beginn, ende = _beispielzeitraum(eingerichtet[beispiel_code].programm if beispiel_code else None)
+    jahr = beginn.year
+    kopf = dict(FoerderantragResource.SPALTEN)
+    kosten = {
+        Kostenkategorie.PERSONAL: Decimal("1250.00"),
+        Kostenkategorie.SACH: Decimal("250.00"),
+    }
+    spalten = [
+        Spalte(
+            kopf["id"],
+            _("Leer für einen neuen Antrag (Entwurf); die ID eines Ihrer Entwürfe, um ihn zu ändern."),
+            art=TEXT,
+            pflicht=True,
+        ),
+        Spalte(kopf["buendnis"], NUR_INFORMATION, user.buendnis.name if user.buendnis_id else ""),
+        Spalte(
+            kopf["baustein"],
+            _("Pflicht. F1 bis F6 (nur eingerichtete Förderbausteine)."),
+            cells.baustein_kurz(beispiel_code),
+            auswahl=bausteine,
+            pflicht=True,
+        ),
+        Spalte(kopf["titel"], _("Pflicht."), _("Coaching für junge Geflüchtete %(jahr)s") % {"jahr": jahr}),
+        Spalte(
+            kopf["kommune"],
+            _("Kommune des Antrags; leer bei einer Kommune: die eigene."),
+            kommunen[0] if kommunen else "",
+            auswahl=kommunen,
+        ),
+        Spalte(
+            kopf["antragsteller"],
+            _("Akteur, der den Antrag stellt, wie im Bündnis eingetragen; optional."),
+            akteure[0] if akteure else "",
+            auswahl=akteure,
+        ),
+        Spalte(
+            kopf["beginn"],
+            _("Pflicht. Datum TT.MM.JJJJ"),
+            beginn,
+            art=DATUM,
+            pflicht=True,
+        ),
+        Spalte(
+            kopf["ende"],
+            _("Pflicht. Datum TT.MM.JJJJ"),
+            ende,
+            art=DATUM,
+            pflicht=True,
+        ),
+        Spalte(
+            kopf["haushaltsjahr"],
+            _("Pflicht. Jahr, z. B. %(jahr)s") % {"jahr": jahr},
+            jahr,
+            art=ZAHL,
+            pflicht=True,
+        ),
+        *[
+            Spalte(
+                kopf,
+                _("Summe dieser Kostenart in Euro, z. B. 1.250,00; leer = keine."),
+                kosten.get(kategorie, ""),
+                art=BETRAG,
+            )
+            for kategorie, kopf in KOSTEN_SPALTEN
+        ],
+        Spalte(
+            kopf["eigenanteil"],
+            _(
+                "Wird aus dem Kostenplan nach den Regeln des Förderbausteins berechnet; beim Import nicht gelesen."
+            ),
+            art=BETRAG,
+        ),
+        Spalte(kopf["drittmittel"], _("Betrag in Euro; leer = 0,00."), Decimal("0.00"), art=BETRAG),
+        Spalte(kopf["teilnehmende"], _("ganze Zahl"), 12, art=ZAHL),
+        *[
+            Spalte(kopf[key], NUR_INFORMATION, art=BETRAG if key != "status" else "")
+            for key in ("beantragt", "status", "bewilligt")
+        ],
+        Spalte(kopf["bescheid"], NUR_INFORMATION),
+        Spalte(kopf["abgerufen"], NUR_INFORMATION, art=BETRAG),
+    ]
+    return Vorlage(
+        _("Förderanträge"),
+        spalten,
+        hinweis=_(
+            "Zeilen ohne ID werden als Entwurf angelegt, Zeilen mit ID aktualisieren Ihren Entwurf (der "
+            "Kostenplan wird durch die Summen je Kategorie ersetzt)."
+        ),
+    )
+
+
+def mittelabruf_vorlage(user) -> Vorlage:
+    """The template of the drawdown import; the drop-down of the first column lists the approved applications
+    the user sees, the example names one of them and a cost line of it."""
+    bewilligt = list(
+        Foerderantrag.objects.visible_to(user)
+        .filter(status=AntragStatus.BEWILLIGT)
+        .select_related("kommune", "baustein")
+        .order_by("pk")
+    )
+    antrag = bewilligt[0] if bewilligt else None
+    position = antrag.kostenpositionen.order_by("pk").first() if antrag is not None else None
+    # A flat-rate line is drawn by proven units (the amount is computed), any other line by its amount.
+    pauschale = position is not None and ist_pauschale(position)
+    kopf = dict(MittelabrufResource.SPALTEN)
+    spalten = [
+        Spalte(
+            kopf["antrag_id"],
+            _("Pflicht. ID eines bewilligten Antrags (Liste der Förderanträge)."),
+            antrag.pk if antrag else "",
+            auswahl=[a.pk for a in bewilligt],
+            pflicht=True,
+            art=ZAHL,
+        ),
+        Spalte(kopf["antrag"], NUR_INFORMATION, antrag.titel if antrag else ""),
+        Spalte(kopf["kommune"], NUR_INFORMATION, antrag.kommune.name if antrag and antrag.kommune_id else ""),
+        Spalte(
+            kopf["baustein"],
+            NUR_INFORMATION,
+            cells.baustein_kurz(antrag.baustein.nummer) if antrag else "",
+        ),
+        Spalte(
+            kopf["kostenposition_id"],
+            _(
+                "ID der Kostenposition des Antrags; bei einer Pauschale Pflicht (mit den nachgewiesenen Einheiten)."
+            ),
+            position.pk if position else "",
+            art=ZAHL,
+        ),
+        Spalte(kopf["kostenposition"], NUR_INFORMATION, position.bezeichnung if position else ""),
+        Spalte(kopf["datum"], _("Pflicht. Datum TT.MM.JJJJ"), timezone.localdate(), art=DATUM, pflicht=True),
+        Spalte(
+            kopf["betrag"],
+            _("Betrag in Euro, z. B. 1.250,00; bei einer Pauschale leer lassen (wird berechnet)."),
+            "" if pauschale else Decimal("1250.00"),
+            art=BETRAG,
+        ),
+        Spalte(
+            kopf["einheiten"],
+            _("Bei einer Pauschale: nachgewiesene Einheiten, z. B. 40 oder 12,5."),
+            40 if pauschale else "",
+            art=ZAHL,
+        ),
+        Spalte(kopf["bemerkung"], _("Freitext, höchstens 300 Zeichen."), _("Abruf 1. Quartal")),
+    ]
+    return Vorlage(
+        _("Mittelabrufe"),
+        spalten,
+        hinweis=_(
+            "Jede Zeile ist ein neuer Mittelabruf für einen bewilligten Antrag. Kein Abruf darf die noch "
+            "verfügbaren bewilligten Mittel übersteigen; bei einem Fehler wird nichts gespeichert."
+        ),
+    )

@@ -104,7 +104,7 @@ rules.add_perm("foerderung", is_superuser | is_koordination | is_land)
 
 # Decisions -----------------------------------------------------------------------------------------------------
 # The Land grants the Kreis its funds (Zuwendungsbescheid) and opens the calls of the Innovationsfonds; the Kreis
-# passes funds on within the grant. Applications decided by the Land (Baustein V) are reviewed by the Land only.
+# passes funds on within the grant. Applications decided by the Land (Baustein F5) are reviewed by the Land only.
 
 
 @rules.predicate
@@ -140,7 +140,7 @@ rules.add_perm("foerderung.change_foerderregel", is_superuser | is_land)
 rules.add_perm("foerderung.delete_foerderregel", is_superuser)
 
 
-# Baustein VI: participation in "Gemeinsam klappt's", budget consolidation, staffing key -----------------------
+# Baustein F6: participation in "Gemeinsam klappt's", budget consolidation, staffing key -----------------------
 # The coordination, the Land and superusers record the joining (with its declaration) and the budget
 # consolidation; a Kommune reads its own row and records its own expression of interest; auswertung reads.
 reads_teilnahme = is_superuser | is_land | ((is_koordination | is_auswertung) & same_buendnis) | own_kommune

@@ -320,7 +320,7 @@ class Teilhabeuebersicht:
 
 
 def teilhabemanagement_stellen(user: User) -> Teilhabeuebersicht:
-    """Teilhabemanagement positions (Baustein VI) the user may see, with VZÄ totals per Kommune. One query.
+    """Teilhabemanagement positions (Baustein F6) the user may see, with VZÄ totals per Kommune. One query.
 
     Case counts are not part of it: they leave the owning Kommune only protected (`fallzahlen_tabelle`,
     `teilnehmende_nach_status`)."""

@@ -538,7 +538,7 @@ def antrag_bewilligen(
     antrag = _sperren(antrag)
     pruefe_uebergang(antrag, A.BEWILLIGT, by)
     if betrag <= 0:
-        raise ValidationError({"betrag": _("Die Bewilligung muss größer als 0 EUR sein.")})
+        raise ValidationError({"betrag": _("Die Bewilligung muss größer als 0 € sein.")})
     if betrag > antrag.beantragt:
         raise ValidationError(
             {
@@ -635,7 +635,7 @@ def zuwendungsbescheid_erlassen(
     require_perm(by, "foerderung.add_zuwendungsbescheid")
     betrag = _geld(betrag)
     if betrag <= 0:
-        raise ValidationError({"betrag": _("Der Zuwendungsbescheid muss größer als 0 EUR sein.")})
+        raise ValidationError({"betrag": _("Der Zuwendungsbescheid muss größer als 0 € sein.")})
     if baustein_entscheider(baustein, datetime.date(jahr, 1, 1)) == Entscheider.LAND:
         raise ValidationError(
             {
@@ -724,7 +724,7 @@ def aufruf_eroeffnen(
             }
         )
     if volumen <= 0:
-        raise ValidationError({"volumen": _("Die Mittel des Aufrufs müssen größer als 0 EUR sein.")})
+        raise ValidationError({"volumen": _("Die Mittel des Aufrufs müssen größer als 0 € sein.")})
     aufruf = Foerderaufruf(
         baustein=baustein,
         titel=titel.strip(),
@@ -827,7 +827,7 @@ def mittelabruf_erfassen(
             }
         )
     elif betrag is None or betrag <= 0:
-        raise ValidationError({"betrag": _("Der Abruf muss größer als 0 EUR sein.")})
+        raise ValidationError({"betrag": _("Der Abruf muss größer als 0 € sein.")})
 
     bisher = abrechnung.summe(antrag.mittelabrufe, "betrag")
     rest = antrag.bewilligt_betrag - bisher

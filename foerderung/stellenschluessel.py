@@ -1,4 +1,4 @@
-"""The F6 staffing key (Stellenschlüssel Teilhabemanagement, Baustein VI) and the funding quota of a position.
+"""The F6 staffing key (Stellenschlüssel Teilhabemanagement, Baustein F6) and the funding quota of a position.
 
 Entitlement: one full-time position per 100 geduldete 18- to 27-year-olds of a Kommune in the latest closed survey
 round of its Bündnis, rounded half up to 0.1 VZÄ; the Geschäftsführende Stelle of the Kreis is entitled to at least
@@ -29,7 +29,7 @@ from .models import BEANTRAGTE_STATUS, Foerderbaustein, Foerderregel, Haushaltss
 # Which Aufenthaltsstatus codes (angebote) count as "geduldet" for the key. The key used geduldete, NOT gestattete
 # (§ 55 AsylG). All Duldungen count: the Ausbildungsduldung (§ 60c) and the Beschäftigungsduldung (§ 60d) are
 # Duldungen by law (they are granted as a Duldung under § 60a with a special purpose), and the Duldung for people
-# with unresolved identity (§ 60b) is a Duldung too; its employment ban only matters for Baustein II, while the
+# with unresolved identity (§ 60b) is a Duldung too; its employment ban only matters for Baustein F2, while the
 # Teilhabemanagement counsels exactly such young people. Together they are the foreigners' register's "Geduldete".
 GEDULDET_CODES = ("duldung", "ausbildungsduldung", "beschaeftigungsduldung", "duldung_ungeklaerte_identitaet")
 JE_STELLE = Decimal("100")
@@ -38,7 +38,7 @@ HUNDERTSTEL = Decimal("0.01")
 # At least this much for the Geschäftsführende Stelle of the Kreis (in the Kommunales Integrationszentrum).
 MINDEST_VZE_KREIS = Decimal("0.5")
 NULL_VZE = Decimal("0.0")
-# The programme's F6 quota when no Förderregel of Baustein VI is recorded for the day.
+# The programme's F6 quota when no Förderregel of Baustein F6 is recorded for the day.
 QUOTE_REGEL = Decimal("80")
 QUOTE_HAUSHALTSSICHERUNG = Decimal("90")
 REGEL_TEXT = _("1 Stelle je 100 geduldete 18- bis 27-Jährige, auf 0,1 VZÄ gerundet")
@@ -51,7 +51,7 @@ def anspruch_vze(geduldete: int) -> Decimal:
 
 
 def f6_regel(tag: datetime.date, baustein: Foerderbaustein | None = None) -> Foerderregel | None:
-    """The Baustein VI rule in force on `tag` that carries the quotas (one naming a budget-consolidation quota
+    """The Baustein F6 rule in force on `tag` that carries the quotas (one naming a budget-consolidation quota
     first)."""
     regeln = Foerderregel.objects.gueltig_am(tag)
     regeln = regeln.filter(baustein=baustein) if baustein else regeln.filter(baustein__nummer=Baustein.F6)

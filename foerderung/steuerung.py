@@ -100,7 +100,7 @@ def _summe(summen: Geldsummen, buendnis_id: int, baustein: str) -> Decimal:
 
 
 def f6_stellen(buendnis_ids: list[int], stichtag: datetime.date) -> dict[int, tuple[Decimal, Decimal]]:
-    """(entitled, filled) VZÄ of Baustein VI per Bündnis on the Stichtag, by the staffing key of
+    """(entitled, filled) VZÄ of Baustein F6 per Bündnis on the Stichtag, by the staffing key of
     `foerderung.stellenschluessel`: per Kommune one position per 100 geduldete 18- to 27-year-olds in the latest
     survey round closed by the Stichtag (rounded to 0.1), plus 0.5 for the Kreis's Geschäftsführende Stelle;
     filled are the positions occupied by the Stichtag (`besetzt_seit`). Four queries."""
@@ -149,7 +149,7 @@ def abruf_quote(buendnis_ids: list[int], stichtag: datetime.date, parameter: str
 
 
 def f6_besetzung(buendnis_ids: list[int], stichtag: datetime.date, parameter: str) -> dict:
-    """Filled against entitled VZÄ of Baustein VI in percent (`f6_stellen`)."""
+    """Filled against entitled VZÄ of Baustein F6 in percent (`f6_stellen`)."""
     return {
         bid: prozent(besetzt, anspruch)
         for bid, (anspruch, besetzt) in f6_stellen(buendnis_ids, stichtag).items()
@@ -321,7 +321,7 @@ def vze_text(wert: Decimal) -> str:
 
 
 def land_f6_vzae(buendnis_ids: list[int]) -> dict[int, Landwert]:
-    """Filled against entitled VZÄ of Baustein VI today (`f6_stellen`)."""
+    """Filled against entitled VZÄ of Baustein F6 today (`f6_stellen`)."""
     url = reverse("foerderung:stellenschluessel")
     werte = {}
     for bid, (anspruch, besetzt) in f6_stellen(buendnis_ids, timezone.localdate()).items():

@@ -1,4 +1,4 @@
-"""Services of Baustein VI Teilhabemanagement: a Kommune's participation in "Gemeinsam klappt's", its budget
+"""Services of Baustein F6 Teilhabemanagement: a Kommune's participation in "Gemeinsam klappt's", its budget
 consolidation (Haushaltssicherung) and the positions (TeilhabeStelle) with their computed funding quota.
 
 Who writes: the coordination of the Bündnis, the Land and superusers record the joining (with the declaration) and
@@ -41,10 +41,10 @@ def teilnahme_speichern(
     by: User,
 ) -> KommuneTeilnahme:
     """Records a Kommune's expression of interest in and joining of "Gemeinsam klappt's" (the condition of
-    Baustein VI). `dokument` is a new declaration (PDF) or None to keep the stored one.
+    Baustein F6). `dokument` is a new declaration (PDF) or None to keep the stored one.
 
     A Kommune may record its own expression of interest and remark; the joining date and the declaration are
-    recorded by the coordination of the Bündnis (or the Land): the joining is what opens Baustein VI."""
+    recorded by the coordination of the Bündnis (or the Land): the joining is what opens Baustein F6."""
     # One row per Kommune: lock the Kommune so two first saves do not both create one.
     Kommune.objects.select_for_update().filter(pk=kommune.pk).first()
     teilnahme = KommuneTeilnahme.objects.filter(kommune=kommune).first()
@@ -146,7 +146,7 @@ def teilhabestelle_speichern(*, stelle: TeilhabeStelle, by: User) -> TeilhabeSte
                 {
                     "kommune": _(
                         "%(k)s ist „Gemeinsam klappt’s“ nicht beigetreten; Teilhabemanagement (Förderbaustein "
-                        "VI) gibt es nur in beigetretenen Kommunen."
+                        "F6) gibt es nur in beigetretenen Kommunen."
                     )
                     % {"k": stelle.kommune}
                 }
@@ -156,7 +156,7 @@ def teilhabestelle_speichern(*, stelle: TeilhabeStelle, by: User) -> TeilhabeSte
                 {
                     "kommune": _(
                         "%(k)s ist „Gemeinsam klappt’s“ erst am %(d)s beigetreten; Teilhabemanagement "
-                        "(Förderbaustein VI) gibt es erst ab dem Beitritt."
+                        "(Förderbaustein F6) gibt es erst ab dem Beitritt."
                     )
                     % {"k": stelle.kommune, "d": teilnahme.beigetreten_am.strftime("%d.%m.%Y")}
                 }

@@ -53,7 +53,7 @@ urlpatterns = [
     path("innovationsfonds/<int:pk>/status/", views.idee_status, name="idee-status"),
 ]
 
-# Baustein VI: participation in "Gemeinsam klappt's", budget consolidation, the F6 staffing key.
+# Baustein F6: participation in "Gemeinsam klappt's", budget consolidation, the F6 staffing key.
 urlpatterns += [
     path("teilhabemanagement/teilnahme/", views_f6.TeilnahmeListView.as_view(), name="teilnahme-list"),
     path("teilhabemanagement/teilnahme/<int:pk>/", views_f6.TeilnahmeView.as_view(), name="teilnahme-detail"),

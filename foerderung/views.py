@@ -27,10 +27,11 @@ from buendnis.generic import (
     ScopedUpdateView,
     fehler_ins_formular,
 )
-from buendnis.io import CONTENT_TYPES, dataset_response, export_response
+from buendnis.io import CONTENT_TYPES, export_response, trennzeichen_aus
 from buendnis.models import Buendnis
 from buendnis.rules import KEIN_RECHT, is_kommune, require_perm
 from buendnis.views_import import ImportFlowView
+from buendnis.vorlagen import vorlage_response
 
 from . import abrechnung, filters, forms, resources, selectors, services, views_abrechnung, zuwendung
 from .models import (
@@ -84,7 +85,7 @@ class BudgetuebersichtView(ScopedMixin, TemplateView):
         self._verlinken(uebersicht, jahr, buendnis_id)
         # Decimal as text: JSON carries no binary floating point; the script converts for drawing only.
         ctx["diagramm"] = {
-            "labels": [z.objekt.roemisch for z in zeilen],
+            "labels": [z.objekt.kurz for z in zeilen],
             "reihen": [
                 {"label": str(_("zugewiesen")), "werte": [str(z.zugewiesen) for z in zeilen]},
                 {"label": str(_("bewilligt")), "werte": [str(z.bewilligt) for z in zeilen]},
@@ -808,7 +809,13 @@ def verteilung_export(request, pk):
     verteilung = get_object_or_404(Verteilung.objects.visible_to(request.user), pk=pk)
     require_perm(request.user, "foerderung.view_verteilung", verteilung)
     resource = resources.IndikatorResource(verteilung=verteilung, user=request.user)
-    return export_response(resource, resource.get_queryset(), _format(request), f"verteilung-{verteilung.pk}")
+    return export_response(
+        resource,
+        resource.get_queryset(),
+        _format(request),
+        f"verteilung-{verteilung.pk}",
+        trennzeichen_aus(request.GET),
+    )
 
 
 @login_required
@@ -821,7 +828,11 @@ def antrag_export(request):
     queryset = filterset.qs if filterset.is_valid() else basis.none()
     dateiname = f"foerderantraege-{timezone.localdate():%Y-%m-%d}"
     return export_response(
-        resources.FoerderantragResource(user=request.user), queryset, _format(request), dateiname
+        resources.FoerderantragResource(user=request.user),
+        queryset,
+        _format(request),
+        dateiname,
+        trennzeichen_aus(request.GET),
     )
 
 
@@ -830,32 +841,27 @@ def mittelabruf_export(request):
     require_perm(request.user, "foerderung.view_mittelabruf")
     resource = resources.MittelabrufResource(user=request.user)
     dateiname = f"mittelabrufe-{timezone.localdate():%Y-%m-%d}"
-    return export_response(resource, resource.get_queryset(), _format(request), dateiname)
+    return export_response(
+        resource, resource.get_queryset(), _format(request), dateiname, trennzeichen_aus(request.GET)
+    )
 
 
-def _vorlage(request, resource, recht: str, name: str):
+def _vorlage(request, baue_vorlage, recht: str, name: str):
+    """An import template (`buendnis.vorlagen`): XLSX with example row, drop-down lists and help, or CSV."""
     require_perm(request.user, recht)
-    dataset = resource.export(resource._meta.model.objects.none())
-    return dataset_response(dataset, _format(request), name)
+    fmt = _format(request)
+    return vorlage_response(baue_vorlage(request.user), fmt, name, trennzeichen=trennzeichen_aus(request.GET))
 
 
 @login_required
 def antrag_vorlage(request):
-    return _vorlage(
-        request,
-        resources.FoerderantragResource(user=request.user),
-        "foerderung.add_foerderantrag",
-        "antraege-vorlage",
-    )
+    return _vorlage(request, resources.antrag_vorlage, "foerderung.add_foerderantrag", "antraege-vorlage")
 
 
 @login_required
 def mittelabruf_vorlage(request):
     return _vorlage(
-        request,
-        resources.MittelabrufResource(user=request.user),
-        "foerderung.import_export",
-        "mittelabrufe-vorlage",
+        request, resources.mittelabruf_vorlage, "foerderung.import_export", "mittelabrufe-vorlage"
     )
 
 

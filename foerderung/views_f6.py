@@ -1,4 +1,4 @@
-"""Pages of Baustein VI Teilhabemanagement: participation of the Kommunen in "Gemeinsam klappt's" with their budget
+"""Pages of Baustein F6 Teilhabemanagement: participation of the Kommunen in "Gemeinsam klappt's" with their budget
 consolidation, and the F6 staffing key. Thin views; every write goes through `foerderung.teilnahme`."""
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ class RegelListView(ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["baustein"] = self.get_baustein()
-        ctx["title"] = _("Förderregeln des Förderbausteins %(b)s") % {"b": ctx["baustein"].roemisch}
+        ctx["title"] = _("Förderregeln des Förderbausteins %(b)s") % {"b": ctx["baustein"].kurz}
         ctx["kann_aendern"] = self.request.user.has_perm("foerderung.change_foerderregel")
         return ctx
 

@@ -2,7 +2,7 @@
 
 The Land allocates a budget per Bündnis, Förderbaustein and year (`Budget`) and grants it to the Kreis by
 Zuwendungsbescheide; the Kreis passes funds on to Träger and Kommunen by approving their applications, never beyond
-what the Land granted. The Innovationsfonds (Baustein V) is different: the Land decides every application itself,
+what the Land granted. The Innovationsfonds (Baustein F5) is different: the Land decides every application itself,
 within the volume of its state-wide call (Förderaufruf).
 """
 
@@ -34,7 +34,7 @@ def _ohne_regel(baustein: Foerderbaustein) -> str:
 
 def baustein_entscheider(baustein: Foerderbaustein, tag: datetime.date | None = None) -> str:
     """Who decides on applications of a Förderbaustein: the rule in force on `tag` (or any of its rules), else
-    the programme's default (Baustein V: the Land; all others: the Kreis)."""
+    the programme's default (Baustein F5: the Land; all others: the Kreis)."""
     regeln = Foerderregel.objects.filter(baustein_id=baustein.pk)
     if tag is not None:
         gueltig = regeln.gueltig_am(tag).values_list("entscheidet", flat=True).first()

@@ -32,9 +32,25 @@ def test_catalogue_covers_every_string_of_the_source(tmp_path, monkeypatch):
     for ordner in basis.iterdir():
         quelle = (ordner / "__init__.py").exists() or ordner.name == "templates"
         if ordner.is_dir() and quelle and ordner.name != "tests":
-            shutil.copytree(ordner, projekt / ordner.name, ignore=shutil.ignore_patterns("__pycache__"))
+            # Without the apps' own locale folders: there, makemessages would file an app's strings away
+            # from `locale/en` (and this test would not see them missing).
+            shutil.copytree(
+                ordner, projekt / ordner.name, ignore=shutil.ignore_patterns("__pycache__", "locale")
+            )
     monkeypatch.chdir(projekt)
     monkeypatch.setattr(settings, "LOCALE_PATHS", [projekt / "locale"])
     call_command("makemessages", locale=["en"], verbosity=0)
     offen = _offene_eintraege((kopie / "django.po").read_text(encoding="utf-8"))
     assert offen == [], "untranslated: " + " | ".join(b.split("msgid", 1)[1][:120] for b in offen[:10])
+
+
+def test_no_app_keeps_a_catalogue_of_its_own():
+    """Every string of the application is translated in `locale/`: an app's own `locale/` folder would take
+    its strings out of that catalogue the next time makemessages runs."""
+    basis = Path(settings.BASE_DIR)
+    eigene = [
+        str(ordner.relative_to(basis))
+        for ordner in basis.glob("*/locale")
+        if (ordner.parent / "__init__.py").exists()
+    ]
+    assert eigene == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from berichte import steuerung
+from berichte import dashboard, steuerung
 from berichte.models import Zielsetzung, ZielsetzungStatus
 
 register = template.Library()
@@ -30,20 +30,28 @@ def ziele_panel(context):
     if not user.has_perm("berichte.view_zielsetzung", user.buendnis):
         return {"sichtbar": False}
     heute = timezone.localdate()
-    sichtbar = Zielsetzung.objects.visible_to(user)
-    vereinbart = list(sichtbar.gueltig().for_list().order_by("-zeitraum_von", "titel", "pk")[: ANZAHL + 1])
-    daten = {
+    darf_anlegen = user.has_perm("berichte.add_zielsetzung", user.buendnis)
+
+    def berechnen() -> dict:
+        sichtbar = Zielsetzung.objects.visible_to(user)
+        vereinbart = list(
+            sichtbar.gueltig().for_list().order_by("-zeitraum_von", "titel", "pk")[: ANZAHL + 1]
+        )
+        daten = {"karten": steuerung.zielkarten(vereinbart[:ANZAHL], heute), "mehr": len(vereinbart) > ANZAHL}
+        if darf_anlegen:
+            daten["in_arbeit"] = sichtbar.filter(
+                status__in=[ZielsetzungStatus.ENTWURF, ZielsetzungStatus.VORGELEGT]
+            ).count()
+        return daten
+
+    # The values on track aggregate the Bündnis's data of every app: cached like the panel's figures, renewed by
+    # a write to this Bündnis (or to data of no Bündnis).
+    return {
         "sichtbar": True,
-        "karten": steuerung.zielkarten(vereinbart[:ANZAHL], heute),
-        "mehr": len(vereinbart) > ANZAHL,
         "regel": steuerung.im_plan_regel(),
-        "darf_anlegen": user.has_perm("berichte.add_zielsetzung", user.buendnis),
+        "darf_anlegen": darf_anlegen,
+        **dashboard.im_bereich_gecacht("ziele", user, berechnen, heute.isoformat(), str(darf_anlegen)),
     }
-    if daten["darf_anlegen"]:
-        daten["in_arbeit"] = sichtbar.filter(
-            status__in=[ZielsetzungStatus.ENTWURF, ZielsetzungStatus.VORGELEGT]
-        ).count()
-    return daten
 
 
 @register.inclusion_tag("berichte/_ziele_land.html", takes_context=True)

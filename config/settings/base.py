@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "buendnis.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "buendnis.middleware.SessionLeerlaufMiddleware",
     "buendnis.sprache.SpracheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -171,9 +172,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-# Sessions: 30 minutes idle (renewed on every request), at most 12 hours (buendnis.middleware).
+# Sessions: 30 minutes idle, at most 12 hours (buendnis.middleware). The idle limit is renewed by a request at
+# most once a minute (SessionLeerlaufMiddleware), not on every one: a database write per page view costs more
+# than the page's own queries under load.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ERNEUERN_SEKUNDEN = 60
 SESSION_MAX_AGE_ABSOLUTE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from buendnis.cells import baustein_kurz
 from buendnis.choices import Baustein
+from buendnis.inhalt import euro
 from buendnis.models import Buendnis, TimestampedModel
 
 PROZENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -34,10 +36,9 @@ def auf_cent(betrag: Decimal) -> Decimal:
     return betrag.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def eur(betrag: Decimal) -> str:
-    """German money format for messages: 10.000,00 EUR."""
-    text = f"{betrag:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    return f"{text} EUR"
+def eur(betrag: Decimal | None) -> str:
+    """Money in messages, in the one German form of `buendnis.inhalt.euro`: 10.000,00 €."""
+    return euro(betrag)
 
 
 class GlobalQuerySet(models.QuerySet):
@@ -100,7 +101,7 @@ class RichtlinieStatus(models.TextChoices):
 
 
 class Foerderbaustein(TimestampedModel):
-    """One of the six funding modules (Förderbausteine I–VI) with its rules and its Förderrichtlinie."""
+    """One of the six funding modules (Förderbausteine F1–F6) with its rules and its Förderrichtlinie."""
 
     programm = models.ForeignKey(
         Foerderprogramm, on_delete=models.PROTECT, related_name="bausteine", verbose_name=_("Förderprogramm")
@@ -185,8 +186,9 @@ class Foerderbaustein(TimestampedModel):
             raise ValidationError(errors)
 
     @property
-    def roemisch(self) -> str:
-        return self.get_nummer_display().split(" ", 1)[0]
+    def kurz(self) -> str:
+        """The module as the programme writes it: "F1" … "F6"."""
+        return baustein_kurz(self.nummer)
 
 
 class Verteilung(TimestampedModel):

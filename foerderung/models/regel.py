@@ -152,7 +152,7 @@ class Foerderregel(TimestampedModel):
 
     def __str__(self):
         bis = f"{self.gueltig_bis:%d.%m.%Y}" if self.gueltig_bis else "…"
-        return f"{self.baustein.roemisch} {self.bezeichnung} ({self.gueltig_ab:%d.%m.%Y}–{bis})"
+        return f"{self.baustein.kurz} {self.bezeichnung} ({self.gueltig_ab:%d.%m.%Y}–{bis})"
 
     @property
     def ist_pauschale(self) -> bool:
@@ -212,7 +212,7 @@ class AufrufStatus(models.TextChoices):
 
 
 class Foerderaufruf(TimestampedModel):
-    """A state-wide call of the Innovationsfonds (Baustein V): concepts until a deadline, the steering group at the
+    """A state-wide call of the Innovationsfonds (Baustein F5): concepts until a deadline, the steering group at the
     ministry decides, the Land grants. Opened and decided by the Land only."""
 
     baustein = models.ForeignKey(

@@ -1,4 +1,4 @@
-"""Baustein VI Teilhabemanagement (positions and caseloads) and Baustein V Innovationsfonds (project ideas)."""
+"""Baustein F6 Teilhabemanagement (positions and caseloads) and Baustein F5 Innovationsfonds (project ideas)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class TeilhabeStelleQuerySet(BuendnisQuerySet):
 
 
 class TeilhabeStelle(SameBuendnisMixin, TimestampedModel):
-    """A Teilhabemanagement position in a member Kommune (Baustein VI), in full-time equivalents (VZÄ)."""
+    """A Teilhabemanagement position in a member Kommune (Baustein F6), in full-time equivalents (VZÄ)."""
 
     buendnis = models.ForeignKey(
         Buendnis, on_delete=models.PROTECT, related_name="teilhabestellen", verbose_name=_("Bündnis")
@@ -96,7 +96,7 @@ class TeilhabeStelle(SameBuendnisMixin, TimestampedModel):
     def clean(self):
         super().clean()
         if self.antrag_id and self.antrag.baustein.nummer != Baustein.F6:
-            raise ValidationError({"antrag": _("Teilhabemanagement wird aus Förderbaustein VI gefördert.")})
+            raise ValidationError({"antrag": _("Teilhabemanagement wird aus Förderbaustein F6 gefördert.")})
         # A Kommune's application funds its own positions; a kreisweit one (no Kommune) those of any member.
         if (
             self.antrag_id
@@ -173,7 +173,7 @@ class ProjektideeQuerySet(BuendnisQuerySet):
 
 
 class Projektidee(SameBuendnisMixin, TimestampedModel):
-    """An innovative or model project idea for the Innovationsfonds (Baustein V)."""
+    """An innovative or model project idea for the Innovationsfonds (Baustein F5)."""
 
     buendnis = models.ForeignKey(
         Buendnis, on_delete=models.PROTECT, related_name="projektideen", verbose_name=_("Bündnis")
@@ -226,7 +226,7 @@ class Projektidee(SameBuendnisMixin, TimestampedModel):
         super().clean()
         if self.antrag_id and self.antrag.baustein.nummer != Baustein.F5:
             raise ValidationError(
-                {"antrag": _("Projektideen werden aus Förderbaustein V (Innovationsfonds) gefördert.")}
+                {"antrag": _("Projektideen werden aus Förderbaustein F5 (Innovationsfonds) gefördert.")}
             )
 
 

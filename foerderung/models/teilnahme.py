@@ -1,4 +1,4 @@
-"""Which Kommunen take part in "Gemeinsam klappt's" (a condition of Baustein VI) and which are under budget
+"""Which Kommunen take part in "Gemeinsam klappt's" (a condition of Baustein F6) and which are under budget
 consolidation (Haushaltssicherung: 90 % instead of 80 % funding), each with its dates."""
 
 from __future__ import annotations

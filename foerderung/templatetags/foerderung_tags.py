@@ -1,22 +1,21 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
 
+from buendnis import registry
+from buendnis.inhalt import euro
 from buendnis.rules import acts_for_kommune
 from foerderung import selectors
-from foerderung.services import eur as _eur
 
 register = template.Library()
 
 
 @register.filter
 def eur(betrag) -> str:
-    """German money format: 1.234,56 EUR; empty for None."""
-    if betrag is None or betrag == "":
+    """Money in the one German form of `buendnis.inhalt.euro`: 1.234,56 €; a dash for None or ""."""
+    if betrag == "":
         return "–"
-    return _eur(Decimal(betrag))
+    return euro(betrag)
 
 
 @register.inclusion_tag("foerderung/_dashboard_panel.html", takes_context=True)
@@ -26,11 +25,16 @@ def foerderung_dashboard(context):
     daten = {"user": user, "sichtbar": user.has_perm("foerderung.view_budgetuebersicht")}
     if not daten["sichtbar"]:
         return daten
-    uebersicht = selectors.budgetuebersicht(user, buendnis_id=user.buendnis_id)
-    daten["zeilen"] = [
-        z for z in uebersicht.nach_baustein if any((z.zugewiesen, z.beantragt, z.bewilligt, z.abgerufen))
-    ]
-    daten["summe"] = uebersicht.summe
+
+    def summen() -> dict:
+        uebersicht = selectors.budgetuebersicht(user, buendnis_id=user.buendnis_id)
+        zeilen = [
+            z for z in uebersicht.nach_baustein if any((z.zugewiesen, z.beantragt, z.bewilligt, z.abgerufen))
+        ]
+        return {"zeilen": zeilen, "summe": uebersicht.summe}
+
+    # Sums over the Bündnis (the Land: all of them), from the cache of the dashboard's figures.
+    daten.update(registry.dashboard_gecacht("foerderung", user, summen))
     daten["fuer_kommune"] = acts_for_kommune(user)
     if daten["fuer_kommune"]:
         daten.update(selectors.faelliges_fuer_kommune(user))

@@ -157,7 +157,7 @@ def test_admin_export_gives_the_chosen_columns_of_the_own_buendnis_formula_safe(
     assert antwort.status_code == 200
     text = antwort.content.decode("utf-8-sig")
     zeilen = text.splitlines()
-    assert zeilen[0] == "Kennung,Titel"
-    titel = {z.split(",", 1)[1] for z in zeilen[1:]}
+    assert zeilen[0] == "Kennung;Titel"
+    titel = {z.split(";", 1)[1] for z in zeilen[1:]}
     assert "'=1+1" in titel and "Kurs Aheim" in titel
     assert "Kurs Bheim" not in titel

@@ -262,12 +262,13 @@ def test_template_has_german_headers_and_one_column_per_status(scenario):
     antwort = scenario.client("kommune").get(reverse("angebote:import-vorlage"), {"format": "xlsx"})
     assert antwort.status_code == 200
     buch = openpyxl.load_workbook(io.BytesIO(antwort.content))
-    assert buch.sheetnames == ["Angebote", "Erläuterungen"]
+    assert buch.sheetnames == ["Angebote", "Hinweise", "Listen"]
     kopf = [c.value for c in buch["Angebote"][1]]
     assert kopf[:5] == ["Kennung", "Titel", "Beschreibung", "Träger", "Kommunen"]
     assert "Zugang: Duldung" in kopf and "Zugang: Gestattung" in kopf and "Zugang: Chancen-AR" in kopf
     csv_antwort = scenario.client("kommune").get(reverse("angebote:import-vorlage"), {"format": "csv"})
-    assert csv_antwort.content.decode("utf-8-sig").startswith("Kennung,Titel")
+    assert csv_antwort.content.startswith(b"\xef\xbb\xbf")
+    assert csv_antwort.content.decode("utf-8-sig").startswith("Kennung;Titel")
 
 
 def test_exported_file_can_be_imported_again_unchanged(scenario, traeger_a1):
@@ -314,7 +315,7 @@ def export_daten(scenario, angebote):
 def test_export_respects_the_users_scope(scenario, angebote):
     antwort = scenario.client("kommune").get(reverse("angebote:angebot-export"), {"format": "csv"})
     assert antwort.status_code == 200
-    zeilen = list(csv.DictReader(io.StringIO(inhalt(antwort).decode("utf-8-sig"))))
+    zeilen = list(csv.DictReader(io.StringIO(inhalt(antwort).decode("utf-8-sig")), delimiter=";"))
     assert {z["Titel"] for z in zeilen} == {
         "Entwurf Aheim",
         "Kurs Aheim",
@@ -328,7 +329,7 @@ def test_export_applies_the_list_filters(scenario, angebote):
     antwort = scenario.client("koordination").get(
         reverse("angebote:angebot-export"), {"format": "csv", "status": "veroeffentlicht"}
     )
-    zeilen = list(csv.DictReader(io.StringIO(inhalt(antwort).decode("utf-8-sig"))))
+    zeilen = list(csv.DictReader(io.StringIO(inhalt(antwort).decode("utf-8-sig")), delimiter=";"))
     assert {z["Titel"] for z in zeilen} == {"Kurs Aheim", "Kurs Adorf"}
 
 
@@ -356,7 +357,7 @@ def test_export_role_matrix(scenario, rolle, erwartet):
 def test_csv_export_neutralises_formula_cells(scenario, export_daten):
     antwort = scenario.client("koordination").get(reverse("angebote:angebot-export"), {"format": "csv"})
     text = inhalt(antwort).decode("utf-8-sig")
-    zeilen = list(csv.DictReader(io.StringIO(text)))
+    zeilen = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     zeile = next(z for z in zeilen if z["Kennung"] == "'@SUMME")
     assert zeile["Titel"] == '\'=HYPERLINK("http://x")'
     assert zeile["Beschreibung"] == "'+49 2131 123"

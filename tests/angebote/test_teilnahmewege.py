@@ -308,7 +308,7 @@ def test_export_has_the_new_columns(scenario, traeger_a1):
     import io
 
     text = b"".join(antwort.streaming_content).decode("utf-8-sig")
-    (zeile,) = list(csv.DictReader(io.StringIO(text)))
+    (zeile,) = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert {k: zeile[k] for k in NEUE_SPALTEN} == {
         "Kontakt": "Bildungsberatung",
         "Telefon": "02131 123456",

@@ -240,12 +240,12 @@ def test_no_kommune_recomputes_another_small_need_by_subtracting_its_own(scenari
 
     client = scenario.client("auswertung")
     text = client.get(reverse("bedarf:export", args=[erhebung.pk, "csv"])).content.decode("utf-8-sig")
-    assert "Adorf,Deutschförderung,*" in text
-    zeile_a1 = next(line for line in text.splitlines() if line.startswith("Bedarf,Aheim,Deutschförderung"))
+    assert "Adorf;Deutschförderung;*" in text
+    zeile_a1 = next(line for line in text.splitlines() if line.startswith("Bedarf;Aheim;Deutschförderung"))
     zeile_summe = next(
-        line for line in text.splitlines() if line.startswith("Bedarf,Bündnis,Deutschförderung")
+        line for line in text.splitlines() if line.startswith("Bedarf;Bündnis;Deutschförderung")
     )
-    assert zeile_a1.endswith(",*") or zeile_summe.endswith(",*")
+    assert zeile_a1.endswith(";*") or zeile_summe.endswith(";*")
 
 
 def test_place_figures_follow_the_counting_rule_of_the_offer_catalogue(scenario, fixture):

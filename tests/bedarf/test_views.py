@@ -87,11 +87,11 @@ def test_export_applies_small_number_protection_and_escapes_formulas(scenario, e
     response = scenario.client("auswertung").get(reverse("bedarf:export", args=[erhebung.pk, "csv"]))
     assert response.status_code == 200
     text = response.content.decode("utf-8-sig")
-    assert "Aheim,Deutschförderung,*" in text
-    assert "Aheim,Deutschförderung,2" not in text
+    assert "Aheim;Deutschförderung;*" in text
+    assert "Aheim;Deutschförderung;2" not in text
     # The Kommune's own export is protected too: a file leaves the Kommune.
     eigen = scenario.client("kommune").get(reverse("bedarf:export", args=[erhebung.pk, "csv"]))
-    assert "Aheim,Deutschförderung,*" in eigen.content.decode("utf-8-sig")
+    assert "Aheim;Deutschförderung;*" in eigen.content.decode("utf-8-sig")
     xlsx = scenario.client("koordination").get(reverse("bedarf:export", args=[erhebung.pk, "xlsx"]))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert (
@@ -472,7 +472,7 @@ def test_export_neutralises_formulas_in_names(scenario, erhebung):
     response = scenario.client("auswertung").get(reverse("bedarf:export", args=[erhebung.pk, "csv"]))
     text = response.content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
-    assert not any(zelle.startswith("=") for line in text.splitlines() for zelle in line.split(","))
+    assert not any(zelle.startswith("=") for line in text.splitlines() for zelle in line.split(";"))
 
 
 def test_template_download_name_is_safe_for_any_kommune_name(scenario, erhebung):

@@ -217,12 +217,18 @@ def test_funds_per_foerderbaustein_to_the_cent(scenario, domaene):
     f = abschnitt(inhalt(scenario), "foerderung")
     t = tabelle(f, "Mittel je Förderbaustein")
     zeilen = {z[0]: z[1:] for z in t["zeilen"]}
-    assert zeilen["I Coaching"] == ["100.000,00 €", "32.345,77 €", "20.000,10 €", "3.500,01 €", "79.999,90 €"]
-    assert zeilen["VI Teilhabemanagement"][0] == "50.000,50 €"
+    assert zeilen["F1 Coaching"] == [
+        "100.000,00 €",
+        "32.345,77 €",
+        "20.000,10 €",
+        "3.500,01 €",
+        "79.999,90 €",
+    ]
+    assert zeilen["F6 Teilhabemanagement"][0] == "50.000,50 €"
     assert t["fuss"] == ["Summe", "150.000,50 €", "32.345,77 €", "20.000,10 €", "3.500,01 €", "130.000,40 €"]
     chart = diagramm(f, "Mittel je Förderbaustein")
     assert chart["einheit"] == "€"
-    assert chart["reihen"][3]["werte"][chart["labels"].index("I Coaching")] == "3500.01"
+    assert chart["reihen"][3]["werte"][chart["labels"].index("F1 Coaching")] == "3500.01"
 
 
 def test_teilhabemanagement_positions(scenario, domaene):

@@ -10,7 +10,6 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -115,7 +114,7 @@ def zelle(s: _Seite, name: str, key: str) -> str:
 
 @pytest.fixture
 def kennzahlen():
-    """Replaces the registered Land figures with the test's own (`kennzahlen.setzen(key, {bid: Landwert})`),
+    """Replaces the registered Land figures with the test's own (`kennzahlen.setzen(key, {bid: Landwert}, label)`),
     restoring the registry afterwards."""
     gesichert = dict(buendnis_registry._landkennzahlen)
     buendnis_registry._landkennzahlen.clear()
@@ -123,12 +122,12 @@ def kennzahlen():
     class Kennzahlen:
         werte: dict[str, dict[int, Landwert]] = {}
 
-        def setzen(self, key, je_buendnis, label=None, **kwargs):
+        def setzen(self, key, je_buendnis, label, **kwargs):
             self.werte[key] = je_buendnis
             buendnis_registry.register_landkennzahl(
                 Landkennzahl(
                     key=key,
-                    label=label or key,
+                    label=label,
                     app_label="buendnis",
                     werte=lambda ids, key=key: {b: w for b, w in self.werte[key].items() if b in ids},
                     erklaerung=f"Erklärung {key}",
@@ -198,10 +197,17 @@ def drei(scenario, kennzahlen):
     Buendnis.objects.filter(pk=b.pk).update(
         art=BuendnisArt.KREISFREIE_STADT, regierungsbezirk=Regierungsbezirk.KOELN
     )
-    kennzahlen.setzen("kerngruppe", {a.pk: kerngruppe(True), b.pk: kerngruppe(False), c.pk: kerngruppe(True)})
-    kennzahlen.setzen("letzte_sitzung", {a.pk: sitzung(30), b.pk: sitzung(None), c.pk: sitzung(250)})
     kennzahlen.setzen(
-        "erhebung_abgegeben", {a.pk: erhebung(2, 2), b.pk: erhebung(2, 2), c.pk: erhebung(3, 4)}, karte=True
+        "kerngruppe", {a.pk: kerngruppe(True), b.pk: kerngruppe(False), c.pk: kerngruppe(True)}, "Kerngruppe"
+    )
+    kennzahlen.setzen(
+        "letzte_sitzung", {a.pk: sitzung(30), b.pk: sitzung(None), c.pk: sitzung(250)}, "Letzte Sitzung"
+    )
+    kennzahlen.setzen(
+        "erhebung_abgegeben",
+        {a.pk: erhebung(2, 2), b.pk: erhebung(2, 2), c.pk: erhebung(3, 4)},
+        "Erhebung abgegeben",
+        karte=True,
     )
     kennzahlen.setzen(
         "bewilligt",
@@ -212,7 +218,7 @@ def drei(scenario, kennzahlen):
     kennzahlen.setzen(
         "bewilligt_f1",
         {a.pk: geld("1000"), b.pk: geld("20"), c.pk: geld("300")},
-        label="Bewilligt I",
+        label="Bewilligt F1",
         baustein="f1",
         karte=True,
     )
@@ -295,7 +301,7 @@ def test_table_shows_the_registered_figures_of_each_buendnis(scenario, drei):
 
 def test_each_figure_links_to_its_source_or_the_buendnis(scenario, drei, kennzahlen):
     a, b, _c = drei
-    kennzahlen.setzen("quelle", {a.pk: Landwert("7", 7, url="/bedarf/erhebungen/1/")})
+    kennzahlen.setzen("quelle", {a.pk: Landwert("7", 7, url="/bedarf/erhebungen/1/")}, "Quelle")
     html = scenario.client("land").get(reverse(UEBERSICHT)).content.decode()
     seite_a, seite_b = (reverse("berichte:land-buendnis", args=[x.pk]) for x in (a, b))
     assert '<a href="/bedarf/erhebungen/1/">7</a>' in html
@@ -388,7 +394,7 @@ def test_sorted_by_a_date_both_ways_without_value_last(scenario, drei):
     client = scenario.client("land")
     auf = seite(client, sort="letzte_sitzung", richtung="auf")
     assert namen(auf) == ["Kreis Mitte", "Rhein-Kreis Test", "Stadt Anderswo"]
-    assert next(k for k in auf.kopf if k["label"].startswith("letzte_sitzung"))["aria_sort"] == "ascending"
+    assert next(k for k in auf.kopf if k["label"].startswith("Letzte Sitzung"))["aria_sort"] == "ascending"
     ab = seite(client, sort="letzte_sitzung", richtung="ab")
     assert namen(ab) == ["Rhein-Kreis Test", "Kreis Mitte", "Stadt Anderswo"]
 
@@ -466,7 +472,7 @@ def test_csv_export_equals_the_page(scenario, drei):
     spalte = kopf.index("Bewilligt (€)")
     # German number format without grouping: German Excel reads it as a number.
     assert daten[0][spalte] == "1234567,89"
-    assert daten[0][kopf.index("letzte_sitzung")] == datum(HEUTE - datetime.timedelta(days=30))
+    assert daten[0][kopf.index("Letzte Sitzung")] == datum(HEUTE - datetime.timedelta(days=30))
     assert daten[0][kopf.index("Ampel")] == "grün"
     assert daten[0][kopf.index("Ziele im Plan")] == "1 von 2"
     # Every cell of the page is in the export, in the same order (numbers without grouping and unit).
@@ -488,20 +494,33 @@ def test_xlsx_export_has_numbers_as_numbers_and_the_rule(scenario, drei):
     inhalt = body(response)
     zeilen = xlsx_rows(inhalt)
     kopf = list(zeilen[0])
-    assert "Bewilligt I (€)" in kopf and "Bewilligt (€)" not in kopf
+    assert "Bewilligt F1 (€)" in kopf and "Bewilligt (€)" not in kopf
     daten = {z[0]: z for z in zeilen[1:]}
-    assert daten["Rhein-Kreis Test"][kopf.index("Bewilligt I (€)")] == 1000
-    assert isinstance(daten["Kreis Mitte"][kopf.index("Bewilligt I (€)")], int | float)
-    assert isinstance(daten["Rhein-Kreis Test"][kopf.index("letzte_sitzung")], datetime.datetime)
+    assert daten["Rhein-Kreis Test"][kopf.index("Bewilligt F1 (€)")] == 1000
+    assert isinstance(daten["Kreis Mitte"][kopf.index("Bewilligt F1 (€)")], int | float)
+    assert isinstance(daten["Rhein-Kreis Test"][kopf.index("Letzte Sitzung")], datetime.datetime)
     erlaeuterung = {z[0]: z[1] for z in xlsx_rows(inhalt, "Erläuterungen")}
     assert erlaeuterung["Ampelregel"] == landsicht.ampel_regel()
     assert erlaeuterung["Stand"].startswith(HEUTE.strftime("%d.%m.%Y"))
 
 
 def test_export_texts_are_formula_safe(scenario, kennzahlen):
-    kennzahlen.setzen("hinweis", {scenario.a.pk: Landwert('=HYPERLINK("http://x")')})
+    kennzahlen.setzen("hinweis", {scenario.a.pk: Landwert('=HYPERLINK("http://x")')}, "Hinweis")
     zeilen = _csv(scenario.client("land"))
-    assert zeilen[1][zeilen[0].index("hinweis")].startswith("'=")
+    assert zeilen[1][zeilen[0].index("Hinweis")].startswith("'=")
+
+
+@pytest.mark.parametrize("baustein", ["", "f1", "f6"])
+def test_export_headers_are_plain_german_not_figure_keys(scenario, baustein):
+    """The figures the apps really register (no test doubles): every column has its German label, none shows a
+    registered key such as "letzte_sitzung"."""
+    client = scenario.client("land")
+    query = {"baustein": baustein} if baustein else {}
+    csv_kopf = _csv(client, **query)[0]
+    xlsx_kopf = list(xlsx_rows(body(client.get(reverse("berichte:land-export", args=["xlsx"]), query)))[0])
+    assert csv_kopf == xlsx_kopf
+    assert "Letzte Sitzung der Kerngruppe" in csv_kopf
+    assert [k for k in csv_kopf if re.fullmatch(r"[a-z_]+", k)] == []
 
 
 # The map -------------------------------------------------------------------------------------------------------
@@ -574,7 +593,7 @@ def test_map_of_a_baustein_figure_with_that_baustein_chosen(scenario, drei):
     assert s.titel[str(a.pk)] == "Rhein-Kreis Test: 1.000,00 €"
     assert s.klassen[str(b.pk)] == "karte-k0"
     html = client.get(reverse(UEBERSICHT), {"karte": "bewilligt_f1", "baustein": "f1"}).content.decode()
-    assert '<option value="bewilligt_f1" selected>Bewilligt I</option>' in html
+    assert '<option value="bewilligt_f1" selected>Bewilligt F1</option>' in html
     # Without a choice the traffic light colours the map, and the select says so.
     html = client.get(reverse(UEBERSICHT)).content.decode()
     karte = html.split('name="karte"')[1].split("</select>")[0]
@@ -649,7 +668,7 @@ def test_buendnis_page_shows_figures_tasks_targets_and_quarters(scenario, drei):
     html = scenario.client("land").get(reverse("berichte:land-buendnis", args=[a.pk])).content.decode()
     assert "Rhein-Kreis Test" in html
     assert "Erklärung bewilligt_f1" in html and "1.000,00 €" in html  # every Baustein, explained
-    assert "I Coaching" in html
+    assert "F1 Coaching" in html
     assert html.count('<th scope="row" class="fw-normal">') >= 9
     assert "Festlegung von Prioritäten für die lokale Initiative" in html
     assert "Ziel Rhein-Kreis Test" in html and "Indikator 0" in html and "Indikator 1" in html
@@ -781,16 +800,6 @@ def test_query_count_of_a_buendnis_page_does_not_grow_with_targets(
         zielsetzung(a, [Decimal(5), Decimal(1), Decimal(9)])
     with django_assert_max_num_queries(vorher):
         assert client.get(url).status_code == 200
-
-
-@pytest.fixture
-def mit_cache(monkeypatch, settings):
-    """The figures' cache as outside a transaction (tests run inside one, where it stays off)."""
-    settings.BERICHTE_DASHBOARD_CACHE_SEKUNDEN = 300
-    monkeypatch.setattr(dashboard, "_cache_erlaubt", lambda: True)
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_cached_rows_survive_other_requests_and_a_new_stamp_renews_them(scenario, drei, mit_cache):
@@ -934,7 +943,7 @@ def test_buendnis_page_with_the_registered_figures_and_measured_tasks(scenario, 
         scenario.client("land").get(reverse("berichte:land-buendnis", args=[scenario.a.pk])).content.decode()
     )
     assert "15.000,00 €" in html and "10.000,00 €" in html and "5.000,00 €" in html
-    assert "VI Teilhabemanagement" in html
+    assert "F6 Teilhabemanagement" in html
     # The nine tasks measured from the data, with their evidence.
     tabelle = html.split('id="kernaufgaben"')[1].split("</table>")[0]
     assert tabelle.count("<tr>") == 10  # header and nine tasks

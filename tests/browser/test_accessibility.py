@@ -6,50 +6,13 @@ so one run shows everything that is left to fix.
 """
 
 import hashlib
-import re
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
-from tests.browser.helpers import field
-
-CRAWL_ROLES = ["koordination", "kommune-neuss", "mitglied", "auswertung", "land", "admin"]
-
-# A detail page: the path ends in an object id ("/angebote/12/", "/bedarf/erhebungen/3/").
-DETAIL_PATH = re.compile(r"/\d+/$")
-# Never follow links that change state or leave the application's own pages.
-SKIP_PATH = re.compile(r"^/(abmelden|i18n|static|media)/|/(export|datei|download|vorlage)(/|\.|$)")
-
-
-def _same_site_paths(page, selector: str, base: str) -> list[str]:
-    # getAttribute, not .href: a link inside an SVG (the Land's map) has an SVGAnimatedString there.
-    hrefs = page.locator(selector).evaluate_all(
-        "els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)"
-    )
-    paths = []
-    for href in hrefs:
-        parts = urlsplit(href)
-        if f"{parts.scheme}://{parts.netloc}" != base or not parts.path:
-            continue
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        if path not in paths:
-            paths.append(path)
-    return paths
-
-
-def nav_paths(page, base: str) -> list[str]:
-    """All links of the main navigation, including the items of closed dropdowns."""
-    paths = _same_site_paths(page, "nav[aria-label=Hauptnavigation] a[href]:not([href='#'])", base)
-    return [p for p in paths if not SKIP_PATH.search(p)]
-
-
-def first_detail_path(page, base: str, seen: set[str]) -> str | None:
-    for path in _same_site_paths(page, "main a[href]", base):
-        if DETAIL_PATH.search(path) and not SKIP_PATH.search(path) and path not in seen:
-            return path
-    return None
+from tests.browser.helpers import CRAWL_ROLES, crawl, field, first_detail_path
 
 
 def describe(violations: list) -> list[tuple]:
@@ -98,21 +61,8 @@ def format_report(found: dict) -> str:
 @pytest.mark.parametrize("username", CRAWL_ROLES)
 def test_every_page_in_navigation_of_role_has_no_axe_violations(login, live_server, username):
     page = login(username)
-    base = live_server.url
-    start = nav_paths(page, base)
-    assert start, "the main navigation offers no links"
-
     found: dict = {}
-    seen: set[str] = set()
-    for path in start:
-        if path in seen:
-            continue
-        check_page(page, base + path, found, cached=bool(seen))
-        seen.add(path)
-        detail = first_detail_path(page, base, seen)
-        if detail:
-            seen.add(detail)
-            check_page(page, base + detail, found)
+    seen = crawl(page, live_server.url, lambda url, erste: check_page(page, url, found, cached=not erste))
     gefunden = {urlsplit(url).path: items for url, items in found.items()}
     assert gefunden == {}, (
         f"{username}: axe-core violations on {len(found)} of {len(seen)} pages\n" + format_report(gefunden)

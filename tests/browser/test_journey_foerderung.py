@@ -23,7 +23,7 @@ def test_funding_application_goes_from_draft_to_approved_with_drawdown(as_user, 
     kommune.get_by_role("link", name="Neuer Antrag").click()
     expect(kommune.get_by_role("heading", level=1)).to_have_text("Förderantrag anlegen")
 
-    field(kommune, "Förderbaustein").select_option(label="IV Kurse")
+    field(kommune, "Förderbaustein").select_option(label="F4 Kurse")
     field(kommune, "Titel").fill(TITEL)
     field(kommune, "Beschreibung").fill("Abendkurs Deutsch B1 und Mathematik für Auszubildende.")
     field(kommune, "Beginn").fill("2021-02-01")

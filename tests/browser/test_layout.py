@@ -1,14 +1,14 @@
 """Layout: every page a role reaches from the main navigation fits a laptop (1366 px) and a phone (390 px), and
 shows its main action as the one primary button.
 
-The crawl is the one of test_accessibility.py: each link of the main navigation and the first detail page reached
+The crawl is the one of test_accessibility.py (`tests.browser.helpers.crawl`): each link of the main navigation and the first detail page reached
 from it. Each page is loaded once at 1366 × 900 and checked, then the viewport shrinks to 390 × 844 (media queries
 apply as on a phone) and it is checked again. Problems are collected per page and width and reported together.
 """
 
 import pytest
 
-from tests.browser.test_accessibility import CRAWL_ROLES, first_detail_path, nav_paths
+from tests.browser.helpers import CRAWL_ROLES, crawl
 
 WIDTHS = [(1366, 900), (390, 844)]
 
@@ -127,20 +127,8 @@ def test_every_page_in_navigation_of_role_fits_both_widths_with_one_primary_acti
     User.objects.filter(username__in=CRAWL_ROLES).update(first_name=LANGER_VORNAME, last_name=LANGER_NACHNAME)
     page = login(username)
     base = live_server.url
-    start = nav_paths(page, base)
-    assert start, "the main navigation offers no links"
-
     found: dict = {}
-    seen: set[str] = set()
-    for path in start:
-        if path in seen:
-            continue
-        seen.add(path)
-        visit(page, base + path, found)
-        detail = first_detail_path(page, base, seen)
-        if detail:
-            seen.add(detail)
-            visit(page, base + detail, found)
+    seen = crawl(page, base, lambda url, _erste: visit(page, url, found))
     report = "\n".join(
         f"{url.removeprefix(base)}\n" + "\n".join(f"    {p}" for p in problems)
         for url, problems in found.items()

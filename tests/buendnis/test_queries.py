@@ -68,7 +68,7 @@ def test_list_pages_stay_within_a_small_query_budget(scenario, url_name, django_
     fill(scenario, 30)
     client = scenario.client("koordination")
     # The dashboard gathers panels of every app (offers, survey, funding, reports) on one page.
-    with django_assert_max_num_queries(60 if url_name == "buendnis:dashboard" else 25):
+    with django_assert_max_num_queries(50 if url_name == "buendnis:dashboard" else 25):
         assert client.get(reverse(url_name)).status_code == 200
 
 

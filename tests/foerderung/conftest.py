@@ -34,7 +34,7 @@ def f6(programm):
 
 @pytest.fixture
 def budget_a(scenario, f1):
-    """Bündnis a has 100,000.00 EUR for Baustein I in 2020."""
+    """Bündnis a has 100,000.00 EUR for Baustein F1 in 2020."""
     return BudgetFactory(buendnis=scenario.a, baustein=f1, jahr=2020, betrag=Decimal("100000.00"))
 
 
@@ -105,7 +105,7 @@ def zuwendung_a(scenario, f1, budget_a, programm):
 
 @pytest.fixture
 def regeln_f1(f1):
-    """Baustein I's rules over the whole programme: teaching hours at 37.50 EUR and actual costs, both funded at
+    """Baustein F1's rules over the whole programme: teaching hours at 37.50 EUR and actual costs, both funded at
     80 % (20 % own share), so cost plans saved through the services are computed by a rule."""
     from foerderung.models import Foerderregel, Kostenart
 

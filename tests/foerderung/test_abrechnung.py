@@ -147,8 +147,8 @@ def test_100_eur_for_9999_units_is_impossible_because_the_amount_is_computed(sce
     with pytest.raises(ValidationError) as exc:
         _abruf(scenario, antrag, kostenposition=kurs, einheiten=D("1"), betrag=D("100.00"))
     assert exc.value.messages == [
-        "Der Betrag wird aus den nachgewiesenen Einheiten berechnet: 1 Unterrichtsstunden ergeben 30,00 EUR, "
-        "nicht 100,00 EUR."
+        "Der Betrag wird aus den nachgewiesenen Einheiten berechnet: 1 Unterrichtsstunden ergeben 30,00 €, "
+        "nicht 100,00 €."
     ]
     with pytest.raises(ValidationError, match="nachgewiesenen Unterrichtsstunden für „Deutschkurs A1“"):
         _abruf(scenario, antrag, kostenposition=kurs, betrag=D("100.00"))
@@ -170,7 +170,7 @@ def test_units_never_exceed_the_approved_sum_either(scenario, f1, regeln_f1):
     with pytest.raises(ValidationError) as exc:
         _abruf(scenario, antrag, kostenposition=kurs, einheiten=D("10"))
     assert exc.value.messages == [
-        "Der Abruf von 300,00 EUR übersteigt die noch verfügbaren bewilligten Mittel (100,00 EUR)."
+        "Der Abruf von 300,00 € übersteigt die noch verfügbaren bewilligten Mittel (100,00 €)."
     ]
 
 
@@ -179,8 +179,8 @@ def test_actual_cost_line_draws_typed_amounts_up_to_its_funding(scenario, antrag
     with pytest.raises(ValidationError) as exc:
         _abruf(scenario, antrag, kostenposition=gebuehren, betrag=D("200.01"))
     assert exc.value.messages == [
-        "Der Abruf von 200,01 EUR übersteigt die noch verfügbare Förderung der Kostenposition „Prüfungsgebühren“ "
-        "(200,00 EUR)."
+        "Der Abruf von 200,01 € übersteigt die noch verfügbare Förderung der Kostenposition „Prüfungsgebühren“ "
+        "(200,00 €)."
     ]
     with pytest.raises(ValidationError, match="Einheiten werden nur für eine Kostenposition mit Pauschale"):
         _abruf(scenario, antrag, kostenposition=gebuehren, betrag=D("10.00"), einheiten=D("2"))
@@ -205,7 +205,7 @@ def test_old_drawdowns_without_a_line_stay_valid_and_count(scenario, antrag, kur
     alt = MittelabrufFactory(antrag=antrag, betrag=D("1000.00"), kostenposition=None)
     alt.full_clean()
     # 1,700.00 approved, 1,000.00 drawn before the rules: 16 h (480.00) fit, 24 h (720.00) do not.
-    with pytest.raises(ValidationError, match="noch verfügbaren bewilligten Mittel \\(700,00 EUR\\)"):
+    with pytest.raises(ValidationError, match="noch verfügbaren bewilligten Mittel \\(700,00 €\\)"):
         _abruf(scenario, antrag, kostenposition=kurs, einheiten=D("24"))
     assert _abruf(scenario, antrag, kostenposition=kurs, einheiten=D("16")).betrag == D("480.00")
 
@@ -216,12 +216,12 @@ def test_old_drawdowns_without_a_line_stay_valid_and_count(scenario, antrag, kur
 def test_drawdown_page_takes_units_and_shows_the_computed_amount(scenario, antrag, kurs):
     client = scenario.client("koordination")
     seite = client.get(antrag.get_absolute_url()).content.decode()
-    assert "Deutschkurs A1: 40 Unterrichtsstunden à 37,50 EUR, Förderung 1.200,00 EUR" in seite
+    assert "Deutschkurs A1: 40 Unterrichtsstunden à 37,50 €, Förderung 1.200,00 €" in seite
     url = reverse("foerderung:antrag-mittelabruf", args=[antrag.pk])
     antwort = client.post(
         url, {"datum": "2020-05-01", "kostenposition": kurs.pk, "einheiten": "13"}, follow=True
     )
-    assert "Mittelabruf über 390,00 EUR erfasst." in antwort.content.decode()
+    assert "Mittelabruf über 390,00 € erfasst." in antwort.content.decode()
     antwort = client.post(
         url, {"datum": "2020-05-01", "kostenposition": kurs.pk, "einheiten": "28"}, follow=True
     )
@@ -393,14 +393,14 @@ def test_proof_of_use_page_per_cost_line_and_the_claim_shown(scenario, antrag, k
         follow=True,
     )
     assert (
-        "Abgerufen 1.500,00 EUR, zustehend 1.080,00 EUR: Rückforderung 420,00 EUR (fällig 30 Tage nach der "
+        "Abgerufen 1.500,00 €, zustehend 1.080,00 €: Rückforderung 420,00 € (fällig 30 Tage nach der "
         "Prüfung)." in antwort.content.decode()
     )
     monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2021, 3, 15))
     services.antrag_statuswechsel(antrag=antrag, nach=A.VN_GEPRUEFT, by=scenario.users["koordination"])
     for rolle in ("koordination", "kommune"):
         seite = scenario.client(rolle).get(antrag.get_absolute_url()).content.decode()
-        assert "Rückforderung 420,00 EUR, fällig am 14.04.2021 (30 Tage nach der Prüfung" in seite, rolle
+        assert "Rückforderung 420,00 €, fällig am 14.04.2021 (30 Tage nach der Prüfung" in seite, rolle
 
 
 # Deadlines -------------------------------------------------------------------------------------------------------
@@ -425,11 +425,11 @@ def test_kommune_sees_proof_deadline_and_open_repayment(scenario, f1, antrag, ku
         )["faellig"]
     }
     assert (laufend.pk, "Verwendungsnachweis fällig bis 30.06.2021") in texte
-    assert (antrag.pk, "Rückforderung 420,00 EUR fällig am 14.04.2021") in texte
+    assert (antrag.pk, "Rückforderung 420,00 € fällig am 14.04.2021") in texte
     spaeter = selectors.faelliges_fuer_kommune(scenario.users["kommune"], heute=datetime.date(2021, 7, 1))
     texte = {(a.pk, text) for a, text in spaeter["faellig"]}
     assert (laufend.pk, "Verwendungsnachweis überfällig (Frist 30.06.2021)") in texte
-    assert (antrag.pk, "Rückforderung 420,00 EUR überfällig (fällig am 14.04.2021)") in texte
+    assert (antrag.pk, "Rückforderung 420,00 € überfällig (fällig am 14.04.2021)") in texte
     # Once settled (closed), the claim is no longer due.
     services.antrag_statuswechsel(antrag=antrag, nach=A.ABGESCHLOSSEN, by=scenario.users["koordination"])
     texte = {a.pk for a, _t in selectors.faelliges_fuer_kommune(scenario.users["kommune"])["faellig"]}
@@ -475,7 +475,7 @@ def test_fristen_list_per_role(scenario, f1, antrag, kurs, gebuehren, monkeypatc
     else:
         assert zeilen == von_a
         seite = response.content.decode()
-        assert "14.04.2021" in seite and "420,00 EUR" in seite and "30.06.2021" in seite
+        assert "14.04.2021" in seite and "420,00 €" in seite and "30.06.2021" in seite
 
 
 def test_fristen_list_query_count_does_not_depend_on_the_rows(scenario, f1, django_assert_max_num_queries):

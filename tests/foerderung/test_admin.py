@@ -95,6 +95,6 @@ def test_budget_cannot_be_cut_below_kommune_earmarks_in_admin(scenario, budget_a
         assert response.status_code == 403
     else:
         assert response.status_code == 200
-        assert "bereits 40.000,00 EUR zugeteilt" in response.content.decode()
+        assert "bereits 40.000,00 € zugeteilt" in response.content.decode()
     budget_a.refresh_from_db()
     assert budget_a.betrag == Decimal("100000.00")

@@ -87,7 +87,7 @@ def test_submitted_application_reaches_the_coordination_of_the_kreis(scenario, p
     mail = smtp_server.an("koordination@example.org")[0]
     assert betreff(mail) == "Förderantrag eingereicht: „Coaching Aheim“ (Aheim)"
     text = smtp_server.text(mail)
-    assert "Antragsteller: Aheim" in text and "Beantragte Förderung: 10.000,00 EUR" in text
+    assert "Antragsteller: Aheim" in text and "Beantragte Förderung: 10.000,00 €" in text
     assert "http://127.0.0.1:8000" + antrag.get_absolute_url() in text
 
 
@@ -111,9 +111,7 @@ def test_approval_reaches_the_applying_kommune_only(scenario, personen, antrag, 
     assert postfaecher(smtp_server) == ["kommune@example.org"]
     mail = smtp_server.nachrichten[0]
     assert betreff(mail) == "Förderantrag bewilligt: „Coaching Aheim“"
-    assert "8.000,00 EUR von beantragten 10.000,00 EUR, Bescheid Nr. B-7 vom 01.02.2020" in smtp_server.text(
-        mail
-    )
+    assert "8.000,00 € von beantragten 10.000,00 €, Bescheid Nr. B-7 vom 01.02.2020" in smtp_server.text(mail)
 
 
 def test_refusal_reaches_the_applying_kommune_with_its_reason(scenario, personen, antrag, smtp_server):
@@ -201,7 +199,7 @@ def test_drawdown_is_announced_fourteen_days_ahead_and_on_the_day_once_each(
     ]
     an_aheim = smtp_server.an("kommune@example.org")
     assert [betreff(m) for m in an_aheim] == ["Mittelabruf bis 31.12.2020: „Coaching Aheim“"] * 2
-    assert "sind 7.500,00 EUR noch nicht abgerufen" in smtp_server.text(an_aheim[0])
+    assert "sind 7.500,00 € noch nicht abgerufen" in smtp_server.text(an_aheim[0])
     # Bündnis b's application reached its own Kommune only.
     assert {m.empfaenger[0] for m in smtp_server.nachrichten} == {
         "kommune@example.org",

@@ -191,8 +191,8 @@ def test_budget_page_per_role(role_client, role, abgleich):
         assert "Nach Kommune" not in html and "Aheim" not in html
         buendnisse = _tabelle(html, "Nach Bündnis")
         assert "Rhein-Kreis Test" in buendnisse and "Stadt Anderswo" in buendnisse
-        assert "212,33 EUR" in buendnisse and "279,00 EUR" in buendnisse
-        assert "50.000.000,00 EUR" in _tabelle(html, "Programm")
+        assert "212,33 €" in buendnisse and "279,00 €" in buendnisse
+        assert "50.000.000,00 €" in _tabelle(html, "Programm")
     elif role == "kommune":
         kommunen = _tabelle(html, "Nach Kommune")
         assert "Aheim" in kommunen and "Adorf" not in kommunen and "kreisweit" not in kommunen
@@ -201,7 +201,7 @@ def test_budget_page_per_role(role_client, role, abgleich):
         kommunen = _tabelle(html, "Nach Kommune")
         assert {"Aheim", "Adorf", "kreisweit"} <= set(re.findall(r"Aheim|Adorf|kreisweit", kommunen))
         assert "Stadt Anderswo" not in html and "Nach Bündnis" not in html
-        assert "178,99 EUR" in kommunen  # granted by the Land, in the total row
+        assert "178,99 €" in kommunen  # granted by the Land, in the total row
 
 
 @pytest.mark.parametrize("rolle", ["koordination", "land", "kommune"])

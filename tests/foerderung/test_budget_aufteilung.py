@@ -94,7 +94,7 @@ def test_kommune_shares_may_not_exceed_the_budget(scenario, budget_a):
     response = client.post(url, aufteilung_daten(budget_a, scenario, a1="60000.00", a2="40000.01"))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "übersteigen das Budget des Bündnisses von 100.000,00 EUR um 0,01 EUR" in body
+    assert "übersteigen das Budget des Bündnisses von 100.000,00 € um 0,01 €" in body
     assert anteile_stand(budget_a) == {"Aheim": D("40000.00")}  # nothing half-written
 
 
@@ -154,7 +154,7 @@ def test_aufteilung_shows_what_is_approved_per_kommune(scenario, budget_a):
         bewilligt_betrag=D("9876.00"),
     )
     body = scenario.client("koordination").get(reverse("foerderung:budget-aufteilung", args=[budget_a.pk]))
-    assert "bisher bewilligt: 9.876,00 EUR" in body.content.decode()
+    assert "bisher bewilligt: 9.876,00 €" in body.content.decode()
 
 
 # Budget list ---------------------------------------------------------------------------------------------------
@@ -222,6 +222,6 @@ def test_land_cannot_cut_budget_below_kommune_shares(scenario, budget_a):
     url = reverse("foerderung:budget-update", args=[budget_a.pk])
     response = scenario.client("land").post(url, {"betrag": "39999.99", "bemerkung": ""})
     assert response.status_code == 200
-    assert "bereits 40.000,00 EUR zugeteilt" in response.content.decode()
+    assert "bereits 40.000,00 € zugeteilt" in response.content.decode()
     budget_a.refresh_from_db()
     assert budget_a.betrag == D("100000.00")

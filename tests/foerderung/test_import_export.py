@@ -44,7 +44,7 @@ def test_land_imports_indicator_values_after_dry_run(scenario, verteilung):
     assert betraege == {"05162": D("617.25"), "05111": D("382.75")}
     export = client.get(reverse("foerderung:verteilung-export", args=[verteilung.pk]) + "?format=csv")
     text = export.content.decode("utf-8-sig")
-    assert "Kreisschlüssel" in text and "617.25" in text
+    assert "Kreisschlüssel" in text and ";617,25" in text
 
 
 def test_indicator_import_with_one_bad_row_writes_nothing(scenario, verteilung):
@@ -132,7 +132,7 @@ def test_drawdown_import_is_all_or_nothing_and_checks_the_rest(scenario, f1, bud
     zu_viel = kopf + f"{antrag.pk};01.04.2020;6.000,00;\n{antrag.pk};01.07.2020;4.000,01;\n"
     response = client.post(url, {"datei": _csv(zu_viel)})
     assert response.status_code == 400
-    assert "noch verfügbaren bewilligten Mittel (4.000,00 EUR)" in response.content.decode()
+    assert "noch verfügbaren bewilligten Mittel (4.000,00 €)" in response.content.decode()
     assert not Mittelabruf.objects.exists()
     passt = kopf + f"{antrag.pk};01.04.2020;6.000,00;\n{antrag.pk};01.07.2020;4.000,00;\n"
     assert _hochladen_und_bestaetigen(client, url, passt).status_code == 302
@@ -147,7 +147,7 @@ def test_antrag_export_is_scoped_and_formula_safe(scenario, f1):
     text = response.content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text
     assert "Fremder Antrag" not in text
-    assert "10000.00" in text  # money stays a plain decimal number
+    assert ";10000,00;" in text  # money stays a plain number, with the decimal comma German Excel reads
     xlsx = scenario.client("land").get(reverse("foerderung:antrag-export") + "?format=xlsx")
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
     assert scenario.client("mitglied").get(reverse("foerderung:antrag-export")).status_code == 403
@@ -265,7 +265,7 @@ def test_drawdown_import_names_the_column_of_a_refusal(scenario, f1, budget_a):
         {"datei": _csv(kopf + f"{antrag.pk};01.04.2020;10.000,01\n")},
     )
     assert response.status_code == 400
-    assert "Betrag (EUR): Der Abruf von 10.000,01 EUR übersteigt" in _fehlertext(response)
+    assert "Betrag (EUR): Der Abruf von 10.000,01 € übersteigt" in _fehlertext(response)
     assert not Mittelabruf.objects.exists()
 
 

@@ -123,7 +123,7 @@ def test_f6_application_before_f6_starts_is_refused_in_german(scenario, f6_regel
     with pytest.raises(ValidationError) as exc:
         _speichern(scenario, antrag, [_stelle("3")])
     assert _meldung(exc) == (
-        "Der Förderbaustein VI gilt vom 01.11.2019 bis 31.12.2022; der Förderzeitraum 01.10.2019–31.12.2019 "
+        "Der Förderbaustein F6 gilt vom 01.11.2019 bis 31.12.2022; der Förderzeitraum 01.10.2019–31.12.2019 "
         "liegt nicht vollständig darin."
     )
     assert not Foerderantrag.objects.exists()
@@ -144,7 +144,7 @@ def test_regel_fuer_refuses_a_kind_of_cost_without_rule(f4, p4):
     with pytest.raises(ValidationError) as exc:
         regeln.regel_fuer(f4, Kostenart.TATSAECHLICH, T(2020, 1, 1), T(2020, 6, 30))
     assert _meldung(exc) == (
-        "Für den Förderbaustein IV gibt es am 01.01.2020 keine Förderregel für „tatsächliche Ausgaben“."
+        "Für den Förderbaustein F4 gibt es am 01.01.2020 keine Förderregel für „tatsächliche Ausgaben“."
     )
 
 
@@ -236,8 +236,8 @@ def test_99_eur_per_hour_is_refused_unless_the_rule_allows_deviation(scenario, p
     with pytest.raises(ValidationError) as exc:
         _speichern(scenario, antrag, [_kurs("40", einheitssatz=D("99.00"))])
     assert _meldung(exc) == (
-        "Kostenposition „Kurs“: Die Förderregel „Pauschale P 4“ sieht 37,50 EUR je Einheit vor; ein abweichender "
-        "Satz (99,00 EUR) ist nicht zulässig."
+        "Kostenposition „Kurs“: Die Förderregel „Pauschale P 4“ sieht 37,50 € je Einheit vor; ein abweichender "
+        "Satz (99,00 €) ist nicht zulässig."
     )
     assert not Foerderantrag.objects.exists()
 
@@ -248,7 +248,7 @@ def test_deviation_where_allowed_needs_a_reason_and_is_kept_as_such(scenario, p4
     with pytest.raises(ValidationError) as exc:
         _speichern(scenario, antrag, [_kurs("40", einheitssatz=D("99.00"))])
     assert _meldung(exc) == (
-        "Kostenposition „Kurs“: Ein vom Satz der Förderregel (37,50 EUR) abweichender Satz braucht eine Begründung."
+        "Kostenposition „Kurs“: Ein vom Satz der Förderregel (37,50 €) abweichender Satz braucht eine Begründung."
     )
     antrag = _speichern(
         scenario,
@@ -264,7 +264,7 @@ def test_deviation_where_allowed_needs_a_reason_and_is_kept_as_such(scenario, p4
     )
     assert zeile.abweichung_begruendung == "Fachdozentin Mathematik"
     response = scenario.client("koordination").get(antrag.get_absolute_url())
-    assert "Abweichung vom Satz 37,50 EUR" in response.content.decode()
+    assert "Abweichung vom Satz 37,50 €" in response.content.decode()
 
 
 # Budget consolidation and who may apply -------------------------------------------------------------------------
@@ -312,7 +312,7 @@ def test_f6_is_refused_for_a_kommune_that_has_not_joined(scenario, f6_regel, bei
         _speichern(scenario, antrag, [_stelle()])
     assert _meldung(exc) == (
         "Kostenposition „Teilhabemanagement“: Die Kommune Adorf ist „Gemeinsam klappt’s“ nicht zum 01.01.2020 "
-        "beigetreten; den Förderbaustein VI können nur beigetretene Kommunen beantragen."
+        "beigetreten; den Förderbaustein F6 können nur beigetretene Kommunen beantragen."
     )
     assert not Foerderantrag.objects.exists()
 
@@ -486,7 +486,7 @@ def test_rule_list_and_baustein_page_show_the_rules_to_every_signed_in_role(scen
             continue
         assert response.status_code == 200
         text = response.content.decode()
-        assert "Pauschale P 4" in text and "37,50 EUR" in text and "01.10.2019 – 30.06.2023" in text
+        assert "Pauschale P 4" in text and "37,50 €" in text and "01.10.2019 – 30.06.2023" in text
         assert ("Neue Version" in text) == (role in ("land", "admin"))
 
 
@@ -558,7 +558,7 @@ def test_posting_higher_amounts_in_the_form_changes_nothing(scenario, p4):
         D("1200.00"),
     )
     seite = client.get(antrag.get_absolute_url()).content.decode()
-    assert "Pauschale P 4" in seite and "1.200,00 EUR" in seite and "300,00 EUR" in seite
+    assert "Pauschale P 4" in seite and "1.200,00 €" in seite and "300,00 €" in seite
 
 
 def test_form_refuses_a_deviating_rate_with_the_rule_message(scenario, p4):
@@ -582,7 +582,7 @@ def test_form_refuses_a_deviating_rate_with_the_rule_message(scenario, p4):
     }
     response = scenario.client("koordination").post(reverse("foerderung:antrag-create"), daten)
     assert response.status_code == 400
-    assert "ein abweichender Satz (99,00 EUR) ist nicht zulässig" in response.content.decode(), (
+    assert "ein abweichender Satz (99,00 €) ist nicht zulässig" in response.content.decode(), (
         response.context["form"].errors
     )
     assert not Foerderantrag.objects.exists()
@@ -627,7 +627,7 @@ def test_monitoring_refuses_participants_whose_status_the_rule_excludes(scenario
             antrag=antrag, jahr=2020, quartal=1, by=koord, aktiv=5, nach_status={gestattung: 3, duldung: 2}
         )
     assert exc.value.messages == [
-        f"Nach den Förderregeln des Bausteins IV können Menschen mit {duldung} nicht teilnehmen."
+        f"Nach den Förderregeln des Bausteins F4 können Menschen mit {duldung} nicht teilnehmen."
     ]
     assert not antrag.monitoring.exists()
     services.monitoring_melden(

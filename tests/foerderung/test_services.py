@@ -189,7 +189,7 @@ def test_approval_beyond_the_lands_grant_is_refused_without_override(scenario, f
     kwargs = dict(
         betrag=D("10000.01"), bescheid_datum=datetime.date(2020, 2, 1), bescheid_nummer="B-2", by=koord
     )
-    with pytest.raises(ValidationError, match="verfügbar 10.000,00 EUR"):
+    with pytest.raises(ValidationError, match="verfügbar 10.000,00 €"):
         services.antrag_bewilligen(antrag=zweiter, **kwargs)
     zweiter.refresh_from_db()
     assert zweiter.status == A.IN_PRUEFUNG
@@ -203,7 +203,7 @@ def test_approval_beyond_the_lands_grant_is_refused_without_override(scenario, f
         services.antrag_bewilligen(
             antrag=dritter, ueberschreitung_begruendung="Restmittel aus 2019", **kwargs
         )
-    with pytest.raises(ValidationError, match="verfügbar 0,00 EUR"):
+    with pytest.raises(ValidationError, match="verfügbar 0,00 €"):
         services.antrag_bewilligen(antrag=dritter, **{**kwargs, "betrag": D("0.01")})
     dritter.refresh_from_db()
     assert dritter.status == A.IN_PRUEFUNG
@@ -212,7 +212,7 @@ def test_approval_beyond_the_lands_grant_is_refused_without_override(scenario, f
 
 def test_approval_without_any_budget_row_is_refused(scenario, f6):
     antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f6, in_pruefung=True)
-    with pytest.raises(ValidationError, match="vom Land bewilligt 0,00 EUR"):
+    with pytest.raises(ValidationError, match="vom Land bewilligt 0,00 €"):
         services.antrag_bewilligen(
             antrag=antrag,
             betrag=D("1.00"),
@@ -227,7 +227,7 @@ def test_drawdowns_never_exceed_the_approved_sum(scenario, antrag):
     _bewilligt(scenario, antrag, D("1000.00"))
     heute = datetime.date(2020, 4, 1)
     services.mittelabruf_erfassen(antrag=antrag, betrag=D("600.00"), datum=heute, by=koord)
-    with pytest.raises(ValidationError, match="noch verfügbaren bewilligten Mittel \\(400,00 EUR\\)"):
+    with pytest.raises(ValidationError, match="noch verfügbaren bewilligten Mittel \\(400,00 €\\)"):
         services.mittelabruf_erfassen(antrag=antrag, betrag=D("400.01"), datum=heute, by=koord)
     services.mittelabruf_erfassen(antrag=antrag, betrag=D("400.00"), datum=heute, by=koord)
     with pytest.raises(ValidationError):
@@ -457,13 +457,13 @@ def test_distribution_cannot_cut_a_budget_below_earmarks_or_approvals_and_change
     land = scenario.users["land"]
     verteilung = _berechnete_verteilung(scenario, f1, D("60000.00"))  # a gets 20,000.00, b 40,000.00
     BudgetKommune.objects.create(budget=budget_a, kommune=scenario.a1, betrag=D("30000.00"))
-    with pytest.raises(ValidationError, match="bereits 30.000,00 EUR zugeteilt"):
+    with pytest.raises(ValidationError, match="bereits 30.000,00 € zugeteilt"):
         services.verteilung_in_budgets_uebernehmen(verteilung=verteilung, jahr=2020, by=land)
     BudgetKommune.objects.all().delete()
     FoerderantragFactory(
         buendnis=scenario.a, kommune=scenario.a1, baustein=f1, beantragt=D("25000.00"), bewilligt=True
     )
-    with pytest.raises(ValidationError, match="bereits 25.000,00 EUR bewilligt"):
+    with pytest.raises(ValidationError, match="bereits 25.000,00 € bewilligt"):
         services.verteilung_in_budgets_uebernehmen(verteilung=verteilung, jahr=2020, by=land)
     # Nothing half-written: a keeps its budget, b got none.
     assert list(Budget.objects.values_list("buendnis__name", "betrag")) == [
@@ -586,7 +586,7 @@ def test_project_idea_is_funded_from_baustein_v_only(scenario, f1, programm):
     idee = ProjektideeFactory(buendnis=scenario.a, status="antrag")
     koord = scenario.users["koordination"]
     falsch = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1)
-    with pytest.raises(ValidationError, match="Förderbaustein V"):
+    with pytest.raises(ValidationError, match="Förderbaustein F5"):
         services.idee_status_setzen(idee=idee, status="gefoerdert", antrag=falsch, by=koord)
     idee.refresh_from_db()
     assert (idee.status, idee.antrag) == ("antrag", None)

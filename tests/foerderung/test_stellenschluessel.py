@@ -1,4 +1,4 @@
-"""The F6 staffing key (Baustein VI): entitled VZÄ from the latest closed survey round against a hand-computed
+"""The F6 staffing key (Baustein F6): entitled VZÄ from the latest closed survey round against a hand-computed
 fixture, applied and filled VZÄ, sums per Kommune, Kreis, Bündnis and state; the page per role; query counts.
 
 Hand computation (one position per 100 geduldete 18- to 27-year-olds, rounded half up to 0.1 VZÄ):

@@ -1,4 +1,4 @@
-"""Baustein VI: participation in "Gemeinsam klappt's", budget consolidation and the positions' funding quota.
+"""Baustein F6: participation in "Gemeinsam klappt's", budget consolidation and the positions' funding quota.
 
 Rules: only joined Kommunen get Teilhabemanagement positions; a position at the Kreis (no Kommune) is recorded by
 the coordination only; the quota is 80 %, 90 % only while a budget consolidation is valid. The coordination (and
@@ -35,7 +35,7 @@ ROLLEN = [
     "kommune_b1",
 ]
 NICHT_BEIGETRETEN = (
-    "Aheim ist „Gemeinsam klappt’s“ nicht beigetreten; Teilhabemanagement (Förderbaustein VI) gibt es nur in "
+    "Aheim ist „Gemeinsam klappt’s“ nicht beigetreten; Teilhabemanagement (Förderbaustein F6) gibt es nur in "
     "beigetretenen Kommunen."
 )
 
@@ -104,7 +104,7 @@ def test_position_before_the_joining_date_is_refused(scenario, f6_antrag):
             stelle=_stelle(scenario, antrag=f6_antrag), by=scenario.users["koordination"]
         )
     assert exc.value.messages == [
-        "Aheim ist „Gemeinsam klappt’s“ erst am 01.03.2020 beigetreten; Teilhabemanagement (Förderbaustein VI) "
+        "Aheim ist „Gemeinsam klappt’s“ erst am 01.03.2020 beigetreten; Teilhabemanagement (Förderbaustein F6) "
         "gibt es erst ab dem Beitritt."
     ]
 

@@ -16,7 +16,7 @@ D = Decimal
 
 @pytest.fixture
 def verteilung(scenario, f1):
-    """100,000.00 EUR for Baustein I, split 1 : 3 between Bündnis a and Bündnis b, computed."""
+    """100,000.00 EUR for Baustein F1, split 1 : 3 between Bündnis a and Bündnis b, computed."""
     land = scenario.users["land"]
     verteilung = Verteilung.objects.create(
         programm=f1.programm, baustein=f1, name="F1 2021", gesamtbetrag=D("100000.00"), indikator="Geduldete"
@@ -50,8 +50,8 @@ def test_overview_names_every_budget_with_old_and_new_amount_and_writes_nothing(
     text = re.sub(r"\s+", " ", text)
     assert "2 Budgets werden geschrieben" in text
     assert "1 neu, 1 überschrieben, 0 unverändert" in text
-    assert "Rhein-Kreis Test 10.000,00 EUR 25.000,00 EUR überschrieben" in text
-    assert "Stadt Anderswo – 75.000,00 EUR neu angelegt" in text
+    assert "Rhein-Kreis Test 10.000,00 € 25.000,00 € überschrieben" in text
+    assert "Stadt Anderswo – 75.000,00 € neu angelegt" in text
     assert "2 Budgets übernehmen" in text
     # Only looking: the existing budget keeps its amount, no other was created.
     assert list(Budget.objects.values_list("buendnis__name", "betrag")) == [

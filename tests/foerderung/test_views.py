@@ -53,9 +53,9 @@ def test_budgetuebersicht_per_role(role_client, role, antrag):
     if response.status_code == 200 and role == "kommune":
         # A Kommune sees its own row (its draft counts nowhere yet), not the Bündnis's allocation.
         assert "Aheim" in response.content.decode()
-        assert "100.000,00 EUR" not in response.content.decode()
+        assert "100.000,00 €" not in response.content.decode()
     elif response.status_code == 200:
-        assert "100.000,00 EUR" in response.content.decode()
+        assert "100.000,00 €" in response.content.decode()
 
 
 def test_koordination_of_other_buendnis_gets_404_for_antrag(scenario, antrag):
@@ -407,14 +407,14 @@ def test_drill_down_from_overview_shows_the_same_figures(scenario, haushalt, f1,
     # Overview (hand-computed in test_selectors): f1 requested 42,345.67, approved 25,000.00, drawn 12,500.50.
     client = scenario.client("koordination")
     assert _listensummen(client, f"?baustein={f1.pk}&haushaltsjahr=2020") == (
-        "42.345,67 EUR",
-        "25.000,00 EUR",
-        "12.500,50 EUR",
+        "42.345,67 €",
+        "25.000,00 €",
+        "12.500,50 €",
     )
     assert _listensummen(client, "?kreisweit=true&haushaltsjahr=2020") == (
-        "20.000,00 EUR",
-        "20.000,00 EUR",
-        "5.000,00 EUR",
+        "20.000,00 €",
+        "20.000,00 €",
+        "5.000,00 €",
     )
     # The state drills down into one Bündnis; the overview link carries it.
     land = scenario.client("land")
@@ -422,9 +422,9 @@ def test_drill_down_from_overview_shows_the_same_figures(scenario, haushalt, f1,
     link = f"?baustein={f1.pk}&amp;haushaltsjahr=2020&amp;buendnis={scenario.b.pk}"
     assert link in uebersicht.content.decode()
     assert _listensummen(land, link.replace("&amp;", "&")) == (
-        "11.111,11 EUR",
-        "11.111,11 EUR",
-        "0,01 EUR",
+        "11.111,11 €",
+        "11.111,11 €",
+        "0,01 €",
     )
 
 
@@ -582,8 +582,8 @@ def test_list_totals_cover_exactly_the_listed_rows(scenario, f1):
     TeilhabeStelleFactory(buendnis=scenario.a, kommune=scenario.a1, vze=D("0.75"))
     client = scenario.client("koordination")
     # An invalid filter value lists nothing, so the totals are nothing too.
-    assert _listensummen(client, "?baustein=abc") == ("0,00 EUR", "0,00 EUR", "0,00 EUR")
-    assert _listensummen(client, "")[0] == "10.000,00 EUR"
+    assert _listensummen(client, "?baustein=abc") == ("0,00 €", "0,00 €", "0,00 €")
+    assert _listensummen(client, "")[0] == "10.000,00 €"
     teilhabe = client.get(reverse("foerderung:teilhabe-list") + "?kommune=abc").content.decode()
     assert "0 VZÄ insgesamt" in teilhabe
     assert "0,75 VZÄ insgesamt" in client.get(reverse("foerderung:teilhabe-list")).content.decode()

@@ -1,7 +1,7 @@
 """Who decides: the Land's grant notice to the Kreis, the Kreis passing funds on only within it, and the
-Innovationsfonds (Baustein V) as a state-wide call decided by the Land.
+Innovationsfonds (Baustein F5) as a state-wide call decided by the Land.
 
-Bündnis a has 100,000.00 EUR allocated for Baustein I in 2020 (`budget_a`). Every refusal is German and changes
+Bündnis a has 100,000.00 EUR allocated for Baustein F1 in 2020 (`budget_a`). Every refusal is German and changes
 nothing; every decision's step keeps who, when, amount and basis.
 """
 
@@ -106,8 +106,8 @@ def test_notices_of_the_land_never_exceed_the_allocation(scenario, f1, budget_a)
     with pytest.raises(ValidationError) as exc:
         _bescheid(scenario, f1, D("40000.01"), "ZB-2")
     assert exc.value.messages == [
-        "Der Zuwendungsbescheid über 40.000,01 EUR übersteigt die Zuweisung an Rhein-Kreis Test für I Coaching im "
-        "Jahr 2020: zugewiesen 100.000,00 EUR, bereits beschieden 60.000,00 EUR, verfügbar 40.000,00 EUR."
+        "Der Zuwendungsbescheid über 40.000,01 € übersteigt die Zuweisung an Rhein-Kreis Test für F1 Coaching im "
+        "Jahr 2020: zugewiesen 100.000,00 €, bereits beschieden 60.000,00 €, verfügbar 40.000,00 €."
     ]
     assert Zuwendungsbescheid.objects.count() == 1
     _bescheid(scenario, f1, D("40000.00"), "ZB-2")  # exactly the rest
@@ -115,7 +115,7 @@ def test_notices_of_the_land_never_exceed_the_allocation(scenario, f1, budget_a)
 
 
 def test_notice_without_allocation_is_refused(scenario, f1):
-    with pytest.raises(ValidationError, match="zugewiesen 0,00 EUR, bereits beschieden 0,00 EUR"):
+    with pytest.raises(ValidationError, match="zugewiesen 0,00 €, bereits beschieden 0,00 €"):
         _bescheid(scenario, f1, D("1.00"), "ZB-1")
     assert not Zuwendungsbescheid.objects.exists()
 
@@ -133,7 +133,7 @@ def test_no_notice_for_the_innovationsfonds(scenario, f5):
     with pytest.raises(ValidationError) as exc:
         _bescheid(scenario, f5, D("1.00"), "ZB-F5")
     assert exc.value.messages == [
-        "Für V Innovationsfonds erlässt das Land keinen Zuwendungsbescheid an den Kreis: es bewilligt jeden "
+        "Für F5 Innovationsfonds erlässt das Land keinen Zuwendungsbescheid an den Kreis: es bewilligt jeden "
         "Antrag selbst (Förderaufruf)."
     ]
 
@@ -158,8 +158,8 @@ def test_kreis_cannot_pass_on_more_than_the_land_granted(scenario, f1, budget_a)
     with pytest.raises(ValidationError) as exc:
         _bewilligen(antrag, koord, D("30000.01"))
     assert exc.value.messages == [
-        "Die Bewilligung von 30.000,01 EUR übersteigt die Zuwendung des Landes für I Coaching im Jahr 2020: vom "
-        "Land bewilligt 30.000,00 EUR, bereits weitergeleitet 0,00 EUR, verfügbar 30.000,00 EUR. Mehr als das "
+        "Die Bewilligung von 30.000,01 € übersteigt die Zuwendung des Landes für F1 Coaching im Jahr 2020: vom "
+        "Land bewilligt 30.000,00 €, bereits weitergeleitet 0,00 €, verfügbar 30.000,00 €. Mehr als das "
         "Land bewilligt hat, kann der Kreis nicht weiterleiten."
     ]
     antrag.refresh_from_db()
@@ -171,13 +171,13 @@ def test_kreis_cannot_pass_on_more_than_the_land_granted(scenario, f1, budget_a)
     zweiter = FoerderantragFactory(
         buendnis=scenario.a, kommune=scenario.a2, baustein=f1, in_pruefung=True, beantragt=D("5.00")
     )
-    with pytest.raises(ValidationError, match="bereits weitergeleitet 40.000,00 EUR, verfügbar 0,00 EUR"):
+    with pytest.raises(ValidationError, match="bereits weitergeleitet 40.000,00 €, verfügbar 0,00 €"):
         _bewilligen(zweiter, koord, D("0.01"))
 
 
 def test_the_allocation_alone_is_no_grant(scenario, f1, budget_a):
     antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, in_pruefung=True)
-    with pytest.raises(ValidationError, match="vom Land bewilligt 0,00 EUR"):
+    with pytest.raises(ValidationError, match="vom Land bewilligt 0,00 €"):
         _bewilligen(antrag, scenario.users["koordination"], D("1.00"))
 
 
@@ -188,7 +188,7 @@ def test_grants_of_another_buendnis_year_or_module_do_not_count(scenario, f1, f6
     ZuwendungsbescheidFactory(buendnis=scenario.a, baustein=f1, jahr=2020, betrag=D("33.33"))
     assert zuwendung_stand(scenario.a.pk, f1.pk, 2020) == (D("33.33"), D("0.00"), D("33.33"))
     antrag = FoerderantragFactory(buendnis=scenario.a, kommune=scenario.a1, baustein=f1, in_pruefung=True)
-    with pytest.raises(ValidationError, match="verfügbar 33,33 EUR"):
+    with pytest.raises(ValidationError, match="verfügbar 33,33 €"):
         _bewilligen(antrag, scenario.users["koordination"], D("33.34"))
 
 
@@ -214,7 +214,7 @@ def test_kreis_approval_records_amount_and_the_notices_as_basis(scenario, f1, bu
     assert schritt.zeitpunkt is not None
     # The application's history shows the decision with its amount and basis.
     seite = scenario.client("koordination").get(antrag.get_absolute_url()).content.decode()
-    assert "<strong>bewilligt</strong> – 8.000,00 EUR (Grundlage: Weiterleitung im Rahmen der" in seite
+    assert "<strong>bewilligt</strong> – 8.000,00 € (Grundlage: Weiterleitung im Rahmen der" in seite
 
 
 def test_rejection_records_zero_amount_and_basis(scenario, f1, zuwendung_a):
@@ -309,8 +309,8 @@ def test_f5_approvals_stay_within_the_calls_volume_over_all_buendnisse(scenario,
     with pytest.raises(ValidationError) as exc:
         _bewilligen(zweiter, land, D("20000.01"), nummer="B-2")
     assert exc.value.messages == [
-        "Die Bewilligung von 20.000,01 EUR übersteigt die Mittel des Förderaufrufs „Innovationsfonds 2020“: "
-        "Mittel 50.000,00 EUR, bereits bewilligt 30.000,00 EUR, verfügbar 20.000,00 EUR."
+        "Die Bewilligung von 20.000,01 € übersteigt die Mittel des Förderaufrufs „Innovationsfonds 2020“: "
+        "Mittel 50.000,00 €, bereits bewilligt 30.000,00 €, verfügbar 20.000,00 €."
     ]
     _bewilligen(zweiter, land, D("20000.00"), nummer="B-2")
     assert Foerderantrag.objects.filter(aufruf=aufruf, status=A.BEWILLIGT).count() == 2
@@ -402,7 +402,7 @@ def test_only_the_land_opens_and_closes_calls(scenario, f5, rolle):
 
 
 def test_call_only_for_modules_the_land_decides(scenario, f1):
-    with pytest.raises(ValidationError, match="Über I Coaching entscheidet der Kreis"):
+    with pytest.raises(ValidationError, match="Über F1 Coaching entscheidet der Kreis"):
         _eroeffnen(f1, scenario.users["land"])
     assert not Foerderaufruf.objects.exists()
 
@@ -479,7 +479,7 @@ def test_notice_beyond_the_allocation_is_refused_on_the_page(scenario, f1, budge
     }
     response = scenario.client("land").post(reverse("foerderung:zuwendungsbescheid-create"), daten)
     assert response.status_code == 400
-    assert "zugewiesen 100.000,00 EUR, bereits beschieden 0,00 EUR, verfügbar 100.000,00 EUR" in (
+    assert "zugewiesen 100.000,00 €, bereits beschieden 0,00 €, verfügbar 100.000,00 €" in (
         response.content.decode()
     )
     assert not Zuwendungsbescheid.objects.exists()
@@ -500,7 +500,7 @@ def test_call_pages_per_role(scenario, aufruf, rolle):
     assert "Innovationsfonds 2020" in liste.content.decode()
     text = detail.content.decode()
     # The volume used is one figure for everyone; the applications are the ones the user may see.
-    assert "30.000,00 EUR" in text and "20.000,00 EUR" in text
+    assert "30.000,00 €" in text and "20.000,00 €" in text
     sieht_a = rolle in LAND | {"koordination", "kommune", "mitglied", "auswertung"}
     assert ("Konzept aus A" in text) == sieht_a
     assert ("Konzept aus B" in text) == (rolle in LAND | {"koordination_b"})
@@ -549,9 +549,9 @@ def test_approval_page_shows_granted_passed_on_and_available_without_override(sc
     url = reverse("foerderung:antrag-bewilligen", args=[antrag.pk])
     client = scenario.client("koordination")
     text = client.get(url).content.decode()
-    assert "vom Land bewilligt" in text and "30.000,00 EUR" in text
-    assert "bereits weitergeleitet" in text and "12.345,67 EUR" in text
-    assert "17.654,33 EUR" in text
+    assert "vom Land bewilligt" in text and "30.000,00 €" in text
+    assert "bereits weitergeleitet" in text and "12.345,67 €" in text
+    assert "17.654,33 €" in text
     assert "ueberschreitung_begruendung" not in text and "Budgetüberschreitung" not in text
     response = client.post(
         url,
@@ -563,7 +563,7 @@ def test_approval_page_shows_granted_passed_on_and_available_without_override(sc
         },
     )
     assert response.status_code == 400
-    assert "verfügbar 17.654,33 EUR" in response.content.decode()
+    assert "verfügbar 17.654,33 €" in response.content.decode()
     antrag.refresh_from_db()
     assert (antrag.status, antrag.budget_ueberschreitung_begruendung) == (A.IN_PRUEFUNG, "")
 
@@ -647,7 +647,7 @@ def test_two_concurrent_kreis_approvals_never_exceed_the_lands_grant(scenario, f
     )
     assert ergebnisse.count("ok") == 1
     abgelehnt = next(e for e in ergebnisse if e != "ok")
-    assert "bereits weitergeleitet 60.000,00 EUR, verfügbar 40.000,00 EUR" in abgelehnt.messages[0]
+    assert "bereits weitergeleitet 60.000,00 €, verfügbar 40.000,00 €" in abgelehnt.messages[0]
     assert zuwendung_stand(scenario.a.pk, f1.pk, 2020) == (D("100000.00"), D("60000.00"), D("40000.00"))
 
 
@@ -705,7 +705,7 @@ def test_an_allocation_is_not_cut_below_the_notices_issued_from_it(budget_a, zuw
     with pytest.raises(ValidationError) as exc:
         budget_a.full_clean()
     assert exc.value.message_dict["betrag"] == [
-        f"{budget_a}: Das Land hat daraus bereits Zuwendungsbescheide über 100.000,00 EUR erlassen; das Budget "
+        f"{budget_a}: Das Land hat daraus bereits Zuwendungsbescheide über 100.000,00 € erlassen; das Budget "
         "kann nicht darunter gekürzt werden."
     ]
     budget_a.betrag = zuwendung_a.betrag

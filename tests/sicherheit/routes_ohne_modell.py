@@ -108,12 +108,14 @@ FIXED_PARAMS = {
     "berichte:zielsetzung-aktion": {"aktion": "vorlegen"},
     # The calendar feed's secret token names no row: an unknown one answers 404 to everybody.
     "buendnis:kalender-feed": {"token": "unbekannter-token"},
+    "angebote:optionen": {"art": "kommunen"},
 }
 
 # Routes whose parameters name no row at all (a list or export of a model, filtered by visible_to).
 # The calendar feed's token is a secret key, not a row: its own tests (tests/buendnis/test_kalender.py) show that
-# one person's feed holds nothing of another's.
-NO_ROW_ROUTES = {"berichte:export", "berichte:land-export", "buendnis:kalender-feed"}
+# one person's feed holds nothing of another's. The options of a searchable select (`angebote:optionen`, `art`
+# names a list such as "kommunen") are the scoped rows of that list (tests/angebote/test_optionen.py).
+NO_ROW_ROUTES = {"berichte:export", "berichte:land-export", "buendnis:kalender-feed", "angebote:optionen"}
 
 
 def fixed_value(route_name: str, param: str):
