@@ -3,7 +3,9 @@
 
 Needs PostgreSQL: `DATABASE_URL` (default postgres://postgres@127.0.0.1:5432/buendnis_bench). The database is
 created when missing, migrated, and filled once with the demo data and the NRW-wide scale data
-(`manage.py demo_data --scale nrw`); later runs reuse it.
+(`manage.py demo_data --scale nrw`); later runs reuse it. `--scale de` measures the same pages on all of Germany
+(issue 18: every page within 1.3 × its NRW time, query counts flat): database `buendnis_bench_de` unless
+`DATABASE_URL` says otherwise, built with `demo_data --scale de`, results in `bench/results-de.json`.
 
 Measured through Django's test client (server time: request in, response body out, no network), signed in as
 the coordination of Rhein-Kreis Neuss and, where the scope matters, as the state (`land`, all 53 Bündnisse):
@@ -49,6 +51,11 @@ from demo.bench import geheimhaltung, messen  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/buendnis_bench"
 RESULTS = BASE_DIR / "bench" / "results-latest.json"
+# Per scale of the data: the database used unless DATABASE_URL is set, and the default result file.
+SCALES = {
+    "nrw": (DEFAULT_DB, RESULTS),
+    "de": ("postgres://postgres@127.0.0.1:5432/buendnis_bench_de", BASE_DIR / "bench" / "results-de.json"),
+}
 
 # Targets of the issue (2-core machine, PostgreSQL, NRW data).
 ZIEL_SEITE_P95_MS = 150
@@ -764,7 +771,17 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark auf NRW-Niveau (Issue #8)")
     parser.add_argument("--n", type=int, default=30, help="Messungen je Seite (Standard 30)")
     parser.add_argument("--warmup", type=int, default=3, help="Aufwärmanfragen je Seite (Standard 3)")
-    parser.add_argument("--json", type=Path, default=RESULTS, help="Ergebnisdatei (JSON)")
+    parser.add_argument(
+        "--scale",
+        choices=list(SCALES),
+        default="nrw",
+        help="Datenumfang: nrw (Standard) oder de (ganz Deutschland, eigene Datenbank buendnis_bench_de)",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        help="Ergebnisdatei (JSON; Standard bench/results-latest.json, bei --scale de bench/results-de.json)",
+    )
     parser.add_argument("--ohne-exporte", action="store_true", help="Exporte auslassen")
     parser.add_argument("--ohne-import", action="store_true", help="Import auslassen")
     parser.add_argument("--import-zeilen", type=int, default=IMPORT_ZEILEN, help="Zeilen des Imports")
@@ -842,6 +859,10 @@ def main(argv=None) -> int:
     parser.add_argument("--import-kind", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--export", nargs=2, metavar=("ART", "FORMAT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    global DEFAULT_DB
+    DEFAULT_DB, standard_json = SCALES[args.scale]
+    if args.json is None:
+        args.json = standard_json
     if args.nur_last:
         args.ohne_seiten = args.ohne_exporte = args.ohne_import = args.ohne_muster = True
         args.ohne_last, args.ergaenzen = False, True
@@ -871,10 +892,10 @@ def main(argv=None) -> int:
     print("Migriere die Benchmark-Datenbank …", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
     aufbau = None
-    if scale.fehlt_etwas():
-        print("Baue die NRW-Daten auf (einmalig) …", flush=True)
+    if scale.fehlt_etwas(args.scale):
+        print(f"Baue die Daten im Umfang {args.scale} auf (einmalig) …", flush=True)
         start = time.perf_counter()
-        call_command("demo_data", force=True, scale="nrw")
+        call_command("demo_data", force=True, scale=args.scale)
         aufbau = round(time.perf_counter() - start, 1)
     from django.db import connection
 
@@ -892,6 +913,7 @@ def main(argv=None) -> int:
         "datenbank": _db_info(),
         "daten": scale.bestand(),
         "aufbau_sekunden": aufbau,
+        "scale": args.scale,
         "n": args.n,
         "warmup": args.warmup,
     }

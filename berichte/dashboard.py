@@ -160,6 +160,8 @@ def cache_schluessel(user, name: str = "dashboard", *weitere: str) -> str:
         "admin" if user.is_superuser else str(user.rolle),
         str(user.buendnis_id or "alle"),
         str(user.kommune_id or "-"),
+        # A member's Träger decides what it may do with rows (rules), not what it sees; kept apart all the same.
+        str(getattr(user, "akteur_id", None) or "-"),
         translation.get_language() or "-",
         *weitere,
     ]

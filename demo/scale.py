@@ -1,9 +1,14 @@
-"""NRW-wide mass data (`manage.py demo_data --scale nrw`): all 53 Bündnisse, 396 Kommunen, years of data.
+"""Mass data (`manage.py demo_data --scale nrw|de`): NRW (53 Bündnisse, 396 Kommunen) or all of Germany (400
+Bündnisse, 10,756 Kommunen, 500,000 offers), with years of data.
 
 Built on top of the normal demo data for the benchmark (`make bench`) and for trying the product at the size of
-the whole state. Rows are generated directly, respecting each model's invariants (its `clean()` and
-constraints), instead of going through the services one row at a time: the whole build has to finish within
-five minutes on a 2-core machine. The small tables use `bulk_create` (with simple_history's
+the whole state or country. One code path builds every scale; a `Massstab` says which Kreise and how many rows.
+NRW's Kreise are real (`data/nrw_kreise.csv`); the other Länder get generated Kreise and Gemeinden with their
+real counts (`data/de_laender.json`).
+
+Rows are generated directly, respecting each model's invariants (its `clean()` and constraints), instead of
+going through the services one row at a time: the build has to finish within five minutes for NRW and fifteen
+for Germany on a 2-core machine. The small tables use `bulk_create` (with simple_history's
 `bulk_create_with_history`), the big ones `Tabelle` (COPY on PostgreSQL), each row with the creation history
 row the services would have written. Every part only tops up what is missing, so running the command again
 adds nothing.
@@ -12,11 +17,14 @@ adds nothing.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import random
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
@@ -62,6 +70,104 @@ KOMMUNEN_JE_KREIS = {
     row["kreisschluessel"]: int(row["kommunen"]) for row in nrw_kreise() if row["art"] == "Kreis"
 }
 KOMMUNEN_NRW = 396
+LAENDER = daten.json_datei("de_laender.json")["laender"]
+
+
+def _mitte(land: dict, position: int, anzahl: int) -> tuple[str, str]:
+    """A generated Kreis' centre: spread over a disc around the Land's centre (golden-angle spiral)."""
+    radius = land["radius"] * math.sqrt((position + 0.5) / anzahl)
+    winkel = position * 2.399963
+    breite = land["lat"] + radius * math.sin(winkel)
+    laenge = land["lon"] + radius * 1.6 * math.cos(winkel)
+    return f"{breite:.3f}", f"{laenge:.3f}"
+
+
+@functools.cache
+def kreise_de() -> tuple[dict, ...]:
+    """Every Kreis and kreisfreie Stadt of Germany as rows like `nrw_kreise()`: NRW's real ones, generated ones
+    for the other Länder with their real numbers of Kreise, kreisfreie Städte and Gemeinden.
+
+    Kreisschlüssel are the Land's code and three digits (kreisfreie Städte 101…, Kreise 501…), so they never
+    collide with NRW's (05…); Gemeindeschlüssel append three more. Outside NRW there is no Regierungsbezirk
+    the model knows, so it stays empty. Deterministic: the same rows on every run.
+    """
+    zeilen = list(nrw_kreise())
+    for land in LAENDER:
+        code = land["code"]
+        if code == "05":
+            continue
+        rng = random.Random(f"kreise-{code}")
+        anzahl = land["kreisfreie_staedte"] + land["kreise"]
+        staedte = land.get("staedte", [])
+        kreisangehoerige = land["gemeinden"] - land["kreisfreie_staedte"]
+        je_kreis = _verteile(kreisangehoerige, land["kreise"], rng) if land["kreise"] else []
+        for i in range(1, land["kreisfreie_staedte"] + 1):
+            lat, lon = _mitte(land, i - 1, anzahl)
+            name = staedte[i - 1] if i <= len(staedte) else f"Beispielstadt {code}-{i:02d}"
+            zeilen.append(
+                {
+                    "kreisschluessel": f"{code}{100 + i}",
+                    "name": name,
+                    "art": "kreisfreie Stadt",
+                    "regierungsbezirk": "",
+                    "kommunen": "1",
+                    "lat": lat,
+                    "lon": lon,
+                    "land": code,
+                }
+            )
+        for j, kommunen in enumerate(je_kreis, 1):
+            lat, lon = _mitte(land, land["kreisfreie_staedte"] + j - 1, anzahl)
+            zeilen.append(
+                {
+                    "kreisschluessel": f"{code}{500 + j}",
+                    "name": f"Landkreis Beispiel {code}-{j:02d}",
+                    "art": "Kreis",
+                    "regierungsbezirk": "",
+                    "kommunen": str(kommunen),
+                    "lat": lat,
+                    "lon": lon,
+                    "land": code,
+                    "gemeinde": f"Gemeinde {code}-{j:02d}",
+                }
+            )
+    return tuple(zeilen)
+
+
+@dataclass(frozen=True)
+class Massstab:
+    """One scale of the mass data: which Kreise (one Bündnis each) and how many rows in total."""
+
+    name: str
+    titel: str
+    kreise: Callable[[], Sequence[dict]]
+    angebote: int
+    antraege: int
+    # Whether Bündnisse without budgets get some (outside NRW the demo's distribution gives none).
+    budgets: bool = False
+
+    @property
+    def buendnisse(self) -> int:
+        return len(self.kreise())
+
+    @property
+    def kommunen(self) -> int:
+        return sum(int(row["kommunen"]) for row in self.kreise())
+
+
+ANGEBOTE_NRW = 50_000
+ANTRAEGE_NRW = 10_000
+MASSSTAEBE = {
+    "nrw": Massstab("nrw", "NRW", nrw_kreise, ANGEBOTE_NRW, ANTRAEGE_NRW),
+    "de": Massstab("de", "Deutschland", kreise_de, 500_000, 100_000, budgets=True),
+}
+
+
+@functools.cache
+def _kreis_zeilen() -> dict[str, dict]:
+    """Every known Kreis row (NRW and the rest of Germany) by Kreisschlüssel."""
+    return {row["kreisschluessel"]: row for row in kreise_de()}
+
 
 # Alliance-wide member organisations every generated Bündnis gets: (name pattern, type, Bereich).
 AKTEURE_JE_BUENDNIS = [(a["name"], AkteurTyp(a["typ"]), a["bereich"]) for a in DATEN["akteure_je_buendnis"]]
@@ -134,13 +240,24 @@ def _koordination_je_buendnis() -> dict[int, int]:
     )
 
 
-def build_buendnisse(fortschritt: Fortschritt) -> list[Buendnis]:
-    """All 53 Bündnisse of NRW (31 Kreise, 22 kreisfreie Städte)."""
-    rows = nrw_kreise()
+def _buendnis(row: dict) -> Buendnis:
+    if row["regierungsbezirk"]:
+        return buendnis_aus_csv(row)
+    art = BuendnisArt.KREISFREIE_STADT if row["art"] == "kreisfreie Stadt" else BuendnisArt.KREIS
+    name = f"Stadt {row['name']}" if art == BuendnisArt.KREISFREIE_STADT else row["name"]
+    buendnis, _ = Buendnis.objects.get_or_create(
+        kreisschluessel=row["kreisschluessel"], defaults={"name": name, "art": art, "regierungsbezirk": ""}
+    )
+    return buendnis
+
+
+def build_buendnisse(fortschritt: Fortschritt, rows: Sequence[dict] | None = None) -> list[Buendnis]:
+    """One Bündnis per Kreis row: by default all 53 of NRW (31 Kreise, 22 kreisfreie Städte)."""
+    rows = nrw_kreise() if rows is None else rows
     with fortschritt.bar(len(rows), "Bündnisse") as bar:
         buendnisse = []
         for row in rows:
-            buendnisse.append(buendnis_aus_csv(row))
+            buendnisse.append(_buendnis(row))
             bar.update(1)
     return buendnisse
 
@@ -158,10 +275,12 @@ def _lage(mitte: tuple[Decimal, Decimal] | None, i: int) -> dict:
 
 
 def build_kommunen(buendnisse: list[Buendnis], fortschritt: Fortschritt) -> dict[int, list[Kommune]]:
-    """Kommunen up to 396: a kreisfreie Stadt is its own Kommune; Kreise get generated member names."""
+    """Kommunen up to the Kreis' number (NRW 396 in all, Germany 10,756): a kreisfreie Stadt is its own Kommune;
+    Kreise get generated member names."""
+    zeilen = _kreis_zeilen()
     mitten = {
-        row["kreisschluessel"]: (Decimal(row["lat"]), Decimal(row["lon"]))
-        for row in nrw_kreise()
+        schluessel: (Decimal(row["lat"]), Decimal(row["lon"]))
+        for schluessel, row in zeilen.items()
         if row.get("lat") and row.get("lon")
     }
     vorhanden: dict[int, list[Kommune]] = defaultdict(list)
@@ -182,9 +301,15 @@ def build_kommunen(buendnisse: list[Buendnis], fortschritt: Fortschritt) -> dict
                     )
                 )
             continue
-        soll = KOMMUNEN_JE_KREIS[buendnis.kreisschluessel]
+        zeile = zeilen[buendnis.kreisschluessel]
+        soll = int(zeile["kommunen"])
         if buendnis.kreisschluessel == "05162":
             kandidaten = [(name, schluessel) for name, schluessel in NEUSS_KOMMUNEN]
+        elif "gemeinde" in zeile:
+            kandidaten = [
+                (f"{zeile['gemeinde']}-{i:03d}", f"{buendnis.kreisschluessel}{i:03d}")
+                for i in range(1, soll + 1)
+            ]
         else:
             label = _kreis_label(buendnis)
             kandidaten = [
@@ -240,8 +365,6 @@ def build_akteure(
 
 # The offer catalogue ---------------------------------------------------------------------------------------------
 
-ANGEBOTE_NRW = 50_000
-ANTRAEGE_NRW = 10_000
 # Title patterns per Kategorie code and the access profiles (demo.angebote.PROFILE) they usually have.
 ANGEBOT_MUSTER = {
     code: (muster["titel"], muster["zugangsprofile"]) for code, muster in DATEN["angebot_muster"].items()
@@ -345,6 +468,7 @@ def build_angebote(
             kreisweite_traeger = traeger_je_kommune.get(None) or [a.pk for a in traeger_alle]
             user_id = koordination.get(buendnis.pk)
             label = _kreis_label(buendnis)
+            praefix = "NRW" if buendnis.kreisschluessel.startswith("05") else "DE"
             nummer = len(kennungen[buendnis.pk])
             for start in range(0, anzahl, BATCH):
                 n = min(BATCH, anzahl - start)
@@ -352,10 +476,10 @@ def build_angebote(
                 angebote, orte_rows, zugaenge, wechsel, je_kategorie = [], [], [], [], defaultdict(list)
                 for angebot_id in ids:
                     nummer += 1
-                    kennung = f"NRW-{buendnis.kreisschluessel}-{nummer:05d}"
+                    kennung = f"{praefix}-{buendnis.kreisschluessel}-{nummer:05d}"
                     while kennung in kennungen[buendnis.pk]:
                         nummer += 1
-                        kennung = f"NRW-{buendnis.kreisschluessel}-{nummer:05d}"
+                        kennung = f"{praefix}-{buendnis.kreisschluessel}-{nummer:05d}"
                     kennungen[buendnis.pk].add(kennung)
                     code = rng.choice(codes)
                     muster, profile = ANGEBOT_MUSTER.get(code, (["Angebot"], ["offen"]))
@@ -620,6 +744,31 @@ def build_benutzer(buendnisse: list[Buendnis], fortschritt: Fortschritt) -> None
     with fortschritt.bar(len(neu), "Koordinationskonten") as bar:
         User.objects.bulk_create(neu, batch_size=BATCH)
         bar.update(len(neu))
+
+
+def build_budgets(buendnisse: list[Buendnis], fortschritt: Fortschritt) -> int:
+    """Budgets for every Bündnis that has none (outside NRW the demo's distribution allocates nothing): the
+    same Förderbausteine and years as the Bündnisse that have them, each with their median allocation.
+    Returns the number created."""
+    betraege = defaultdict(list)
+    for baustein_id, jahr, betrag in Budget.objects.values_list("baustein_id", "jahr", "betrag"):
+        betraege[(baustein_id, jahr)].append(betrag)
+    mit = set(Budget.objects.filter(buendnis__in=buendnisse).values_list("buendnis_id", flat=True))
+    ohne = [b for b in buendnisse if b.pk not in mit]
+    neu = [
+        Budget(
+            buendnis=buendnis,
+            baustein_id=baustein_id,
+            jahr=jahr,
+            betrag=sorted(werte)[len(werte) // 2],
+            bemerkung="Synthetisch (Skalierungsdaten Deutschland)",
+        )
+        for buendnis in ohne
+        for (baustein_id, jahr), werte in sorted(betraege.items())
+    ]
+    with fortschritt.bar(len(neu), "Budgets") as bar:
+        _bulk(Budget, neu, bar)
+    return len(neu)
 
 
 def build_foerderung(
@@ -887,49 +1036,90 @@ def bestand() -> dict[str, int]:
     }
 
 
-def fehlt_etwas() -> bool:
-    """Whether the NRW data set is (still) incomplete, so `build_nrw` has something to do."""
+def fehlt_etwas(scale: str = "nrw") -> bool:
+    """Whether the data set of `scale` is (still) incomplete, so `build` has something to do."""
+    massstab = MASSSTAEBE[scale]
     zahlen = bestand()
     return (
-        zahlen["buendnisse"] < 53
-        or zahlen["kommunen"] < KOMMUNEN_NRW
-        or zahlen["angebote"] < ANGEBOTE_NRW
-        or zahlen["bedarfsmeldungen"] < KOMMUNEN_NRW * 2
-        or zahlen["foerderantraege"] < ANTRAEGE_NRW
+        zahlen["buendnisse"] < massstab.buendnisse
+        or zahlen["kommunen"] < massstab.kommunen
+        or zahlen["angebote"] < massstab.angebote
+        or zahlen["bedarfsmeldungen"] < massstab.kommunen * 2
+        or zahlen["foerderantraege"] < massstab.antraege
     )
+
+
+def build(
+    scale: str = "nrw",
+    stdout=None,
+    *,
+    seed: int = 2019,
+    angebote: int | None = None,
+    antraege: int | None = None,
+    kreise: Sequence[dict] | None = None,
+) -> dict:
+    """Builds (or tops up) the data set of `scale` ("nrw" or "de"); returns counts of what exists afterwards.
+
+    `angebote` and `antraege` override the totals to reach and `kreise` the Kreis rows (the tests build a
+    miniature through the same path).
+    """
+    massstab = MASSSTAEBE[scale]
+    zeilen = massstab.kreise() if kreise is None else kreise
+    angebote = massstab.angebote if angebote is None else angebote
+    antraege = massstab.antraege if antraege is None else antraege
+    fortschritt = Fortschritt(stdout)
+    rng = random.Random(seed)
+    kommunen_soll = sum(int(row["kommunen"]) for row in zeilen)
+    fortschritt.line(
+        f"{massstab.titel}-Skalierungsdaten: {len(zeilen)} Bündnisse, {kommunen_soll} Kommunen, "
+        "Jahre an Daten …"
+    )
+    zeiten: dict[str, float] = {}
+    letzte = time.monotonic()
+
+    def gemessen(teil: str) -> None:
+        nonlocal letzte
+        jetzt = time.monotonic()
+        zeiten[teil] = jetzt - letzte
+        letzte = jetzt
+
+    with transaction.atomic():
+        buendnisse = build_buendnisse(fortschritt, zeilen)
+        kommunen = build_kommunen(buendnisse, fortschritt)
+        akteure = build_akteure(buendnisse, kommunen, fortschritt)
+        build_benutzer(buendnisse, fortschritt)
+        if massstab.budgets:
+            build_budgets(buendnisse, fortschritt)
+    gemessen("Stammdaten")
+    with transaction.atomic():
+        build_angebote(buendnisse, kommunen, akteure, rng, fortschritt, total=angebote)
+    gemessen("Angebote")
+    with transaction.atomic():
+        build_bedarf(buendnisse, kommunen, rng, fortschritt)
+    gemessen("Bedarf")
+    with transaction.atomic():
+        build_foerderung(buendnisse, kommunen, akteure, rng, fortschritt, total=antraege)
+    gemessen("Förderung")
+    with transaction.atomic():
+        build_ziele(buendnisse, rng, fortschritt)
+    gemessen("Ziele")
+    if connection.vendor == "postgresql":
+        # Fresh planner statistics: right after a bulk load they still describe the empty tables.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        gemessen("ANALYZE")
+    dauer = time.monotonic() - fortschritt.start
+    ergebnis = bestand()
+    fortschritt.line("Dauer je Teil: " + ", ".join(f"{teil} {sek:.0f} s" for teil, sek in zeiten.items()))
+    fortschritt.line(
+        f"{massstab.titel}-Skalierungsdaten fertig in {dauer:.0f} s: "
+        + ", ".join(f"{anzahl} {BESTAND_LABEL[name]}" for name, anzahl in ergebnis.items())
+    )
+    return ergebnis
 
 
 def build_nrw(
     stdout=None, *, seed: int = 2019, angebote: int = ANGEBOTE_NRW, antraege: int = ANTRAEGE_NRW
 ) -> dict:
-    """Builds (or tops up) the NRW-wide data set; returns counts of what exists afterwards.
-
-    `angebote` and `antraege` are the totals to reach (smaller ones let the tests build a miniature).
-    """
-    fortschritt = Fortschritt(stdout)
-    rng = random.Random(seed)
-    fortschritt.line("NRW-Skalierungsdaten: 53 Bündnisse, 396 Kommunen, Jahre an Daten …")
-    with transaction.atomic():
-        buendnisse = build_buendnisse(fortschritt)
-        kommunen = build_kommunen(buendnisse, fortschritt)
-        akteure = build_akteure(buendnisse, kommunen, fortschritt)
-        build_benutzer(buendnisse, fortschritt)
-    with transaction.atomic():
-        build_angebote(buendnisse, kommunen, akteure, rng, fortschritt, total=angebote)
-    with transaction.atomic():
-        build_bedarf(buendnisse, kommunen, rng, fortschritt)
-    with transaction.atomic():
-        build_foerderung(buendnisse, kommunen, akteure, rng, fortschritt, total=antraege)
-    with transaction.atomic():
-        build_ziele(buendnisse, rng, fortschritt)
-    if connection.vendor == "postgresql":
-        # Fresh planner statistics: right after a bulk load they still describe the empty tables.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    dauer = time.monotonic() - fortschritt.start
-    ergebnis = bestand()
-    fortschritt.line(
-        f"NRW-Skalierungsdaten fertig in {dauer:.0f} s: "
-        + ", ".join(f"{anzahl} {BESTAND_LABEL[name]}" for name, anzahl in ergebnis.items())
-    )
-    return ergebnis
+    """Builds (or tops up) the NRW-wide data set (`build("nrw")`)."""
+    return build("nrw", stdout, seed=seed, angebote=angebote, antraege=antraege)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.utils.formats import localize
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -35,29 +36,32 @@ def eintrag(mapping: dict, key):
 
 # The rows of the gap table per Kommune and category (`bedarf/luecken.html`), rendered in Python: at Kreis scale the
 # table has hundreds of rows (24 Kommunen x 12 categories in Steinfurt), each with a breakdown by residence status,
-# and Django's template engine spent most of the page's time on them. Same markup as a template loop, every value
-# escaped by `format_html`.
+# and Django's template engine spent most of the page's time on them. Same markup as a template loop. Even
+# `format_html` per cell cost more than the page's SQL (issue 18): the texts are escaped with `conditional_escape`
+# (what `format_html` does to each argument), the links and status names once per page, and whole numbers written
+# without a thousands separator, as `localize` writes them.
 
 
-def _nach_status(z, link: str) -> SafeString:
+def _ganzzahl(wert) -> str:
+    return str(wert) if isinstance(wert, int) and not settings.USE_THOUSAND_SEPARATOR else localize(wert)
+
+
+def _nach_status(z, link: str, status_html: dict) -> str:
     letzte = len(z.nach_status) - 1
+    kommune = conditional_escape(z.kommune.pk)
     teile = []
     for nr, s in enumerate(z.nach_status):
         if s.bedarf.zahl == 0 and not s.plaetze:
             continue
+        status = s.status
+        html = status_html.get(status.pk)
+        if html is None:
+            html = status_html[status.pk] = (conditional_escape(status.code), conditional_escape(status.kurz))
         teile.append(
-            format_html(
-                '<a href="{}?kommune={}&amp;status={}">{}</a>: {} / {}{}',
-                link,
-                z.kommune.pk,
-                s.status.code,
-                s.status.kurz,
-                s.bedarf,
-                localize(s.plaetze),
-                "; " if nr != letzte else "",
-            )
+            f'<a href="{link}?kommune={kommune}&amp;status={html[0]}">{html[1]}</a>: '
+            f"{conditional_escape(s.bedarf)} / {_ganzzahl(s.plaetze)}{'; ' if nr != letzte else ''}"
         )
-    return mark_safe("".join(teile))
+    return "".join(teile)
 
 
 @register.simple_tag
@@ -65,29 +69,26 @@ def luecken_zeilen(analyse: selectors.Lueckenanalyse, links: dict) -> SafeString
     if not analyse.zeilen:
         return format_html('<tr><td colspan="7">{}</td></tr>', _("Noch keine abgegebenen Meldungen."))
     eigene = format_html(' <span class="badge text-bg-info">{}</span>', _("eigene"))
+    link_html: dict = {}
+    status_html: dict = {}
     zeilen = []
     for z in analyse.zeilen:
-        link = links.get(z.kategorie.code, "")
+        code = z.kategorie.code
+        link = link_html.get(code)
+        if link is None:
+            link = link_html[code] = conditional_escape(links.get(code, ""))
         if z.luecke is None:
             luecke = ZEICHEN
         elif z.luecke > 0:
-            luecke = format_html("<strong>{}</strong>", localize(z.luecke))
+            luecke = f"<strong>{conditional_escape(_ganzzahl(z.luecke))}</strong>"
         else:
-            luecke = localize(z.luecke)
+            luecke = conditional_escape(_ganzzahl(z.luecke))
+        quote = conditional_escape(f"{localize(z.quote)} %") if z.quote is not None else "–"
         zeilen.append(
-            format_html(
-                '<tr><th scope="row">{}{}</th><td><a href="{}?kommune={}">{}</a></td><td>{}</td><td>{}</td>'
-                '<td>{}</td><td>{}</td><td class="small text-start">{}</td></tr>',
-                z.kommune.name,
-                eigene if z.roh else "",
-                link,
-                z.kommune.pk,
-                z.kategorie.name,
-                z.bedarf,
-                localize(z.plaetze),
-                f"{localize(z.quote)} %" if z.quote is not None else "–",
-                luecke,
-                _nach_status(z, link),
-            )
+            f'<tr><th scope="row">{conditional_escape(z.kommune.name)}{eigene if z.roh else ""}</th>'
+            f'<td><a href="{link}?kommune={conditional_escape(z.kommune.pk)}">{conditional_escape(z.kategorie.name)}'
+            f"</a></td><td>{conditional_escape(z.bedarf)}</td><td>{conditional_escape(_ganzzahl(z.plaetze))}</td>"
+            f'<td>{quote}</td><td>{luecke}</td><td class="small text-start">{_nach_status(z, link, status_html)}'
+            "</td></tr>"
         )
-    return mark_safe("".join(zeilen))
+    return mark_safe("".join(zeilen))  # noqa: S308 - every value escaped above

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,6 +10,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from buendnis import inhalt, registry
@@ -136,9 +139,57 @@ def feld(obj, path: str):
 
 
 @register.simple_tag
-def listenzelle(obj, path: str) -> Zelle:
-    """`{% listenzelle obj path as z %}`: the cell's text (`z.text`) and whether it is a figure (`z.zahl`)."""
-    return zelle(obj, path)
+def listenzeilen(object_list, columns) -> SafeString:
+    """`{% listenzeilen object_list columns %}`: the table rows of a generic list, built in one pass in Python.
+
+    Through template tags each cell cost more than its share of the SQL (issue 18); this is the same markup as
+    the former loop (the first cell links to the row), every text escaped by `conditional_escape`."""
+    zeilen = []
+    for obj in object_list:
+        zellen = []
+        for nr, (_label, path) in enumerate(columns):
+            z = zelle(obj, path)
+            text = conditional_escape(z.text)
+            if nr == 0:
+                text = format_html('<a href="{}">{}</a>', obj.get_absolute_url(), text)
+            zellen.append(f'<td class="zahl">{text}</td>' if z.zahl else f"<td>{text}</td>")
+        zeilen.append(f"<tr>{''.join(zellen)}</tr>")
+    if not zeilen:
+        return format_html(
+            '<tr><td colspan="{}">{}</td></tr>', len(columns), gettext("Keine Einträge gefunden.")
+        )
+    return mark_safe("\n".join(zeilen))  # noqa: S308 - every text escaped above
+
+
+@register.simple_tag(takes_context=True)
+def filterfelder(context, filterset) -> str:
+    """`{% filterfelder filter %}`: the fields of a list's filter form, each through crispy as before.
+
+    Rendering a dozen fields through crispy's and Django's widget templates cost more than the list's SQL (issue
+    18), and the result depends only on the filter values, the user's scope, the language and the data the
+    choices come from: so it is kept in the dashboard's cache (`registry.dashboard_gecacht`, whose key holds the
+    data stamps, the scope and the language). The page number is left out of the key, it is no filter field.
+    Writes that bypass model signals reach the form after the cache's time limit, as on the dashboard."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    def rendern() -> str:
+        return str(
+            format_html_join(
+                "\n", '<div class="col-md-3">{}</div>', ((as_crispy_field(f),) for f in filterset.form)
+            )
+        )
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return mark_safe(rendern())  # noqa: S308 - crispy's output, escaped as it renders
+    werte = sorted((k, v) for k, vs in request.GET.lists() if k != "page" for v in vs)
+    art = type(filterset)
+    gebunden = filterset.form.is_bound  # a bound form shows no initial values, even with the page only
+    schluessel = hashlib.sha256(
+        repr((art.__module__, art.__qualname__, gebunden, werte)).encode()
+    ).hexdigest()
+    return mark_safe(registry.dashboard_gecacht("filterformular", user, rendern, schluessel))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)
@@ -169,6 +220,63 @@ def _anzeige(field, value) -> str:
     return str(value)
 
 
+def _m2m_aenderungen(paare: list[tuple], namen: list[str]) -> dict[int, list]:
+    """The changes of the tracked many-to-many fields between each history record and the one before, as
+    simple-history's `diff_against(foreign_keys_are_objs=True)` gives them (rows of the history's through table,
+    related rows as objects), but with one query per field for all records, plus one per related model where
+    something changed, instead of two to four queries per field and record."""
+    ergebnis: dict[int, list] = {}
+    for name in namen if paare else ():
+        for pk, change in _m2m_feld_aenderungen(paare, name):
+            ergebnis.setdefault(pk, []).append(change)
+    return ergebnis
+
+
+def _m2m_feld_aenderungen(paare: list[tuple], name: str) -> list[tuple]:
+    """(history id, change) for one many-to-many field; see `_m2m_aenderungen`."""
+    from simple_history.models import DeletedObject, ModelChange
+    from simple_history.utils import get_m2m_reverse_field_name
+
+    beispiel = paare[0][0]
+    through = getattr(beispiel, name).model
+    opts = through._meta
+    felder = [f for f in opts.fields if f.editable and f.name not in ("id", "m2m_history_id", "history")]
+    reverse = get_m2m_reverse_field_name(beispiel.instance_type._meta.get_field(name))
+    # simple-history's through table points at the history record by "history"; its own order, per record.
+    zeilen: dict[int, list] = {r.pk: [] for paar in paare for r in paar}
+    for zeile in through._base_manager.filter(history__in=list(zeilen)).order_by(reverse):
+        zeilen[zeile.history_id].append(zeile)
+    werte = {
+        pk: [{f.name: getattr(z, f.attname) for f in felder} for z in liste] for pk, liste in zeilen.items()
+    }
+    geaendert = [(neu, alt) for neu, alt in paare if werte[neu.pk] != werte[alt.pk]]
+    if not geaendert:
+        return []
+    # The related rows, one query per model; a row that is gone shows as deleted, as in simple-history.
+    fks = [f for f in felder if isinstance(f, models.ForeignKey)]
+    ids: dict[type, set] = {}
+    for neu, alt in geaendert:
+        for z in (*zeilen[neu.pk], *zeilen[alt.pk]):
+            for f in fks:
+                ids.setdefault(f.related_model, set()).add(getattr(z, f.attname))
+    objekte = {m: m._base_manager.in_bulk([i for i in pks if i is not None]) for m, pks in ids.items()}
+    mit_objekten: dict[int, list] = {}
+    for pk in {r.pk for paar in geaendert for r in paar}:
+        mit_objekten[pk] = []
+        for z in zeilen[pk]:
+            zeile = {}
+            for f in felder:
+                if isinstance(f, models.ForeignKey):
+                    wert = objekte[f.related_model].get(getattr(z, f.attname))
+                    zeile[f.name] = (
+                        wert if wert is not None else DeletedObject(f.related_model, getattr(z, f.attname))
+                    )
+                else:
+                    zeile[f.name] = getattr(z, f.name)
+            mit_objekten[pk].append(zeile)
+    return [(neu.pk, ModelChange(name, mit_objekten[alt.pk], mit_objekten[neu.pk])) for neu, alt in geaendert]
+
+
 @register.inclusion_tag("includes/history.html")
 def aenderungsverlauf(obj, limit: int = 20):
     """Who changed what and when (django-simple-history), newest first, with the changed fields.
@@ -179,13 +287,21 @@ def aenderungsverlauf(obj, limit: int = 20):
     records = list(
         obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
+    paare = [
+        (record, records[i + 1])
+        for i, record in enumerate(records[:limit])
+        if i + 1 < len(records) and record.history_type == "~"
+    ]
+    m2m_namen = [f.name for f in getattr(records[0], "_history_m2m_fields", ())] if paare else []
+    m2m_aenderungen = _m2m_aenderungen(paare, m2m_namen)
     eintraege = []
     for i, record in enumerate(records[:limit]):
         older = records[i + 1] if i + 1 < len(records) else None
         changes = []
         if older is not None and record.history_type == "~":
-            delta = record.diff_against(older, foreign_keys_are_objs=True)
-            for change in delta.changes:
+            delta = record.diff_against(older, excluded_fields=m2m_namen, foreign_keys_are_objs=True)
+            geaendert = sorted([*delta.changes, *m2m_aenderungen.get(record.pk, [])], key=lambda c: c.field)
+            for change in geaendert:
                 field = record.instance._meta.get_field(change.field)
                 changes.append(
                     {

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo import angebote, bedarf, berichte, buendnis, foerderung, ziele
-from demo.scale import build_nrw
+from demo.scale import MASSSTAEBE, build
 
 # Order follows the dependencies: buendnis <- angebote <- bedarf, buendnis <- foerderung; berichte reads them all;
 # the targets (ziele) are computed from all of them.
@@ -17,7 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Auch bei DEBUG=False ausführen.")
-        parser.add_argument("--scale", choices=["nrw"], help="Zusätzlich NRW-weite Massendaten erzeugen.")
+        parser.add_argument(
+            "--scale",
+            choices=list(MASSSTAEBE),
+            help="Zusätzlich Massendaten erzeugen: nrw (ganz NRW) oder de (ganz Deutschland).",
+        )
 
     def handle(self, *args, force=False, scale=None, **options):
         if not settings.DEBUG and not force:
@@ -28,8 +32,8 @@ class Command(BaseCommand):
                 result = seeder.seed(context, stdout=self.stdout)
                 if isinstance(result, dict):
                     context.update(result)
-        if scale == "nrw":
-            build_nrw(stdout=self.stdout)
+        if scale:
+            build(scale, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demodaten geladen. Anmeldungen (Passwort: DEMO_PASSWORD):"))
         for username, beschreibung in buendnis.DEMO_LOGINS:
             self.stdout.write(f"  {username:<26} {beschreibung}")
