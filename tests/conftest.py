@@ -155,3 +155,18 @@ def smtp_server(_smtp_controller, settings) -> SmtpPostfach:
     postfach = _smtp_controller.handler
     postfach.nachrichten.clear()
     return postfach
+
+
+@pytest.fixture
+def mit_cache(monkeypatch, settings):
+    """The cache of the figures (dashboard, filter forms) as outside a transaction: tests run inside one, where it
+    stays off."""
+    from django.core.cache import cache
+
+    from berichte import dashboard
+
+    settings.BERICHTE_DASHBOARD_CACHE_SEKUNDEN = 300
+    monkeypatch.setattr(dashboard, "_cache_erlaubt", lambda: True)
+    cache.clear()
+    yield
+    cache.clear()

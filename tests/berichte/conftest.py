@@ -6,10 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
-from berichte import dashboard
 from buendnis.choices import Kernaufgabe
 from buendnis.models import (
     AufgabeStatus,
@@ -132,14 +130,3 @@ def daten(scenario) -> Buendnisdaten:
     )
     AufgabeFactory(buendnis=scenario.b, titel="Aufgabe aus B")
     return Buendnisdaten(kerngruppe, forum, sitzung, ausserhalb, beschluss, top, offen, ueberfaellig)
-
-
-@pytest.fixture
-def mit_cache(monkeypatch, settings):
-    """The figures' cache as outside a transaction (tests run inside one, where it stays off)."""
-    settings.BERICHTE_DASHBOARD_CACHE_SEKUNDEN = 300
-
-    monkeypatch.setattr(dashboard, "_cache_erlaubt", lambda: True)
-    cache.clear()
-    yield
-    cache.clear()

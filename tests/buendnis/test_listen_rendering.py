@@ -3,26 +3,14 @@ values, language and data state; the rows of generic lists built in Python, esca
 changes read in one query per field."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from angebote.models import Kategorie
-from berichte import dashboard
 from tests.angebote.factories import AngebotFactory
 from tests.factories import AkteurFactory, KommuneFactory
-
-
-@pytest.fixture
-def mit_cache(monkeypatch, settings):
-    """The cache as outside a transaction (tests run inside one, where it stays off)."""
-    settings.BERICHTE_DASHBOARD_CACHE_SEKUNDEN = 300
-    monkeypatch.setattr(dashboard, "_cache_erlaubt", lambda: True)
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _katalog(client, query: str = "") -> tuple[str, int]:
