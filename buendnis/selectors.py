@@ -6,6 +6,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Count, Q, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -328,3 +329,27 @@ def geaendert_seit_einladung(sitzung: Sitzung, letzte_einladung) -> bool:
         return False
     felder = ("titel", "beginn", "ende", "ort")
     return any(getattr(damals, f) != getattr(sitzung, f) for f in felder)
+
+
+# Contact persons ----------------------------------------------------------------------------------------------
+
+
+def verweise_auf_person() -> list[models.ForeignKey]:
+    """The foreign keys of other rows (offers, forums, memberships, attendance) that name a contact person and
+    lose it when the person is deleted. simple-history's own references (DO_NOTHING) are not among them."""
+    return [
+        rel.field
+        for rel in Ansprechperson._meta.get_fields(include_hidden=True)
+        if rel.is_relation and rel.auto_created and getattr(rel, "on_delete", None) is models.SET_NULL
+    ]
+
+
+def ansprechperson_verwendungen(person: Ansprechperson) -> list[tuple[str, int]]:
+    """Where the person is named (kind of row in the plural, number of rows), for the confirmation page: these
+    rows keep existing without the person."""
+    verwendungen = []
+    for feld in verweise_auf_person():
+        anzahl = feld.model._base_manager.filter(**{feld.name: person}).count()
+        if anzahl:
+            verwendungen.append((str(feld.model._meta.verbose_name_plural), anzahl))
+    return verwendungen

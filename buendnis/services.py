@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
@@ -34,7 +34,7 @@ from buendnis.models import (
     Verfahrensvereinbarung,
 )
 from buendnis.rules import require_perm
-from buendnis.selectors import darf_protokolle_genehmigen, einladung_empfaenger
+from buendnis.selectors import darf_protokolle_genehmigen, einladung_empfaenger, verweise_auf_person
 from buendnis.tasks import send_mail_task
 from buendnis.uploads import pruefe_dokument
 
@@ -701,27 +701,6 @@ def dokument_hochladen(
 VERMERK_PERSON_GELOESCHT = gettext_noop("Ansprechperson gelöscht")
 
 
-def _verweise_auf_person() -> list[models.ForeignKey]:
-    """The foreign keys of other rows (offers, forums, memberships, attendance) that name a contact person and
-    lose it when the person is deleted. simple-history's own references (DO_NOTHING) are not among them."""
-    return [
-        rel.field
-        for rel in Ansprechperson._meta.get_fields(include_hidden=True)
-        if rel.is_relation and rel.auto_created and getattr(rel, "on_delete", None) is models.SET_NULL
-    ]
-
-
-def ansprechperson_verwendungen(person: Ansprechperson) -> list[tuple[str, int]]:
-    """Where the person is named (kind of row in the plural, number of rows), for the confirmation page: these
-    rows keep existing without the person."""
-    verwendungen = []
-    for feld in _verweise_auf_person():
-        anzahl = feld.model._base_manager.filter(**{feld.name: person}).count()
-        if anzahl:
-            verwendungen.append((str(feld.model._meta.verbose_name_plural), anzahl))
-    return verwendungen
-
-
 @transaction.atomic
 def ansprechperson_loeschen(*, person: Ansprechperson, by: User) -> Akteur:
     """Erases an Akteur's contact person (who left, or objects under DSGVO Art. 17): the row and every record of
@@ -740,7 +719,7 @@ def ansprechperson_loeschen(*, person: Ansprechperson, by: User) -> Akteur:
     require_perm(by, "buendnis.delete_ansprechperson", aktuell)
     akteur, pk = aktuell.akteur, aktuell.pk
     jetzt = timezone.now()
-    for feld in _verweise_auf_person():
+    for feld in verweise_auf_person():
         aenderung = {feld.name: None}
         if any(f.name == "updated_at" for f in feld.model._meta.concrete_fields):
             aenderung["updated_at"] = jetzt

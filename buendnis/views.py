@@ -255,7 +255,7 @@ class AnsprechpersonDeleteView(ScopedDeleteView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["verwendungen"] = services.ansprechperson_verwendungen(self.object)
+        ctx["verwendungen"] = selectors.ansprechperson_verwendungen(self.object)
         return ctx
 
     def form_valid(self, form):

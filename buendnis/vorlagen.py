@@ -297,8 +297,11 @@ _MARKE = cells.fold(BEISPIELMARKE)
 
 
 def ist_beispielzeile(zellen: Iterable) -> bool:
-    """Whether a row of an upload is a template's example row: one of its cells holds `BEISPIELMARKE`."""
-    return any(cells.fold(cells.text(z)) == _MARKE for z in zellen)
+    """Whether a row of an upload is a template's example row: one of its cells holds `BEISPIELMARKE`. Asked of
+    every row of every import: only text at least as long as the mark is folded (folding never lengthens)."""
+    return any(
+        isinstance(z, str) and len(z) >= len(_MARKE) and cells.fold(cells.text(z)) == _MARKE for z in zellen
+    )
 
 
 class BeispielzeileMixin:
