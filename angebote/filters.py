@@ -25,17 +25,17 @@ from buendnis.widgets import FernAuswahl
 TRAEGER_MAX = 5000
 
 
-def suche(qs, value: str):
+def suche(qs, value: str, *, buendnis_id: int | None = None):
     """Every word must occur in the title, the description or the Träger's name.
 
     The Träger are looked up first and given as a list of ids: then every condition lies on the offer table and
     PostgreSQL combines its trigram indexes (migration 0005) instead of reading all offers; a join or a subquery
-    in the OR would force a full scan."""
+    in the OR would force a full scan. `buendnis_id`: `qs` holds offers of this Bündnis only, so only its Träger
+    are looked up (an offer's Träger is of its Bündnis, `Angebot.clean`), not the 27,000 of the country."""
+    akteure = Akteur.objects.all() if buendnis_id is None else Akteur.objects.filter(buendnis_id=buendnis_id)
     for wort in (value or "").split()[:8]:
         wort = wort[:100]
-        traeger = list(
-            Akteur.objects.filter(name__icontains=wort).values_list("pk", flat=True)[: TRAEGER_MAX + 1]
-        )
+        traeger = list(akteure.filter(name__icontains=wort).values_list("pk", flat=True)[: TRAEGER_MAX + 1])
         beim_traeger = (
             Q(traeger_id__in=traeger) if len(traeger) <= TRAEGER_MAX else Q(traeger__name__icontains=wort)
         )
@@ -156,6 +156,12 @@ class AngebotFilter(ScopedFilterSetMixin, KatalogFilterBase):
             # One Bündnis only: the choice would offer nothing.
             del self.filters["buendnis"]
             self.form.fields.pop("buendnis", None)
+
+    def filter_q(self, qs, name, value):
+        # Who does not see every Bündnis sees the offers of their own only (`Angebot.objects.visible_to`).
+        user = getattr(self.request, "user", None)
+        eigenes = None if getattr(user, "sieht_alle_buendnisse", True) else user.buendnis_id
+        return suche(qs, value, buendnis_id=eigenes)
 
     def filter_oeffnung(self, qs, name, value):
         return qs.oeffnung_moeglich_fuer(value.pk) if value else qs

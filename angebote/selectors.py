@@ -15,6 +15,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from angebote.models import (
@@ -135,7 +137,9 @@ def zugangsmatrix(
     """The access matrix of a Bündnis (or of one Kommune: its own and the kreisweit offers).
 
     A cell counts accessible offers (offen or mit Einschränkung, the latter also shown separately), their places,
-    and offers not open to the status for which "Öffnung möglich" is recorded. Four queries.
+    and offers not open to the status for which "Öffnung möglich" is recorded. The sums per status add up the
+    cells of the active Kategorien. Four queries; the database counts per cell (one row per Kategorie × status
+    instead of one per offer and status).
     """
     angebote = _laufende(buendnis_id, stichtag)
     if kommune_id:
@@ -144,26 +148,27 @@ def zugangsmatrix(
     status = list(Aufenthaltsstatus.objects.aktiv())
     zellen = {(k.pk, s.pk): MatrixZelle(kategorie=k, status=s) for k in kategorien for s in status}
     summen = {s.pk: MatrixZelle(kategorie=None, status=s) for s in status}
-    gesehen: set[int] = set()
-    for angebot_id, kategorie_id, status_id, art, oeffnung, plaetze in Zugang.objects.filter(
-        angebot__in=angebote
-    ).values_list(
-        "angebot_id", "angebot__kategorie_id", "status_id", "art", "oeffnung_moeglich", "angebot__plaetze"
-    ):
+    zugaenglich = Q(art__in=ZUGAENGLICH)
+    je_zelle = (
+        Zugang.objects.filter(angebot__in=angebote)
+        .order_by()
+        .values_list("angebot__kategorie_id", "status_id")
+        .annotate(
+            angebote=Count("pk", filter=zugaenglich),
+            plaetze=Coalesce(Sum("angebot__plaetze", filter=zugaenglich), 0),
+            eingeschraenkt=Count("pk", filter=Q(art=ZugangArt.EINGESCHRAENKT)),
+            oeffnung_moeglich=Count("pk", filter=Q(oeffnung_moeglich=True) & ~Q(art=ZugangArt.OFFEN)),
+        )
+    )
+    for kategorie_id, status_id, anzahl, plaetze, eingeschraenkt, oeffnung in je_zelle:
         zelle = zellen.get((kategorie_id, status_id))
         if zelle is None:
             continue
-        gesehen.add(angebot_id)
-        summe = summen[status_id]
-        if art in ZUGAENGLICH:
-            for z in (zelle, summe):
-                z.angebote += 1
-                z.plaetze += plaetze or 0
-                if art == ZugangArt.EINGESCHRAENKT:
-                    z.eingeschraenkt += 1
-        if oeffnung and art != ZugangArt.OFFEN:
-            zelle.oeffnung_moeglich += 1
-            summe.oeffnung_moeglich += 1
+        for z in (zelle, summen[status_id]):
+            z.angebote += anzahl
+            z.plaetze += plaetze
+            z.eingeschraenkt += eingeschraenkt
+            z.oeffnung_moeglich += oeffnung
     matrix = Zugangsmatrix(kategorien=kategorien, status=status)
     matrix.zeilen = [(k, [zellen[(k.pk, s.pk)] for s in status]) for k in kategorien]
     matrix.summen = [summen[s.pk] for s in status]
@@ -174,6 +179,8 @@ def zugangsmatrix(
 # Bildungsketten --------------------------------------------------------------------------------------------------
 
 MAX_KETTENTIEFE = 12
+# What a link of the chain shows (`angebote/_kette.html`) and `Kettenglied.ist_sackgasse` reads.
+KETTENFELDER = ("titel", "status", "kategorie__bezeichnung", "kategorie__ist_ziel")
 
 
 @dataclass
@@ -191,7 +198,9 @@ class Kettenglied:
 def bildungskette(angebot: Angebot, angebote) -> Kettenglied:
     """The chain of Anschlussangebote from an offer, as a tree, within `angebote` (the user's scope).
 
-    One query per level (at most `MAX_KETTENTIEFE`); a loop back into the chain is marked, not followed.
+    One query per level (at most `MAX_KETTENTIEFE`): the offers the level leads to, with their Kategorie, which is
+    all a chain shows (title, Kategorie, status; the offer's page has the rest). A loop back into the chain is
+    marked, not followed.
     """
     kanten: dict[int, list[int]] = defaultdict(list)
     objekte: dict[int, Angebot] = {angebot.pk: angebot}
@@ -201,29 +210,24 @@ def bildungskette(angebot: Angebot, angebote) -> Kettenglied:
         if not front:
             break
         geladen |= front
-        rows = list(
-            Angebot.anschlussangebote.through.objects.filter(
-                from_angebot_id__in=front, to_angebot__in=angebote
-            ).values_list("from_angebot_id", "to_angebot_id")
+        # From the side of `angebote`, so the scope filters the offers directly (no subquery of the scope); only
+        # the columns a chain shows (building the SQL of all of an offer's columns cost more than running it).
+        naechste = list(
+            angebote.filter(vorangebote__in=front)
+            .annotate(von=F("vorangebote"))
+            .select_related("kategorie")
+            .only(*KETTENFELDER)
         )
-        neue = {to for _f, to in rows} - set(objekte)
-        if neue:
-            for a in (
-                angebote.filter(pk__in=neue)
-                .select_related("traeger", "kategorie")
-                .prefetch_related("kommunen", "zugaenge")
-            ):
-                objekte[a.pk] = a
-        for von, nach in rows:
-            if nach in objekte:
-                kanten[von].append(nach)
-        front = {nach for _v, nach in rows} - geladen
+        for a in naechste:
+            objekte.setdefault(a.pk, a)
+            kanten[a.von].append(a.pk)
+        front = {a.pk for a in naechste} - geladen
 
     def baue(pk: int, tiefe: int, pfad: frozenset[int]) -> Kettenglied:
         glied = Kettenglied(angebot=objekte[pk], tiefe=tiefe)
         if tiefe >= MAX_KETTENTIEFE:
             return glied
-        for nach in sorted(kanten.get(pk, []), key=lambda i: objekte[i].titel):
+        for nach in sorted(kanten.get(pk, []), key=lambda i: (objekte[i].titel, i)):
             if nach in pfad:
                 glied.anschluesse.append(Kettenglied(angebot=objekte[nach], tiefe=tiefe + 1, zyklus=True))
             else:

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -17,6 +23,7 @@ from angebote import exporte, forms, selectors, services
 from angebote.filters import AngebotFilter
 from angebote.models import Angebot, AngebotStatus, Aufenthaltsstatus
 from angebote.resources import AngebotResource, vorlage
+from buendnis import registry
 from buendnis.generic import (
     ActionView,
     ScopedCreateView,
@@ -49,6 +56,10 @@ class AngebotListView(ScopedListView):
     filterset_class = AngebotFilter
     template_name = "angebote/angebot_list.html"
     paginate_by = 25
+    # Counting the Land's 500,000 offers cost more than the whole rest of the page; sorting a Bündnis's offers
+    # joined with every Träger of the country too (issue 18).
+    anzahl_gecacht = True
+    seite_nach_pk = True
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -68,7 +79,86 @@ class AngebotListView(ScopedListView):
             angebot.sammelaktionen = [t.action for t in aktionen if _darf(user, t, angebot)]
             moeglich.update(angebot.sammelaktionen)
         ctx["sammelaktionen"] = [t for t in aktionen if t.action in moeglich]
+        ctx["zeilen"] = katalogzeilen(ctx["object_list"], auswahl=bool(ctx["sammelaktionen"]))
         return ctx
+
+
+# Stands for the pk in the detail URL reversed once per page of the catalogue (`katalogzeilen`).
+_PK_PLATZHALTER = 9007199254740993
+
+
+def katalogzeilen(angebote, *, auswahl: bool) -> SafeString:
+    """The table rows of the catalogue, built in one pass in Python: through template tags each row cost more
+    than the page's SQL (issue 18). The same markup as the former loop in the template: every value escaped by
+    `conditional_escape` and localised as `{{ }}` does, every UI text through gettext; `auswahl`: with the
+    checkbox column of the bulk steps (ticked per row where `angebot.sammelaktionen` allows one).
+
+    What is the same for every row is worked out once: the detail URL (`Angebot.get_absolute_url`, which differs
+    between rows only in the pk), the status labels (`get_status_display`), the figures."""
+    zeilen = []
+    veraltet, auswaehlen = _("Aktualität prüfen"), _("„%(t)s“ auswählen")
+    url = reverse("angebote:angebot-detail", args=[_PK_PLATZHALTER])
+    url_vor, url_nach = (conditional_escape(t) for t in url.rsplit(str(_PK_PLATZHALTER), 1))
+    status_text = {wert: conditional_escape(text) for wert, text in AngebotStatus.choices}
+    zahlen: dict[int, str] = {}
+
+    def zahl(wert: int) -> str:
+        if wert not in zahlen:
+            zahlen[wert] = conditional_escape(formats.localize(wert))
+        return zahlen[wert]
+
+    for angebot in angebote:
+        pk, titel = angebot.pk, conditional_escape(angebot.titel)
+        # The checkbox cell's line stays (empty) without the bulk steps, as the template left it.
+        box = ""
+        if auswahl:
+            if angebot.sammelaktionen:
+                box = (
+                    f'<td><input class="form-check-input" type="checkbox" name="auswahl" value="{pk}" '
+                    f'id="auswahl-{pk}"><label class="visually-hidden" for="auswahl-{pk}">'
+                    f"{auswaehlen % {'t': titel}}</label></td>"
+                )
+            else:
+                box = "<td></td>"
+        badge = ""
+        if angebot.ist_veraltet:
+            badge = (
+                ' <span class="badge badge-stale"><i class="bi bi-clock-history" aria-hidden="true"></i> '
+                f"{veraltet}</span>"
+            )
+        if angebot.kreisweit:
+            ort = _("kreisweit")
+        else:
+            ort = ", ".join(conditional_escape(k.name) for k in angebot.kommunen.all())
+        plaetze = "–" if angebot.plaetze is None else zahl(angebot.plaetze)
+        if angebot.freie_plaetze is not None:
+            plaetze = f"{plaetze} ({zahl(angebot.freie_plaetze)})"
+        if angebot.laufend:
+            beginn = _("laufend")
+        elif angebot.beginn:
+            # |date:"d.m.Y"
+            beginn = f"{angebot.beginn.day:02d}.{angebot.beginn.month:02d}.{angebot.beginn.year:04d}"
+        else:
+            beginn = "–"
+        status = status_text.get(angebot.status)
+        if status is None:
+            status = conditional_escape(angebot.get_status_display())
+        zeilen.append(
+            f"\n    <tr>\n      {box}"
+            f'\n      <td><a href="{url_vor}{pk}{url_nach}">{titel}</a>{badge}</td>'
+            f"\n      <td>{conditional_escape(angebot.traeger.name)}</td>"
+            f"\n      <td>{ort}</td>"
+            f"\n      <td>{conditional_escape(angebot.kategorie.bezeichnung)}</td>"
+            f'\n      <td class="zahl">{plaetze}</td>'
+            f"\n      <td>{beginn}</td>"
+            f"\n      <td>{status}</td>"
+            "\n    </tr>\n  "
+        )
+    if not zeilen:
+        spalten = 8 if auswahl else 7
+        leer = _("Keine Angebote gefunden.")
+        zeilen.append(f'\n    <tr><td colspan="{spalten}">{leer}</td></tr>\n  ')
+    return mark_safe("".join(zeilen))  # noqa: S308 - every value escaped above
 
 
 def sammelaktionen_fuer(user) -> list:
@@ -173,7 +263,21 @@ class AngebotDetailView(ScopedDetailView):
             super()
             .get_queryset()
             .select_related("traeger", "kategorie", "ansprechperson", "pruefung_durch", "buendnis")
-            .prefetch_related("kommunen", "zugaenge__status")
+            # The access table pairs the rows with the active statuses it reads anyway (`_zugangstabelle`).
+            .prefetch_related("kommunen", "zugaenge")
+            # "n von m Sprachen übersetzt" in the same query as the offer.
+            .annotate(
+                anzahl_uebersetzungen=Coalesce(
+                    Subquery(
+                        Angebot._parler_meta.root_model.objects.filter(master=OuterRef("pk"))
+                        .order_by()
+                        .values("master")
+                        .annotate(n=Count("pk"))
+                        .values("n")
+                    ),
+                    0,
+                )
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -182,9 +286,8 @@ class AngebotDetailView(ScopedDetailView):
         sichtbar = Angebot.objects.visible_to(user)
         ctx["zugangstabelle"] = _zugangstabelle(angebot, Aufenthaltsstatus.objects.aktiv())
         ctx["kette"] = selectors.bildungskette(angebot, sichtbar)
-        ctx["vorangebote"] = angebot.vorangebote.filter(pk__in=sichtbar.values("pk")).select_related(
-            "traeger"
-        )
+        # Title and link only; filtered from the visible side, the user's scope narrows the query's index scan.
+        ctx["vorangebote"] = sichtbar.filter(anschlussangebote=angebot).only("pk", "titel")
         aktionen = services.moegliche_aktionen(angebot, user)
         ctx["aktionen"] = aktionen
         ctx.update(_aktionen_der_seite(angebot, aktionen))
@@ -396,9 +499,25 @@ class BuendnisWahlMixin(ScopedMixin):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["buendnis"] = self.buendnis = self.get_buendnis()
-        if self.request.user.sieht_alle_buendnisse:
-            ctx["buendnis_auswahl"] = Buendnis.objects.visible_to(self.request.user).order_by("name")
+        ctx["buendnis"] = self.buendnis = buendnis = self.get_buendnis()
+        user = self.request.user
+        if user.sieht_alle_buendnisse:
+
+            def optionen() -> SafeString:
+                zeilen = Buendnis.objects.visible_to(user).order_by("name").values_list("pk", "name")
+                return format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    ((_text(pk), " selected" if pk == buendnis.pk else "", name) for pk, name in zeilen),
+                )
+
+            # The options of the choice of a Bündnis (400 for the whole of Germany), built in Python and kept with
+            # the dashboard's figures under the stamp of all Bündnisse, which a write to any Bündnis renews.
+            ctx["buendnis_auswahl"] = (
+                registry.dashboard_gecacht("buendnis_auswahl", user, optionen, str(buendnis.pk))
+                if not user.buendnis_id
+                else optionen()
+            )
         return ctx
 
 
@@ -418,18 +537,112 @@ class ZugangsmatrixView(BuendnisWahlMixin, TemplateView):
             if kommune is None:
                 raise Http404
         ctx["kommunen"], ctx["kommune"] = kommunen, kommune
-        ctx["matrix"] = selectors.zugangsmatrix(
-            buendnis_id=buendnis.pk, kommune_id=kommune.pk if kommune else None
-        )
+        user = self.request.user
         basis = {"status": AngebotStatus.VEROEFFENTLICHT, "laufend": "on"}
-        if self.request.user.sieht_alle_buendnisse:
+        if user.sieht_alle_buendnisse:
             basis["buendnis"] = buendnis.pk
         if kommune:
             basis["kommune"] = kommune.pk
-        ctx["liste_url"] = reverse("angebote:angebot-list")
-        ctx["basis_query"] = urlencode(basis)
-        ctx["heute"] = timezone.localdate()
+        ctx["liste_url"] = liste_url = reverse("angebote:angebot-list")
+        ctx["basis_query"] = basis_query = urlencode(basis)
+        ctx["heute"] = heute = timezone.localdate()
+
+        def berechnen() -> MatrixTabelle:
+            matrix = selectors.zugangsmatrix(
+                buendnis_id=buendnis.pk, kommune_id=kommune.pk if kommune else None, stichtag=heute
+            )
+            return MatrixTabelle(matrix.angebote_gesamt, matrix_tabelle(matrix, f"{liste_url}?{basis_query}"))
+
+        # An aggregate over the whole Bündnis: kept with the dashboard's figures under the stamp of the user's
+        # Bündnis (the state's: of all Bündnisse), so only where that stamp covers the Bündnis shown.
+        if user.buendnis_id in (None, buendnis.pk):
+            ctx["matrix"] = registry.dashboard_gecacht(
+                "zugangsmatrix",
+                user,
+                berechnen,
+                str(buendnis.pk),
+                str(kommune.pk if kommune else "-"),
+                heute.isoformat(),
+                basis_query,
+            )
+        else:
+            ctx["matrix"] = berechnen()
         return ctx
+
+
+@dataclass(frozen=True)
+class MatrixTabelle:
+    """What the Zugangsmatrix page shows of the matrix: the number of offers and the table's markup."""
+
+    angebote_gesamt: int
+    tabelle: SafeString
+
+
+def _text(wert) -> str:
+    """A value as `{{ wert }}` renders it: localized, escaped."""
+    return conditional_escape(formats.localize(wert))
+
+
+def matrix_tabelle(matrix: selectors.Zugangsmatrix, liste: str) -> SafeString:
+    """Head, rows and sums of the Zugangsmatrix, built in one pass in Python (issue 18: a hundred cells through
+    template tags cost more than the matrix's SQL); the markup of the former template loop, every text escaped.
+    `liste`: the offer list with the page's base filters, each cell links there with its Kategorie and status."""
+    liste = _text(liste)
+    kopf = "".join(
+        format_html(
+            '<th scope="col"><abbr title="{}{}">{}</abbr></th>',
+            s.bezeichnung,
+            f" ({s.rechtsgrundlage_zusatz})" if s.rechtsgrundlage_zusatz else "",
+            s.kurz,
+        )
+        for s in matrix.status
+    )
+    kein = _("kein zugängliches Angebot")
+    zeilen = []
+    for kategorie, zellen in matrix.zeilen:
+        k = _text(kategorie.pk)
+        teile = []
+        for z in zellen:
+            s = _text(z.status.pk)
+            if z.angebote:
+                label = _("%(n)s Angebote mit %(p)s Plätzen: %(k)s für %(s)s") % {
+                    "k": _text(kategorie.bezeichnung),
+                    "s": _text(z.status.kurz),
+                    "n": _text(z.angebote),
+                    "p": _text(z.plaetze),
+                }
+                inhalt = (
+                    f'<a href="{liste}&amp;kategorie={k}&amp;zugang={s}" aria-label="{label}">'
+                    f"{_text(z.angebote)}</a> / {_text(z.plaetze)}"
+                )
+                if z.eingeschraenkt:
+                    davon = _("davon %(n)s eingeschr.") % {"n": _text(z.eingeschraenkt)}
+                    inhalt += f"<br><small>{davon}</small>"
+            else:
+                inhalt = f'<span title="{kein}">0</span>'
+            oeffnung = ""
+            if z.oeffnung_moeglich:
+                oeffenbar = _("%(n)s öffenbar") % {"n": _text(z.oeffnung_moeglich)}
+                oeffnung = (
+                    f'<br><a class="small" href="{liste}&amp;kategorie={k}&amp;oeffnung={s}">'
+                    f'<i class="bi bi-unlock" aria-hidden="true"></i> {oeffenbar}</a>'
+                )
+            klasse = "" if z.angebote else "table-warning"
+            teile.append(f'<td class="{klasse}">\n      {inhalt}\n      {oeffnung}\n    </td>')
+        zeilen.append(
+            f'\n    <tr><th scope="row">{_text(kategorie.bezeichnung)}</th>\n    {"".join(teile)}</tr>\n  '
+        )
+    summen = []
+    for z in matrix.summen:
+        zusatz = ""
+        if z.oeffnung_moeglich:
+            zusatz = "<br><small>{}</small>".format(_("%(n)s öffenbar") % {"n": _text(z.oeffnung_moeglich)})
+        summen.append(f"<td>{_text(z.angebote)} / {_text(z.plaetze)}{zusatz}</td>")
+    return mark_safe(  # noqa: S308 - every text escaped above, translations are literals as in the template
+        f'<thead><tr><th scope="col">{_("Kategorie")}</th>{kopf}</tr></thead>\n'
+        f"  <tbody>\n  {''.join(zeilen)}\n  </tbody>\n"
+        f'  <tfoot><tr><th scope="row">{_("Summe (Angebote / Plätze)")}</th>{"".join(summen)}</tr></tfoot>'
+    )
 
 
 class BildungsketteView(ScopedDetailView):

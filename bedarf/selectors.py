@@ -52,11 +52,20 @@ def _quote(plaetze: int, bedarf: int) -> Decimal | None:
 
 @dataclass
 class Statuszeile:
+    """Need against places for one Aufenthaltsstatus within a `Lueckenzeile`. Coverage and gap are derived when
+    asked for (a Kreis has thousands of these cells; the pages show few of them), by the same rule."""
+
     status: Aufenthaltsstatus
     bedarf: Wert
     plaetze: int
-    quote: Decimal | None
-    luecke: int | None
+
+    @property
+    def quote(self) -> Decimal | None:
+        return suppression.abgeleitet([self.bedarf], lambda b: _quote(self.plaetze, b))
+
+    @property
+    def luecke(self) -> int | None:
+        return suppression.abgeleitet([self.bedarf], lambda b: b - self.plaetze)
 
 
 @dataclass
@@ -163,45 +172,46 @@ def geschuetzter_bedarf(
     r = runde or runde_lesen(user, erhebung, eigene_roh=eigene_roh)
     d = r.daten
     kats, status = d.kategorie_objekte, d.status_objekte
+    # The need per Kommune, category and status (in the order of `status`) read once; the tables add them up.
+    je_status = {
+        (kommune.pk, k.code): [d.wert(kommune.pk, Dimension.BEDARF, c, k.code) for c in d.status]
+        for kommune in r.kommunen
+        for k in kats
+    }
+    summe = {key: sum(werte) for key, werte in je_status.items()}
+    ids = [kommune.pk for kommune in r.kommunen]
+    roh = [i == r.eigene_index for i in range(len(ids))]
 
-    def b(i: int, kat: str, s: str | None = None) -> int:
-        codes = [s] if s else d.status
-        return sum(d.wert(i, Dimension.BEDARF, c, kat) for c in codes)
-
-    zellen, spaltensummen, subs = [], [], []
-    for kommune in r.kommunen:
-        roh = r.eigene_index is not None and kommune is r.kommunen[r.eigene_index]
-        zellen.append(
-            [r.wert(sperrmuster.bedarf(kommune.pk, k.code), b(kommune.pk, k.code), roh) for k in kats]
-        )
-    for k in kats:
+    # A Kommune's need in a category: a cell of the first table and the row total of the category's breakdown.
+    zellen = [
+        [r.wert(sperrmuster.bedarf(kid, k.code), summe[(kid, k.code)], roh[i]) for k in kats]
+        for i, kid in enumerate(ids)
+    ]
+    spaltensummen, subs = [], []
+    for j, k in enumerate(kats):
         spaltensummen.append(
-            r.wert(sperrmuster.bedarf_kategorie(k.code), sum(b(km.pk, k.code) for km in r.kommunen))
+            r.wert(sperrmuster.bedarf_kategorie(k.code), sum(summe[(kid, k.code)] for kid in ids))
         )
-        sub_zellen, sub_zeilen = [], []
-        for kommune in r.kommunen:
-            roh = r.eigene_index is not None and kommune is r.kommunen[r.eigene_index]
-            sub_zellen.append(
-                [
-                    r.wert(
-                        sperrmuster.bedarf_status(kommune.pk, k.code, s.code),
-                        b(kommune.pk, k.code, s.code),
-                        roh,
-                    )
-                    for s in status
-                ]
-            )
-            sub_zeilen.append(r.wert(sperrmuster.bedarf(kommune.pk, k.code), b(kommune.pk, k.code), roh))
         subs.append(
             suppression.GeschuetzteTabelle(
-                zellen=sub_zellen,
-                zeilensummen=sub_zeilen,
+                zellen=[
+                    [
+                        r.wert(
+                            sperrmuster.bedarf_status(kid, k.code, s.code),
+                            je_status[(kid, k.code)][x],
+                            roh[i],
+                        )
+                        for x, s in enumerate(status)
+                    ]
+                    for i, kid in enumerate(ids)
+                ],
+                zeilensummen=[zellen[i][j] for i in range(len(ids))],
                 spaltensummen=[
                     r.wert(
                         sperrmuster.bedarf_kategorie_status(k.code, s.code),
-                        sum(b(km.pk, k.code, s.code) for km in r.kommunen),
+                        sum(je_status[(kid, k.code)][x] for kid in ids),
                     )
-                    for s in status
+                    for x, s in enumerate(status)
                 ],
                 gesamt=spaltensummen[-1],
                 k=d.k,
@@ -236,12 +246,14 @@ def gap_analyse(
 
     zeilen: list[Lueckenzeile] = []
     summen: list[Lueckenzeile] = []
+    status_ids = [status.pk for status in daten.status]
     for j, bk in enumerate(daten.kategorien):
         ids = kat_ids[bk.pk]
         sub = daten.nach_status[j]
         for i, kommune in enumerate(daten.kommunen):
+            kommune_id = kommune.pk
             bedarf = daten.haupt.zellen[i][j]
-            plaetze = sum(p_kk.get((kommune.pk, kid), 0) for kid in ids)
+            plaetze = sum(p_kk.get((kommune_id, kid), 0) for kid in ids)
             zeile = Lueckenzeile(
                 kommune=kommune,
                 kategorie=bk,
@@ -251,18 +263,14 @@ def gap_analyse(
                 luecke=suppression.abgeleitet([bedarf], lambda b, p=plaetze: b - p),
                 roh=i == daten.eigene_index,
             )
-            for x, status in enumerate(daten.status):
-                w = sub.zellen[i][x]
-                ps = sum(p_kks.get((kommune.pk, kid, status.pk), 0) for kid in ids)
-                zeile.nach_status.append(
-                    Statuszeile(
-                        status=status,
-                        bedarf=w,
-                        plaetze=ps,
-                        quote=suppression.abgeleitet([w], lambda b, p=ps: _quote(p, b)),
-                        luecke=suppression.abgeleitet([w], lambda b, p=ps: b - p),
-                    )
+            zeile.nach_status = [
+                Statuszeile(
+                    status=status,
+                    bedarf=w,
+                    plaetze=sum(p_kks.get((kommune_id, kid, status_id), 0) for kid in ids),
                 )
+                for status, status_id, w in zip(daten.status, status_ids, sub.zellen[i], strict=True)
+            ]
             zeilen.append(zeile)
         gesamt = daten.haupt.spaltensummen[j]
         plaetze = sum(p_k.get(kid, 0) for kid in ids)
@@ -274,18 +282,10 @@ def gap_analyse(
             quote=suppression.abgeleitet([gesamt], lambda b, p=plaetze: _quote(p, b)),
             luecke=suppression.abgeleitet([gesamt], lambda b, p=plaetze: b - p),
         )
-        for x, status in enumerate(daten.status):
-            w = sub.spaltensummen[x]
-            ps = sum(p_ks.get((kid, status.pk), 0) for kid in ids)
-            summe.nach_status.append(
-                Statuszeile(
-                    status=status,
-                    bedarf=w,
-                    plaetze=ps,
-                    quote=suppression.abgeleitet([w], lambda b, p=ps: _quote(p, b)),
-                    luecke=suppression.abgeleitet([w], lambda b, p=ps: b - p),
-                )
-            )
+        summe.nach_status = [
+            Statuszeile(status=status, bedarf=w, plaetze=sum(p_ks.get((kid, status_id), 0) for kid in ids))
+            for status, status_id, w in zip(daten.status, status_ids, sub.spaltensummen, strict=True)
+        ]
         summen.append(summe)
     zeilen.sort(key=lambda z: z.sortierschluessel)
     summen.sort(key=lambda z: (z.luecke is None, -(z.luecke or 0), z.kategorie.reihenfolge))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +10,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -28,6 +32,7 @@ from bedarf.models import (
     MeldungStatus,
 )
 from bedarf.resources import MeldungImport, vorlage
+from buendnis import registry
 from buendnis.generic import ActionView, ScopedCreateView, ScopedListView, ScopedUpdateView
 from buendnis.io import dataset_response, escape_dataset, trennzeichen_aus
 from buendnis.models import Benachrichtigung, BenachrichtigungArt, Kommune
@@ -83,34 +88,64 @@ class ErhebungUpdateView(ScopedUpdateView):
 def erhebung_detail(request, pk):
     erhebung = _erhebung(request, pk, "bedarf.view_erhebung")
     user = request.user
-    ctx = {
-        "erhebung": erhebung,
+    darf = {
         "darf_abschliessen": user.has_perm("bedarf.abschliessen_erhebung", erhebung),
         "darf_erinnern": user.has_perm("bedarf.erinnern_erhebung", erhebung),
         "darf_auswerten": user.has_perm("bedarf.auswerten_erhebung", erhebung),
         "darf_bearbeiten": user.has_perm("bedarf.change_erhebung", erhebung),
-        "andere_erhebungen": Erhebung.objects.visible_to(user)
-        .filter(buendnis_id=erhebung.buendnis_id)
-        .exclude(pk=erhebung.pk),
+        "darf_melden": bool(user.kommune_id)
+        and user.has_perm(
+            "bedarf.view_bedarfsmeldung", Bedarfsmeldung(erhebung=erhebung, kommune_id=user.kommune_id)
+        ),
     }
-    if ctx["darf_abschliessen"] or ctx["darf_erinnern"] or user.has_perm("bedarf.change_erhebung", erhebung):
-        ctx["lieferstand"] = selectors.lieferstand(erhebung)
-        erinnert = _zuletzt_erinnert(erhebung)
-        for zeile in ctx["lieferstand"]:
-            zeile["erinnert_am"] = erinnert.get(zeile["kommune"].pk)
-            zeile["offen"] = not zeile["meldung"] or zeile["meldung"].status != MeldungStatus.ABGEGEBEN
-        # Ticking Kommunen for a reminder, where there is someone to remind.
-        ctx["auswahl_erinnern"] = ctx["darf_erinnern"] and any(z["offen"] for z in ctx["lieferstand"])
-    if user.kommune_id and user.has_perm(
-        "bedarf.view_bedarfsmeldung", Bedarfsmeldung(erhebung=erhebung, kommune_id=user.kommune_id)
-    ):
-        ctx["eigene_meldung"] = Bedarfsmeldung.objects.filter(
-            erhebung=erhebung, kommune_id=user.kommune_id
-        ).first()
-        ctx["darf_melden"] = True
-    if ctx["darf_auswerten"]:
-        ctx["ueberblick"] = selectors.ueberblick(user, erhebung, eigene_roh=True)
-    return render(request, "bedarf/erhebung_detail.html", ctx)
+
+    def rendern() -> dict:
+        ctx = {
+            "erhebung": erhebung,
+            **darf,
+            "andere_erhebungen": Erhebung.objects.visible_to(user)
+            .filter(buendnis_id=erhebung.buendnis_id)
+            .exclude(pk=erhebung.pk),
+        }
+        if darf["darf_abschliessen"] or darf["darf_erinnern"] or darf["darf_bearbeiten"]:
+            ctx["lieferstand"] = selectors.lieferstand(erhebung)
+            erinnert = _zuletzt_erinnert(erhebung)
+            for zeile in ctx["lieferstand"]:
+                zeile["erinnert_am"] = erinnert.get(zeile["kommune"].pk)
+                zeile["offen"] = not zeile["meldung"] or zeile["meldung"].status != MeldungStatus.ABGEGEBEN
+            # Ticking Kommunen for a reminder, where there is someone to remind.
+            ctx["auswahl_erinnern"] = darf["darf_erinnern"] and any(z["offen"] for z in ctx["lieferstand"])
+        if darf["darf_melden"]:
+            ctx["eigene_meldung"] = Bedarfsmeldung.objects.filter(
+                erhebung=erhebung, kommune_id=user.kommune_id
+            ).first()
+        if darf["darf_auswerten"]:
+            ctx["ueberblick"] = selectors.ueberblick(user, erhebung, eigene_roh=True)
+        return {
+            "html": render_to_string("bedarf/_erhebung_detail.html", ctx),
+            "auswahl_erinnern": ctx.get("auswahl_erinnern", False),
+        }
+
+    # The permissions are part of the key, though the scope already decides them: a page never shows what was
+    # rendered for other rights.
+    teil = _gecacht("erhebung", user, erhebung, rendern, "".join("1" if d else "0" for d in darf.values()))
+    inhalt = mark_safe(teil["html"])  # noqa: S308 - the template engine's output, escaped there
+    return render(
+        request,
+        "bedarf/erhebung_detail.html",
+        {"erhebung": erhebung, "inhalt": inhalt, "auswahl_erinnern": teil["auswahl_erinnern"]},
+    )
+
+
+def _gecacht(name: str, user, erhebung: Erhebung, berechnen: Callable, *weitere: str):
+    """A page's part about one round (its figures, protected, and its delivery status) from the cache of the
+    figures: per data stamp and the user's scope (role, Bündnis, Kommune, Träger, language), the round and
+    `weitere`. Every write to the round's Bündnis (Meldungen, offers, patterns, reminders) renews the stamp, so
+    the next request shows it. The stamp read is the user's Bündnis's (or that of all Bündnisse): a user of
+    another Bündnis who may see the round (a superuser) gets it computed."""
+    if user.buendnis_id and user.buendnis_id != erhebung.buendnis_id:
+        return berechnen()
+    return registry.dashboard_gecacht(f"bedarf.{name}", user, berechnen, str(erhebung.pk), *weitere)
 
 
 def _zuletzt_erinnert(erhebung: Erhebung) -> dict:
@@ -426,16 +461,20 @@ class MeldungImportView(ImportFlowView):
 @login_required
 def luecken(request, pk):
     erhebung = _erhebung(request, pk, "bedarf.auswerten_erhebung")
-    analyse = selectors.gap_analyse(request.user, erhebung, eigene_roh=True)
-    # Drill-down links reversed once per category, not once per cell (hundreds of cells at Kreis scale).
-    links = {
-        k.code: reverse("bedarf:luecke-angebote", args=[erhebung.pk, k.code]) for k in analyse.kategorien
-    }
-    return render(
-        request,
-        "bedarf/luecken.html",
-        {"erhebung": erhebung, "analyse": analyse, "chart": analyse.chart_daten(), "links": links},
-    )
+
+    def rendern() -> str:
+        analyse = selectors.gap_analyse(request.user, erhebung, eigene_roh=True)
+        # Drill-down links reversed once per category, not once per cell (hundreds of cells at Kreis scale).
+        links = {
+            k.code: reverse("bedarf:luecke-angebote", args=[erhebung.pk, k.code]) for k in analyse.kategorien
+        }
+        return render_to_string(
+            "bedarf/_luecken.html",
+            {"erhebung": erhebung, "analyse": analyse, "chart": analyse.chart_daten(), "links": links},
+        )
+
+    inhalt = mark_safe(_gecacht("luecken", request.user, erhebung, rendern))  # noqa: S308 - template output
+    return render(request, "bedarf/luecken.html", {"erhebung": erhebung, "inhalt": inhalt})
 
 
 @login_required

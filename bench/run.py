@@ -299,6 +299,40 @@ def seiten(clients: dict, *, n: int, warmup: int, nur: list[str] | None = None) 
     return ergebnisse
 
 
+def grundkosten(clients: dict, *, n: int, warmup: int) -> list[dict]:
+    """What every request costs before a page does its own work: the health check (answered before the rest of
+    the middleware), a signed-in JSON answer without the page frame, and a signed-in page with the page frame and
+    almost nothing else. A page cannot be cheaper than the last of these; its SQL-ratio target is judged beside it."""
+    from django.test import Client
+
+    plan = [
+        ("/healthz (vor der übrigen Middleware)", None, "/healthz"),
+        (
+            "Navigationszahlen (JSON, angemeldet, ohne Seitenrahmen)",
+            "koordination",
+            messen.url("buendnis:navigation-zahlen"),
+        ),
+        ("Kalender (angemeldet, mit Seitenrahmen)", "koordination", messen.url("buendnis:kalender")),
+    ]
+    ergebnisse = []
+    for name, rolle, url in plan:
+        client = clients.get(rolle) if rolle else Client()
+        if client is None or url is None:
+            continue
+        messung = messen.messe(client, url, n=n, warmup=warmup)
+        ergebnisse.append({"seite": name, "rolle": rolle or "anonym", "messung": messung})
+        text = (
+            f"Median {messung.get('median_ms', '–')} ms" if "median_ms" in messung else messung.get("fehler")
+        )
+        sql = (
+            f", SQL {messung['sql_median_ms']} ms, {messung.get('queries')} Abfragen"
+            if "median_ms" in messung
+            else ""
+        )
+        print(f"  {name:<58} {text}{sql}", flush=True)
+    return ergebnisse
+
+
 def _kurz(zeile: dict) -> None:
     seite, admin = zeile.get("seite_messung") or {}, zeile.get("admin_messung") or {}
     if "p95_ms" in seite and "p95_ms" in admin and admin["p95_ms"]:
@@ -743,6 +777,14 @@ def tabelle(ergebnis: dict) -> str:
         "gesamt und SQL: Median je Anfrage, × SQL = gesamt / SQL (Ziel ≤ 2); "
         "Admin ms: p95 der Admin-Änderungsliste, × Admin = p95 Seite / p95 Admin (Ziel ≤ 1,5)"
     )
+    if ergebnis.get("grundkosten"):
+        zeilen += ["", f"{'Grundkosten je Anfrage':<58} {'gesamt ms':>9} | {'SQL ms':>7} | {'Abfr.':>5}"]
+        for g in ergebnis["grundkosten"]:
+            m = g.get("messung") or {}
+            zeilen.append(
+                f"{g['seite']:<58} {_ms(m.get('median_ms')):>9} | {_ms(m.get('sql_median_ms')):>7} | "
+                f"{m.get('queries', ''):>5}"
+            )
     zeilen += [
         "",
         f"{'Export (50.000 Angebote, Rolle land)':<44} {'Zeit':>8} {'Spitze RSS':>11} {'Zuwachs':>9}",
@@ -933,6 +975,9 @@ def main(argv=None) -> int:
     ergebnis["seiten"] = []
     if not args.ohne_seiten:
         print(f"Seiten ({args.n} Messungen nach {args.warmup} Aufwärmanfragen):", flush=True)
+        if not args.nur_seiten:
+            print("Grundkosten jeder Anfrage:", flush=True)
+            ergebnis["grundkosten"] = grundkosten(clients, n=args.n, warmup=args.warmup)
         ergebnis["seiten"] = seiten(clients, n=args.n, warmup=args.warmup, nur=args.nur_seiten)
     if not args.ohne_muster and not args.ohne_seiten:
         print(f"Seiten, die das Sperrmuster lesen ({geheimhaltung.HINWEIS_GELESEN}):", flush=True)

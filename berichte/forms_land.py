@@ -30,7 +30,7 @@ class LandFilterForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         alle = [("", _("alle"))]
-        self.fields["regierungsbezirk"].choices = alle + landsicht.regierungsbezirk_auswahl()
+        self.fields["regierungsbezirk"].choices = alle + landsicht.regierungsbezirk_gruppen()
         self.fields["art"].choices = alle + landsicht.art_auswahl()
         self.fields["ampel"].choices = alle + [(v, str(label)) for v, label in landsicht.Ampel.CHOICES]
         bausteine = landsicht.bausteine(spalten)

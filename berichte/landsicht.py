@@ -4,9 +4,18 @@ Bündnis.
 
 The columns are what the apps registered (`buendnis.registry.landkennzahlen()`); this module adds the targets on
 track (`berichte.steuerung`), the nine tasks of the core group and the traffic light (Ampel). Everything runs a
-fixed number of queries whatever the number of Bündnisse, and the computed rows are cached per data stamp like
-the dashboard's figures (`berichte.dashboard.datenstand()`): the rows of all Bündnisse under the stamp "alle",
-which a committed write to any Bündnis renews, the page of one Bündnis under that Bündnis's stamp.
+fixed number of queries whatever the number of Bündnisse.
+
+The figures of all Bündnisse (the table, the comparison by quarter) take seconds to compute and are kept in the
+dashboard's cache with the data stamp "alle" they were computed under (`berichte.dashboard.datenstand()`), which a
+committed write to any Bündnis renews: stale-while-revalidate. While the stamp is unchanged the pages read them;
+after a write they still show the kept figures with their Stand, say that newer ones are being computed, and the
+first such request queues one recomputation (`berichte.tasks.landsicht_erneuern`, at most one queued per kind and
+language; one that fails is queued again after `NEUER_VERSUCH_SEKUNDEN`). Only when none are kept (a new cache), or
+when the worker's figures cannot reach the web process (a cache of one process, see `im_hintergrund`), does the
+request compute them. Rendered fragments and export tables are cached per computation they were made from and
+per choice (`teil`). The page of one Bündnis is cached under that Bündnis's stamp and never shows outdated
+figures: it takes its row from the kept table only while that is current, else computes that one row.
 
 Small numbers: counts of people reach this module only through `berichte.steuerung` (indicator values) or as a
 registered figure that the owning app already withheld (its text is the needs analysis' symbol); a withheld
@@ -18,12 +27,16 @@ from __future__ import annotations
 import calendar
 import datetime
 import json
+import logging
 import re
+import time
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -35,10 +48,18 @@ from berichte import dashboard, steuerung
 from berichte.models import Indikator, Zielsetzung
 from buendnis import inhalt as i
 from buendnis import registry as buendnis_registry
-from buendnis.choices import Baustein, BuendnisArt, Regierungsbezirk
+from buendnis.choices import (
+    LAENDER_MIT_REGIERUNGSBEZIRKEN,
+    REGIERUNGSBEZIRKE_JE_LAND,
+    Baustein,
+    BuendnisArt,
+    Regierungsbezirk,
+)
 from buendnis.choices import Kernaufgabe as KernaufgabeChoices
 from buendnis.models import Buendnis
 from buendnis.models.base import sees_all_buendnisse
+
+logger = logging.getLogger(__name__)
 
 # The registered figures the traffic light reads (keys of `Landkennzahl`s registered by buendnis and bedarf).
 KERNGRUPPE = "kerngruppe"
@@ -260,9 +281,19 @@ def _indikatoren(zielsetzungen: list[Zielsetzung]) -> list[Indikator]:
     return [ind for z in zielsetzungen for ind in z.indikatoren.all()]
 
 
+class Auswahl(list):
+    """The ids of the Bündnisse of one computation, handed to every registered figure, with room (`gemeinsam`)
+    for what figures of one app share within it: the money columns of `foerderung` read one grouped query per
+    kind of money for all their Bausteine. It lives as long as the computation, so nothing shared outlives it."""
+
+    def __init__(self, ids=()):
+        super().__init__(ids)
+        self.gemeinsam: dict = {}
+
+
 def zeilen_berechnen(buendnisse: list[Buendnis], stichtag: datetime.date) -> Landdaten:
     """The rows of the given Bündnisse, uncached: a fixed number of queries whatever their number."""
-    ids = [b.pk for b in buendnisse]
+    ids = Auswahl(b.pk for b in buendnisse)
     spalten = _spalten()
     kennzahlen = {k.key: k.werte(ids) for k in buendnis_registry.landkennzahlen()}
     zielsetzungen = gueltige_zielsetzungen(ids)
@@ -338,29 +369,222 @@ def gecacht(name: str, user, stichtag: datetime.date, berechnen: Callable, buend
     return daten
 
 
-def landdaten(user, stichtag: datetime.date | None = None) -> Landdaten:
-    """The rows of every Bündnis the user sees (the Land: all of them), from the cache when it holds them."""
-    stichtag = stichtag or timezone.localdate()
-    return gecacht(
-        "tabelle",
-        user,
-        stichtag,
-        lambda: zeilen_berechnen(list(Buendnis.objects.visible_to(user).order_by("name", "pk")), stichtag),
+# Kept figures of all Bündnisse: stale-while-revalidate -----------------------------------------------------------
+
+TABELLE = "tabelle"
+VERGLEICH = "vergleich"
+# How long kept figures stay without being renewed; older ones are gone and computed in the request again.
+AUFBEWAHREN_SEKUNDEN = 7 * 24 * 3600
+# Parts made from one computation (rendered fragments, export tables): made again from its rows when expired.
+TEILE_SEKUNDEN = 600
+# A recomputation queued this long ago and not finished (it failed, was lost, or no worker runs) is queued
+# again by the next request.
+NEUER_VERSUCH_SEKUNDEN = 300
+
+
+@dataclass
+class Bestand:
+    """The head of one computation of the Land's figures (`TABELLE`: the rows of the table, `VERGLEICH`: the
+    comparison by quarter) of all Bündnisse: which one (`version`), under which data stamp and for which day it
+    was made, when, and what a page shows of it without reading its rows. `wird_aktualisiert`: the data changed
+    since and newer figures are being computed (set for the reader, never kept). `daten`: the rows, when the
+    request computed them itself."""
+
+    name: str
+    version: str
+    datenstand: str
+    stichtag: datetime.date
+    berechnet: float  # time.time() when the computation began
+    stand: datetime.datetime
+    spalten: list[Spalte] = field(default_factory=list)
+    wird_aktualisiert: bool = False
+    daten: Landdaten | Vergleichsdaten | None = None
+
+
+def _schluessel(teil: str, name: str, sprache: str | None = None) -> str:
+    return f"berichte:landsicht:{teil}:{name}:alle:{sprache or translation.get_language() or '-'}"
+
+
+def im_hintergrund() -> bool:
+    """Whether outdated figures are recomputed by the worker (`berichte.tasks.landsicht_erneuern`) while the
+    pages show the kept ones. Only when the worker's figures reach the web processes: through a cache they share
+    (production's database cache) or because tasks run inline; with a cache of one process (`locmemcache://`, the
+    benchmark, development) the request computes them as before. `BERICHTE_LANDSICHT_HINTERGRUND` (True/False)
+    overrides the choice."""
+    wahl = getattr(settings, "BERICHTE_LANDSICHT_HINTERGRUND", None)
+    if wahl is not None:
+        return bool(wahl)
+    from django.core.cache import caches
+    from django.core.cache.backends.dummy import DummyCache
+    from django.core.cache.backends.locmem import LocMemCache
+    from django_tasks import default_task_backend
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    if not isinstance(caches["default"], LocMemCache | DummyCache):
+        return True
+    return isinstance(default_task_backend, ImmediateBackend)
+
+
+def _buendnisse(user=None) -> list[Buendnis]:
+    qs = Buendnis.objects.all() if user is None else Buendnis.objects.visible_to(user)
+    return list(qs.order_by("name", "pk"))
+
+
+def _berechnen(name: str, stichtag: datetime.date, user=None) -> Landdaten | Vergleichsdaten:
+    """The figures `name` of the Bündnisse the user sees (without a user: all of them, the Land's scope)."""
+    if name == TABELLE:
+        return zeilen_berechnen(_buendnisse(user), stichtag)
+    if name == VERGLEICH:
+        return vergleich_berechnen(_buendnisse(user), stichtag)
+    raise ValueError(name)
+
+
+def _behalten(name: str, stichtag: datetime.date, datenstand: str) -> Bestand:
+    """Computes the figures `name` of all Bündnisse and keeps them with their head. `datenstand` is the stamp read
+    before computing, so a write committed meanwhile makes them outdated at once."""
+    beginn = time.time()
+    daten = _berechnen(name, stichtag)
+    bestand = Bestand(
+        name=name,
+        version=uuid.uuid4().hex,
+        datenstand=datenstand,
+        stichtag=stichtag,
+        berechnet=beginn,
+        stand=daten.stand,
+        spalten=getattr(daten, "spalten", []),
+    )
+    # The rows first: a head that can be read points at rows that are there.
+    dashboard._cache("set", _schluessel("daten", name), (bestand, daten), AUFBEWAHREN_SEKUNDEN)
+    dashboard._cache("set", _schluessel("kopf", name), bestand, AUFBEWAHREN_SEKUNDEN)
+    return replace(bestand, daten=daten)
+
+
+def _geaendert(bestand: Bestand, datenstand: str, stichtag: datetime.date) -> bool:
+    """A committed write (or a new day) since the figures were computed."""
+    return bestand.datenstand != datenstand or bestand.stichtag != stichtag
+
+
+def _aktuell(bestand: Bestand, datenstand: str, stichtag: datetime.date) -> bool:
+    """Unchanged data and younger than the cache's time limit, which covers writes no stamp sees (bulk updates)."""
+    return (
+        not _geaendert(bestand, datenstand, stichtag)
+        and time.time() - bestand.berechnet < dashboard.cache_sekunden()
     )
 
 
-def landkopf(
-    user, stichtag: datetime.date | None = None, daten: Callable[[], Landdaten] | None = None
-) -> tuple[list[Spalte], datetime.datetime]:
-    """The columns and the time of the figures, cached on their own: a page whose rendered table is cached needs
-    only these, not the rows. `daten` gives the rows when they must be read (the request's own copy)."""
-    stichtag = stichtag or timezone.localdate()
+def _anstossen(name: str) -> None:
+    """Queues one recomputation of `name` in the request's language. While one is queued and not finished, no
+    other is (for whatever stamp); one that fails leaves its mark until `NEUER_VERSUCH_SEKUNDEN` have passed,
+    then the next request queues it again."""
+    from berichte.tasks import landsicht_erneuern  # the tasks module imports this one
 
-    def berechnen():
-        zeilen = daten() if daten else landdaten(user, stichtag)
-        return zeilen.spalten, zeilen.stand
+    sprache = translation.get_language() or settings.LANGUAGE_CODE
+    marke = _schluessel("auftrag", name, sprache)
+    if not dashboard._cache("add", marke, time.time(), NEUER_VERSUCH_SEKUNDEN):
+        return
+    try:
+        landsicht_erneuern.enqueue(name, sprache)
+    except Exception:  # noqa: BLE001 - the page shows the kept figures; the next request tries again
+        logger.warning("Neuberechnung der Landsicht nicht eingereiht", exc_info=True)
+        dashboard._cache("delete", marke)
 
-    return gecacht("kopf", user, stichtag, berechnen)
+
+def bestand(user, name: str) -> Bestand:
+    """The figures `name` the user's page shows. For the Land (all Bündnisse): the kept ones when current; when
+    the data changed since, still the kept ones, marked `wird_aktualisiert`, and one recomputation is queued
+    (`im_hintergrund`); computed in the request only when none are kept (a new cache) or the worker's figures could
+    not reach this process. Another scope, or no cache: computed here, nothing kept."""
+    stichtag = timezone.localdate()
+    if not sees_all_buendnisse(user) or not dashboard._cache_erlaubt():
+        daten = _berechnen(name, stichtag, user)
+        return Bestand(
+            name, "", "", stichtag, time.time(), daten.stand, getattr(daten, "spalten", []), daten=daten
+        )
+    datenstand = dashboard.datenstand(None)
+    kopf = dashboard._cache("get", _schluessel("kopf", name))
+    if kopf is None:
+        return _behalten(name, stichtag, datenstand)
+    if _aktuell(kopf, datenstand, stichtag):
+        return kopf
+    if not im_hintergrund():
+        return _behalten(name, stichtag, datenstand)
+    _anstossen(name)
+    neu = dashboard._cache("get", _schluessel("kopf", name))  # tasks that run inline are done already
+    if neu is not None and _aktuell(neu, datenstand, stichtag):
+        return neu
+    return replace(kopf, wird_aktualisiert=_geaendert(kopf, datenstand, stichtag))
+
+
+def daten(bestand: Bestand) -> tuple[Bestand, Landdaten | Vergleichsdaten]:
+    """The rows of the computation `bestand` heads, or of a newer one kept meanwhile (the head returned says
+    which); computed here when they are gone from the cache."""
+    if bestand.daten is not None:
+        return bestand, bestand.daten
+    gelesen = dashboard._cache("get", _schluessel("daten", bestand.name))
+    if gelesen is None:
+        neu = _behalten(bestand.name, timezone.localdate(), dashboard.datenstand(None))
+        return neu, neu.daten
+    kopf, zeilen = gelesen
+    if kopf.version == bestand.version:
+        kopf = replace(kopf, wird_aktualisiert=bestand.wird_aktualisiert)
+    return kopf, zeilen
+
+
+def teil(bestaende: list[Bestand], name: str, auswahl: str, machen: Callable):
+    """A part of a page made from kept figures (a rendered fragment, the export's table): `machen(*rows)`, cached
+    per computation it was made from, language and choice (`auswahl`, the query string of the chosen values). The
+    same computations and choice give the same part, so no stamp is needed; rendering 53 rows and the map costs
+    more than reading them. Returns the heads it was made from (newer ones when the rows were renewed meanwhile)
+    and the part."""
+
+    def schluessel(bs: list[Bestand]) -> str:
+        versionen = ".".join(b.version for b in bs)
+        return f"berichte:landsicht:teil:{name}:{versionen}:{translation.get_language() or '-'}:{auswahl}"
+
+    zwischengespeichert = all(b.version for b in bestaende)
+    if zwischengespeichert:
+        fertig = dashboard._cache("get", schluessel(bestaende))
+        if fertig is not None:
+            return bestaende, fertig
+    gelesen = [daten(b) for b in bestaende]
+    bestaende = [b for b, _d in gelesen]
+    ergebnis = machen(*[d for _b, d in gelesen])
+    if zwischengespeichert:
+        dashboard._cache("set", schluessel(bestaende), ergebnis, TEILE_SEKUNDEN)
+    return bestaende, ergebnis
+
+
+def erneuern(name: str, sprache: str) -> bool:
+    """Body of the task `berichte.tasks.landsicht_erneuern`: computes and keeps the figures `name` of all
+    Bündnisse in the language `sprache`, unless the kept ones are current already (a second task for the same
+    data does nothing). Returns whether it computed. Clears the mark of the queued task when done; a failure
+    keeps it until `NEUER_VERSUCH_SEKUNDEN` have passed (then the next request queues it again)."""
+    if name not in (TABELLE, VERGLEICH):
+        raise ValueError(name)
+    with translation.override(sprache):
+        if not dashboard._cache_erlaubt():
+            return False
+        stichtag = timezone.localdate()
+        datenstand = dashboard.datenstand(None)
+        kopf = dashboard._cache("get", _schluessel("kopf", name))
+        berechnet = kopf is None or not _aktuell(kopf, datenstand, stichtag)
+        if berechnet:
+            _behalten(name, stichtag, datenstand)
+        dashboard._cache("delete", _schluessel("auftrag", name, sprache))
+    return berechnet
+
+
+def aktuelle_tabelle(user) -> Landdaten | None:
+    """The kept rows of all Bündnisse when they are current for the user (the Land), else None; queues nothing."""
+    if not sees_all_buendnisse(user) or not dashboard._cache_erlaubt():
+        return None
+    kopf = dashboard._cache("get", _schluessel("kopf", TABELLE))
+    if kopf is None or not _aktuell(kopf, dashboard.datenstand(None), timezone.localdate()):
+        return None
+    gelesen = dashboard._cache("get", _schluessel("daten", TABELLE))
+    if gelesen is None or gelesen[0].version != kopf.version:
+        return None
+    return gelesen[1]
 
 
 # Choosing columns, filtering, sorting ------------------------------------------------------------------------------
@@ -630,23 +854,18 @@ class Indikatorzeile:
     verlauf: list[steuerung.Messwert]
 
 
-def buendnis_daten(
-    user,
-    buendnis: Buendnis,
-    stichtag: datetime.date | None = None,
-    daten: Callable[[], Landdaten] | None = None,
-) -> dict:
-    """Everything the Land's page of one Bündnis shows, from the cache when it holds it: its row of the table
-    (with every Baustein's figures and the nine tasks with their evidence), its targets with indicators, values
-    and on-track state, and the indicators by quarter."""
+def buendnis_daten(user, buendnis: Buendnis, stichtag: datetime.date | None = None) -> dict:
+    """Everything the Land's page of one Bündnis shows, from the cache when it holds it (under that Bündnis's
+    stamp, so writes elsewhere keep it): its row of the table (with every Baustein's figures and the nine tasks
+    with their evidence), its targets with indicators, values and on-track state, and the indicators by quarter.
+    The row is that of the kept table when it is current, else computed for this Bündnis alone."""
     stichtag = stichtag or timezone.localdate()
-    return gecacht(
-        f"buendnis:{buendnis.pk}",
-        user,
-        stichtag,
-        lambda: buendnis_berechnen(daten() if daten else landdaten(user, stichtag), buendnis, stichtag),
-        buendnis_id=buendnis.pk,
-    )
+
+    def berechnen() -> dict:
+        zeilen = aktuelle_tabelle(user) if stichtag == timezone.localdate() else None
+        return buendnis_berechnen(zeilen or zeilen_berechnen([buendnis], stichtag), buendnis, stichtag)
+
+    return gecacht(f"buendnis:{buendnis.pk}", user, stichtag, berechnen, buendnis_id=buendnis.pk)
 
 
 def buendnis_berechnen(daten: Landdaten, buendnis: Buendnis, stichtag: datetime.date) -> dict:
@@ -737,13 +956,15 @@ def vergleich_berechnen(buendnisse: list[Buendnis], stichtag: datetime.date) -> 
     je_buendnis: dict[int, list[Zielsetzung]] = {}
     for z in zielsetzungen:
         je_buendnis.setdefault(z.buendnis_id, []).append(z)
+    # The values of every indicator per quarter, built once (not per Bündnis: that grew with the square of them).
+    je_quartal = [{pk: reihe[nr] for pk, reihe in reihen.items()} for nr in range(len(stichtage))]
     zeilen = {}
     for b in buendnisse:
         zellen: list[Quartalszelle] = []
         vorher = None
         for nr, ende in enumerate(stichtage):
             begonnen = [z for z in je_buendnis.get(b.pk, []) if z.zeitraum_von <= ende]
-            werte = {pk: reihe[nr] for pk, reihe in reihen.items()}
+            werte = je_quartal[nr]
             im_plan, mit_wert = steuerung.im_plan_zaehlen(begonnen, werte, min(ende, stichtag))
             anteil = Decimal(im_plan) / Decimal(mit_wert) if mit_wert else None
             zurueck = anteil is not None and (
@@ -754,16 +975,6 @@ def vergleich_berechnen(buendnisse: list[Buendnis], stichtag: datetime.date) -> 
                 vorher = anteil
         zeilen[b.pk] = Vergleichszeile(b.pk, b.name, reverse("berichte:land-buendnis", args=[b.pk]), zellen)
     return Vergleichsdaten(quartale, zeilen, timezone.localtime())
-
-
-def vergleichsdaten(user, stichtag: datetime.date | None = None) -> Vergleichsdaten:
-    stichtag = stichtag or timezone.localdate()
-    return gecacht(
-        "vergleich",
-        user,
-        stichtag,
-        lambda: vergleich_berechnen(list(Buendnis.objects.visible_to(user).order_by("name", "pk")), stichtag),
-    )
 
 
 # Export ------------------------------------------------------------------------------------------------------------
@@ -824,3 +1035,12 @@ def art_auswahl() -> list[tuple[str, str]]:
 
 def regierungsbezirk_auswahl() -> list[tuple[str, str]]:
     return [(v, str(label)) for v, label in Regierungsbezirk.choices]
+
+
+def regierungsbezirk_gruppen() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The filter's choices grouped by Land (NRW first), so that 19 Regierungsbezirke stay easy to scan."""
+    namen = dict(regierungsbezirk_auswahl())
+    return [
+        (land, [(wert, namen[wert]) for wert in REGIERUNGSBEZIRKE_JE_LAND[code]])
+        for code, land in LAENDER_MIT_REGIERUNGSBEZIRKEN.items()
+    ]

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from berichte import exporte, selectors, steuerung
+from berichte import exporte, landsicht, selectors, steuerung
 from berichte.models import Bericht, Exportauftrag, ExportStatus
 from berichte.registry import registry
 from berichte.render_docx import render_docx
@@ -196,3 +196,15 @@ def quartalswerte_pruefen(heute: datetime.date) -> int:
         return 0
     quartalswerte_task.enqueue(ende.isoformat())
     return 1
+
+
+# The Land's view of all Bündnisse ----------------------------------------------------------------------------------
+
+
+@task()
+def landsicht_erneuern(name: str, sprache: str) -> bool:
+    """Computes the Land's figures `name` of all Bündnisse ("tabelle" or "vergleich") in the language `sprache`
+    and keeps them for the Land's pages, which meanwhile show the figures kept before (`berichte.landsicht`:
+    queued by the first request after a write, at most one at a time). Does nothing when they are current already;
+    returns whether it computed."""
+    return landsicht.erneuern(name, sprache)

@@ -5,7 +5,6 @@ may see it (`berichte.view_landsicht`); the figures come from `berichte.landsich
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -26,17 +25,6 @@ from buendnis.models import Buendnis
 from buendnis.rules import require_perm
 
 PERM = "berichte.view_landsicht"
-
-
-def _landdaten(request) -> landsicht.Landdaten:
-    """The rows of the table, read (or computed) at most once per request."""
-    if not hasattr(request, "_landdaten"):
-        request._landdaten = landsicht.landdaten(request.user)
-    return request._landdaten
-
-
-def _landkopf(request):
-    return landsicht.landkopf(request.user, daten=lambda: _landdaten(request))
 
 
 def _auswahl(
@@ -82,23 +70,15 @@ def _sortlink(werte: dict, key: str, sort: str, absteigend: bool) -> dict:
     }
 
 
-def _gerendert(request, name: str, werte: dict, rendern: Callable[[], str]) -> str:
-    """A rendered part of a page from the cache of the figures: laying out 53 rows and the map costs more than
-    reading them, and the part depends only on the data stamp and the chosen values."""
-    schluessel = f"html:{name}:{_query(werte)}"
-    return landsicht.gecacht(schluessel, request.user, timezone.localdate(), rendern)
-
-
 @login_required
 @require_GET
 def land_uebersicht(request):
     """One row per Bündnis with the figures the Land steers by, a traffic light each, and the map."""
     require_perm(request.user, PERM)
-    alle_spalten, stand = _landkopf(request)
-    form, werte = _auswahl(request, alle_spalten)
+    tabelle = landsicht.bestand(request.user, landsicht.TABELLE)
+    form, werte = _auswahl(request, tabelle.spalten)
 
-    def inhalt() -> str:
-        daten = _landdaten(request)
+    def inhalt(daten: landsicht.Landdaten) -> str:
         spalten, zeilen, sort, absteigend = _tabelle(daten, werte)
         kopf = [
             {"key": key, "label": label, "klasse": klasse, **_sortlink(werte, key, sort, absteigend)}
@@ -137,15 +117,17 @@ def land_uebersicht(request):
             },
         )
 
+    (tabelle,), html = landsicht.teil([tabelle], "uebersicht", _query(werte), inhalt)
     return render(
         request,
         "berichte/land_uebersicht.html",
         {
             "form": form,
-            "spalten": _spalten(alle_spalten, werte["baustein"]),
-            "inhalt": _gerendert(request, "uebersicht", werte, inhalt),
+            "spalten": _spalten(tabelle.spalten, werte["baustein"]),
+            "inhalt": html,
             "ampel_regel": landsicht.ampel_regel(),
-            "stand": stand,
+            "stand": tabelle.stand,
+            "wird_aktualisiert": tabelle.wird_aktualisiert,
         },
     )
 
@@ -158,7 +140,7 @@ def land_buendnis(request, pk: int):
     # Out of scope is a 404 as everywhere (another Bündnis's coordination), no right a 403 (its own Bündnis).
     buendnis = get_object_or_404(Buendnis.objects.visible_to(request.user), pk=pk)
     require_perm(request.user, PERM)
-    daten = landsicht.buendnis_daten(request.user, buendnis, daten=lambda: _landdaten(request))
+    daten = landsicht.buendnis_daten(request.user, buendnis)
     zeile = daten["zeile"]
     return render(
         request,
@@ -181,13 +163,13 @@ def land_buendnis(request, pk: int):
 def land_vergleich(request):
     """Targets on track per Bündnis over the last eight quarters; the Bündnisse that fall behind are marked."""
     require_perm(request.user, PERM)
-    alle_spalten, _stand = _landkopf(request)
-    vergleich = landsicht.vergleichsdaten(request.user)
-    sortierbar = {landsicht.NAME} | {f"q{n}" for n in range(len(vergleich.quartale))}
-    form, werte = _auswahl(request, alle_spalten, mit_karte=False, sortierbar=sortierbar)
+    vergleich = landsicht.bestand(request.user, landsicht.VERGLEICH)
+    tabelle = landsicht.bestand(request.user, landsicht.TABELLE)
+    quartale = landsicht.letzte_quartale(vergleich.stichtag)
+    sortierbar = {landsicht.NAME} | {f"q{n}" for n in range(len(quartale))}
+    form, werte = _auswahl(request, tabelle.spalten, mit_karte=False, sortierbar=sortierbar)
 
-    def inhalt() -> str:
-        daten = _landdaten(request)
+    def inhalt(vergleich: landsicht.Vergleichsdaten, daten: landsicht.Landdaten) -> str:
         sort = werte["sort"] or landsicht.NAME
         absteigend = werte["richtung"] == "ab"
         gefiltert = landsicht.filtern(
@@ -224,14 +206,16 @@ def land_vergleich(request):
             },
         )
 
+    (vergleich, tabelle), html = landsicht.teil([vergleich, tabelle], "vergleich", _query(werte), inhalt)
     return render(
         request,
         "berichte/land_vergleich.html",
         {
             "form": form,
-            "inhalt": _gerendert(request, "vergleich", werte, inhalt),
+            "inhalt": html,
             "im_plan_regel": steuerung.im_plan_regel(),
             "stand": vergleich.stand,
+            "wird_aktualisiert": vergleich.wird_aktualisiert or tabelle.wird_aktualisiert,
         },
     )
 
@@ -283,18 +267,26 @@ def land_export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     require_perm(request.user, PERM)
-    alle_spalten, _stand = _landkopf(request)
-    _form, werte = _auswahl(request, alle_spalten)
+    tabelle = landsicht.bestand(request.user, landsicht.TABELLE)
+    _form, werte = _auswahl(request, tabelle.spalten)
 
-    def tabelle():
-        daten = _landdaten(request)
+    def export(daten: landsicht.Landdaten):
         spalten, zeilen, _sort, _absteigend = _tabelle(daten, werte)
         return (*landsicht.export_tabelle(spalten, zeilen), _erlaeuterungen(daten, spalten, werte))
 
-    # Plain values, cached per choice: reading them back is cheap, unlike the rows with all their cells.
-    kopf, rows, erlaeuterungen = landsicht.gecacht(
-        f"export:{_query(werte)}", request.user, timezone.localdate(), tabelle
-    )
+    # Plain values of the computation the page shows, cached per choice: reading them back is cheap, unlike the
+    # rows with all their cells.
+    (tabelle,), (kopf, rows, erlaeuterungen) = landsicht.teil([tabelle], "export", _query(werte), export)
+    if tabelle.wird_aktualisiert:
+        erlaeuterungen = [
+            erlaeuterungen[0],
+            [
+                _("Hinweis"),
+                _("Die Zahlen werden gerade aktualisiert; diese Datei zeigt den Stand vom %(stand)s.")
+                % {"stand": i.datum(tabelle.stand)},
+            ],
+            *erlaeuterungen[1:],
+        ]
     name = f"land-buendnisse-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "xlsx":
         datei = exporte.xlsx_datei(

@@ -20,3 +20,7 @@ class BuendnisConfig(AppConfig):
         from buendnis import steuerung
 
         steuerung.registrieren()
+
+        # The per-person cache's invalidation signals (OTP devices, groups, permissions) in every process, the
+        # task worker and management commands included, not only where a request loaded the module.
+        from buendnis import personencache  # noqa: F401

@@ -18,11 +18,55 @@ class BuendnisArt(models.TextChoices):
 
 
 class Regierungsbezirk(models.TextChoices):
+    """The 19 Regierungsbezirke of Germany (Destatis, 2023): only Baden-Württemberg, Bayern, Hessen and
+    Nordrhein-Westfalen have them; a Bündnis in another Land has none (the field stays empty)."""
+
+    # Nordrhein-Westfalen
     ARNSBERG = "arnsberg", "Arnsberg"
     DETMOLD = "detmold", "Detmold"
     DUESSELDORF = "duesseldorf", "Düsseldorf"
     KOELN = "koeln", "Köln"
     MUENSTER = "muenster", "Münster"
+    # Baden-Württemberg
+    FREIBURG = "freiburg", "Freiburg"
+    KARLSRUHE = "karlsruhe", "Karlsruhe"
+    STUTTGART = "stuttgart", "Stuttgart"
+    TUEBINGEN = "tuebingen", "Tübingen"
+    # Bayern
+    MITTELFRANKEN = "mittelfranken", "Mittelfranken"
+    NIEDERBAYERN = "niederbayern", "Niederbayern"
+    OBERBAYERN = "oberbayern", "Oberbayern"
+    OBERFRANKEN = "oberfranken", "Oberfranken"
+    OBERPFALZ = "oberpfalz", "Oberpfalz"
+    SCHWABEN = "schwaben", "Schwaben"
+    UNTERFRANKEN = "unterfranken", "Unterfranken"
+    # Hessen
+    DARMSTADT = "darmstadt", "Darmstadt"
+    GIESSEN = "giessen", "Gießen"
+    KASSEL = "kassel", "Kassel"
+
+
+# The Länder with Regierungsbezirke (first two digits of the Kreisschlüssel) and theirs.
+LAENDER_MIT_REGIERUNGSBEZIRKEN: dict[str, str] = {
+    "05": "Nordrhein-Westfalen",
+    "08": "Baden-Württemberg",
+    "09": "Bayern",
+    "06": "Hessen",
+}
+REGIERUNGSBEZIRKE_JE_LAND: dict[str, tuple[str, ...]] = {
+    "05": ("arnsberg", "detmold", "duesseldorf", "koeln", "muenster"),
+    "06": ("darmstadt", "giessen", "kassel"),
+    "08": ("freiburg", "karlsruhe", "stuttgart", "tuebingen"),
+    "09": (
+        "mittelfranken",
+        "niederbayern",
+        "oberbayern",
+        "oberfranken",
+        "oberpfalz",
+        "schwaben",
+        "unterfranken",
+    ),
+}
 
 
 class Baustein(models.TextChoices):

@@ -1,7 +1,8 @@
 """The figures the header shows: unread notifications and what waits for the person ("Meine Aufgaben").
 
 Counting costs a query per kind of waiting thing, too much for every page. So a page only reads the person's
-figures from the cache (one cache read, and only when the template uses them). When the cache holds none, the
+figures from the cache (read at the start of the request with the person's other entries, `buendnis.personencache`,
+else one cache read when the template uses them). When the cache holds none, the
 header renders without them and `static/js/navigation.js` asks `buendnis:navigation-zahlen` for them: that
 request counts, keeps the figures in the cache for `CACHE_SEKUNDEN`, and the next pages render them at once.
 A minute's delay is acceptable; who changes what a person sees at once (reading notifications) calls
@@ -18,6 +19,7 @@ from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject, cached_property
 
+from buendnis import personencache
 from buendnis.models import Benachrichtigung
 from buendnis.registry import arbeitsposten
 
@@ -54,21 +56,38 @@ def _cache(operation: str, *args):
         return None
 
 
+def _gelesen(user, werte=None) -> None:
+    # The figures may have been read at the start of the request (buendnis.personencache): it sees the change too.
+    person = getattr(user, personencache.ATTRIBUT, None)
+    if person is not None:
+        person.gemerkt(cache_schluessel(user.pk), werte)
+
+
+def _lesen(user):
+    person = getattr(user, personencache.ATTRIBUT, None)
+    werte = person.vorab(cache_schluessel(user.pk)) if person is not None else personencache.FEHLT
+    if werte is personencache.FEHLT:
+        werte = _cache("get", cache_schluessel(user.pk))
+    return werte if isinstance(werte, dict) else None
+
+
 def vergessen(user) -> None:
     """Drops the person's cached figures: they are counted afresh."""
     _cache("delete", cache_schluessel(user.pk))
+    _gelesen(user)
 
 
 def merken(user, werte: dict[str, int]) -> dict[str, int]:
     if _cache_erlaubt():
         _cache("set", cache_schluessel(user.pk), werte, CACHE_SEKUNDEN)
+        _gelesen(user, werte)
     return werte
 
 
 def zahlen(user) -> dict[str, int]:
     """The person's figures from the cache, else counted now (and kept)."""
-    werte = _cache("get", cache_schluessel(user.pk)) if _cache_erlaubt() else None
-    if isinstance(werte, dict):
+    werte = _lesen(user) if _cache_erlaubt() else None
+    if werte is not None:
         return werte
     return merken(user, zahlen_berechnen(user))
 
@@ -81,10 +100,7 @@ class Navigationszahlen:
 
     @cached_property
     def werte(self) -> dict[str, int] | None:
-        if not _cache_erlaubt():
-            return None
-        werte = _cache("get", cache_schluessel(self.user.pk))
-        return werte if isinstance(werte, dict) else None
+        return _lesen(self.user) if _cache_erlaubt() else None
 
     @property
     def bekannt(self) -> bool:

@@ -7,20 +7,28 @@ A button that changes a row (a workflow step, a check, a small form on a detail 
 
 from __future__ import annotations
 
+import functools
+import hashlib
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView, View
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
+from buendnis import registry
 from buendnis.rules import KEIN_RECHT
 
 
@@ -79,20 +87,89 @@ class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return self.base_queryset()
 
 
+class GrosseListePaginator(Paginator):
+    """A paginator for lists of many rows.
+
+    `zaehlen`: takes the number of rows from `zaehlen(berechnen)` (e.g. the cache) instead of counting them
+    itself with `berechnen()`. `seite_nach_pk`: a page of a queryset is read as the rows whose pk is among the
+    page's pks (`WHERE pk IN (SELECT pk ... ORDER BY ... LIMIT n OFFSET m)`, same order): PostgreSQL otherwise
+    joins the `select_related` tables to every matching row before it sorts and cuts the page (a coordination of
+    1,000 offers joined all 27,000 Träger of the country, issue 18); so it joins only the page's rows."""
+
+    def __init__(self, *args, zaehlen=None, seite_nach_pk: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zaehlen = zaehlen
+        self.seite_nach_pk = seite_nach_pk
+
+    @cached_property
+    def count(self) -> int:
+        berechnen = functools.partial(Paginator.count.func, self)
+        return self.zaehlen(berechnen) if self.zaehlen else berechnen()
+
+    def page(self, number):
+        # As Paginator.page, but with the page's rows selected by pk.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        liste = self.object_list
+        seite = liste[bottom:top]
+        if self.seite_nach_pk and isinstance(liste, QuerySet) and top > bottom:
+            seite = liste.filter(pk__in=seite.values("pk"))
+        return self._get_page(seite, number, self)
+
+
 class ScopedListView(ScopedMixin, FilterView):
-    """A paginated, filterable list of the rows the user may see, shaped by `for_list()`."""
+    """A paginated, filterable list of the rows the user may see, shaped by `for_list()`.
+
+    `anzahl_gecacht`: the number of rows (the paginator's COUNT over the whole filtered list, which on a large
+    scope costs more than the page) comes from the cache of the figures (`registry.dashboard_gecacht`: per data
+    stamp, role, Bündnis, Kommune, Träger and language), keyed further on the view, the day (filters such as
+    "laufend" compare with today) and every query parameter but the page. A committed write renews the stamps,
+    so the next request counts again; writes that bypass model signals reach the count after the cache's time
+    limit, as on the dashboard. `seite_nach_pk`: see `GrosseListePaginator`."""
 
     paginate_by = 25
     template_name = "includes/generic_list.html"
     columns: list[tuple[str, str]] = []
     create_url_name: str | None = None
     title = ""
+    anzahl_gecacht = False
+    seite_nach_pk = False
 
     def get_permission_object(self):
         return None
 
     def get_queryset(self):
         return self.base_queryset().for_list()
+
+    def anzahl_schluessel(self) -> str:
+        """What the number of rows depends on besides the data and the user's scope."""
+        werte = sorted((k, v) for k, vs in self.request.GET.lists() if k != self.page_kwarg for v in vs)
+        art = type(self)
+        teile = (art.__module__, art.__qualname__, timezone.localdate().isoformat(), werte)
+        return hashlib.sha256(repr(teile).encode()).hexdigest()
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        if not (self.anzahl_gecacht or self.seite_nach_pk):
+            return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
+        zaehlen = None
+        if self.anzahl_gecacht:
+            user, schluessel = self.request.user, self.anzahl_schluessel()
+
+            def zaehlen(berechnen):
+                return registry.dashboard_gecacht("listenanzahl", user, berechnen, schluessel)
+
+        return GrosseListePaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            zaehlen=zaehlen,
+            seite_nach_pk=self.seite_nach_pk,
+            **kwargs,
+        )
 
     def paginate_queryset(self, queryset, page_size):
         """A page past the end (an old link after rows were removed) shows the last page instead of a 404."""

@@ -7,7 +7,9 @@
 - `SessionAbsoluteTimeoutMiddleware`: a session ends 12 hours after sign-in however active it is
   (the 30 minutes idle limit is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST).
 - `OTPRequiredMiddleware`: a user who has set up a confirmed TOTP device must enter a code after signing in
-  before any other page answers. Users without a device are not forced.
+  before any other page answers. Users without a device are not forced; that they have none is kept in the cache
+  (`buendnis.personencache`, read in one round trip with the person's permissions and menus), so their pages do
+  not ask the database on every request.
 - `client_ip`: the client address for django-axes (AXES_CLIENT_IP_CALLABLE), X-Forwarded-For only from
   TRUSTED_PROXY_COUNT trusted proxies.
 """
@@ -24,6 +26,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import LazyObject
 
 logger = logging.getLogger(__name__)
 
@@ -125,10 +128,15 @@ class SessionLeerlaufMiddleware:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         # A session nobody read in this request (static files, the health check) is not loaded for this; one
-        # that is saved anyway or holds nothing needs no renewal.
-        if session is None or not session.accessed or session.modified or session.is_empty():
+        # that holds nothing needs no renewal.
+        if session is None or not session.accessed or session.is_empty():
             return response
         jetzt = int(time.time())
+        if session.modified:
+            # Saved anyway (a message, a form's state): that save is the renewal, so the clock starts afresh and
+            # the next page view does not write again.
+            session[SESSION_ERNEUERT_KEY] = jetzt
+            return response
         zuletzt = session.get(SESSION_ERNEUERT_KEY)
         if not isinstance(zuletzt, int) or jetzt - zuletzt >= settings.SESSION_ERNEUERN_SEKUNDEN:
             session[SESSION_ERNEUERT_KEY] = jetzt
@@ -166,25 +174,33 @@ class OTPRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not user.is_verified()
-            and not request.path_info.startswith(self.exempt_prefixes)
-        ):
-            from django_otp import user_has_device
+        from buendnis import context_processors, personencache
 
-            if user_has_device(user, confirmed=True):
-                try:
-                    exempt = {reverse(name) for name in self.exempt_url_names}
-                    verify_url = reverse("konto:otp-verify")
-                except NoReverseMatch:
-                    # The account URLs are not mounted: nobody can verify, so do not lock everyone out.
-                    logger.error("OTPRequiredMiddleware: URL 'konto:otp-verify' is not mounted.")
-                    return self.get_response(request)
-                if request.path not in exempt:
-                    return HttpResponseRedirect(
-                        f"{verify_url}?{urlencode({'next': request.get_full_path()})}"
-                    )
-        return self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        # Both lazy wrappers (authentication, django_otp) are resolved by now: the rest of the request reads the
+        # user's attributes directly instead of through two proxies.
+        while isinstance(user, LazyObject):
+            user = user._wrapped
+        request.user = user
+        # The person's entries (second factor, permissions, menus, the header's figures) in one round trip.
+        person = personencache.fuer(user, (context_processors.cache_schluessel(user.pk),))
+        person.rechte_vorbelegen()
+        if (
+            not user.is_verified()
+            and not request.path_info.startswith(self.exempt_prefixes)
+            and person.hat_bestaetigtes_geraet()
+        ):
+            try:
+                exempt = {reverse(name) for name in self.exempt_url_names}
+                verify_url = reverse("konto:otp-verify")
+            except NoReverseMatch:
+                # The account URLs are not mounted: nobody can verify, so do not lock everyone out.
+                logger.error("OTPRequiredMiddleware: URL 'konto:otp-verify' is not mounted.")
+                return self.get_response(request)
+            if request.path not in exempt:
+                return HttpResponseRedirect(f"{verify_url}?{urlencode({'next': request.get_full_path()})}")
+        response = self.get_response(request)
+        person.rechte_merken()
+        return response

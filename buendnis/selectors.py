@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Count, Q, Window
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,34 +115,36 @@ def dashboard(user: User) -> dict:
             .annotate(n=Count("id"))
             .values_list("status", "n")
         )
-        return {
+        kernaufgaben_stand = kernaufgaben([user.buendnis_id], heute)[user.buendnis_id]
+        kommunen, anzahl_kommunen = erste_und_anzahl(
+            Kommune.objects.visible_to(user).select_related("buendnis"), 60
+        )
+        ueberfaellig, anzahl_ueberfaellig = erste_und_anzahl(aufgaben.ueberfaellig(heute).for_list(), 10)
+        daten = {
+            "kommunen": kommunen,
+            "anzahl_kommunen": anzahl_kommunen,
             "mitglieder_nach_bereich": sorted(bereiche.items()),
-            "foren_status": foren_status,
-            "kernaufgaben": kernaufgaben([user.buendnis_id], heute)[user.buendnis_id],
+            "foren_nach_status": [(s.label, foren_status.get(s.value, 0)) for s in GremiumStatus],
             "offene_aufgaben": aufgaben.offen().count(),
+            "ueberfaellige_aufgaben": ueberfaellig,
+            "anzahl_ueberfaellig": anzahl_ueberfaellig,
+            "kernaufgaben": kernaufgaben_stand,
+            "kernaufgaben_erfuellt": kernaufgaben_erfuellt(kernaufgaben_stand),
         }
+        # Rendered here, so that a cache hit also saves laying out these parts of the page.
+        for teil in ("aufgaben", "foren", "mitglieder", "kernaufgaben"):
+            daten[f"{teil}_html"] = render_to_string(f"buendnis/dashboard_{teil}.html", daten)
+        return daten
 
-    # Aggregates of the whole Bündnis (the nine tasks read every app): from the cache of the dashboard's
-    # figures, renewed by a write to this Bündnis. The lists stay live.
+    # Aggregates of the whole Bündnis (the nine tasks read every app) and the lists that change only with its data
+    # (Kommunen, overdue tasks of the day), with their rendered parts: from the cache of the dashboard's figures,
+    # renewed by a write to this Bündnis and every day. The meetings to come and the user's own tasks stay live.
     zahlen = registry.dashboard_gecacht("buendnis", user, kennzahlen, heute.isoformat())
-    kernaufgaben_stand = zahlen["kernaufgaben"]
-    kommunen, anzahl_kommunen = erste_und_anzahl(
-        Kommune.objects.visible_to(user).select_related("buendnis"), 60
-    )
-    ueberfaellig, anzahl_ueberfaellig = erste_und_anzahl(aufgaben.ueberfaellig(heute).for_list(), 10)
     return {
+        **zahlen,
         "landesebene": False,
-        "kommunen": kommunen,
-        "anzahl_kommunen": anzahl_kommunen,
-        "mitglieder_nach_bereich": zahlen["mitglieder_nach_bereich"],
-        "foren_nach_status": [(s.label, zahlen["foren_status"].get(s.value, 0)) for s in GremiumStatus],
         "naechste_sitzungen": list(Sitzung.objects.visible_to(user).kommende().select_related("gremium")[:5]),
-        "offene_aufgaben": zahlen["offene_aufgaben"],
-        "ueberfaellige_aufgaben": ueberfaellig,
-        "anzahl_ueberfaellig": anzahl_ueberfaellig,
         "meine_aufgaben": list(aufgaben.offen().von(user).for_list()[:10]),
-        "kernaufgaben": kernaufgaben_stand,
-        "kernaufgaben_erfuellt": kernaufgaben_erfuellt(kernaufgaben_stand),
         "heute": heute,
     }
 

@@ -91,6 +91,8 @@ class KontoEinladenView(ScopedMixin, FormView):
 
 class KontoUpdateView(KontoMixin, ScopedUpdateView):
     form_class = KontoForm
+    # Not "user" (Django's default for the User model): that would replace the signed-in person in the page frame.
+    context_object_name = "konto"
     template_name = "buendnis/konto_form.html"
     success_message = gettext_lazy("Konto gespeichert.")
 

@@ -45,7 +45,7 @@ from angebote.models import (
 from angebote.models import Statuswechsel as AngebotStatuswechsel
 from bedarf.models import Bedarfsmeldung, Erhebung, ErhebungStatus, Meldewert, MeldungStatus
 from buendnis.bulk import Tabelle
-from buendnis.choices import BuendnisArt, Rolle
+from buendnis.choices import REGIERUNGSBEZIRKE_JE_LAND, BuendnisArt, Rolle
 from buendnis.models import Akteur, AkteurTyp, Bereich, Buendnis, Kommune, User
 from demo import daten
 from demo.angebote import PROFILE
@@ -88,8 +88,9 @@ def kreise_de() -> tuple[dict, ...]:
     for the other Länder with their real numbers of Kreise, kreisfreie Städte and Gemeinden.
 
     Kreisschlüssel are the Land's code and three digits (kreisfreie Städte 101…, Kreise 501…), so they never
-    collide with NRW's (05…); Gemeindeschlüssel append three more. Outside NRW there is no Regierungsbezirk
-    the model knows, so it stays empty. Deterministic: the same rows on every run.
+    collide with NRW's (05…); Gemeindeschlüssel append three more. In Hessen, Baden-Württemberg and Bayern the
+    generated Kreise and Städte are spread over the Land's real Regierungsbezirke in turn (by value, in
+    `regierungsbezirk_wert`); the other Länder have none. Deterministic: the same rows on every run.
     """
     zeilen = list(nrw_kreise())
     for land in LAENDER:
@@ -101,6 +102,11 @@ def kreise_de() -> tuple[dict, ...]:
         staedte = land.get("staedte", [])
         kreisangehoerige = land["gemeinden"] - land["kreisfreie_staedte"]
         je_kreis = _verteile(kreisangehoerige, land["kreise"], rng) if land["kreise"] else []
+        bezirke = REGIERUNGSBEZIRKE_JE_LAND.get(code, ())
+
+        def bezirk(nr: int, bezirke=bezirke) -> str:
+            return bezirke[nr % len(bezirke)] if bezirke else ""
+
         for i in range(1, land["kreisfreie_staedte"] + 1):
             lat, lon = _mitte(land, i - 1, anzahl)
             name = staedte[i - 1] if i <= len(staedte) else f"Beispielstadt {code}-{i:02d}"
@@ -110,6 +116,7 @@ def kreise_de() -> tuple[dict, ...]:
                     "name": name,
                     "art": "kreisfreie Stadt",
                     "regierungsbezirk": "",
+                    "regierungsbezirk_wert": bezirk(i - 1),
                     "kommunen": "1",
                     "lat": lat,
                     "lon": lon,
@@ -124,6 +131,7 @@ def kreise_de() -> tuple[dict, ...]:
                     "name": f"Landkreis Beispiel {code}-{j:02d}",
                     "art": "Kreis",
                     "regierungsbezirk": "",
+                    "regierungsbezirk_wert": bezirk(land["kreisfreie_staedte"] + j - 1),
                     "kommunen": str(kommunen),
                     "lat": lat,
                     "lon": lon,
@@ -246,7 +254,8 @@ def _buendnis(row: dict) -> Buendnis:
     art = BuendnisArt.KREISFREIE_STADT if row["art"] == "kreisfreie Stadt" else BuendnisArt.KREIS
     name = f"Stadt {row['name']}" if art == BuendnisArt.KREISFREIE_STADT else row["name"]
     buendnis, _ = Buendnis.objects.get_or_create(
-        kreisschluessel=row["kreisschluessel"], defaults={"name": name, "art": art, "regierungsbezirk": ""}
+        kreisschluessel=row["kreisschluessel"],
+        defaults={"name": name, "art": art, "regierungsbezirk": row.get("regierungsbezirk_wert", "")},
     )
     return buendnis
 

@@ -9,6 +9,7 @@ Registered from `FoerderungConfig.ready()` (see `buendnis.registry`); the figure
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -24,6 +25,7 @@ from buendnis.registry import (
     ExportEintrag,
     Kontext,
     Spalten,
+    dashboard_gecacht,
     register_abschnitt,
     register_dashboard,
     register_export,
@@ -237,17 +239,40 @@ def abschnitt_teilhabe(k: Kontext) -> dict:
 # The dashboard ----------------------------------------------------------------------------------------------------
 
 
+def dashboard_uebersicht(user, buendnis_id: int | None = None) -> selectors.Budgetuebersicht:
+    """The budget overview of the user's Bündnis (the state: of all), which one dashboard request reads up to three
+    times (the funds panel, the chart and the table of the report panel): aggregated once, kept on the request's
+    user object under a mark drawn from the cache of the dashboard's figures. The mark is new after every write
+    (the data stamps) and whenever that cache is off, so a user object that outlives a write never sees old sums."""
+    marke = dashboard_gecacht("foerderung-marke", user, lambda: uuid.uuid4().hex)
+    gelesen = getattr(user, "_dashboard_budgetuebersicht", None)
+    if gelesen is None or gelesen[0] != marke:
+        gelesen = (marke, {})
+        user._dashboard_budgetuebersicht = gelesen
+    if buendnis_id not in gelesen[1]:
+        gelesen[1][buendnis_id] = selectors.budgetuebersicht(user, buendnis_id=buendnis_id)
+    return gelesen[1][buendnis_id]
+
+
 def dashboard_diagramme(k: Kontext) -> list[dict]:
-    return i.diagramme(abschnitt_foerderung(k))
+    u = dashboard_uebersicht(k.user, buendnis_id=k.buendnis.pk)
+    return i.diagramme(
+        i.abschnitt("foerderung", _("Förderung je Förderbaustein"), foerderung_bloecke(u, k.stichtag))
+    )
 
 
 def dashboard_diagramme_alle(user) -> list[dict]:
     """For the state: funds per Förderbaustein across every Bündnis it sees (the chart only)."""
-    return i.diagramme(abschnitt_foerderung_alle(user))[:1]
+    u = dashboard_uebersicht(user)
+    return i.diagramme(
+        i.abschnitt(
+            "foerderung", _("Förderung je Förderbaustein"), foerderung_bloecke(u, timezone.localdate())
+        )
+    )[:1]
 
 
 def mittel_je_kommune(user, buendnis, kommunen: list[Kommune]) -> Spalten:
-    u = selectors.budgetuebersicht(user, buendnis_id=buendnis.pk)
+    u = dashboard_uebersicht(user, buendnis_id=buendnis.pk)
     je_kommune = {getattr(z.objekt, "pk", None): z for z in u.nach_kommune}
     if not u.nach_kommune:
         # The state's view of funds is by Bündnis, never by the Kommunen of one Kreis: no figures, not zeros.

@@ -193,8 +193,11 @@ def budgetuebersicht(user: User, jahr: int | None = None, buendnis_id: int | Non
     bescheid_werte = list(
         bescheide.values("baustein_id", "buendnis_id").annotate(s=summe("betrag")).order_by()
     )
+    # The state's rows never break a Bündnis down by Kommune: grouped without it, a few hundred rows come back
+    # instead of one per Kommune and Förderbaustein (tens of thousands on the all-Germany data).
+    je_kommune = () if land_sicht else ("kommune_id",)
     antrag_werte = list(
-        antraege.values("baustein_id", "buendnis_id", "kommune_id")
+        antraege.values("baustein_id", "buendnis_id", *je_kommune)
         .annotate(
             beantragt=summe("beantragt", status__in=BEANTRAGTE_STATUS),
             bewilligt=summe("bewilligt_betrag", status__in=BEWILLIGTE_STATUS),
@@ -202,7 +205,7 @@ def budgetuebersicht(user: User, jahr: int | None = None, buendnis_id: int | Non
         .order_by()
     )
     abruf_werte = list(
-        abrufe.values("antrag__baustein_id", "antrag__buendnis_id", "antrag__kommune_id")
+        abrufe.values("antrag__baustein_id", "antrag__buendnis_id", *(f"antrag__{f}" for f in je_kommune))
         .annotate(s=summe("betrag"))
         .order_by()
     )
@@ -267,7 +270,7 @@ def budgetuebersicht(user: User, jahr: int | None = None, buendnis_id: int | Non
             zeile.bescheid += w["s"]
     for w in antrag_werte:
         land = w["baustein_id"] in land_bausteine
-        for zeile in zeilen(w["baustein_id"], w["buendnis_id"], w["kommune_id"]):
+        for zeile in zeilen(w["baustein_id"], w["buendnis_id"], w.get("kommune_id")):
             zeile.beantragt += w["beantragt"]
             zeile.bewilligt += w["bewilligt"]
             if land:
@@ -275,7 +278,7 @@ def budgetuebersicht(user: User, jahr: int | None = None, buendnis_id: int | Non
                 zeile.zugewiesen += w["bewilligt"]
                 zeile.bescheid += w["bewilligt"]
     for w in abruf_werte:
-        for zeile in zeilen(w["antrag__baustein_id"], w["antrag__buendnis_id"], w["antrag__kommune_id"]):
+        for zeile in zeilen(w["antrag__baustein_id"], w["antrag__buendnis_id"], w.get("antrag__kommune_id")):
             zeile.abgerufen += w["s"]
 
     uebersicht = Budgetuebersicht(jahr=jahr, gesamtsicht=bool(land_sicht and not buendnis_id))

@@ -358,15 +358,36 @@ GELD_ERKLAERUNG = {
 }
 
 
+def _geld_je_buendnis(
+    art: str, buendnis_ids: list[int], stichtag: datetime.date
+) -> dict[int, dict[str, Decimal]]:
+    """The sums of one kind of money (`GELD`) per Bündnis and Förderbaustein. One query, shared by the seven
+    columns of that kind (the total and six Bausteine) when the caller hands them the same list of ids with a
+    `gemeinsam` dict, room for what the columns of one computation share (the Land's view does): 3 queries for
+    the 21 money columns instead of 21. A plain list shares nothing, so no sums outlive the caller's list."""
+    gemeinsam = getattr(buendnis_ids, "gemeinsam", None)
+    schluessel = ("foerderung.geld", art, stichtag)
+    if isinstance(gemeinsam, dict) and schluessel in gemeinsam:
+        return gemeinsam[schluessel]
+    je_buendnis: dict[int, dict[str, Decimal]] = {}
+    for (bid, baustein), betrag in GELD[art](buendnis_ids, stichtag).items():
+        je_buendnis.setdefault(bid, {})[baustein] = betrag
+    if isinstance(gemeinsam, dict):
+        gemeinsam[schluessel] = je_buendnis
+    return je_buendnis
+
+
 def _geldwerte(art: str, baustein: str) -> Callable[[list[int]], dict[int, Landwert]]:
-    """The Land's column of one kind of money (`GELD`) for one Förderbaustein, or all (""). One query."""
+    """The Land's column of one kind of money (`GELD`) for one Förderbaustein, or all (""). One query, or none
+    when another column of the same kind has read the sums of these Bündnisse (`_geld_je_buendnis`)."""
 
     def werte(buendnis_ids: list[int]) -> dict[int, Landwert]:
-        summen = GELD[art](buendnis_ids, timezone.localdate())
+        summen = _geld_je_buendnis(art, buendnis_ids, timezone.localdate())
         url = reverse("foerderung:uebersicht")
         ergebnis = {}
         for bid in buendnis_ids:
-            betrag = _summe(summen, bid, baustein)
+            je_baustein = summen.get(bid, {})
+            betrag = sum((s for b, s in je_baustein.items() if baustein in ("", b)), NULL)
             ergebnis[bid] = Landwert(inhalt.euro(betrag), betrag, url=f"{url}?buendnis={bid}")
         return ergebnis
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from buendnis import registry
 from buendnis.generic import (
     ActionView,
     ScopedCreateView,
@@ -65,7 +68,12 @@ def _int_param(request, name: str) -> int | None:
 
 class BudgetuebersichtView(ScopedMixin, TemplateView):
     """Allocated, granted by the Land, requested, passed on, drawn and remaining funds per Förderbaustein; per
-    Bündnis for the state (never by the Kommunen of a Kreis), per Kommune for a Bündnis (a Kommune: its own row)."""
+    Bündnis for the state (never by the Kommunen of a Kreis), per Kommune for a Bündnis (a Kommune: its own row).
+
+    Everything below the heading (filter form, tables, chart data) is rendered once per state of the data and
+    cached with the dashboard's figures (`buendnis.registry.dashboard_gecacht`: per role, Bündnis, Kommune,
+    language and data stamp, here also per year and Bündnis filter): the state's table has a row per Bündnis,
+    400 on the all-Germany data. A committed write renews the stamps, so it shows on the next request."""
 
     template_name = "foerderung/budgetuebersicht.html"
     permission_required = "foerderung.view_budgetuebersicht"
@@ -78,27 +86,55 @@ class BudgetuebersichtView(ScopedMixin, TemplateView):
         user = self.request.user
         jahr = _int_param(self.request, "jahr")
         buendnis_id = _int_param(self.request, "buendnis") if user.sieht_alle_buendnisse else None
-        ctx["uebersicht"] = uebersicht = selectors.budgetuebersicht(user, jahr=jahr, buendnis_id=buendnis_id)
-        zeilen = uebersicht.nach_baustein
-        # The Land's notices go to the Kreis; a Kommune's own figures have none.
-        ctx["mit_bescheid"] = not is_kommune(user)
-        self._verlinken(uebersicht, jahr, buendnis_id)
-        # Decimal as text: JSON carries no binary floating point; the script converts for drawing only.
-        ctx["diagramm"] = {
-            "labels": [z.objekt.kurz for z in zeilen],
-            "reihen": [
-                {"label": str(_("zugewiesen")), "werte": [str(z.zugewiesen) for z in zeilen]},
-                {"label": str(_("bewilligt")), "werte": [str(z.bewilligt) for z in zeilen]},
-                {"label": str(_("abgerufen")), "werte": [str(z.abgerufen) for z in zeilen]},
-            ],
-        }
         ctx["jahr"] = jahr
-        ctx["jahre"] = sorted(set(Budget.objects.visible_to(user).values_list("jahr", flat=True)))
-        ctx["buendnis_id"] = buendnis_id
+        ctx["inhalt"] = self._inhalt_gecacht(user, jahr, buendnis_id)
+        return ctx
+
+    @classmethod
+    def _inhalt_gecacht(cls, user, jahr: int | None, buendnis_id: int | None) -> str:
+        berechnen = functools.partial(cls._inhalt, user, jahr, buendnis_id)
+        if user.sieht_alle_buendnisse and user.buendnis_id:
+            # Reads every Bündnis, but the cache would key it on the stamp of its own Bündnis only.
+            return berechnen()
+        return registry.dashboard_gecacht(
+            "foerderung-budgetuebersicht",
+            user,
+            berechnen,
+            # The role decides the columns even where the key says "admin" for a superuser.
+            f"rolle={user.rolle or '-'}",
+            f"jahr={'' if jahr is None else jahr}",
+            f"buendnis={'' if buendnis_id is None else buendnis_id}",
+        )
+
+    @classmethod
+    def _inhalt(cls, user, jahr: int | None, buendnis_id: int | None) -> str:
+        """The page below its heading, rendered: it depends on the data, the user's scope and the filters only."""
+        uebersicht = selectors.budgetuebersicht(user, jahr=jahr, buendnis_id=buendnis_id)
+        zeilen = uebersicht.nach_baustein
+        cls._verlinken(uebersicht, jahr, buendnis_id)
+        ctx = {
+            "uebersicht": uebersicht,
+            # The Land's notices go to the Kreis; a Kommune's own figures have none.
+            "mit_bescheid": not is_kommune(user),
+            # Decimal as text: JSON carries no binary floating point; the script converts for drawing only.
+            "diagramm": {
+                "labels": [z.objekt.kurz for z in zeilen],
+                "reihen": [
+                    {"label": str(_("zugewiesen")), "werte": [str(z.zugewiesen) for z in zeilen]},
+                    {"label": str(_("bewilligt")), "werte": [str(z.bewilligt) for z in zeilen]},
+                    {"label": str(_("abgerufen")), "werte": [str(z.abgerufen) for z in zeilen]},
+                ],
+            },
+            "jahr": jahr,
+            "jahre": sorted(
+                Budget.objects.visible_to(user).order_by().values_list("jahr", flat=True).distinct()
+            ),
+            "buendnis_id": buendnis_id,
+            "programme": Foerderprogramm.objects.visible_to(user),
+        }
         if user.sieht_alle_buendnisse:
             ctx["buendnisse"] = Buendnis.objects.visible_to(user).only("pk", "name")
-        ctx["programme"] = Foerderprogramm.objects.visible_to(user)
-        return ctx
+        return render_to_string("foerderung/_budgetuebersicht_inhalt.html", ctx)
 
     @staticmethod
     def _verlinken(uebersicht, jahr, buendnis_id) -> None:

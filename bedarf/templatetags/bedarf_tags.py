@@ -38,20 +38,41 @@ def eintrag(mapping: dict, key):
 # table has hundreds of rows (24 Kommunen x 12 categories in Steinfurt), each with a breakdown by residence status,
 # and Django's template engine spent most of the page's time on them. Same markup as a template loop. Even
 # `format_html` per cell cost more than the page's SQL (issue 18): the texts are escaped with `conditional_escape`
-# (what `format_html` does to each argument), the links and status names once per page, and whole numbers written
-# without a thousands separator, as `localize` writes them.
+# (what `format_html` does to each argument), each distinct text once per page (names, links, status names and the
+# few distinct figures), and whole numbers written without a thousands separator, as `localize` writes them.
 
 
 def _ganzzahl(wert) -> str:
     return str(wert) if isinstance(wert, int) and not settings.USE_THOUSAND_SEPARATOR else localize(wert)
 
 
-def _nach_status(z, link: str, status_html: dict) -> str:
+class _Escaped(dict):
+    """`conditional_escape(text)` per distinct text, computed once."""
+
+    def __missing__(self, text) -> str:
+        escaped = self[text] = conditional_escape(text)
+        return escaped
+
+
+class _Ganzzahl(dict):
+    """`_ganzzahl(n)` per distinct number, computed once (escaped when asked to)."""
+
+    def __init__(self, escape: bool):
+        super().__init__()
+        self.escape = escape
+
+    def __missing__(self, zahl) -> str:
+        text = _ganzzahl(zahl)
+        text = self[zahl] = conditional_escape(text) if self.escape else text
+        return text
+
+
+def _nach_status(z, link: str, kommune: str, status_html: dict, esc: dict, zahl: dict) -> str:
     letzte = len(z.nach_status) - 1
-    kommune = conditional_escape(z.kommune.pk)
     teile = []
     for nr, s in enumerate(z.nach_status):
-        if s.bedarf.zahl == 0 and not s.plaetze:
+        bedarf = s.bedarf
+        if bedarf.zahl == 0 and not s.plaetze:
             continue
         status = s.status
         html = status_html.get(status.pk)
@@ -59,7 +80,7 @@ def _nach_status(z, link: str, status_html: dict) -> str:
             html = status_html[status.pk] = (conditional_escape(status.code), conditional_escape(status.kurz))
         teile.append(
             f'<a href="{link}?kommune={kommune}&amp;status={html[0]}">{html[1]}</a>: '
-            f"{conditional_escape(s.bedarf)} / {_ganzzahl(s.plaetze)}{'; ' if nr != letzte else ''}"
+            f"{esc[bedarf.anzeige]} / {zahl[s.plaetze]}{'; ' if nr != letzte else ''}"
         )
     return "".join(teile)
 
@@ -71,6 +92,8 @@ def luecken_zeilen(analyse: selectors.Lueckenanalyse, links: dict) -> SafeString
     eigene = format_html(' <span class="badge text-bg-info">{}</span>', _("eigene"))
     link_html: dict = {}
     status_html: dict = {}
+    esc = _Escaped()
+    zahl, zahl_esc = _Ganzzahl(escape=False), _Ganzzahl(escape=True)
     zeilen = []
     for z in analyse.zeilen:
         code = z.kategorie.code
@@ -80,15 +103,16 @@ def luecken_zeilen(analyse: selectors.Lueckenanalyse, links: dict) -> SafeString
         if z.luecke is None:
             luecke = ZEICHEN
         elif z.luecke > 0:
-            luecke = f"<strong>{conditional_escape(_ganzzahl(z.luecke))}</strong>"
+            luecke = f"<strong>{zahl_esc[z.luecke]}</strong>"
         else:
-            luecke = conditional_escape(_ganzzahl(z.luecke))
+            luecke = zahl_esc[z.luecke]
         quote = conditional_escape(f"{localize(z.quote)} %") if z.quote is not None else "–"
+        kommune = esc[z.kommune.pk]
         zeilen.append(
-            f'<tr><th scope="row">{conditional_escape(z.kommune.name)}{eigene if z.roh else ""}</th>'
-            f'<td><a href="{link}?kommune={conditional_escape(z.kommune.pk)}">{conditional_escape(z.kategorie.name)}'
-            f"</a></td><td>{conditional_escape(z.bedarf)}</td><td>{conditional_escape(_ganzzahl(z.plaetze))}</td>"
-            f'<td>{quote}</td><td>{luecke}</td><td class="small text-start">{_nach_status(z, link, status_html)}'
-            "</td></tr>"
+            f'<tr><th scope="row">{esc[z.kommune.name]}{eigene if z.roh else ""}</th>'
+            f'<td><a href="{link}?kommune={kommune}">{esc[z.kategorie.name]}'
+            f"</a></td><td>{esc[z.bedarf.anzeige]}</td><td>{zahl_esc[z.plaetze]}</td>"
+            f'<td>{quote}</td><td>{luecke}</td><td class="small text-start">'
+            f"{_nach_status(z, link, kommune, status_html, esc, zahl)}</td></tr>"
         )
     return mark_safe("".join(zeilen))  # noqa: S308 - every value escaped above

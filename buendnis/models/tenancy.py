@@ -39,7 +39,13 @@ class Buendnis(TimestampedModel):
     )
     art = models.CharField(_("Art"), max_length=20, choices=BuendnisArt.choices)
     regierungsbezirk = models.CharField(
-        _("Regierungsbezirk"), max_length=20, choices=Regierungsbezirk.choices
+        _("Regierungsbezirk"),
+        max_length=20,
+        choices=Regierungsbezirk.choices,
+        blank=True,
+        help_text=_(
+            "Nur in Ländern mit Regierungsbezirken (Baden-Württemberg, Bayern, Hessen, Nordrhein-Westfalen)."
+        ),
     )
     federfuehrung = models.CharField(_("Federführung"), max_length=200, blank=True)
     geschaeftsfuehrende_stelle = models.CharField(_("Geschäftsführende Stelle"), max_length=200, blank=True)

@@ -6,6 +6,7 @@ from buendnis import registry
 from buendnis.inhalt import euro
 from buendnis.rules import acts_for_kommune
 from foerderung import selectors
+from foerderung.berichte import dashboard_uebersicht
 
 register = template.Library()
 
@@ -27,7 +28,7 @@ def foerderung_dashboard(context):
         return daten
 
     def summen() -> dict:
-        uebersicht = selectors.budgetuebersicht(user, buendnis_id=user.buendnis_id)
+        uebersicht = dashboard_uebersicht(user, buendnis_id=user.buendnis_id)
         zeilen = [
             z for z in uebersicht.nach_baustein if any((z.zugewiesen, z.beantragt, z.bewilligt, z.abgerufen))
         ]

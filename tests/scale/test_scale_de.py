@@ -122,3 +122,39 @@ def test_running_again_adds_nothing(klein):
 def test_missing_germany_is_noticed(klein):
     klein()
     assert scale.fehlt_etwas("de")
+
+
+def test_generated_kreise_carry_the_regierungsbezirke_of_their_land():
+    """Hessen, Baden-Württemberg and Bayern spread their Kreise over their real Regierungsbezirke (each one used);
+    the Länder without Regierungsbezirke leave the field empty; NRW keeps its real ones."""
+    from buendnis.choices import REGIERUNGSBEZIRKE_JE_LAND, Regierungsbezirk
+
+    je_land: dict[str, set[str]] = {}
+    for row in scale.kreise_de():
+        land = row["kreisschluessel"][:2]
+        wert = row.get("regierungsbezirk_wert", "")
+        if land == "05":
+            assert row["regierungsbezirk"] in {r.label for r in Regierungsbezirk}
+            continue
+        je_land.setdefault(land, set()).add(wert)
+    for land, werte in je_land.items():
+        assert werte == (
+            set(REGIERUNGSBEZIRKE_JE_LAND[land]) if land in REGIERUNGSBEZIRKE_JE_LAND else {""}
+        ), land
+    assert set(REGIERUNGSBEZIRKE_JE_LAND) == {"05", "06", "08", "09"}
+    assert sum(len(v) for v in REGIERUNGSBEZIRKE_JE_LAND.values()) == len(Regierungsbezirk.choices) == 19
+
+
+@pytest.mark.django_db
+def test_a_buendnis_without_regierungsbezirk_and_one_in_bayern_are_valid():
+    zeilen = {row["kreisschluessel"]: row for row in scale.kreise_de()}
+    bayern = next(k for k in zeilen if k.startswith("09"))
+    for schluessel in ("10501", bayern):
+        buendnis = scale._buendnis(zeilen[schluessel])
+        buendnis.full_clean()
+    assert Buendnis.objects.get(kreisschluessel="10501").regierungsbezirk == ""
+    assert (
+        Buendnis.objects.get(kreisschluessel=bayern).regierungsbezirk
+        == zeilen[bayern]["regierungsbezirk_wert"]
+        != ""
+    )
