@@ -7,9 +7,11 @@ and koordination_b (b) for cross-Bündnis checks.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from buendnis.choices import Rolle
@@ -170,3 +172,19 @@ def mit_cache(monkeypatch, settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def festschreiben(django_capture_on_commit_callbacks):
+    """Runs the block as one committed transaction: its commit hooks (the renewed data stamps) run at its end (the
+    test's own transaction never commits), and the next block is a new transaction for the once-per-transaction
+    bookkeeping of `berichte.dashboard.bei_aenderung`. Yields the captured hooks."""
+
+    @contextlib.contextmanager
+    def block():
+        connection._berichte_vorgemerkt = None
+        with django_capture_on_commit_callbacks(execute=True) as hooks:
+            yield hooks
+        connection._berichte_vorgemerkt = None
+
+    return block

@@ -4,7 +4,6 @@ database and kept per data stamp and scope, and a write shows on the next reques
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import pytest
@@ -116,20 +115,6 @@ def test_offer_page_names_the_number_of_translations(scenario, kette):
 
 
 # Zugangsmatrix ---------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def festschreiben(django_capture_on_commit_callbacks):
-    """The block as one committed transaction: its commit hooks (the renewed data stamps) run at its end."""
-
-    @contextlib.contextmanager
-    def block():
-        connection._berichte_vorgemerkt = None
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-        connection._berichte_vorgemerkt = None
-
-    return block
 
 
 def matrix(client, **params):

@@ -2,7 +2,6 @@
 data stamp, scope, day and filter, so counting 500,000 offers is not repeated on every page; the rows are built
 in Python with exactly the markup of the former template loop."""
 
-import contextlib
 import datetime
 import re
 
@@ -64,20 +63,6 @@ def _titel(html: str) -> list[str]:
 
 def _angebote(buendnis, n: int, **kwargs) -> list[Angebot]:
     return [AngebotFactory(buendnis=buendnis, veroeffentlicht=True, **kwargs) for _ in range(n)]
-
-
-@pytest.fixture
-def festschreiben(django_capture_on_commit_callbacks):
-    """Runs the block as one committed transaction: its commit hooks (the renewed stamps) run at the end."""
-
-    @contextlib.contextmanager
-    def block():
-        connection._berichte_vorgemerkt = None
-        with django_capture_on_commit_callbacks(execute=True) as hooks:
-            yield hooks
-        connection._berichte_vorgemerkt = None
-
-    return block
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ transaction with the cache switched on (`mit_cache`) and commit hooks run by han
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import pytest
@@ -26,20 +25,6 @@ from tests.bedarf.test_gap import angebot
 # Tables only the figures read: a page from the cache touches none of them.
 FIGUREN = ("bedarf_meldewert", "bedarf_sperrmuster", "angebote_zugang", "bedarf_bedarfsmeldung")
 CSRF = re.compile(r'value="[A-Za-z0-9]{64}"')
-
-
-@pytest.fixture
-def festschreiben(django_capture_on_commit_callbacks):
-    """Runs the block as one committed transaction: its commit hooks (the renewed stamps) run at the end."""
-
-    @contextlib.contextmanager
-    def block():
-        connection._berichte_vorgemerkt = None
-        with django_capture_on_commit_callbacks(execute=True) as hooks:
-            yield hooks
-        connection._berichte_vorgemerkt = None
-
-    return block
 
 
 @pytest.fixture

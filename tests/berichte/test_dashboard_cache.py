@@ -7,8 +7,6 @@ transaction with the cache switched on and commit hooks run by hand (`festschrei
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -23,21 +21,6 @@ from tests.berichte.test_domaene import angebot, domaene  # noqa: F401,F811
 from tests.factories import AufgabeFactory, KommuneFactory
 
 LIVE = 2  # a cached panel reads only the latest reports and the user's export jobs
-
-
-@pytest.fixture
-def festschreiben(django_capture_on_commit_callbacks):
-    """Runs the block as one committed transaction: its commit hooks run at the end (the test's own transaction
-    never commits), and the next block is a new transaction for the once-per-transaction bookkeeping."""
-
-    @contextlib.contextmanager
-    def block():
-        connection._berichte_vorgemerkt = None
-        with django_capture_on_commit_callbacks(execute=True) as hooks:
-            yield hooks
-        connection._berichte_vorgemerkt = None
-
-    return block
 
 
 def abfragen(user) -> int:

@@ -5,7 +5,6 @@ the coordination's dashboard from the cache reads a pinned number of queries."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import re
 from decimal import Decimal
@@ -129,21 +128,6 @@ def test_task_renews_the_missing_patterns_once(scenario, settings):
 # Warm, a coordination's dashboard reads the session and user, the meetings to come and its own tasks (live), and
 # the panels' live lists; the Kommunen and the overdue tasks come from the cache with the figures (13 before).
 KOORDINATION_WARM = 11
-
-
-@pytest.fixture
-def festschreiben(django_capture_on_commit_callbacks):
-    """Runs the block as one committed transaction: its commit hooks (the renewal of the data stamps) run at its
-    end; the test's own transaction never commits."""
-
-    @contextlib.contextmanager
-    def block():
-        connection._berichte_vorgemerkt = None
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-        connection._berichte_vorgemerkt = None
-
-    return block
 
 
 def _seite(client) -> tuple[int, str]:

@@ -4,7 +4,6 @@ the number of queries does not grow with the number of Bündnisse, computed or c
 
 from __future__ import annotations
 
-import contextlib
 import re
 from decimal import Decimal
 
@@ -22,20 +21,6 @@ from .factories import BudgetFactory, FoerderantragFactory, MittelabrufFactory
 
 D = Decimal
 URL = reverse("foerderung:uebersicht")
-
-
-@pytest.fixture
-def festschreiben(django_capture_on_commit_callbacks):
-    """Runs the block as one committed transaction: its commit hooks (the renewed data stamps) run at the end."""
-
-    @contextlib.contextmanager
-    def block():
-        connection._berichte_vorgemerkt = None
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-        connection._berichte_vorgemerkt = None
-
-    return block
 
 
 def seite(client, query: dict | None = None) -> tuple[str, int]:
