@@ -47,6 +47,17 @@ def suche(qs, value: str, *, buendnis_id: int | None = None):
     return qs
 
 
+class EindeutigeSortierung(django_filters.OrderingFilter):
+    """The chosen order with the primary key last: offers with the same start date, number of places or title keep
+    one order, so that paging neither repeats nor skips one."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value and "pk" not in qs.query.order_by and "-pk" not in qs.query.order_by:
+            qs = qs.order_by(*qs.query.order_by, "pk")
+        return qs
+
+
 class KatalogFilterBase(django_filters.FilterSet):
     """Filters shared by the internal and the public catalogue."""
 
@@ -78,7 +89,7 @@ class KatalogFilterBase(django_filters.FilterSet):
         method="filter_freie_plaetze",
         widget=forms.CheckboxInput,
     )
-    sortierung = django_filters.OrderingFilter(
+    sortierung = EindeutigeSortierung(
         label=_("Sortierung"),
         fields=(
             ("titel", "titel"),
