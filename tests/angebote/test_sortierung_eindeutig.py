@@ -28,7 +28,11 @@ def test_pages_of_a_sort_with_ties_hold_every_offer_once(scenario, sortierung):
     seite2 = _ids(client.get(url, {"sortierung": sortierung, "page": 2}).content.decode())
     gesehen = seite1 + seite2
     assert len(seite1) == 25
-    assert len(gesehen) == len(set(gesehen)) == Angebot.objects.visible_to(scenario.users["koordination"]).count()
+    assert (
+        len(gesehen)
+        == len(set(gesehen))
+        == Angebot.objects.visible_to(scenario.users["koordination"]).count()
+    )
 
 
 def test_the_primary_key_comes_last_and_only_when_a_sort_was_chosen(scenario):
