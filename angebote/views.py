@@ -513,10 +513,8 @@ class BuendnisWahlMixin(ScopedMixin):
 
             # The options of the choice of a Bündnis (400 for the whole of Germany), built in Python and kept with
             # the dashboard's figures under the stamp of all Bündnisse, which a write to any Bündnis renews.
-            ctx["buendnis_auswahl"] = (
-                registry.dashboard_gecacht("buendnis_auswahl", user, optionen, str(buendnis.pk))
-                if not user.buendnis_id
-                else optionen()
+            ctx["buendnis_auswahl"] = registry.dashboard_gecacht(
+                "buendnis_auswahl", user, optionen, str(buendnis.pk)
             )
         return ctx
 
@@ -554,19 +552,16 @@ class ZugangsmatrixView(BuendnisWahlMixin, TemplateView):
             return MatrixTabelle(matrix.angebote_gesamt, matrix_tabelle(matrix, f"{liste_url}?{basis_query}"))
 
         # An aggregate over the whole Bündnis: kept with the dashboard's figures under the stamp of the user's
-        # Bündnis (the state's: of all Bündnisse), so only where that stamp covers the Bündnis shown.
-        if user.buendnis_id in (None, buendnis.pk):
-            ctx["matrix"] = registry.dashboard_gecacht(
-                "zugangsmatrix",
-                user,
-                berechnen,
-                str(buendnis.pk),
-                str(kommune.pk if kommune else "-"),
-                heute.isoformat(),
-                basis_query,
-            )
-        else:
-            ctx["matrix"] = berechnen()
+        # Bündnis (the state's: of all Bündnisse).
+        ctx["matrix"] = registry.dashboard_gecacht(
+            "zugangsmatrix",
+            user,
+            berechnen,
+            str(buendnis.pk),
+            str(kommune.pk if kommune else "-"),
+            heute.isoformat(),
+            basis_query,
+        )
         return ctx
 
 

@@ -141,10 +141,7 @@ def _gecacht(name: str, user, erhebung: Erhebung, berechnen: Callable, *weitere:
     """A page's part about one round (its figures, protected, and its delivery status) from the cache of the
     figures: per data stamp and the user's scope (role, Bündnis, Kommune, Träger, language), the round and
     `weitere`. Every write to the round's Bündnis (Meldungen, offers, patterns, reminders) renews the stamp, so
-    the next request shows it. The stamp read is the user's Bündnis's (or that of all Bündnisse): a user of
-    another Bündnis who may see the round (a superuser) gets it computed."""
-    if user.buendnis_id and user.buendnis_id != erhebung.buendnis_id:
-        return berechnen()
+    the next request shows it (a superuser of another Bündnis gets it computed: `dashboard_gecacht`)."""
     return registry.dashboard_gecacht(f"bedarf.{name}", user, berechnen, str(erhebung.pk), *weitere)
 
 

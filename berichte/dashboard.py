@@ -170,8 +170,11 @@ def cache_schluessel(user, name: str = "dashboard", *weitere: str) -> str:
 
 def im_bereich_gecacht(name: str, user, berechnen, *weitere: str):
     """`berechnen()` from the cache of the figures, per data stamp and scope as the panel's figures (`weitere`:
-    what else they depend on, such as the day)."""
-    if not _cache_erlaubt():
+    what else they depend on, such as the day).
+
+    A person who sees every Bündnis but belongs to one (a superuser of a Bündnis) gets it computed: the key would
+    hold that Bündnis's stamp, which writes to the others do not renew."""
+    if not _cache_erlaubt() or (user.buendnis_id and user.sieht_alle_buendnisse):
         return berechnen()
     schluessel = cache_schluessel(user, name, *weitere)
     daten = _cache("get", schluessel)

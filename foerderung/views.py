@@ -93,9 +93,6 @@ class BudgetuebersichtView(ScopedMixin, TemplateView):
     @classmethod
     def _inhalt_gecacht(cls, user, jahr: int | None, buendnis_id: int | None) -> str:
         berechnen = functools.partial(cls._inhalt, user, jahr, buendnis_id)
-        if user.sieht_alle_buendnisse and user.buendnis_id:
-            # Reads every Bündnis, but the cache would key it on the stamp of its own Bündnis only.
-            return berechnen()
         return registry.dashboard_gecacht(
             "foerderung-budgetuebersicht",
             user,
