@@ -104,7 +104,7 @@ def katalogzeilen(angebote, *, auswahl: bool) -> SafeString:
 
     def zahl(wert: int) -> str:
         if wert not in zahlen:
-            zahlen[wert] = conditional_escape(formats.localize(wert))
+            zahlen[wert] = _text(wert)
         return zahlen[wert]
 
     for angebot in angebote:
