@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -10,22 +12,32 @@ from django.utils.translation import gettext as _
 from bedarf import selectors
 from bedarf.models import Bedarfsmeldung
 from bedarf.suppression import ZEICHEN
+from buendnis import registry
 
 register = template.Library()
 
 
-@register.inclusion_tag("bedarf/_panel.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def bedarf_panel(context):
-    """Dashboard panel: delivery status of the open round (koordination) or own entry status (kommune)."""
+    """Dashboard panel: delivery status of the open round (koordination) or own entry status (kommune).
+
+    Rendered once per person, day and data stamp of the Bündnis (a delivered or reopened Meldung renews it at once;
+    what the person may do with the round follows the day), not on every visit of the dashboard (issue 18)."""
     user = context["request"].user
-    daten = selectors.dashboard(user)
-    erhebung = daten["erhebung"]
-    if erhebung is not None:
-        daten["zeigt_lieferstand"] = user.has_perm("bedarf.erinnern_erhebung", erhebung)
-        daten["zeigt_meldung"] = user.has_perm(
-            "bedarf.change_bedarfsmeldung", Bedarfsmeldung(erhebung=erhebung, kommune_id=user.kommune_id)
-        )
-    return daten
+
+    def berechnen():
+        daten = selectors.dashboard(user)
+        erhebung = daten["erhebung"]
+        if erhebung is not None:
+            daten["zeigt_lieferstand"] = user.has_perm("bedarf.erinnern_erhebung", erhebung)
+            daten["zeigt_meldung"] = user.has_perm(
+                "bedarf.change_bedarfsmeldung", Bedarfsmeldung(erhebung=erhebung, kommune_id=user.kommune_id)
+            )
+        return render_to_string("bedarf/_panel.html", daten)
+
+    return registry.dashboard_gecacht(
+        "bedarf_panel", user, berechnen, timezone.localdate().isoformat(), f"p{user.pk}"
+    )
 
 
 @register.filter
