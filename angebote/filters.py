@@ -35,7 +35,10 @@ def suche(qs, value: str, *, buendnis_id: int | None = None):
     akteure = Akteur.objects.all() if buendnis_id is None else Akteur.objects.filter(buendnis_id=buendnis_id)
     for wort in (value or "").split()[:8]:
         wort = wort[:100]
-        traeger = list(akteure.filter(name__icontains=wort).values_list("pk", flat=True)[: TRAEGER_MAX + 1])
+        # Unordered: sorting 21,000 matching names ("Gemeinde") only to take their ids cost more than finding them.
+        traeger = list(
+            akteure.filter(name__icontains=wort).order_by().values_list("pk", flat=True)[: TRAEGER_MAX + 1]
+        )
         beim_traeger = (
             Q(traeger_id__in=traeger) if len(traeger) <= TRAEGER_MAX else Q(traeger__name__icontains=wort)
         )

@@ -14,6 +14,7 @@ import random
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from demo import scale
 
@@ -148,3 +149,23 @@ def test_catalogue_search_uses_the_trigram_indexes_not_a_full_scan(viele_angebot
             cursor.execute("SET enable_seqscan = on")
     assert "angebot_titel_trgm" in plan and "angebot_beschreibung_trgm" in plan, plan
     assert "Seq Scan on angebote_angebot" not in plan, plan
+
+
+def test_traeger_lookup_of_the_search_uses_the_trigram_index_unordered(viele_angebote):
+    """The search looks up the Träger of each word first (`angebote.filters.suche`): through the trigram index on
+    the name (migration buendnis 0011), without sorting the names it only needs the ids of."""
+    from angebote.filters import suche
+    from angebote.models import Angebot
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            with CaptureQueriesContext(connection) as erfasst:
+                list(suche(Angebot.objects.all(), "Pflegehilfe").values_list("pk", flat=True)[:5])
+            lookup = next(q["sql"] for q in erfasst.captured_queries if 'FROM "buendnis_akteur"' in q["sql"])
+            cursor.execute("EXPLAIN " + lookup)
+            plan = "\n".join(r[0] for r in cursor.fetchall())
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert "akteur_name_trgm" in plan, plan
+    assert "ORDER BY" not in lookup, lookup
