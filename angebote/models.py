@@ -312,10 +312,9 @@ class AngebotQuerySet(BuendnisQuerySet):
         return qs
 
     def for_list(self):
+        # The rows show Träger, category and places (`angebote.views.katalogzeilen`); the rules read `buendnis_id`.
         return (
-            self.select_related("traeger", "kategorie", "buendnis")
-            .prefetch_related("kommunen")
-            .order_by("titel", "pk")
+            self.select_related("traeger", "kategorie").prefetch_related("kommunen").order_by("titel", "pk")
         )
 
     def for_export(self):

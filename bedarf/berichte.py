@@ -9,12 +9,9 @@ only lays the figures out.
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_tasks import task
 
 from bedarf import selectors, sperrmuster
 from bedarf.models import (
@@ -24,7 +21,6 @@ from bedarf.models import (
     ErhebungStatus,
     Meldewert,
     MeldungStatus,
-    Sperrmuster,
 )
 from bedarf.suppression import ZEICHEN, legende
 from buendnis import inhalt as i
@@ -343,48 +339,8 @@ def zielgruppe_je_buendnis(buendnis_ids: list[int]) -> dict[int, str]:
         .distinct()
         .values_list("pk", "buendnis_id")
     )
-    gesamt = buendnis_gesamt_gespeichert(list(runden))
+    gesamt = sperrmuster.buendnis_gesamt(list(runden))
     return {bid: ZEICHEN if gesamt[e] is None else i.zahl(gesamt[e]) for e, bid in runden.items()}
-
-
-def buendnis_gesamt_gespeichert(erhebung_ids: list[int]) -> dict[int, int | None]:
-    """The Bündnis total of each round as its stored pattern publishes it (None: withheld, or the pattern of the
-    current figures is not computed yet), as `sperrmuster.buendnis_gesamt` reads it; but the rounds without a
-    current pattern are renewed by ONE background task for all of them, not one task each: two queries and at
-    most one enqueue, whatever the number of rounds (after a change of the minimum size every round lacks its
-    pattern). With `BEDARF_MUSTER_SOFORT` (tests, development) the patterns are computed here, round by round."""
-    if getattr(settings, "BEDARF_MUSTER_SOFORT", False):
-        return sperrmuster.buendnis_gesamt(erhebung_ids)
-    staende = sperrmuster.meldungsstaende(erhebung_ids)
-    out: dict[int, int | None] = dict.fromkeys(erhebung_ids)
-    fehlend = set(erhebung_ids)
-    for erhebung_id, stand, gesamt, gesperrt in Sperrmuster.objects.filter(
-        erhebung_id__in=erhebung_ids
-    ).values_list("erhebung_id", "stand_meldungen", "gesamt", "gesamt_gesperrt"):
-        if stand == staende[erhebung_id]:
-            fehlend.discard(erhebung_id)
-            out[erhebung_id] = None if gesperrt else gesamt
-    if fehlend:
-        ids = sorted(fehlend)
-        transaction.on_commit(lambda: sperrmuster_erneuern_alle.enqueue(ids))
-    return out
-
-
-@task()
-def sperrmuster_erneuern_alle(erhebung_ids: list[int]) -> int:
-    """Renews the stored patterns of several rounds (those the state's overview found without a current one);
-    a round whose pattern became current meanwhile is skipped. Returns the number of patterns computed."""
-    staende = sperrmuster.meldungsstaende(erhebung_ids)
-    aktuell = set(
-        Sperrmuster.objects.filter(erhebung_id__in=erhebung_ids).values_list("erhebung_id", "stand_meldungen")
-    )
-    erneuert = 0
-    for erhebung_id in erhebung_ids:
-        if (erhebung_id, staende[erhebung_id]) not in aktuell and sperrmuster.erneuern(
-            erhebung_id
-        ) is not None:
-            erneuert += 1
-    return erneuert
 
 
 def zielgruppe_spalte_je_buendnis(user, buendnisse: list) -> Spalten:

@@ -307,7 +307,8 @@ def meldungsstaende(erhebung_ids: list[int]) -> dict[int, str]:
 
 def buendnis_gesamt(erhebung_ids: list[int]) -> dict[int, int | None]:
     """The Bündnis total of the target group of each round as its stored pattern publishes it (None: withheld, or
-    the pattern of the current figures is not computed yet; then it is renewed in the background). Two queries."""
+    the pattern of the current figures is not computed yet; then it is renewed in the background, one task for all
+    missing rounds). Two queries and at most one enqueue, whatever the number of rounds."""
     staende = meldungsstaende(erhebung_ids)
     out: dict[int, int | None] = dict.fromkeys(erhebung_ids)
     gefunden = set()
@@ -317,14 +318,13 @@ def buendnis_gesamt(erhebung_ids: list[int]) -> dict[int, int | None]:
         if stand == staende[erhebung_id]:
             gefunden.add(erhebung_id)
             out[erhebung_id] = None if gesperrt else gesamt
-    for erhebung_id in erhebung_ids:
-        if erhebung_id in gefunden:
-            continue
-        if getattr(settings, "BEDARF_MUSTER_SOFORT", False):
-            muster = erneuern(erhebung_id)
-            out[erhebung_id] = None if muster is None or muster.gesamt_gesperrt else muster.gesamt
-        else:
-            erneuern_lassen(erhebung_id)
+    fehlend = [e for e in erhebung_ids if e not in gefunden]
+    if not getattr(settings, "BEDARF_MUSTER_SOFORT", False):
+        erneuern_lassen_alle(fehlend)
+        return out
+    for erhebung_id in fehlend:
+        muster = erneuern(erhebung_id)
+        out[erhebung_id] = None if muster is None or muster.gesamt_gesperrt else muster.gesamt
     return out
 
 
@@ -409,3 +409,15 @@ def erneuern_lassen(erhebung_id: int) -> None:
     from bedarf.tasks import sperrmuster_erneuern
 
     transaction.on_commit(lambda: sperrmuster_erneuern.enqueue(erhebung_id))
+
+
+def erneuern_lassen_alle(erhebung_ids) -> None:
+    """As `erneuern_lassen` for several rounds, with ONE background task for all of them: a page that finds many
+    rounds without a current pattern (all of them after a change of the minimum size) queues one task, not one
+    per round, whatever the number of rounds."""
+    ids = sorted(set(erhebung_ids))
+    if not ids or getattr(settings, "BEDARF_MUSTER_SOFORT", False):
+        return
+    from bedarf.tasks import sperrmuster_erneuern_alle
+
+    transaction.on_commit(lambda: sperrmuster_erneuern_alle.enqueue(ids))

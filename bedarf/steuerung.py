@@ -120,7 +120,8 @@ def runden(buendnis_ids: list[int], stichtag: datetime.date) -> dict[int, Runden
 
 def _muster(erhebung_ids: list[int]) -> dict[int, sperrmuster.Gelesen]:
     """The stored small-number pattern of each round's current reports (two queries); a round whose pattern is
-    not computed yet withholds everything meanwhile and is renewed (here with `BEDARF_MUSTER_SOFORT`)."""
+    not computed yet withholds everything meanwhile and is renewed (here with `BEDARF_MUSTER_SOFORT`), the missing
+    rounds by one background task."""
     staende = sperrmuster.meldungsstaende(erhebung_ids)
     gelesen = {
         eid: sperrmuster.Gelesen(frozenset(tuple(key) for key in gesperrt), aktuell=True)
@@ -129,15 +130,16 @@ def _muster(erhebung_ids: list[int]) -> dict[int, sperrmuster.Gelesen]:
         )
         if stand == staende[eid]
     }
-    for eid in erhebung_ids:
-        if eid in gelesen:
-            continue
+    fehlend = [eid for eid in erhebung_ids if eid not in gelesen]
+    zu_erneuern = []
+    for eid in fehlend:
         neu = sperrmuster.erneuern(eid) if getattr(settings, "BEDARF_MUSTER_SOFORT", False) else None
         if neu is None:
-            sperrmuster.erneuern_lassen(eid)
+            zu_erneuern.append(eid)
             gelesen[eid] = sperrmuster.Gelesen(frozenset(), aktuell=False)
         else:
             gelesen[eid] = sperrmuster.Gelesen(frozenset(tuple(key) for key in neu.gesperrt), aktuell=True)
+    sperrmuster.erneuern_lassen_alle(zu_erneuern)  # one task for all of them
     return gelesen
 
 

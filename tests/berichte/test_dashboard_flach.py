@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bedarf import berichte as bedarf_berichte
+from bedarf import tasks as bedarf_tasks
 from bedarf.models import Erhebung, ErhebungStatus, Sperrmuster
 from buendnis.choices import Rolle
 from tests.bedarf.conftest import deliver
@@ -93,7 +94,7 @@ def test_land_dashboard_cold_asks_once_for_all_missing_patterns(
         def enqueue(ids):
             angefragt.append(list(ids))
 
-    monkeypatch.setattr(bedarf_berichte, "sperrmuster_erneuern_alle", Aufgabe)
+    monkeypatch.setattr(bedarf_tasks, "sperrmuster_erneuern_alle", Aufgabe)
     baustein = FoerderbausteinFactory()
     erste = _kreise(0, 3, baustein)
     client = scenario.client("land")
@@ -118,8 +119,8 @@ def test_task_renews_the_missing_patterns_once(scenario, settings):
     assert bedarf_berichte.zielgruppe_je_buendnis([e.buendnis_id for e in runden]) == {
         e.buendnis_id: "*" for e in runden
     }
-    assert bedarf_berichte.sperrmuster_erneuern_alle.call(ids) == 3
-    assert bedarf_berichte.sperrmuster_erneuern_alle.call(ids) == 0  # already current: nothing to do
+    assert bedarf_tasks.sperrmuster_erneuern_alle.call(ids) == 3
+    assert bedarf_tasks.sperrmuster_erneuern_alle.call(ids) == 0  # already current: nothing to do
     assert bedarf_berichte.zielgruppe_je_buendnis([runden[0].buendnis_id]) == {runden[0].buendnis_id: "28"}
 
 
@@ -186,3 +187,53 @@ def test_a_write_shows_at_once_on_the_cached_dashboard(scenario, mit_cache, fest
         KommuneFactory(buendnis=scenario.b, name="Fremdheim")
     warm, danach = _seite(client)
     assert warm == KOORDINATION_WARM and "Fremdheim" not in danach
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pfad", ["offene_luecken", "buendnis_gesamt"])
+def test_every_reader_of_many_rounds_asks_once_for_all_missing_patterns(
+    scenario, settings, monkeypatch, django_capture_on_commit_callbacks, pfad
+):
+    """The steering's open gaps (Landsicht, Kernaufgaben) and the Bündnis totals read many rounds at once: the rounds
+    without a current pattern are withheld and renewed by ONE task for all of them, not one task per round."""
+    from bedarf import sperrmuster, steuerung
+
+    settings.BEDARF_MUSTER_SOFORT = False
+    angefragt: list[list[int]] = []
+    einzeln: list[int] = []
+
+    class Alle:
+        @staticmethod
+        def enqueue(ids):
+            angefragt.append(list(ids))
+
+    class Einzeln:
+        @staticmethod
+        def enqueue(erhebung_id):
+            einzeln.append(erhebung_id)
+
+    monkeypatch.setattr(bedarf_tasks, "sperrmuster_erneuern_alle", Alle)
+    monkeypatch.setattr(bedarf_tasks, "sperrmuster_erneuern", Einzeln)
+    runden = _kreise(0, 4, FoerderbausteinFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        if pfad == "offene_luecken":
+            ergebnis = steuerung.offene_luecken([e.buendnis_id for e in runden], datetime.date(2021, 1, 1))
+            assert {bid: luecken for bid, (_e, luecken) in ergebnis.items()} == dict.fromkeys(
+                [e.buendnis_id for e in runden]
+            )
+        else:
+            assert sperrmuster.buendnis_gesamt([e.pk for e in runden]) == dict.fromkeys(
+                [e.pk for e in runden]
+            )
+    assert angefragt == [sorted(e.pk for e in runden)]
+    assert einzeln == []
+    # Once computed, nothing is asked for again and the figures are shown.
+    assert bedarf_tasks.sperrmuster_erneuern_alle is Alle
+    monkeypatch.undo()
+    settings.BEDARF_MUSTER_SOFORT = False
+    assert bedarf_tasks.sperrmuster_erneuern_alle.call([e.pk for e in runden]) == 4
+    angefragt.clear()
+    monkeypatch.setattr(bedarf_tasks, "sperrmuster_erneuern_alle", Alle)
+    with django_capture_on_commit_callbacks(execute=True):
+        gesamt = sperrmuster.buendnis_gesamt([e.pk for e in runden])
+    assert angefragt == [] and gesamt[runden[0].pk] == 28
