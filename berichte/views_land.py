@@ -274,9 +274,26 @@ def land_export(request, fmt: str):
         spalten, zeilen, _sort, _absteigend = _tabelle(daten, werte)
         return (*landsicht.export_tabelle(spalten, zeilen), _erlaeuterungen(daten, spalten, werte))
 
-    # Plain values of the computation the page shows, cached per choice: reading them back is cheap, unlike the
-    # rows with all their cells.
-    (tabelle,), (kopf, rows, erlaeuterungen) = landsicht.teil([tabelle], "export", _query(werte), export)
+    trennzeichen = exporte.trennzeichen_aus(request.GET)
+
+    def export_csv(daten: landsicht.Landdaten):
+        # The table's lines as CSV text: writing 400 rows of 30 cells (all of Germany) cost more than the rest.
+        kopf, rows, erlaeuterungen = export(daten)
+        puffer = io.StringIO()
+        writer = exporte.csv_writer(puffer, trennzeichen)
+        writer.writerow([escape_formula(k) for k in kopf])
+        for row in rows:
+            writer.writerow([_csv_wert(v, trennzeichen) for v in row])
+        return puffer.getvalue(), erlaeuterungen
+
+    # Plain values of the computation the page shows (the CSV already written), cached per choice: reading them
+    # back is cheap, unlike the rows with all their cells.
+    if fmt == "xlsx":
+        (tabelle,), (kopf, rows, erlaeuterungen) = landsicht.teil([tabelle], "export", _query(werte), export)
+    else:
+        (tabelle,), (tabelle_csv, erlaeuterungen) = landsicht.teil(
+            [tabelle], f"export-csv-{trennzeichen}", _query(werte), export_csv
+        )
     if tabelle.wird_aktualisiert:
         erlaeuterungen = [
             erlaeuterungen[0],
@@ -293,12 +310,9 @@ def land_export(request, fmt: str):
             [(_("Bündnisse"), kopf, rows), (_("Erläuterungen"), [_("Angabe"), _("Inhalt")], erlaeuterungen)]
         )
         return FileResponse(datei, as_attachment=True, filename=name, content_type=CONTENT_TYPES["xlsx"])
-    trennzeichen = exporte.trennzeichen_aus(request.GET)
     puffer = io.StringIO()
+    puffer.write(tabelle_csv)
     writer = exporte.csv_writer(puffer, trennzeichen)
-    writer.writerow([escape_formula(k) for k in kopf])
-    for row in rows:
-        writer.writerow([_csv_wert(v, trennzeichen) for v in row])
     writer.writerow([])
     for angabe, inhalt in erlaeuterungen:
         writer.writerow([escape_formula(str(angabe)), escape_formula(str(inhalt))])
