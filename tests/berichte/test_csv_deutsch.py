@@ -173,3 +173,16 @@ def test_report_form_help_text_names_the_default_title(scenario):
     inhalt = scenario.client("koordination").get(reverse("berichte:bericht-create")).content.decode()
     assert "Leer lassen für „Sachstandsbericht Kreis &lt;b&gt;Test&lt;/b&gt;“." in inhalt
     assert "<Bündnis>" not in inhalt
+
+
+def test_land_export_kept_lines_follow_the_separator_and_the_choice(scenario, drei, mit_cache):  # noqa: F811
+    """The CSV lines are kept per choice and separator (issue 18): asked again, each answer is its own file."""
+    client = scenario.client("land")
+    for _runde in range(2):  # the second round from the kept lines
+        deutsch = _land_csv(client)
+        komma = _land_csv(client, trennzeichen="komma")
+        assert deutsch.splitlines()[0].count(";") > 3 and komma.splitlines()[0].count(",") > 3
+        assert "1234567,89" in deutsch and "1234567.89" in komma
+        assert _land_csv(client) == deutsch
+    nur_kreise = _land_csv(client, art="kreis")
+    assert nur_kreise != deutsch
