@@ -59,3 +59,29 @@ def test_every_detail_page_shows_who_changed_what_and_when(scenario, welt, edit,
     assert "Karla Koordina" in verlauf  # who, by name
     assert "Gekapert" in verlauf  # what: the new value
     assert timezone.localtime().strftime("%d.%m.%Y") in verlauf  # when
+
+
+@pytest.mark.parametrize(("edit", "key", "detail"), DETAIL_EDITS)
+def test_cached_history_of_every_detail_page_shows_an_edit_at_once(
+    scenario, welt, mit_cache, festschreiben, edit, key, detail
+):
+    """The history is rendered once per object and data stamp (issue 18): an edit through the form shows on the
+    next request, for the editor and for a reader of another role."""
+    from django.urls import reverse
+
+    from tests.buendnis.test_schreibrechte import WRITES
+
+    data = next(d for url, k, d in WRITES if url == edit)
+    obj = welt["a"][key]
+    url = reverse(detail, args=[obj.pk])
+    leser = [scenario.client("koordination"), scenario.client("auswertung")]
+    for client in leser:  # fill the cache of both scopes
+        for _mal in range(2):
+            assert "Gekapert" not in client.get(url).content.decode().split("Änderungsverlauf", 1)[1]
+    with festschreiben():
+        response = scenario.client("koordination").post(
+            reverse(edit, args=[obj.pk]), data(welt["a"], scenario)
+        )
+    assert response.status_code == 302
+    for client in leser:
+        assert "Gekapert" in client.get(url).content.decode().split("Änderungsverlauf", 1)[1]
