@@ -4,9 +4,9 @@ on this machine (127.0.0.1:6379); skipped where none runs."""
 
 from __future__ import annotations
 
-import os
 import re
 import socket
+import uuid
 
 import pytest
 from django.db import connection
@@ -32,21 +32,31 @@ pytestmark = pytest.mark.skipif(not _redis_laeuft(), reason="kein Redis auf 127.
 
 
 @pytest.fixture
-def redis_cache(settings):
-    """Django's RedisCache on a database of its own per test process (the fixture `mit_cache` clears it)."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
-    nummer = 2 + (int(worker[2:]) if worker[2:].isdigit() else 8)
+def redis_cache(settings, monkeypatch):
+    """Django's RedisCache under a key prefix of its own: test runs side by side (SQLite and PostgreSQL, several
+    workers) share the server, so clearing (the fixture `mit_cache`) removes only this test's keys."""
+    praefix = f"buendnis-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://{REDIS[0]}:{REDIS[1]}/{nummer}",
-            "KEY_PREFIX": "buendnis-test",
+            "LOCATION": f"redis://{REDIS[0]}:{REDIS[1]}/2",
+            "KEY_PREFIX": praefix,
         }
     }
     from django.core.cache import caches
 
-    assert type(caches["default"]).__name__ == "RedisCache"
+    cache = caches["default"]
+    assert type(cache).__name__ == "RedisCache"
+
+    def leeren():
+        client = cache._cache.get_client(write=True)
+        schluessel = list(client.scan_iter(match=f"{praefix}:*"))
+        if schluessel:
+            client.delete(*schluessel)
+
+    monkeypatch.setattr(cache, "clear", leeren)
     yield
+    leeren()
 
 
 def _seite(client, url: str) -> tuple[int, str]:
