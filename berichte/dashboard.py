@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import logging
 import uuid
 from collections.abc import Iterable
 
@@ -39,12 +38,11 @@ from django.utils.translation import gettext as _
 
 from berichte.models import Bericht, Exportauftrag
 from berichte.registry import registry
+from buendnis import cachehilfe
 from buendnis import inhalt as i
 from buendnis.models import Buendnis, Importvorgang, Kommune
 from buendnis.registry import Kontext, Spalten
 from buendnis.rules import is_auswertung, is_land
-
-logger = logging.getLogger(__name__)
 
 
 def panel(user) -> dict:
@@ -70,13 +68,8 @@ def kennzahlen(user) -> dict:
 
 
 def _cache(operation: str, *args):
-    """The cache as a help, never a dependency: when it is down or its table is missing (a database cache before
-    `createcachetable`), the panel computes its figures and writes go on; the failure is logged."""
-    try:
-        return getattr(cache, operation)(*args)
-    except Exception:
-        logger.warning("Dashboard-Cache nicht erreichbar (%s)", operation, exc_info=True)
-        return None
+    # The module's `cache` looked up at each call (tests put a failing one in its place).
+    return cachehilfe.versuchen(cache, "Dashboard", operation, *args)
 
 
 def kennzahlen_berechnen(user) -> dict:

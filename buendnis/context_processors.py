@@ -11,19 +11,15 @@ A minute's delay is acceptable; who changes what a person sees at once (reading 
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject, cached_property
 
-from buendnis import personencache
+from buendnis import cachehilfe, personencache
 from buendnis.models import Benachrichtigung
 from buendnis.registry import arbeitsposten
-
-logger = logging.getLogger(__name__)
 
 CACHE_SEKUNDEN = 60
 
@@ -48,12 +44,8 @@ def _cache_erlaubt() -> bool:
 
 
 def _cache(operation: str, *args):
-    """The cache as a help, never a dependency: when it fails, the header goes without the figures."""
-    try:
-        return getattr(cache, operation)(*args)
-    except Exception:
-        logger.warning("Navigations-Cache nicht erreichbar (%s)", operation, exc_info=True)
-        return None
+    # The module's `cache` looked up at each call (tests put a failing one in its place).
+    return cachehilfe.versuchen(cache, "Navigations", operation, *args)
 
 
 def _gelesen(user, werte=None) -> None:

@@ -43,6 +43,7 @@ from django.dispatch import receiver
 from django.utils import translation
 from django_otp.models import Device
 
+from buendnis import cachehilfe
 from buendnis.models import Buendnis, Kommune, User
 
 logger = logging.getLogger(__name__)
@@ -64,11 +65,8 @@ FEHLT = object()
 
 
 def _cache(operation: str, *args):
-    try:
-        return getattr(cache, operation)(*args)
-    except Exception:
-        logger.warning("Personen-Cache nicht erreichbar (%s)", operation, exc_info=True)
-        return None
+    # The module's `cache` looked up at each call (tests put a failing one in its place).
+    return cachehilfe.versuchen(cache, "Personen", operation, *args)
 
 
 def _cache_erlaubt() -> bool:
