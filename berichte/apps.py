@@ -26,7 +26,7 @@ class BerichteConfig(AppConfig):
             signal.connect(dashboard.bei_aenderung, dispatch_uid=f"berichte-dashboard-{id(signal)}")
         post_migrate.connect(dashboard.nach_migration, dispatch_uid="berichte-dashboard-migrate")
         # The other apps' dashboard panels cache their aggregates under the same stamps.
-        registry.register_dashboard_cache(dashboard.im_bereich_gecacht)
+        registry.register_dashboard_cache(dashboard.im_bereich_gecacht, dashboard.im_bereich_cachebar)
 
         registry.register_arbeitsposten(
             registry.Arbeitsposten(

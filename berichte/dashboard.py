@@ -161,13 +161,17 @@ def cache_schluessel(user, name: str = "dashboard", *weitere: str) -> str:
     return ":".join(teile)
 
 
+def im_bereich_cachebar(user) -> bool:
+    """Whether `im_bereich_gecacht` keeps figures for this person now. A person who sees every Bündnis but belongs
+    to one (a superuser of a Bündnis) gets them computed: the key would hold that Bündnis's stamp, which writes to
+    the others do not renew."""
+    return _cache_erlaubt() and not (user.buendnis_id and user.sieht_alle_buendnisse)
+
+
 def im_bereich_gecacht(name: str, user, berechnen, *weitere: str):
     """`berechnen()` from the cache of the figures, per data stamp and scope as the panel's figures (`weitere`:
-    what else they depend on, such as the day).
-
-    A person who sees every Bündnis but belongs to one (a superuser of a Bündnis) gets it computed: the key would
-    hold that Bündnis's stamp, which writes to the others do not renew."""
-    if not _cache_erlaubt() or (user.buendnis_id and user.sieht_alle_buendnisse):
+    what else they depend on, such as the day), where `im_bereich_cachebar(user)`."""
+    if not im_bereich_cachebar(user):
         return berechnen()
     schluessel = cache_schluessel(user, name, *weitere)
     daten = _cache("get", schluessel)

@@ -354,8 +354,16 @@ def zusatzblaetter() -> list[Zusatzblatt]:
 _dashboard_cache: list[Callable] = []
 
 
-def register_dashboard_cache(gecacht: Callable) -> None:
-    _dashboard_cache[:] = [gecacht]
+def register_dashboard_cache(gecacht: Callable, cachebar: Callable[[User], bool]) -> None:
+    """`gecacht(name, user, berechnen, *weitere)` gives the cached figures; `cachebar(user)` whether it keeps any
+    for this person now (not inside an open transaction, not for a superuser of one Bündnis)."""
+    _dashboard_cache[:] = [gecacht, cachebar]
+
+
+def dashboard_cachebar(user: User) -> bool:
+    """Whether `dashboard_gecacht` keeps what it computes for this person now; where it does not, a caller may
+    prefer a form that is cheaper to compute once (one query with a subquery instead of two)."""
+    return bool(_dashboard_cache) and _dashboard_cache[1](user)
 
 
 def dashboard_gecacht(name: str, user: User, berechnen: Callable, *weitere: str):

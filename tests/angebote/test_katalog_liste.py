@@ -330,3 +330,85 @@ def test_search_by_traeger_name_finds_the_offers_of_the_own_buendnis_only(scenar
     assert _titel(html) == ["Kurs B"]
     lookup = next(sql for sql in queries if 'FROM "buendnis_akteur"' in sql and "LIKE" in sql)
     assert '"buendnis_akteur"."buendnis_id" =' in lookup
+
+
+# The page's pks from the cache --------------------------------------------------------------------------------------
+
+
+def _seitenwahl(queries: list[str]) -> int:
+    """Queries that pick a page of offers out of the filtered list (sorted and cut with LIMIT)."""
+    return sum(
+        1 for sql in queries if 'FROM "angebote_angebot"' in sql and "LIMIT" in sql and "COUNT(*)" not in sql
+    )
+
+
+def test_a_page_seen_before_reads_its_rows_by_the_cached_pks(katalog, mit_cache):
+    """Finding the first 25 of 13,000 hits sorted by title sorts all 13,000 (issue 18); the second visit of the
+    same page of the same filter reads the 25 rows by their pks, with the same rows in the same order."""
+    _angebote(katalog.a, 40, titel="Kurs")
+    client = katalog.client("land")
+    for query in ("q=Kurs", "q=Kurs&page=2", "sortierung=-plaetze"):
+        html, queries = _katalog(client, query)
+        assert _seitenwahl(queries) == 1, query
+        zweite_html, zweite = _katalog(client, query)
+        assert _seitenwahl(zweite) == 0, query
+        assert _ohne_token(zweite_html) == _ohne_token(html)
+        assert _titel(zweite_html)
+
+
+def test_cached_pages_of_one_filter_are_kept_apart_and_hold_the_sorted_list(katalog, mit_cache):
+    for i in range(30):
+        AngebotFactory(buendnis=katalog.a, titel=f"Kurs {i:02d}", veroeffentlicht=True)
+    client = katalog.client("koordination")
+    erste, _q = _katalog(client, "q=Kurs+&sortierung=titel")
+    zweite, _q = _katalog(client, "q=Kurs+&sortierung=titel&page=2")
+    for _ in range(2):  # from the cache now
+        gesehen = _titel(_katalog(client, "q=Kurs+&sortierung=titel")[0])
+        gesehen += _titel(_katalog(client, "q=Kurs+&sortierung=titel&page=2")[0])
+        assert gesehen == _titel(erste) + _titel(zweite)
+    assert gesehen == sorted(gesehen, key=str.lower) and len(gesehen) == len(set(gesehen)) == 32
+
+
+def test_new_offer_moves_the_cached_pages_on_the_next_request(katalog, mit_cache, festschreiben):
+    _angebote(katalog.a, 30, titel="Kurs")
+    client = katalog.client("koordination")
+    _katalog(client, "sortierung=titel")
+    _katalog(client, "sortierung=titel&page=2")
+    with festschreiben():
+        AngebotFactory(buendnis=katalog.a, titel="AAA neu", kommunen=[katalog.a1], veroeffentlicht=True)
+    html, queries = _katalog(client, "sortierung=titel")
+    assert _seitenwahl(queries) == 1
+    assert _titel(html)[0] == "AAA neu"
+
+
+def test_a_cached_pk_that_no_longer_matches_is_not_shown(katalog, mit_cache):
+    """A write that bypasses the model's signals (a bulk update) leaves the data stamp as it was: the cached page
+    still names the offer, but the rows are read from the filtered list, so it drops out."""
+    client = katalog.client("koordination")
+    html, _q = _katalog(client, "q=Kurs")
+    assert _titel(html) == ["Kurs Adorf", "Kurs Aheim"]
+    Angebot.objects.filter(titel="Kurs Adorf").update(titel="Sprachtreff Adorf")
+    html, queries = _katalog(client, "q=Kurs")
+    assert _seitenwahl(queries) == 0
+    assert _titel(html) == ["Kurs Aheim"]
+
+
+def test_pks_in_the_page_cache_never_show_an_offer_outside_the_users_scope(katalog, mit_cache, monkeypatch):
+    """Even a wrong entry (here: Bündnis b's offers and a draft the Kommune may not see) shows nothing the person
+    may not see: the page's rows are read from the person's own filtered list."""
+    from buendnis import generic
+
+    fremde = list(Angebot.objects.filter(buendnis=katalog.b).values_list("pk", flat=True))
+    entwurf = Angebot.objects.get(titel="Entwurf Aheim").pk
+    echt, gelesen = generic.registry.dashboard_gecacht, []
+
+    def vergiftet(name, user, berechnen, *weitere):
+        if name == "listenseite":
+            gelesen.append(name)
+            return [*fremde, entwurf, *berechnen()]
+        return echt(name, user, berechnen, *weitere)
+
+    monkeypatch.setattr(generic.registry, "dashboard_gecacht", vergiftet)
+    html, _q = _katalog(katalog.client("kommune_a2"))
+    assert gelesen == ["listenseite"]
+    assert sorted(_titel(html)) == ["Kreisweit", "Kurs Adorf", "Kurs Aheim"]
