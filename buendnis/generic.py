@@ -98,7 +98,9 @@ class GrosseListePaginator(Paginator):
     `seite_merken`: with `seite_nach_pk`, takes the page's pks from `seite_merken(number, berechnen)` (the cache)
     instead of selecting them with the page: to find the first 25 of 13,000 search hits sorted by title, PostgreSQL
     reads and sorts all 13,000; the rows are read by those pks from the filtered list all the same, so a pk that
-    no longer matches drops out and none outside it gets in."""
+    no longer matches drops out and none outside it gets in. (Counting and picking the first page in one query,
+    `COUNT(*) OVER ()`, was tried: a fifth faster for 13,000 hits, ten times slower for the Land's 500,000 offers
+    sorted by title, which the window makes PostgreSQL read and sort in full.)"""
 
     def __init__(self, *args, zaehlen=None, seite_nach_pk: bool = False, seite_merken=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +139,8 @@ class ScopedListView(ScopedMixin, FilterView):
     stamp, role, Bündnis, Kommune, Träger and language), keyed further on the view, the day (filters such as
     "laufend" compare with today) and every query parameter but the page. A committed write renews the stamps,
     so the next request counts again; writes that bypass model signals reach the count after the cache's time
-    limit, as on the dashboard. `seite_nach_pk`: see `GrosseListePaginator`."""
+    limit, as on the dashboard. `seite_nach_pk`: see `GrosseListePaginator`; with both, the pks of each page seen
+    are kept the same way (per page number), and the page's rows are read by them from the filtered list."""
 
     paginate_by = 25
     template_name = "includes/generic_list.html"
