@@ -132,6 +132,8 @@ def test_control_characters_become_spaces_and_the_xlsx_export_still_works(scenar
     assert escape_formula("Zeile\x0bzwei\x00") == "Zeile zwei "
     assert escape_formula("\x0b=1+1") == " =1+1"
     assert escape_formula("Tab\tund\nZeilenumbruch") == "Tab\tund\nZeilenumbruch"
+    # Not "printable" to Python, yet no control character: kept as they are (the fast path skips only printable).
+    assert escape_formula("Frei\u00a0raum \u200fمرحبا 👋") == "Frei\u00a0raum \u200fمرحبا 👋"
 
     AkteurFactory(buendnis=scenario.a, name="Träger\x0bmit Steuerzeichen")
     daten = AkteurResource().export(queryset=Akteur.objects.all()).export("xlsx")
