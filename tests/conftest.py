@@ -160,6 +160,16 @@ def smtp_server(_smtp_controller, settings) -> SmtpPostfach:
 
 
 @pytest.fixture
+def heute_je_test(request, monkeypatch):
+    """The module's `HEUTE` as of this test, not of the collection: taken once when the module was imported, a run
+    across local midnight compared rows created "now" with yesterday (seen in a run that began at 23:59 in Berlin).
+    Modules whose `HEUTE` is today use it as `pytestmark = pytest.mark.usefixtures("heute_je_test")`."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(request.module, "HEUTE", timezone.localdate())
+
+
+@pytest.fixture
 def mit_cache(monkeypatch, settings):
     """The cache of the figures (dashboard, filter forms) as outside a transaction: tests run inside one, where it
     stays off."""

@@ -18,6 +18,8 @@ from tests.angebote.factories import AngebotFactory, kategorie
 from tests.factories import BuendnisFactory
 
 HEUTE = timezone.localdate()
+# Renewed for every test (a run across midnight): `heute_je_test`.
+pytestmark = pytest.mark.usefixtures("heute_je_test")
 OFFEN, EINGESCHRAENKT, NICHT = ZugangArt.OFFEN, ZugangArt.EINGESCHRAENKT, ZugangArt.NICHT
 P, R, E, A = (
     AngebotStatus.VEROEFFENTLICHT,

@@ -20,6 +20,8 @@ from tests.bedarf.factories import DatenlueckeFactory, ErhebungFactory
 from tests.factories import AkteurFactory, BuendnisFactory, KommuneFactory, UserFactory
 
 HEUTE = timezone.localdate()
+# Renewed for every test (a run across midnight): `heute_je_test`.
+pytestmark = pytest.mark.usefixtures("heute_je_test")
 B, D = Kernaufgabe.BEDARFSERHEBUNG, Kernaufgabe.DATENLAGE
 
 

@@ -27,6 +27,8 @@ from tests.berichte.helpers import body, xlsx_rows
 from tests.factories import BuendnisFactory, KommuneFactory
 
 HEUTE = timezone.localdate()
+# Renewed for every test (a run across midnight): `heute_je_test`.
+pytestmark = pytest.mark.usefixtures("heute_je_test")
 UEBERSICHT = "berichte:land-uebersicht"
 
 

@@ -33,6 +33,8 @@ from tests.factories import (
 
 K = Kernaufgabe
 HEUTE = timezone.localdate()
+# Renewed for every test (a run across midnight): `heute_je_test`.
+pytestmark = pytest.mark.usefixtures("heute_je_test")
 
 
 def vor_tagen(tage: int) -> datetime.datetime:

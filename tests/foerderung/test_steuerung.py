@@ -25,6 +25,8 @@ from .factories import FoerderantragFactory, MittelabrufFactory, TeilhabeStelleF
 
 D = Decimal
 HEUTE = timezone.localdate()
+# Renewed for every test (a run across midnight): `heute_je_test`.
+pytestmark = pytest.mark.usefixtures("heute_je_test")
 ENDE_2020 = datetime.date(2020, 12, 31)
 
 
